@@ -1,0 +1,1 @@
+"""multipolar: the fragmenting international system in numbers."""

@@ -1,0 +1,330 @@
+"""The actor registry: every state of the international system since 1946, under every code.
+
+A *state* here is one identity with one multipolar ``code`` (ISO 3166-1 alpha-3 where the state
+exists today; the ISO 3166-3 code or a documented user-assigned code for historical states):
+``SUN`` the Soviet Union, ``DDR`` East Germany, ``GFR`` West Germany, ``YUG`` SFR Yugoslavia,
+``SCG`` Serbia and Montenegro, ``CSK`` Czechoslovakia, ``YAR``/``YMD`` the two Yemens,
+``RVN`` South Vietnam, ``ZAN`` Zanzibar, ``TBT`` Tibet, ``XKX`` Kosovo.
+
+Each state has one or more *spells* of existence. COW and GW keep one code across some changes
+of state (COW 365 for the USSR and Russia; 345 for Yugoslavia, Serbia and Montenegro and Serbia);
+multipolar splits such chains into separate states and records the successor rule in
+``State.succession``. Codes are resolved **with a date** where one is known: COW 365 in 1980 is
+``SUN``, in 2000 ``RUS``; ISO2 ``CS`` in 1980 is ``CSK``, in 2004 ``SCG``. For yearly data the
+state that holds a code at the end of the year (the last one that held it that year) is used.
+
+Names never resolve by guesswork: a name must match a known name or alias exactly (after
+normalising case, accents and punctuation). An unknown name raises
+:class:`~multipolar.errors.UnknownCountryError` with the closest known names as suggestions.
+A name shared by several states resolves to the one that existed on the given date; without a
+date, to the state that exists today, and if that is not unique, it is an error.
+
+The table is ``actors/data/states.csv``, rebuilt by ``python data-raw/build_actors.py`` from the
+COW and GW state lists and ISO 3166 (pycountry).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import difflib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import pandas as pd
+
+from ..errors import UnknownCountryError
+
+TODAY = dt.date.today().isoformat()
+
+# World Bank aggregate codes (regions, income groups, lending groups): never states.
+WB_AGGREGATES = frozenset(
+    "AFE AFW ARB CSS CEB EAR EAS TEA EAP EMU ECS TEC ECA EUU FCS HPC HIC IBD IBT IDB IDX IDA LTE LCN "
+    "LAC TLA LDC LMY LIC LMC MEA TMN MNA MIC NAC OED OSS PSS PST PRE SST SAS TSA SSF TSS SSA UMC WLD "
+    "INX XZN".split()
+)
+# Territories and entities that data sources report but that are not states of the system;
+# CHI (Channel Islands) is a World Bank code. Everything in ISO 3166-1 that is not a state
+# of the registry is also a territory (classified at run time from pycountry).
+EXTRA_TERRITORIES = frozenset({"CHI", "ANT", "SCG_T"})
+
+
+@dataclass(frozen=True)
+class Spell:
+    start: str
+    end: str | None            # None: exists today
+    system_member: bool
+
+    def covers(self, date: str) -> bool:
+        return self.start <= date and (self.end is None or date <= self.end)
+
+    def overlaps_year(self, year: int) -> bool:
+        return self.start <= f"{year}-12-31" and (self.end is None or self.end >= f"{year}-01-01")
+
+
+@dataclass(frozen=True)
+class State:
+    code: str
+    name: str
+    iso3: str | None
+    iso2: str | None
+    isonum: int | None
+    cow: int | None
+    cow_abb: str | None
+    gw: int | None
+    gw_microstate: bool
+    spells: tuple[Spell, ...]
+    aliases: tuple[str, ...]
+    succession: str
+    source: str
+
+    @property
+    def start(self) -> str:
+        return self.spells[0].start
+
+    @property
+    def end(self) -> str | None:
+        return self.spells[-1].end
+
+    @property
+    def exists_today(self) -> bool:
+        return self.spells[-1].end is None
+
+    def exists(self, year: int | None = None, date: str | None = None, system_only: bool = True) -> bool:
+        for s in self.spells:
+            if system_only and not s.system_member:
+                continue
+            if date is not None and s.covers(date):
+                return True
+            if year is not None and date is None and s.overlaps_year(year):
+                return True
+        return False
+
+    def to_dict(self) -> dict:
+        return {
+            "code": self.code, "name": self.name, "iso3": self.iso3, "iso2": self.iso2,
+            "isonum": self.isonum, "cow": self.cow, "cow_abb": self.cow_abb, "gw": self.gw,
+            "start": self.start, "end": self.end,
+            "spells": [(s.start, s.end, s.system_member) for s in self.spells],
+            "aliases": list(self.aliases), "succession": self.succession, "source": self.source,
+        }
+
+
+def normalise_name(s: str) -> str:
+    s = unicodedata.normalize("NFKD", str(s)).encode("ascii", "ignore").decode()
+    s = s.lower().replace("&", " and ").replace("’", "'")
+    s = re.sub(r"[^a-z0-9]+", " ", s).strip()
+    s = re.sub(r"^the ", "", s)
+    return s
+
+
+def _int(x: str) -> int | None:
+    return int(x) if x not in ("", None) else None
+
+
+class Registry:
+    """All states, their codes in every system, and resolution with dates."""
+
+    def __init__(self, rows: list[dict]):
+        by_code: dict[str, list[dict]] = {}
+        for r in rows:
+            by_code.setdefault(r["code"], []).append(r)
+        self.states: dict[str, State] = {}
+        for code, rs in by_code.items():
+            rs.sort(key=lambda r: r["start"])
+            r0 = rs[-1]
+            aliases = tuple(sorted({a for r in rs for a in r["aliases"].split("|") if a}))
+            self.states[code] = State(
+                code=code, name=r0["name"], iso3=r0["iso3"] or None, iso2=r0["iso2"] or None,
+                isonum=_int(r0["isonum"]), cow=_int(next((r["cow"] for r in rs if r["cow"]), "")),
+                cow_abb=next((r["cow_abb"] for r in rs if r["cow_abb"]), None) or None,
+                gw=_int(next((r["gw"] for r in rs if r["gw"]), "")),
+                gw_microstate=r0["gw_microstate"] == "1",
+                spells=tuple(Spell(r["start"], r["end"] or None, r["system_member"] == "1") for r in rs),
+                aliases=aliases, succession=r0["succession"], source=r0["source"],
+            )
+        self._names: dict[str, set[str]] = {}
+        for st in self.states.values():
+            for n in (st.name, st.code, *st.aliases):
+                self._names.setdefault(normalise_name(n), set()).add(st.code)
+        # code systems: key -> list of (start, end, code)
+        self._systems: dict[str, dict[str, list[tuple[str, str, str]]]] = {"iso3": {}, "iso2": {}, "cow": {}, "gw": {}, "isonum": {}, "cow_abb": {}}
+        for st in self.states.values():
+            for s in st.spells:
+                end = s.end or "9999-12-31"
+                for sysname, val in (("iso3", st.iso3), ("iso2", st.iso2), ("isonum", st.isonum),
+                                     ("cow", st.cow if s.system_member else None),
+                                     ("cow_abb", st.cow_abb if s.system_member else None),
+                                     ("gw", st.gw if s.system_member else None)):
+                    if val is not None:
+                        self._systems[sysname].setdefault(str(val), []).append((s.start, end, st.code))
+        # GW keeps 260 for Germany after 1990 and 678 for Yemen: the GW chain.
+        self._fix_gw_chains()
+
+    def _fix_gw_chains(self):
+        for key, spans in self._systems["gw"].items():
+            spans.sort()
+
+    # ---- lookups -------------------------------------------------------------------------
+    def __contains__(self, code: str) -> bool:
+        return code in self.states
+
+    def __iter__(self):
+        return iter(self.states.values())
+
+    def __len__(self) -> int:
+        return len(self.states)
+
+    def get(self, code: str) -> State:
+        try:
+            return self.states[code]
+        except KeyError:
+            raise UnknownCountryError(code, suggestions=self.suggest(code), reason="not a multipolar state code") from None
+
+    def system_members(self, year: int) -> list[str]:
+        """Codes of the states that are members of the state system at some point of ``year``."""
+        return sorted(c for c, st in self.states.items() if st.exists(year=year))
+
+    def suggest(self, value: str, n: int = 5) -> list[str]:
+        key = normalise_name(value)
+        keys = list(self._names)
+        close = difflib.get_close_matches(key, keys, n=n * 2, cutoff=0.6)
+        # substring matches help for 'korea', 'congo', 'yemen'
+        close += [k for k in keys if key and len(key) >= 4 and key in k][: n * 2]
+        out: list[str] = []
+        for k in close:
+            for c in sorted(self._names[k]):
+                label = f"{self.states[c].name} ({c})"
+                if label not in out:
+                    out.append(label)
+        return out[:n]
+
+    def _pick(self, candidates: set[str], value, date: str | None, year: int | None, context: str) -> str:
+        if len(candidates) == 1 and date is None and year is None:
+            return next(iter(candidates))
+        if date is not None or year is not None:
+            alive = [c for c in candidates if self.states[c].exists(year=year, date=date, system_only=False)]
+            if len(alive) == 1:
+                return alive[0]
+            if len(alive) > 1 and year is not None and date is None:
+                # year-level: the state holding the name at the end of the year
+                eoy = f"{year}-12-31"
+                last = max(alive, key=lambda c: max(s.start for s in self.states[c].spells if s.start <= eoy))
+                return last
+            when = date or str(year)
+            if not alive:
+                raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c}, {self.states[c].start[:4]}–{(self.states[c].end or '')[:4]})" for c in sorted(candidates)],
+                                          reason=f"no state of that name existed in {when}", context=context)
+            candidates = set(alive)
+        today = [c for c in candidates if self.states[c].exists_today]
+        if len(today) == 1:
+            return today[0]
+        raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c})" for c in sorted(candidates)],
+                                  reason="ambiguous: several states carry this name; give a year", context=context)
+
+    def resolve(self, value, *, year: int | None = None, date: str | None = None, system: str | None = None,
+                context: str = "") -> str:
+        """Return the multipolar code for a name, alias or code.
+
+        ``system`` restricts to one coding system ('iso3', 'iso2', 'cow', 'gw', 'cow_abb', 'isonum',
+        'name'); by default multipolar codes, ISO3 codes and names are tried, in that order.
+        Numbers are COW codes unless ``system='gw'`` or ``'isonum'``.
+        """
+        if value is None or (isinstance(value, float) and value != value):
+            raise UnknownCountryError(value, reason="missing country", context=context)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            system = system or "cow"
+            value = int(value)
+        sval = str(value).strip()
+        if system in (None, "code") and sval in self.states and (date is None and year is None or self.states[sval].exists(year=year, date=date, system_only=False)):
+            return sval
+        if system and system != "name":
+            spans = self._systems[system].get(sval if system != "cow_abb" else sval.upper())
+            if not spans:
+                raise UnknownCountryError(value, suggestions=self.suggest(sval), reason=f"not a known {system} code", context=context)
+            return self._pick_span(spans, value, date, year, system, context)
+        if system is None and len(sval) == 3 and sval.isupper() and sval in self._systems["iso3"]:
+            return self._pick_span(self._systems["iso3"][sval], value, date, year, "iso3", context)
+        cands = self._names.get(normalise_name(sval))
+        if not cands:
+            raise UnknownCountryError(value, suggestions=self.suggest(sval), context=context)
+        return self._pick(set(cands), value, date, year, context)
+
+    def _pick_span(self, spans, value, date, year, system, context) -> str:
+        codes = {c for _, _, c in spans}
+        if date is None and year is None:
+            if len(codes) == 1:
+                return next(iter(codes))
+            today = [c for s, e, c in spans if e == "9999-12-31"]
+            if len(set(today)) == 1:
+                return today[0]
+            raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c})" for c in sorted(codes)],
+                                      reason=f"{system} code used by several states; give a year", context=context)
+        if date is not None:
+            hit = [c for s, e, c in spans if s <= date <= e]
+        else:
+            lo, hi = f"{year}-01-01", f"{year}-12-31"
+            hit = [c for s, e, c in sorted(spans) if s <= hi and e >= lo]
+        if not hit:
+            when = date or year
+            raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c}, {s[:4]}–{e[:4] if e < '9999' else ''})" for s, e, c in spans],
+                                      reason=f"{system} code held by no state in {when}", context=context)
+        return hit[-1]
+
+    def name(self, code: str) -> str:
+        return self.get(code).name
+
+    # ---- tables for vectorised joins in the warehouse --------------------------------------
+    def crosswalk(self, system: str) -> pd.DataFrame:
+        """Rows (key, start, end, code) for interval joins: ``key`` as a string."""
+        rows = [(k, s, e, c) for k, spans in self._systems[system].items() for s, e, c in spans]
+        return pd.DataFrame(rows, columns=["key", "start", "end", "code"])
+
+    def year_crosswalk(self, system: str, years=range(1816, int(TODAY[:4]) + 1)) -> pd.DataFrame:
+        """One row per (key, year) -> code, the state holding the key at the end of that year."""
+        out = {}
+        for k, spans in self._systems[system].items():
+            for s, e, c in sorted(spans):
+                for y in range(max(int(s[:4]), years.start), min(int(e[:4]), years.stop - 1) + 1):
+                    out[(k, y)] = c  # later spells overwrite earlier ones in the same year
+        return pd.DataFrame([(k, y, c) for (k, y), c in out.items()], columns=["key", "year", "code"])
+
+    def name_table(self) -> pd.DataFrame:
+        return pd.DataFrame([(n, c) for n, cs in self._names.items() for c in cs], columns=["name_key", "code"])
+
+    def classify(self, code: str) -> str | None:
+        """'state', 'territory', 'aggregate', or None for a code nobody knows (ISO3 or WB)."""
+        if code in self.states or code in self._systems["iso3"]:
+            return "state"
+        if code in WB_AGGREGATES:
+            return "aggregate"
+        if code in _iso_territories() or code in EXTRA_TERRITORIES:
+            return "territory"
+        return None
+
+    def to_frame(self) -> pd.DataFrame:
+        rows = []
+        for st in self.states.values():
+            for s in st.spells:
+                rows.append(dict(code=st.code, name=st.name, iso3=st.iso3, iso2=st.iso2, cow=st.cow,
+                                 gw=st.gw, start=s.start, end=s.end, system_member=s.system_member))
+        return pd.DataFrame(rows)
+
+
+@lru_cache(maxsize=1)
+def _iso_territories() -> frozenset[str]:
+    import pycountry
+    return frozenset(c.alpha_3 for c in pycountry.countries) | frozenset(c.alpha_3 for c in pycountry.historic_countries)
+
+
+@lru_cache(maxsize=1)
+def registry() -> Registry:
+    """The registry built from the embedded ``states.csv`` (cached)."""
+    with resources.files("multipolar.actors").joinpath("data/states.csv").open(encoding="utf-8") as f:
+        return Registry(list(csv.DictReader(f)))
+
+
+def resolve(value, **kw) -> str:
+    return registry().resolve(value, **kw)

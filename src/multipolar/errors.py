@@ -1,0 +1,50 @@
+"""Errors that tell the user what was wrong, where, and what to do next."""
+from __future__ import annotations
+
+
+class MultipolarError(Exception):
+    """Base class: every error multipolar raises on purpose."""
+
+
+class InputError(MultipolarError):
+    """A file or value that does not have the expected form.
+
+    The message names the file, the line or field, what was expected, and what to do.
+    """
+
+    def __init__(self, problem: str, *, file: str | None = None, line: int | None = None,
+                 field: str | None = None, expected: str | None = None, hint: str | None = None):
+        self.problem, self.file, self.line, self.field = problem, file, line, field
+        self.expected, self.hint = expected, hint
+        where = []
+        if file:
+            where.append(str(file))
+        if line is not None:
+            where.append(f"line {line}")
+        if field:
+            where.append(f"field '{field}'")
+        msg = (": ".join([", ".join(where), problem]) if where else problem)
+        if expected:
+            msg += f". Expected: {expected}"
+        if hint:
+            msg += f". What to do: {hint}"
+        super().__init__(msg)
+
+
+class UnknownCountryError(MultipolarError, LookupError):
+    """A name or code that the actor registry cannot resolve; never guessed."""
+
+    def __init__(self, value, *, suggestions=(), reason: str = "not a known state", context: str = ""):
+        self.value, self.suggestions = value, list(suggestions)
+        msg = f"{value!r}: {reason}"
+        if context:
+            msg += f" ({context})"
+        if self.suggestions:
+            msg += ". Did you mean: " + ", ".join(self.suggestions) + "?"
+        else:
+            msg += ". Use a state name, ISO3, COW or GW code; `multipolar actors --list` shows them all."
+        super().__init__(msg)
+
+
+class WarehouseError(MultipolarError):
+    """The warehouse cannot be opened or written."""

@@ -1,0 +1,367 @@
+"""What every reader shares: opening a file as its publisher ships it, checking it, and
+normalising its country columns to the actor registry.
+
+A reader recognises its files by their *content* (column names, layout), never by file name,
+and returns one or more normalised tables. Bad input raises :class:`InputError` naming the
+file, the line or field, what was expected and what to do.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import io
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..actors.registry import Registry, registry
+from ..errors import InputError
+
+LFS_MAGIC = b"version https://git-lfs.github.com/spec/v1"
+CURRENT_YEAR = dt.date.today().year
+
+
+@dataclass
+class FileHead:
+    """What readers look at to recognise a file: its kind, columns and first rows."""
+    path: Path
+    kind: str                       # csv, tsv, parquet, rda, xls, dta, text
+    columns: list[str]
+    sample: pd.DataFrame | None = None
+    objects: dict[str, list[str]] = field(default_factory=dict)   # rda: object -> columns
+    first_line: str = ""
+
+
+@dataclass
+class Parsed:
+    """A reader's result: normalised tables plus the counts that go into provenance."""
+    tables: dict[str, pd.DataFrame]
+    rows_read: int
+    rejected: Counter = field(default_factory=Counter)
+    version: str = ""
+    partitions: dict[str, list[str]] = field(default_factory=dict)   # table -> partition columns
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_kept(self) -> int:
+        return int(sum(len(t) for t in self.tables.values()))
+
+
+class Reader:
+    """Base class. Subclasses set the class attributes and implement ``sniff`` and ``read``."""
+    name: str = ""
+    title: str = ""
+    citation: str = ""
+    license: str = ""
+    #: tables this reader writes, with the columns that identify a row
+    keys: dict[str, list[str]] = {}
+
+    def sniff(self, head: FileHead) -> str | None:      # pragma: no cover - interface
+        raise NotImplementedError
+
+    def read(self, path: Path, layout: str, head: FileHead) -> Parsed:   # pragma: no cover
+        raise NotImplementedError
+
+    def __repr__(self):
+        return f"<reader {self.name}>"
+
+
+# ---------------------------------------------------------------------------------------
+# opening files
+# ---------------------------------------------------------------------------------------
+def _raw_head(path: Path, n: int = 4096) -> bytes:
+    with open(path, "rb") as f:
+        return f.read(n)
+
+
+def check_container(path: Path) -> None:
+    """Errors shared by every format: missing, empty, a Git LFS pointer, a truncated gzip."""
+    if not path.exists():
+        raise InputError("file not found", file=str(path), hint="check the path")
+    if path.stat().st_size == 0:
+        raise InputError("the file is empty", file=str(path), expected="a data file with a header and rows",
+                         hint="download the file again from its publisher")
+    head = _raw_head(path, 200)
+    if head.startswith(LFS_MAGIC):
+        raise InputError("this is a Git LFS pointer, not the data", file=str(path), line=1,
+                         expected="the data file itself", hint="run `git lfs pull` in the repository you got it from, or download the file from its publisher")
+    if path.suffix == ".gz":
+        try:
+            with gzip.open(path, "rb") as f:
+                while f.read(1 << 20):
+                    pass
+        except (EOFError, OSError, gzip.BadGzipFile) as e:
+            raise InputError(f"the gzip stream is broken or truncated ({e})", file=str(path),
+                             expected="a complete .gz file", hint="download the file again") from None
+
+
+def file_kind(path: Path) -> str:
+    name = path.name.lower()
+    head = _raw_head(path, 8)
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"RDX") or head[:2] in (b"\x1f\x8b", b"BZ", b"\xfd7") and name.endswith((".rda", ".rdata")):
+        return "rda"
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "xls"
+    if name.endswith(".dta"):
+        return "dta"
+    if name.endswith((".xls", ".xlsx")):
+        return "xls"
+    if name.endswith((".rda", ".rdata", ".rds")):
+        return "rda"
+    return "text"
+
+
+def _decode_text(path: Path, encoding: str = "utf-8") -> str:
+    raw = gzip.open(path, "rb").read() if path.suffix == ".gz" else open(path, "rb").read()
+    try:
+        return raw.decode("utf-8-sig" if encoding == "utf-8" else encoding)
+    except UnicodeDecodeError as e:
+        line = raw[: e.start].count(b"\n") + 1
+        raise InputError(f"text is not valid {encoding} (byte 0x{raw[e.start]:02x} at offset {e.start})",
+                         file=str(path), line=line, expected=f"{encoding} text as the publisher ships it",
+                         hint="re-download the original file, or convert it to UTF-8") from None
+
+
+def _first_line(path: Path) -> str:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        line = f.readline(1 << 20)
+    return line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+
+
+def read_rda(path: Path) -> dict[str, pd.DataFrame]:
+    import pyreadr
+    try:
+        return dict(pyreadr.read_r(str(path)))
+    except Exception as e:  # pyreadr raises its own error types
+        raise InputError(f"cannot read the R data file ({e})", file=str(path),
+                         expected="an .rda/.RData file saved by R", hint="re-download the file from its publisher") from None
+
+
+def head_of(path: Path) -> FileHead:
+    """Open just enough of a file to recognise it."""
+    path = Path(path)
+    check_container(path)
+    kind = file_kind(path)
+    if kind == "parquet":
+        import pyarrow.parquet as pq
+        try:
+            pf = pq.ParquetFile(path)
+        except Exception as e:
+            raise InputError(f"not a readable Parquet file ({e})", file=str(path), hint="re-download the file") from None
+        cols = pf.schema_arrow.names
+        sample = pf.read_row_group(0).slice(0, 50).to_pandas() if pf.num_row_groups else pd.DataFrame(columns=cols)
+        return FileHead(path, kind, cols, sample)
+    if kind == "rda":
+        objs = read_rda(path)
+        _RDA_CACHE[str(path)] = objs
+        cols = list(next(iter(objs.values())).columns) if objs else []
+        return FileHead(path, kind, cols, next(iter(objs.values())).head(50) if objs else None,
+                        objects={k: list(v.columns) for k, v in objs.items()})
+    if kind == "dta":
+        try:
+            it = pd.read_stata(path, iterator=True)
+            sample = it.read(50)
+        except Exception as e:
+            raise InputError(f"not a readable Stata file ({e})", file=str(path), hint="re-download the file") from None
+        return FileHead(path, kind, list(sample.columns), sample)
+    if kind == "xls":
+        try:
+            sample = pd.read_excel(path, nrows=50)
+        except Exception as e:
+            raise InputError(f"not a readable Excel file ({e})", file=str(path), hint="re-download the file") from None
+        return FileHead(path, kind, [str(c) for c in sample.columns], sample)
+    line = _first_line(path)
+    if not line.strip():
+        raise InputError("the first line is empty", file=str(path), line=1, expected="a header line or data",
+                         hint="check that the file is complete")
+    if "\t" in line and line.count("\t") >= line.count(","):
+        return FileHead(path, "tsv", [c.strip().strip('"') for c in line.split("\t")], first_line=line)
+    cols = next(iter(pd.read_csv(io.StringIO(line + "\n"), header=None, dtype=str).itertuples(index=False)), ())
+    return FileHead(path, "csv", [str(c).strip() for c in cols], first_line=line)
+
+
+_RDA_CACHE: dict[str, dict[str, pd.DataFrame]] = {}
+
+
+def load_rda(path: Path) -> dict[str, pd.DataFrame]:
+    return _RDA_CACHE.pop(str(path), None) or read_rda(path)
+
+
+def read_csv(path: Path, *, sep: str = ",", header: str | int | None = "infer", names=None, dtype=None,
+             encoding: str = "utf-8", usecols=None, na_values=None, keep_default_na: bool = True) -> pd.DataFrame:
+    """pandas.read_csv with errors turned into InputError (file, line, what was expected)."""
+    try:
+        return pd.read_csv(path, sep=sep, header=header, names=names, dtype=dtype, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
+                           usecols=usecols, na_values=na_values, keep_default_na=keep_default_na,
+                           compression="infer", low_memory=False, on_bad_lines="error")
+    except UnicodeDecodeError:
+        _decode_text(path, encoding)   # raises with the line
+        raise
+    except pd.errors.ParserError as e:
+        m = re.search(r"line (\d+)", str(e))
+        raise InputError(f"malformed row ({e})", file=str(path), line=int(m.group(1)) if m else None,
+                         expected="the same number of fields on every line", hint="the file may be truncated or edited; download it again") from None
+    except EOFError as e:
+        raise InputError(f"the file ends early ({e})", file=str(path), hint="download the file again") from None
+
+
+def require_columns(df_cols, required, path, what: str = "") -> None:
+    missing = [c for c in required if c not in df_cols]
+    if missing:
+        raise InputError(f"missing column(s) {', '.join(missing)}" + (f" for {what}" if what else ""),
+                         file=str(path), field=missing[0], expected="columns " + ", ".join(required),
+                         hint="use the file exactly as the publisher ships it, or name the right --source")
+
+
+def to_numeric(df: pd.DataFrame, col: str, path, *, integer: bool = False, allow_na: bool = True,
+               line_offset: int = 2) -> pd.Series:
+    s = pd.to_numeric(df[col], errors="coerce")
+    bad = s.isna() & df[col].notna() & (df[col].astype(str).str.strip().isin(["", "NA", "nan", "NaN", ".", "..", "NULL"]) == False)  # noqa: E712
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"not a number: {df[col].iloc[i]!r}", file=str(path), line=i + line_offset, field=col,
+                         expected="a number", hint="fix or remove the row; the file may be corrupted")
+    if not allow_na and s.isna().any():
+        i = int(np.flatnonzero(s.isna().to_numpy())[0])
+        raise InputError("value missing", file=str(path), line=i + line_offset, field=col, expected="a value on every row",
+                         hint="the file may be truncated or edited; download it again")
+    if integer:
+        if (s.dropna() % 1 != 0).any():
+            i = int(np.flatnonzero(((s % 1) != 0).fillna(False).to_numpy())[0])
+            raise InputError(f"not a whole number: {df[col].iloc[i]!r}", file=str(path), line=i + line_offset, field=col, expected="an integer")
+        s = s.astype("Int64")
+    return s
+
+
+def check_years(years: pd.Series, path, col: str = "year", lo: int = 1800, hi: int = CURRENT_YEAR + 1,
+                line_offset: int = 2) -> None:
+    bad = years.notna() & ((years < lo) | (years > hi))
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"year {years.iloc[i]} out of range", file=str(path), line=i + line_offset, field=col,
+                         expected=f"a year between {lo} and {hi}", hint="check the file: a year outside the data's coverage means a corrupted or wrong file")
+
+
+def check_duplicates(df: pd.DataFrame, keys: list[str], path, line_offset: int = 2, what: str = "row") -> None:
+    dup = df.duplicated(subset=keys, keep="first")
+    if dup.any():
+        i = int(np.flatnonzero(dup.to_numpy())[0])
+        first = df[keys].iloc[i].to_dict()
+        raise InputError(f"duplicate {what} for {first}", file=str(path), line=i + line_offset, field=",".join(keys),
+                         expected=f"one {what} per {', '.join(keys)}", hint="remove the duplicated lines or download the original file again")
+
+
+# ---------------------------------------------------------------------------------------
+# country codes -> registry codes
+# ---------------------------------------------------------------------------------------
+def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | None = None,
+                  date: str | None = None, out: str = "code", strict: bool = True, rejected: Counter | None = None,
+                  reg: Registry | None = None, line_offset: int = 2, drop: bool = True, overrides: dict | None = None) -> pd.DataFrame:
+    """Add ``out`` = registry code for ``df[col]`` in ``system`` ('iso3', 'iso2', 'cow', 'gw', 'name', ...).
+
+    The key is matched with the year (``year`` column: the state holding the code at the end of
+    that year) or the date (``date`` column, exact spell). Rows whose key names a territory or an
+    aggregate, or a state that did not exist then, are dropped and counted in ``rejected``.
+    A key that nothing knows is an error (``strict``) or a counted rejection.
+    ``overrides`` maps raw keys to registry codes for documented source quirks.
+    """
+    from .normalise import join_codes
+    reg = reg or registry()
+    mapped = join_codes(df, col, system=system, year=year, date=date, out=out, reg=reg, overrides=overrides)
+    miss = mapped[out].isna() & mapped[col].notna()
+    if miss.any():
+        keys = mapped.loc[miss, col].astype(str)
+        unknown = []
+        for k in keys.unique():
+            kind = _classify_key(reg, k, system)
+            n = int((keys == k).sum())
+            if kind in ("territory", "aggregate", "non-state"):
+                if rejected is not None:
+                    rejected[f"{kind} ({col})"] += n
+            elif kind == "state-not-existing":
+                if rejected is not None:
+                    rejected[f"state did not exist that year ({col})"] += n
+            else:
+                unknown.append(k)
+        if unknown:
+            if strict:
+                k = unknown[0]
+                i = int(np.flatnonzero((mapped[col].astype(str) == k).to_numpy())[0])
+                sugg = reg.suggest(k)
+                raise InputError(f"unknown country {k!r}" + (f" (and {len(unknown) - 1} more: {', '.join(unknown[1:6])})" if len(unknown) > 1 else ""),
+                                 file=str(path), line=i + line_offset, field=col,
+                                 expected=f"a {system} code or name that the actor registry knows" + (f"; did you mean {', '.join(sugg)}?" if sugg else ""),
+                                 hint="correct the value; `multipolar actors --list` shows the known states")
+            for k in unknown:
+                if rejected is not None:
+                    rejected[f"unknown country code ({col})"] += int((keys == k).sum())
+    if mapped[col].isna().any() and rejected is not None:
+        rejected[f"missing country ({col})"] += int(mapped[col].isna().sum())
+    if drop:
+        mapped = mapped[mapped[out].notna()]
+    return mapped
+
+
+def _classify_key(reg: Registry, key: str, system: str) -> str | None:
+    if system in ("cow", "gw"):
+        try:
+            k = str(int(float(key)))
+        except ValueError:
+            return None
+        return "state-not-existing" if k in reg._systems[system] else None
+    if system in ("iso3", "code"):
+        if key in reg._systems["iso3"] or key in reg.states:
+            return "state-not-existing"
+        return reg.classify(key)
+    if system == "iso2":
+        if key in reg._systems["iso2"]:
+            return "state-not-existing"
+        import pycountry
+        return "territory" if pycountry.countries.get(alpha_2=key) else None
+    if system == "name":
+        from ..actors.registry import normalise_name
+        if normalise_name(key) in reg._names:
+            return "state-not-existing"
+        return NON_STATE_NAMES.get(normalise_name(key))
+    return None
+
+
+def _norm_names():
+    from ..actors.registry import normalise_name
+    import pycountry
+    out = {}
+    for c in pycountry.countries:
+        for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
+            if n:
+                out[normalise_name(n)] = "territory"
+    return out
+
+
+class _LazyNames(dict):
+    def get(self, k, default=None):
+        if not self:
+            self.update(_norm_names())
+            self.update({k2: v for k2, v in _EXTRA_NON_STATE.items()})
+        return super().get(k, default)
+
+
+from ..actors.registry import normalise_name as _nn  # noqa: E402
+
+# Names in public files that are not states of the system (regions, territories, groups).
+_EXTRA_NON_STATE = {_nn(n): kind for n, kind in [
+    ("Hong Kong", "territory"), ("Macao", "territory"), ("Macau", "territory"), ("Palestine", "territory"),
+    ("State of Palestine", "territory"), ("Occupied Palestinian Territory", "territory"),
+    ("Gibraltar", "territory"), ("Cyprus (Northern)", "territory"), ("Northern Cyprus", "territory"),
+    ("Western Sahara", "territory"), ("Puerto Rico", "territory"), ("Greenland", "territory"),
+    ("Channel Islands", "territory"), ("Isle of Man", "territory"), ("Faeroe Islands", "territory"),
+    ("China, Hong Kong SAR", "territory"), ("China, Macao SAR", "territory"), ("Curacao", "territory"),
+    ("Sint Maarten (Dutch part)", "territory"), ("Holy See", "non-state"), ("Vatican", "non-state"),
+]}
+NON_STATE_NAMES = _LazyNames()
