@@ -175,7 +175,8 @@ class Warehouse:
             rep = self._write(reader, layout, path, sha, parsed, t0, pause=(options or {}).get("_pause_before_commit"))
             return rep
         except InputError as e:
-            return ImportReport(str(path), source, "error", str(e), seconds=time.perf_counter() - t0)
+            status = "skipped" if getattr(e, "skip", False) else "error"
+            return ImportReport(str(path), source, status, str(e), seconds=time.perf_counter() - t0)
 
     def _find_import(self, source: str, sha: str):
         if not self.path.exists():
@@ -217,6 +218,7 @@ class Warehouse:
                             con.execute(f'DELETE FROM "{name}"')
                         con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _new')
                     con.unregister("_new")
+                reader.derive(con)
                 # older imports whose every table is now fully replaced are superseded
                 for r in con.execute("SELECT import_id, tables, partitions FROM _imports WHERE NOT superseded AND source = ?", [reader.name]).fetchall():
                     tabs = json.loads(r[1])

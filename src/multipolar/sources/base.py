@@ -66,6 +66,9 @@ class Reader:
     def read(self, path: Path, layout: str, head: FileHead) -> Parsed:   # pragma: no cover
         raise NotImplementedError
 
+    def derive(self, con) -> None:
+        """Rebuild tables derived from this source's tables (inside the import transaction)."""
+
     def __repr__(self):
         return f"<reader {self.name}>"
 

@@ -1,0 +1,73 @@
+"""One reader per public dataset: parse, validate, normalise; nothing else.
+
+``multipolar data sources`` lists them. Each reader recognises its own files by content.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import InputError, MultipolarError
+from .base import FileHead, Reader, head_of
+
+
+def _all_readers() -> list[Reader]:
+    from . import economy, events, idealpoints, people, risk, security, unvotes, wars  # noqa: F401
+    from .peacescience import READERS as ps
+    return [
+        unvotes.UNVotes(), idealpoints.IdealPoints(), *ps, economy.WDI(), economy.Maddison(),
+        economy.GeoDist(), economy.BACI(), economy.Gravity(), economy.Eurostat(), people.Passport(),
+        people.UNDesaMigration(), security.GSDB(), security.SIPRI(), events.ICEWS(), events.GDELT(),
+        events.CAMEO(), risk.GPR(), *wars.READERS,
+    ]
+
+
+_READERS: dict[str, Reader] | None = None
+
+
+def readers() -> dict[str, Reader]:
+    global _READERS
+    if _READERS is None:
+        _READERS = {r.name: r for r in _all_readers()}
+    return _READERS
+
+
+def get_reader(name: str) -> Reader:
+    rs = readers()
+    if name not in rs:
+        import difflib
+        sugg = difflib.get_close_matches(name, list(rs), n=3)
+        raise MultipolarError(f"unknown source {name!r}" + (f"; did you mean {', '.join(sugg)}?" if sugg else "") + f". Known: {', '.join(rs)}")
+    return rs[name]
+
+
+def detect(path) -> tuple[Reader, str, FileHead] | None:
+    """The reader and layout that recognise ``path`` by its content, or None."""
+    path = Path(path)
+    head = head_of(path)
+    hits = []
+    for r in readers().values():
+        layout = r.sniff(head)
+        if layout:
+            hits.append((r, layout))
+    if not hits:
+        return None
+    if len(hits) > 1:
+        raise InputError("more than one reader recognises this file: " + ", ".join(f"{r.name} ({l})" for r, l in hits),
+                         file=str(path), hint="name the source with --source")
+    return hits[0][0], hits[0][1], head
+
+
+def frame(path: Path, head: FileHead, **csv_kw):
+    """The whole file as a DataFrame, whatever its format (rda: the first object)."""
+    import pandas as pd
+    from .base import load_rda, read_csv
+    if head.kind == "parquet":
+        return pd.read_parquet(path)
+    if head.kind == "rda":
+        objs = load_rda(path)
+        return next(iter(objs.values()))
+    if head.kind == "dta":
+        return pd.read_stata(path)
+    if head.kind == "xls":
+        return pd.read_excel(path)
+    return read_csv(path, sep="\t" if head.kind == "tsv" else ",", **csv_kw)

@@ -1,0 +1,293 @@
+"""Economy: World Bank GDP and population, Maddison, CEPII GeoDist, BACI trade, the structural
+gravity textbook data, and the partial Eurostat panel."""
+from __future__ import annotations
+
+import re
+from collections import Counter
+
+import numpy as np
+import pandas as pd
+import pycountry
+
+from ..errors import InputError
+from .base import FileHead, Parsed, Reader, check_duplicates, check_years, load_rda, map_countries, read_csv, to_numeric
+
+
+class WDI(Reader):
+    """World Bank WDI as the datahub CSV (Country Name, Country Code, Year, Value).
+
+    The datahub files carry no indicator name: GDP (current US$) has fractional values,
+    population whole numbers; the reader tells them apart that way and says so. Name the
+    indicator explicitly with ``--source wdi_gdp`` or ``--source wdi_population``.
+    """
+    name, title = "wdi", "World Bank WDI: GDP (current US$) and population (datahub CSV)"
+    citation = "World Bank, World Development Indicators (NY.GDP.MKTP.CD, SP.POP.TOTL), CC BY 4.0; via datahub.io (PDDL)."
+    license = "CC BY 4.0"
+    keys = {"wdi": ["code", "year", "indicator"]}
+    indicator: str | None = None
+
+    def sniff(self, head):
+        if set(head.columns) == {"Country Name", "Country Code", "Year", "Value"}:
+            return self.indicator or "datahub"
+        if {"Country Name", "Country Code", "Indicator Name", "Indicator Code"} <= set(head.columns):
+            return "wide"
+        return None
+
+    def read(self, path, layout, head):
+        rej = Counter()
+        if layout == "wide":   # the World Bank's own bulk CSV: one column per year
+            df = read_csv(path, dtype=str)
+            years = [c for c in df.columns if re.fullmatch(r"\d{4}", str(c))]
+            df = df.melt(id_vars=["Country Name", "Country Code", "Indicator Code"], value_vars=years, var_name="Year", value_name="Value")
+            df = df.rename(columns={"Indicator Code": "indicator"})
+        else:
+            df = read_csv(path, dtype={"Country Name": str, "Country Code": str})
+        rows = len(df)
+        df["Year"] = to_numeric(df, "Year", path, integer=True, allow_na=False)
+        check_years(df["Year"], path, col="Year", lo=1950)
+        df["Value"] = to_numeric(df, "Value", path)
+        if layout != "wide":
+            ind = layout if layout in ("gdp", "population") else None
+            if ind is None:
+                frac = (df["Value"].dropna() % 1 != 0).mean()
+                ind = "gdp" if frac > 0.5 else "population"
+            df["indicator"] = {"gdp": "NY.GDP.MKTP.CD", "population": "SP.POP.TOTL"}[ind]
+        check_duplicates(df, ["Country Code", "Year", "indicator"], path)
+        df = df.rename(columns={"Year": "year", "Value": "value"})
+        df = map_countries(df, "Country Code", system="iso3", year="year", path=path, rejected=rej)
+        out = df[["code", "year", "indicator", "value"]].dropna(subset=["value"])
+        rej["missing value"] += len(df) - len(out)
+        return Parsed({"wdi": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, partitions={"wdi": ["indicator"]},
+                      version="WDI via datahub", notes=[f"indicator {out['indicator'].iloc[0] if len(out) else '?'} (told apart by value type)" if layout == 'datahub' else ""])
+
+
+class WDIGDP(WDI):
+    name, indicator = "wdi_gdp", "gdp"
+
+    def sniff(self, head):  # only when named explicitly
+        return None
+
+
+class WDIPopulation(WDI):
+    name, indicator = "wdi_population", "population"
+
+    def sniff(self, head):
+        return None
+
+
+class Maddison(Reader):
+    name, title = "maddison", "Maddison Project Database 2023"
+    citation = "Bolt, J., van Zanden, J. L. (2024). Maddison style estimates of the evolution of the world economy: A new 2023 update. Journal of Economic Surveys. CC BY 4.0."
+    license = "CC BY 4.0"
+    keys = {"maddison": ["code", "year"]}
+
+    def sniff(self, head):
+        cols = set(head.columns) | {c for v in head.objects.values() for c in v}
+        if {"ISO", "year", "gdppc", "pop"} <= cols or {"countrycode", "year", "gdppc", "pop"} <= cols:
+            return "mpd"
+        return None
+
+    def read(self, path, layout, head):
+        from . import frame
+        df = frame(path, head)
+        df = df.rename(columns={"countrycode": "ISO"})
+        rows = len(df)
+        rej = Counter()
+        df["year"] = to_numeric(df, "year", path, integer=True, allow_na=False)
+        check_years(df["year"], path, lo=1, hi=2100)
+        df = df[df["year"] >= 1816].copy()
+        rej["before 1816 (outside the state system)"] += rows - len(df)
+        for c in ("gdppc", "pop"):
+            df[c] = to_numeric(df, c, path)
+        # Maddison has former states (SUN, YUG, CSK) under their ISO codes
+        df = map_countries(df, "ISO", system="iso3", year="year", path=path, rejected=rej)
+        df = df.rename(columns={"gdppc": "gdppc_2011usd", "pop": "pop_thousands"})
+        out = df[["code", "year", "gdppc_2011usd", "pop_thousands"]]
+        check_duplicates(out, ["code", "year"], path)
+        return Parsed({"maddison": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="MPD 2023")
+
+
+class GeoDist(Reader):
+    name, title = "geodist", "CEPII GeoDist: distances, contiguity, language, colonial ties"
+    citation = "Mayer, T., Zignago, S. (2011). Notes on CEPII's distances measures: the GeoDist Database. CEPII Working Paper 2011-25. Etalab 2.0."
+    license = "Etalab Open Licence 2.0"
+    keys = {"geodist_dyad": ["code_o", "code_d"], "geodist_country": ["code"]}
+
+    def sniff(self, head):
+        cols = set(head.columns) | {c for v in head.objects.values() for c in v}
+        if {"iso_o", "iso_d", "dist", "contig", "comlang_off", "colony"} <= cols:
+            return "dist"
+        if {"iso3", "cnum", "country", "landlocked", "lat", "lon"} <= cols:
+            return "geo"
+        return None
+
+    def read(self, path, layout, head):
+        from . import frame
+        df = frame(path, head)
+        rows = len(df)
+        rej = Counter()
+        # GeoDist is a static cross-section of 2006 codes: resolve to today's states,
+        # and to the code's holder in 2006 for ROM (Romania's old CEPII code) and YUG (Serbia and Montenegro)
+        over = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS", "YUG": "SCG", "PAL": None}
+        if layout == "dist":
+            for c, o in (("iso_o", "code_o"), ("iso_d", "code_d")):
+                df = map_countries(df, c, system="iso3", path=path, out=o, rejected=rej, overrides=over)
+            out = df.drop(columns=["iso_o", "iso_d"])
+            out = out[["code_o", "code_d"] + [c for c in out.columns if c not in ("code_o", "code_d")]]
+            check_duplicates(out, ["code_o", "code_d"], path)
+            return Parsed({"geodist_dyad": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="GeoDist 2011")
+        df = map_countries(df, "iso3", system="iso3", path=path, rejected=rej, overrides=over)
+        out = df.drop_duplicates("code", keep="first")  # GeoDist lists some countries twice (two main cities)
+        rej["second main city of a country"] += len(df) - len(out)
+        return Parsed({"geodist_country": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="GeoDist 2011")
+
+
+# BACI numeric country codes are ISO 3166 numeric except these (CEPII's own codes).
+BACI_EXCEPTIONS = {251: "FRA", 579: "NOR", 699: "IND", 757: "CHE", 842: "USA", 490: "TWN", 58: "BEL", 711: "ZAF", 381: "ITA", 280: "DEU", 736: "SDN", 729: "SDN", 891: "SCG", 868: None}
+BACI_NOT_STATES = {"territory": {}}
+
+
+def baci_code_table() -> pd.DataFrame:
+    rows = []
+    for c in pycountry.countries:
+        rows.append((int(c.numeric), c.alpha_3))
+    for k, v in BACI_EXCEPTIONS.items():
+        rows.append((k, v))
+    df = pd.DataFrame(rows, columns=["num", "iso3"]).drop_duplicates("num", keep="last")
+    return df
+
+
+class BACI(Reader):
+    """CEPII BACI bilateral trade: t (year), i (exporter), j (importer), k (HS6), v (kUSD), q (tonnes).
+
+    Country codes are BACI's numeric codes (ISO numeric with a few CEPII exceptions: 251 France,
+    579 Norway, 699 India, 757 Switzerland, 842 USA, 490 'Other Asia nes' = Taiwan, 58 Belgium-
+    Luxembourg before 1999). Rows are partitioned by year, so yearly BACI files add up.
+    """
+    name, title = "baci", "CEPII BACI bilateral trade (HS6)"
+    citation = "Gaulier, G., Zignago, S. (2010). BACI: International Trade Database at the Product-Level. CEPII Working Paper 2010-23. Etalab 2.0."
+    license = "Etalab Open Licence 2.0"
+    keys = {"baci_trade": ["year", "exporter", "importer", "hs6"], "baci_countries": ["num"], "baci_products": ["hs6"]}
+
+    def sniff(self, head):
+        cols = [c.strip().lower() for c in head.columns]
+        if set(cols) == {"t", "i", "j", "k", "v", "q"}:
+            return "trade"
+        if {"country_code", "country_name", "country_iso3"} <= set(cols):
+            return "countries"
+        if set(cols) == {"code", "description"} and head.sample is None:
+            return "products" if re.match(r"^\d{6},", _second_line(head.path)) else None
+        return None
+
+    def read(self, path, layout, head):
+        rej = Counter()
+        if layout == "countries":
+            df = read_csv(path, dtype=str, keep_default_na=False, na_values=[""])
+            df["num"] = to_numeric(df, "country_code", path, integer=True, allow_na=False).astype("int64")
+            return Parsed({"baci_countries": df[["num", "country_name", "country_iso3"]]}, rows_read=len(df), version="BACI country codes")
+        if layout == "products":
+            df = read_csv(path, dtype=str)
+            df = df.rename(columns={"code": "hs6"})
+            df["hs6"] = df["hs6"].str.zfill(6)
+            return Parsed({"baci_products": df}, rows_read=len(df), version="BACI products")
+        import duckdb
+        con = duckdb.connect()
+        src = f"read_parquet('{path}')" if head.kind == "parquet" else f"read_csv('{path}', header=true, columns={{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}})"
+        try:
+            raw = con.execute(f"SELECT * FROM {src}").df()
+        except duckdb.Error as e:
+            m = re.search(r"[Ll]ine:? (\d+)", str(e))
+            raise InputError(f"cannot parse the BACI file ({str(e).splitlines()[0]})", file=str(path), line=int(m.group(1)) if m else None,
+                             expected="columns t,i,j,k,v,q with numbers", hint="download the file again") from None
+        rows = len(raw)
+        raw.columns = [c.lower() for c in raw.columns]
+        raw["q"] = pd.to_numeric(raw["q"].astype(str).str.strip().replace({"NA": None, "": None}), errors="coerce")
+        check_years(raw["t"], path, col="t", lo=1988)
+        codes = baci_code_table()
+        iso = dict(zip(codes["num"], codes["iso3"]))
+        for c in ("i", "j"):
+            raw[c + "_iso3"] = raw[c].map(iso)
+            unknown = raw.loc[raw[c + "_iso3"].isna() & ~raw[c].isin(list(BACI_EXCEPTIONS)), c]
+            if len(unknown):
+                raise InputError(f"unknown BACI country code {int(unknown.iloc[0])}", file=str(path), line=int(unknown.index[0]) + 2, field=c,
+                                 expected="a BACI/ISO numeric country code", hint="check the file against BACI's country_codes file")
+        raw = raw.rename(columns={"t": "year"})
+        raw = map_countries(raw, "i_iso3", system="iso3", year="year", path=path, out="exporter", rejected=rej)
+        raw = map_countries(raw, "j_iso3", system="iso3", year="year", path=path, out="importer", rejected=rej)
+        raw["hs6"] = raw["k"].astype(str).str.zfill(6)
+        out = raw[["year", "exporter", "importer", "hs6", "v", "q"]].rename(columns={"v": "value_kusd", "q": "quantity_t"})
+        out = out.groupby(["year", "exporter", "importer", "hs6"], as_index=False).sum(min_count=1)  # 58 Bel-Lux + 56 Belgium
+        product_set = "subset" if out["hs6"].nunique() < 1000 else "full"
+        return Parsed({"baci_trade": out}, rows_read=rows, rejected=rej, partitions={"baci_trade": ["year"]},
+                      version=f"BACI ({product_set}: {out['hs6'].nunique()} HS6 products)")
+
+
+def _second_line(path):
+    with open(path, encoding="utf-8", errors="replace") as f:
+        f.readline()
+        return f.readline()
+
+
+class Gravity(Reader):
+    """The structural gravity data of Yotov, Piermartini, Monteiro & Larch (2016), with internal trade."""
+    name, title = "gravity", "Structural gravity textbook data (Yotov et al. 2016)"
+    citation = "Yotov, Y., Piermartini, R., Monteiro, J.-A., Larch, M. (2016). An Advanced Guide to Trade Policy Analysis: The Structural Gravity Model. WTO/UNCTAD. CC BY 4.0."
+    license = "CC BY 4.0"
+    keys = {"gravity_agtpa": ["dataset", "exporter", "importer", "year"]}
+
+    def sniff(self, head):
+        cols = {c.lower() for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
+        if {"exporter", "importer", "year", "trade"} <= cols and ("dist" in cols or "ln_dist" in cols or "ldist" in cols):
+            return "agtpa"
+        return None
+
+    def read(self, path, layout, head):
+        from . import frame
+        df = frame(path, head)
+        df.columns = [c.lower() for c in df.columns]
+        rows = len(df)
+        df["year"] = to_numeric(df, "year", path, integer=True, allow_na=False)
+        check_years(df["year"], path, lo=1950)
+        df["dataset"] = path.stem
+        # the textbook codes Germany DEU and a 'ROM' Romania; internal flows have exporter == importer
+        for c in ("exporter", "importer"):
+            df[c] = df[c].astype(str).str.upper().replace({"ROM": "ROU"})
+            bad = ~df[c].isin(set(pycountry.countries.lookup(x).alpha_3 for x in []) | {x.alpha_3 for x in pycountry.countries})
+            if bad.any():
+                i = int(bad.to_numpy().nonzero()[0][0])
+                raise InputError(f"unknown country {df[c].iloc[i]!r}", file=str(path), line=i + 2, field=c, expected="an ISO3 code")
+        check_duplicates(df, ["dataset", "exporter", "importer", "year"], path)
+        for c in df.columns:
+            if df[c].dtype.name == "category":
+                df[c] = df[c].astype(str)
+        return Parsed({"gravity_agtpa": df.reset_index(drop=True)}, rows_read=rows, partitions={"gravity_agtpa": ["dataset"]},
+                      version="tradepolicy 0.7.0", notes=["codes kept as ISO3 of the textbook (DEU for Germany throughout)"])
+
+
+class Eurostat(Reader):
+    name, title = "eurostat", "Eurostat Comext and national statistics (partial panel, EUR)"
+    citation = "Eurostat Comext (DS-045409) and national statistics offices, compiled by mary-lev/eu-export-sanctions; Eurostat reuse policy."
+    license = "Eurostat reuse with attribution"
+    keys = {"eurostat_trade": ["src_dir", "reporter", "partner", "flow", "period"]}
+
+    def sniff(self, head):
+        if {"REPORTER", "PARTNER", "FLOW", "PERIOD", "VALUE_IN_EUR"} <= set(head.columns):
+            return "comext"
+        return None
+
+    def read(self, path, layout, head):
+        from . import frame
+        df = frame(path, head)
+        rows = len(df)
+        rej = Counter()
+        df["year"] = to_numeric(df, "year", path, integer=True)
+        check_years(df["year"], path, lo=1988)
+        over = {"European Union - 27 countries (AT, BE, BG, CY, CZ, DE, DK, EE, ES, FI, FR, GR, HR, HU, IE, IT, LT, LU, LV, MT, NL, PL, PT, RO, SE, SI, SK) (from 2020)": None}
+        for c, o in (("REPORTER", "reporter"), ("PARTNER", "partner")):
+            df = map_countries(df, c, system="name", year="year", path=path, out=o, rejected=rej, strict=False, drop=True, overrides=over)
+        df["flow"] = df["FLOW"].astype(str).str.extract(r"(IMPORT|EXPORT)", flags=re.I)[0].str.lower()
+        out = df[["src_dir", "reporter", "partner", "flow", "PERIOD", "year", "month", "VALUE_IN_EUR"]].rename(columns={"PERIOD": "period", "VALUE_IN_EUR": "value_eur"})
+        before = len(out)
+        out = out.drop_duplicates(["src_dir", "reporter", "partner", "flow", "period"])
+        rej["duplicate rows"] += before - len(out)
+        return Parsed({"eurostat_trade": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="Comext extract @4b6a5df")

@@ -1,0 +1,83 @@
+"""A declarative reader for the many tables that are rows of state (or dyad) codes and years.
+
+Each :class:`TableSpec` says which columns identify the layout, which hold country codes (and
+in which system), which columns identify a row, and how the table is named in the warehouse.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from .base import FileHead, Parsed, Reader, check_duplicates, check_years, map_countries, to_numeric
+
+
+@dataclass
+class TableSpec:
+    layout: str
+    table: str
+    signature: set[str]                       # columns that identify the layout
+    countries: dict[str, str] = field(default_factory=dict)   # source column -> output code column
+    system: str = "cow"
+    year: str | None = "year"                 # year column used to resolve codes
+    key: list[str] = field(default_factory=list)   # output columns identifying a row
+    numeric: list[str] = field(default_factory=list)
+    keep: list[str] | None = None             # source columns to keep (None: all)
+    rename: dict[str, str] = field(default_factory=dict)
+    strict: bool = True
+    year_range: tuple[int, int] = (1800, 2100)
+    exact: bool = False                       # the columns must equal the signature
+    partitions: list[str] = field(default_factory=list)
+    transform: object = None                  # optional callable(df, path, rejected) -> df
+    version: str = ""
+
+
+class TabularReader(Reader):
+    specs: list[TableSpec] = []
+
+    def __init__(self):
+        self.keys = {s.table: s.key for s in self.specs}
+
+    def sniff(self, head: FileHead):
+        groups = [set(head.columns)] + [set(c) for c in head.objects.values()]
+        for spec in self.specs:
+            for cols in groups:
+                if spec.signature <= cols and (not spec.exact or cols == spec.signature):
+                    return spec.layout
+        return None
+
+    def read(self, path, layout, head):
+        from . import frame
+        spec = next(s for s in self.specs if s.layout == layout)
+        df = frame(path, head)
+        if head.kind == "rda":
+            from .base import load_rda  # noqa: F401  (frame used the cache)
+        rows = len(df)
+        rej = Counter()
+        if spec.keep is not None:
+            df = df[[c for c in spec.keep if c in df.columns]]
+        df = df.reset_index(drop=True)
+        for c in spec.numeric:
+            if c in df.columns:
+                df[c] = to_numeric(df, c, path)
+        if spec.year and spec.year in df.columns:
+            df[spec.year] = to_numeric(df, spec.year, path, integer=True)
+            check_years(df[spec.year], path, col=spec.year, lo=spec.year_range[0], hi=spec.year_range[1])
+        if spec.transform is not None:
+            df = spec.transform(df, path, rej)
+        for src, out in spec.countries.items():
+            if spec.system in ("cow", "gw"):
+                df[src] = to_numeric(df, src, path, integer=True)
+            df = map_countries(df, src, system=spec.system, year=spec.year, path=path, out=out,
+                               strict=spec.strict, rejected=rej)
+        df = df.rename(columns=spec.rename)
+        if spec.key:
+            check_duplicates(df, spec.key, path)
+        for c in df.columns:
+            if df[c].dtype == "Int64":
+                df[c] = df[c].astype("float64").astype("Int64")
+        front = [c for c in spec.key if c in df.columns]
+        df = df[front + [c for c in df.columns if c not in front]]
+        return Parsed({spec.table: df.reset_index(drop=True)}, rows_read=rows, rejected=rej, version=spec.version,
+                      partitions={spec.table: spec.partitions} if spec.partitions else {})
