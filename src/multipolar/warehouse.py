@@ -143,40 +143,78 @@ class Warehouse:
 
     # ---- import ---------------------------------------------------------------------------
     def import_file(self, path, source: str | None = None, *, force: bool = False, options: dict | None = None) -> ImportReport:
-        from .sources import detect, get_reader
+        """Import one file: recognise it (or use ``source``), parse and validate it, then write it
+        in one transaction. Returns a report; bad input gives status 'error' and changes nothing."""
         path = Path(path)
-        t0 = time.perf_counter()
+        known = None if force else self._known_shas()
+        job = _parse_job(str(path), source, known)
+        return self._finish_job(job, options=options)
+
+    def _known_shas(self) -> dict[str, dict]:
+        """sha256 -> the current (not superseded) import of that file."""
+        if not self.path.exists():
+            return {}
+        with self.connect() as con:
+            df = con.execute("SELECT sha256, source, tables, imported_at FROM _imports WHERE NOT superseded").df()
+            existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+        out = {}
+        for r in df.itertuples(index=False):
+            if all(t in existing for t in json.loads(r.tables)):
+                out[r.sha256] = {"source": r.source, "tables": r.tables, "imported_at": r.imported_at}
+        return out
+
+    def _finish_job(self, job: dict, options: dict | None = None, written: set | None = None) -> ImportReport:
+        if job.get("report") is not None:
+            return job["report"]
+        from .sources import get_reader
+        path = Path(job["path"])
+        if written is not None and (job["reader"], job["sha"]) in written:
+            return ImportReport(str(path), job["reader"], "unchanged", f"the same file (sha256 {job['sha'][:12]}) was imported just before; nothing changed",
+                                tables=list(job["parsed"].tables))
         try:
-            if source:
-                reader = get_reader(source)
-                from .sources.base import head_of
-                head = head_of(path)
-                layout = reader.sniff(head)
-                if layout is None:
-                    cols = ", ".join(head.columns[:12])
-                    raise InputError(f"the file does not have a layout that the '{reader.name}' reader knows (columns: {cols})",
-                                     file=str(path), expected=f"a {reader.title} file as its publisher ships it",
-                                     hint="check the file, or drop --source to let multipolar recognise it")
-            else:
-                found = detect(path)
-                if found is None:
-                    return ImportReport(str(path), None, "skipped", "not a layout any reader recognises")
-                reader, layout, head = found
-            sha = sha256_file(path)
-            if not force:
-                prev = self._find_import(reader.name, sha)
-                if prev is not None:
-                    return ImportReport(str(path), reader.name, "unchanged",
-                                        f"already imported on {prev['imported_at']:%Y-%m-%d %H:%M} (sha256 {sha[:12]}); nothing changed",
-                                        tables=json.loads(prev["tables"]))
-            parsed = reader.read(path, layout, head)
-            if options and "_pause_before_commit" in options:
-                parsed.notes.append("test pause")
-            rep = self._write(reader, layout, path, sha, parsed, t0, pause=(options or {}).get("_pause_before_commit"))
-            return rep
-        except InputError as e:
-            status = "skipped" if getattr(e, "skip", False) else "error"
-            return ImportReport(str(path), source, status, str(e), seconds=time.perf_counter() - t0)
+            rep = self._write(get_reader(job["reader"]), job["layout"], path, job["sha"], job["parsed"], job["t0"],
+                              pause=(options or {}).get("_pause_before_commit"))
+        except Exception as e:
+            return ImportReport(str(path), job["reader"], "error", f"the write failed ({type(e).__name__}: {e}); the warehouse is unchanged",
+                                seconds=time.perf_counter() - job["t0"])
+        rep.seconds = job["parse_seconds"] + rep.seconds
+        if written is not None:
+            written.add((job["reader"], job["sha"]))
+        return rep
+
+    def import_path(self, path, source: str | None = None, *, force: bool = False, progress=None, jobs: int | None = None) -> list[ImportReport]:
+        """Import a file, or every file under a folder (recursively, in sorted order).
+
+        Files are parsed in ``jobs`` worker processes (default: the number of CPUs, at most 4)
+        and written one at a time, in order, each in its own transaction.
+        """
+        path = Path(path)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")) if path.is_dir() else [path]
+        known = None if force else self._known_shas()
+        jobs = jobs or min(4, os.cpu_count() or 1)
+        out: list[ImportReport] = []
+        written: set = set()
+        if jobs <= 1 or len(files) <= 1:
+            results = (_parse_job(str(f), source, known) for f in files)
+            for f, job in zip(files, results):
+                out.append(self._finish_job(job, written=written))
+                if progress:
+                    progress(f, out[-1])
+            return out
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+        ctx = mp.get_context("fork") if hasattr(os, "fork") else None
+        with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
+            futs = [ex.submit(_parse_job, str(f), source, known) for f in files]
+            for f, fut in zip(files, futs):
+                try:
+                    job = fut.result()
+                except Exception as e:  # a worker that died
+                    job = {"report": ImportReport(str(f), source, "error", f"the parser process failed ({type(e).__name__}: {e}); the warehouse is unchanged")}
+                out.append(self._finish_job(job, written=written))
+                if progress:
+                    progress(f, out[-1])
+        return out
 
     def _find_import(self, source: str, sha: str):
         if not self.path.exists():
@@ -192,6 +230,7 @@ class Warehouse:
             return row
 
     def _write(self, reader, layout, path: Path, sha: str, parsed, t0, pause=None) -> ImportReport:
+        t_write = time.perf_counter()
         stats_years, stats_codes = _coverage(parsed.tables)
         parts = {}
         with self.connect(read_only=False) as con:
@@ -230,7 +269,7 @@ class Warehouse:
                             con.execute("UPDATE _imports SET superseded = TRUE WHERE import_id = ?", [r[0]])
                 next_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM _imports").fetchone()[0]
                 rejected_n = int(sum(parsed.rejected.values()))
-                secs = time.perf_counter() - t0
+                secs = getattr(parsed, "parse_seconds", 0.0) + time.perf_counter() - t_write
                 con.execute("INSERT INTO _imports VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [
                     next_id, reader.name, layout, parsed.version, path.name, str(path.resolve()), sha, path.stat().st_size,
                     json.dumps(list(parsed.tables)), json.dumps(parts, default=str) if parts else None,
@@ -245,20 +284,7 @@ class Warehouse:
                 raise
         return ImportReport(str(path), reader.name, "imported", f"{layout}: {parsed.rows_kept:,} rows kept into {', '.join(parsed.tables)}",
                             rows_read=parsed.rows_read, rows_kept=parsed.rows_kept, rejected=dict(parsed.rejected),
-                            tables=list(parsed.tables), seconds=time.perf_counter() - t0)
-
-    def import_path(self, path, source: str | None = None, *, force: bool = False, progress=None) -> list[ImportReport]:
-        """Import a file, or every file under a folder (recursively, in sorted order)."""
-        path = Path(path)
-        files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
-        out = []
-        for f in files:
-            if f.name.startswith("."):
-                continue
-            if progress:
-                progress(f)
-            out.append(self.import_file(f, source=source, force=force))
-        return out
+                            tables=list(parsed.tables), seconds=time.perf_counter() - t_write)
 
     # ---- status ---------------------------------------------------------------------------
     def status(self, all_imports: bool = False) -> pd.DataFrame:
@@ -270,6 +296,60 @@ class Warehouse:
         with self.connect() as con:
             names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' AND table_name <> '_imports'").fetchall()]
             return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchone()[0] for n in names}
+
+
+def _parse_job(path: str, source: str | None, known: dict | None) -> dict:
+    """Recognise, check and parse one file (no warehouse access): run in a worker process."""
+    from .sources import detect, get_reader
+    from .sources.base import head_of
+    p = Path(path)
+    t0 = time.perf_counter()
+    job = {"path": path, "t0": t0, "report": None}
+    try:
+        if source:
+            reader = get_reader(source)
+            head = head_of(p)
+            layout = reader.sniff(head)
+            if layout is None:
+                cols = ", ".join(head.columns[:12])
+                raise InputError(f"the file does not have a layout that the '{reader.name}' reader knows (columns: {cols})",
+                                 file=path, expected=f"a {reader.title} file as its publisher ships it",
+                                 hint="check the file, or drop --source to let multipolar recognise it")
+        else:
+            found = detect(p)
+            if found is None:
+                job["report"] = ImportReport(path, None, "skipped", "not a layout any reader recognises")
+                return job
+            reader, layout, head = found
+        sha = sha256_file(p)
+        prev = (known or {}).get(sha)
+        if prev is not None and prev["source"] == reader.name:
+            job["report"] = ImportReport(path, reader.name, "unchanged",
+                                         f"already imported on {prev['imported_at']:%Y-%m-%d %H:%M} (sha256 {sha[:12]}); nothing changed",
+                                         tables=json.loads(prev["tables"]))
+            return job
+        parsed = reader.read(p, layout, head)
+        for name, df in parsed.tables.items():
+            # an all-empty object column has no type: store it as text
+            for c in df.columns:
+                if df[c].dtype == object and df[c].isna().all():
+                    df[c] = df[c].astype("string")
+        parsed.parse_seconds = time.perf_counter() - t0
+        job.update(reader=reader.name, layout=layout, sha=sha, parsed=parsed, parse_seconds=parsed.parse_seconds)
+        return job
+    except InputError as e:
+        status = "skipped" if getattr(e, "skip", False) else "error"
+        job["report"] = ImportReport(path, source, status, str(e), seconds=time.perf_counter() - t0)
+        return job
+    except MultipolarError as e:
+        job["report"] = ImportReport(path, source, "error", str(e), seconds=time.perf_counter() - t0)
+        return job
+    except Exception as e:  # a reader bug must not abort a folder import; say so plainly
+        import traceback
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        job["report"] = ImportReport(path, source, "error", f"internal error in multipolar ({type(e).__name__}: {e} at {Path(where.filename).name}:{where.lineno}); the warehouse is unchanged. Please report it.",
+                                     seconds=time.perf_counter() - t0)
+        return job
 
 
 def _coverage(tables: dict[str, pd.DataFrame]):

@@ -201,6 +201,21 @@ class Registry:
                     out.append(label)
         return out[:n]
 
+    def _sugg(self, value) -> list[str]:
+        return self.suggest(value) if self._suggest_on else []
+
+    _suggest_on = True
+
+    def try_resolve(self, value, **kw) -> str | None:
+        """Like :meth:`resolve`, but None instead of an error (and no suggestions computed)."""
+        self._suggest_on = False
+        try:
+            return self.resolve(value, **kw)
+        except UnknownCountryError:
+            return None
+        finally:
+            self._suggest_on = True
+
     def _pick(self, candidates: set[str], value, date: str | None, year: int | None, context: str) -> str:
         if len(candidates) == 1 and date is None and year is None:
             return next(iter(candidates))
@@ -243,13 +258,13 @@ class Registry:
         if system and system != "name":
             spans = self._systems[system].get(sval if system != "cow_abb" else sval.upper())
             if not spans:
-                raise UnknownCountryError(value, suggestions=self.suggest(sval), reason=f"not a known {system} code", context=context)
+                raise UnknownCountryError(value, suggestions=self._sugg(sval), reason=f"not a known {system} code", context=context)
             return self._pick_span(spans, value, date, year, system, context)
         if system is None and len(sval) == 3 and sval.isupper() and sval in self._systems["iso3"]:
             return self._pick_span(self._systems["iso3"][sval], value, date, year, "iso3", context)
         cands = self._names.get(normalise_name(sval))
         if not cands:
-            raise UnknownCountryError(value, suggestions=self.suggest(sval), context=context)
+            raise UnknownCountryError(value, suggestions=self._sugg(sval), context=context)
         return self._pick(set(cands), value, date, year, context)
 
     def _pick_span(self, spans, value, date, year, system, context) -> str:

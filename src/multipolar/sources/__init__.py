@@ -14,7 +14,7 @@ def _all_readers() -> list[Reader]:
     from . import economy, events, idealpoints, people, risk, security, unvotes, wars  # noqa: F401
     from .peacescience import READERS as ps
     return [
-        unvotes.UNVotes(), idealpoints.IdealPoints(), *ps, economy.WDI(), economy.Maddison(),
+        unvotes.UNVotes(), idealpoints.IdealPoints(), *ps, economy.WDI(), economy.WDIGDP(), economy.WDIPopulation(), economy.Maddison(),
         economy.GeoDist(), economy.BACI(), economy.Gravity(), economy.Eurostat(), people.Passport(),
         people.UNDesaMigration(), security.GSDB(), security.SIPRI(), events.ICEWS(), events.GDELT(),
         events.CAMEO(), risk.GPR(), *wars.READERS,

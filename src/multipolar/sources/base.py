@@ -22,6 +22,8 @@ from ..actors.registry import Registry, registry
 from ..errors import InputError
 
 LFS_MAGIC = b"version https://git-lfs.github.com/spec/v1"
+#: multipolar covers the state system from 1946; earlier rows are counted and left out
+FIRST_YEAR = 1946
 CURRENT_YEAR = dt.date.today().year
 
 
@@ -138,11 +140,18 @@ def _first_line(path: Path) -> str:
     return line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
 
 
-def read_rda(path: Path) -> dict[str, pd.DataFrame]:
+def read_rda(path: Path, encoding: str | None = None) -> dict[str, pd.DataFrame]:
+    import warnings
     import pyreadr
     try:
-        return dict(pyreadr.read_r(str(path)))
-    except Exception as e:  # pyreadr raises its own error types
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return dict(pyreadr.read_r(str(path), encoding=encoding) if encoding else pyreadr.read_r(str(path)))
+    except Exception as e:
+        if encoding is None and "decode" in str(e):
+            # some R packages save latin-1 strings without marking them (icews' cameo_codes.rda)
+            return read_rda(path, encoding="latin1")
+        # pyreadr raises its own error types
         raise InputError(f"cannot read the R data file ({e})", file=str(path),
                          expected="an .rda/.RData file saved by R", hint="re-download the file from its publisher") from None
 
@@ -225,8 +234,16 @@ def require_columns(df_cols, required, path, what: str = "") -> None:
 
 def to_numeric(df: pd.DataFrame, col: str, path, *, integer: bool = False, allow_na: bool = True,
                line_offset: int = 2) -> pd.Series:
-    s = pd.to_numeric(df[col], errors="coerce")
-    bad = s.isna() & df[col].notna() & (df[col].astype(str).str.strip().isin(["", "NA", "nan", "NaN", ".", "..", "NULL"]) == False)  # noqa: E712
+    raw = df[col]
+    if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
+        s = raw.astype("float64") if raw.dtype != "float64" else raw
+        bad = pd.Series(False, index=raw.index)
+    else:
+        s = pd.to_numeric(raw, errors="coerce")
+        cand = s.isna() & raw.notna()
+        bad = pd.Series(False, index=raw.index)
+        if cand.any():
+            bad[cand] = ~raw[cand].astype(str).str.strip().isin(["", "NA", "nan", "NaN", ".", "..", "NULL"])
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
         raise InputError(f"not a number: {df[col].iloc[i]!r}", file=str(path), line=i + line_offset, field=col,
@@ -252,8 +269,10 @@ def check_years(years: pd.Series, path, col: str = "year", lo: int = 1800, hi: i
                          expected=f"a year between {lo} and {hi}", hint="check the file: a year outside the data's coverage means a corrupted or wrong file")
 
 
-def check_duplicates(df: pd.DataFrame, keys: list[str], path, line_offset: int = 2, what: str = "row") -> None:
+def check_duplicates(df: pd.DataFrame, keys: list[str] | None, path, line_offset: int = 2, what: str = "row") -> None:
+    """Error on the first repeated key (``keys=None``: the first repeated whole row)."""
     dup = df.duplicated(subset=keys, keep="first")
+    keys = keys or list(df.columns)
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
         first = df[keys].iloc[i].to_dict()
@@ -277,6 +296,20 @@ def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | 
     """
     from .normalise import join_codes
     reg = reg or registry()
+    when = year or date
+    if when is not None:
+        y = pd.to_numeric(df[when].astype(str).str[:4], errors="coerce") if date else pd.to_numeric(df[when], errors="coerce")
+        early = (y < FIRST_YEAR).fillna(False).to_numpy(dtype=bool)
+        if early.any():
+            if rejected is not None:
+                rejected[f"before {FIRST_YEAR} (outside multipolar's coverage)"] += int(early.sum())
+            df = df[~early]
+    if overrides:
+        nonstate = df[col].astype(str).isin([k for k, v in overrides.items() if v is None]).to_numpy()
+        if nonstate.any():
+            if rejected is not None:
+                rejected[f"not a state ({col}; documented code of the source)"] += int(nonstate.sum())
+            df = df[~nonstate]
     mapped = join_codes(df, col, system=system, year=year, date=date, out=out, reg=reg, overrides=overrides)
     miss = mapped[out].isna() & mapped[col].notna()
     if miss.any():

@@ -149,6 +149,9 @@ BACI_NOT_STATES = {"territory": {}}
 
 def baci_code_table() -> pd.DataFrame:
     rows = []
+    for c in pycountry.historic_countries:
+        if getattr(c, "numeric", None):
+            rows.append((int(c.numeric), c.alpha_3))
     for c in pycountry.countries:
         rows.append((int(c.numeric), c.alpha_3))
     for k, v in BACI_EXCEPTIONS.items():
@@ -282,11 +285,14 @@ class Eurostat(Reader):
         rej = Counter()
         df["year"] = to_numeric(df, "year", path, integer=True)
         check_years(df["year"], path, lo=1988)
-        over = {"European Union - 27 countries (AT, BE, BG, CY, CZ, DE, DK, EE, ES, FI, FR, GR, HR, HU, IE, IT, LT, LU, LV, MT, NL, PL, PT, RO, SE, SI, SK) (from 2020)": None}
+        # the EU27 as a reporter is a group, kept under the code 'EU27' (reporter_kind 'group')
+        eu = df["REPORTER"].astype(str).str.startswith("European Union")
+        over = {n: "EU27" for n in df.loc[eu, "REPORTER"].unique()}
         for c, o in (("REPORTER", "reporter"), ("PARTNER", "partner")):
             df = map_countries(df, c, system="name", year="year", path=path, out=o, rejected=rej, strict=False, drop=True, overrides=over)
+        df["reporter_kind"] = (df["reporter"] == "EU27").map({True: "group", False: "state"})
         df["flow"] = df["FLOW"].astype(str).str.extract(r"(IMPORT|EXPORT)", flags=re.I)[0].str.lower()
-        out = df[["src_dir", "reporter", "partner", "flow", "PERIOD", "year", "month", "VALUE_IN_EUR"]].rename(columns={"PERIOD": "period", "VALUE_IN_EUR": "value_eur"})
+        out = df[["src_dir", "reporter", "reporter_kind", "partner", "flow", "PERIOD", "year", "month", "VALUE_IN_EUR"]].rename(columns={"PERIOD": "period", "VALUE_IN_EUR": "value_eur"})
         before = len(out)
         out = out.drop_duplicates(["src_dir", "reporter", "partner", "flow", "period"])
         rej["duplicate rows"] += before - len(out)

@@ -58,15 +58,23 @@ def join_codes(df: pd.DataFrame, col: str, *, system: str, year: str | None = No
     if system == "name":
         return _join_names(df, col, year=year, date=date, out=out, reg=reg, overrides=overrides)
     df = df.reset_index(drop=True)
-    df["__row"] = range(len(df))
-    expr = code_join_expr(ibis.memtable(df), col, system=system, year=year, date=date, out=out)
+    when = year or date
+    keycols = [col] + ([when] if when else [])
+    # map the distinct keys only (a few thousand), then merge back onto the rows
+    keys = df[keycols].drop_duplicates().reset_index(drop=True)
+    keys["__row"] = range(len(keys))
+    expr = code_join_expr(ibis.memtable(keys), col, system=system, year=year, date=date, out=out)
     res = expr.to_pandas()
-    # one row per input row: a key held by two states on one date would duplicate a row
-    res = res.drop_duplicates("__row", keep="last").sort_values("__row")
+    # one code per key: a key held by two states on one date keeps the later holder
+    res = res.sort_values("__row").drop_duplicates("__row", keep="last")
     if overrides:
         o = res[col].astype(str).map(overrides)
         res[out] = o.where(o.notna(), res[out])
-    return res.drop(columns="__row").reset_index(drop=True)
+    res = res.drop(columns="__row")
+    if out in df.columns:
+        df = df.drop(columns=out)
+    merged = df.merge(res, on=keycols, how="left", sort=False)
+    return merged
 
 
 def _join_names(df, col, *, year, date, out, reg, overrides):
@@ -81,15 +89,12 @@ def _join_names(df, col, *, year, date, out, reg, overrides):
         if overrides and name in overrides:
             code = overrides[name]
         elif name is not None and name == name:
-            try:
-                if date:
-                    code = reg.resolve(name, date=str(when)[:10], system="name")
-                elif year:
-                    code = reg.resolve(name, year=int(when), system="name") if when == when else None
-                else:
-                    code = reg.resolve(name, system="name")
-            except UnknownCountryError:
-                code = None
+            if date:
+                code = reg.try_resolve(name, date=str(when)[:10], system="name")
+            elif year:
+                code = reg.try_resolve(name, year=int(when), system="name") if when == when else None
+            else:
+                code = reg.try_resolve(name, system="name")
         memo[(name, when)] = code
     if whencol:
         df[out] = [memo[(n, w)] for n, w in zip(df[col], df[whencol])]

@@ -23,20 +23,21 @@ class ATOP(TabularReader):
 
 def _igo_long(df, path, rej):
     """COW IGO format 3 state-year: one column per organisation -> long rows of memberships."""
+    import numpy as np
     idcols = ["ccode", "year", "state"]
     igos = [c for c in df.columns if c not in idcols]
-    long = df.melt(id_vars=["ccode", "year"], value_vars=igos, var_name="igo", value_name="status_code")
-    long["status_code"] = pd.to_numeric(long["status_code"], errors="coerce")
-    bad = ~long["status_code"].isin([0, 1, 2, 3, -9, -1])
+    vals = df[igos].apply(pd.to_numeric, errors="coerce").to_numpy()
+    bad = ~np.isin(vals, [0, 1, 2, 3, -9, -1])
     if bad.any():
-        r = long[bad].iloc[0]
-        raise InputError(f"unknown membership code {r['status_code']!r} for {r['igo']} in {r['year']}", file=str(path), field=r["igo"],
+        i, j = (int(x[0]) for x in np.nonzero(bad))
+        raise InputError(f"unknown membership code {vals[i, j]!r} for {igos[j]} in {df['year'].iloc[i]}", file=str(path), line=i + 2, field=igos[j],
                          expected="0 none, 1 full, 2 associate, 3 observer, -9 missing, -1 state did not exist")
-    rej["no membership (codes 0, -1)"] += int(long["status_code"].isin([0, -1]).sum())
-    rej["missing (-9)"] += int((long["status_code"] == -9).sum())
-    long = long[long["status_code"].isin([1, 2, 3])].copy()
-    long["status"] = long["status_code"].map({1: "full", 2: "associate", 3: "observer"})
-    return long.drop(columns="status_code").reset_index(drop=True)
+    rej["no membership (codes 0, -1)"] += int(np.isin(vals, [0, -1]).sum())
+    rej["missing (-9)"] += int((vals == -9).sum())
+    i, j = np.nonzero(np.isin(vals, [1, 2, 3]))
+    status = np.array(["", "full", "associate", "observer"])[vals[i, j].astype(int)]
+    return pd.DataFrame({"ccode": df["ccode"].to_numpy()[i], "year": df["year"].to_numpy()[i],
+                         "igo": np.array(igos)[j], "status": status})
 
 
 class COWIGO(TabularReader):
@@ -134,7 +135,7 @@ class Manytrade(TabularReader):
             return pd.to_numeric(s.astype("string").str.extract(r"(\d{4})")[0], errors="coerce")
         force = df["StateForce"] if "StateForce" in df.columns and df["StateForce"].notna().any() else df.get("Force")
         df = df.assign(
-            database=layout, title=df["Title"],
+            database=layout, agreement=df["Title"],
             year_signed=year_of(df["Signature"] if "Signature" in df.columns else df.get("StateSignature", df["Begin"])),
             year_in_force=year_of(force) if force is not None else None,
             year_begin=year_of(df["Begin"]),
@@ -142,7 +143,7 @@ class Manytrade(TabularReader):
         )
         df["year"] = df["year_begin"]
         df = map_countries(df, "stateID", system="iso3", year="year", path=path, rejected=rej, strict=False)
-        out = df[["database", "manyID", "title", "code", "year_signed", "year_in_force", "year_begin", "year_end"]].drop_duplicates(["database", "manyID", "code"])
+        out = df[["database", "manyID", "agreement", "code", "year_signed", "year_in_force", "year_begin", "year_end"]].drop_duplicates(["database", "manyID", "code"])
         rej["duplicate membership rows"] += len(df) - len(out)
         return Parsed({"trade_agreements": out.reset_index(drop=True)}, rows_read=rows, rejected=rej,
                       partitions={"trade_agreements": ["database"]}, version=f"manytrade {layout}")

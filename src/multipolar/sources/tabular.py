@@ -72,8 +72,7 @@ class TabularReader(Reader):
             df = map_countries(df, src, system=spec.system, year=spec.year, path=path, out=out,
                                strict=spec.strict, rejected=rej)
         df = df.rename(columns=spec.rename)
-        if spec.key:
-            check_duplicates(df, spec.key, path)
+        check_duplicates(df, spec.key or None, path)
         for c in df.columns:
             if df[c].dtype == "Int64":
                 df[c] = df[c].astype("float64").astype("Int64")

@@ -69,6 +69,8 @@ class UNVotes(Reader):
             df = next(v for v in objs.values())
         elif head.kind == "parquet":
             df = pd.read_parquet(path)
+        elif head.kind == "xls":
+            df = pd.read_excel(path)
         else:
             # ISO2 'NA' is Namibia: no default NA strings
             df = read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
@@ -90,7 +92,7 @@ class UNVotes(Reader):
         _check_vote_countries(df, path)
         check_duplicates(df, ["rcid", "country"], path, what="vote")
         out = df[["rcid", "country", "country_code", "vote"]].astype({"rcid": "int64"})
-        return Parsed({"unvotes_votes": out}, rows_read=len(df), version="unvotes (sessions 1-74)")
+        return Parsed({"unvotes_votes": out}, rows_read=len(df), version="unvotes (sessions 1-74)", partitions={"unvotes_votes": ["rcid"]})
 
     def _roll_calls(self, path, df):
         df = df.copy()
@@ -109,7 +111,7 @@ class UNVotes(Reader):
         for c in ("unres", "short", "descr"):
             df[c] = df[c].astype("string")
         cols = ["rcid", "session", "year", "date", "importantvote", "unres", "amend", "para", "short", "descr"]
-        return Parsed({"unvotes_roll_calls": df[cols]}, rows_read=len(df), version=f"unvotes (to {df['date'].max()})")
+        return Parsed({"unvotes_roll_calls": df[cols]}, rows_read=len(df), version=f"roll calls to {df['date'].max()}", partitions={"unvotes_roll_calls": ["rcid"]})
 
     def _issues(self, path, df):
         df = df.copy()
@@ -117,7 +119,7 @@ class UNVotes(Reader):
         df["short_name"] = df["short_name"].astype("string")
         df["issue"] = df["issue"].astype("string")
         check_duplicates(df, ["rcid", "short_name"], path, what="issue tag")
-        return Parsed({"unvotes_issues": df[["rcid", "short_name", "issue"]]}, rows_read=len(df), version="unvotes")
+        return Parsed({"unvotes_issues": df[["rcid", "short_name", "issue"]]}, rows_read=len(df), version="unvotes", partitions={"unvotes_issues": ["rcid"]})
 
     def _voeten(self, path, df):
         """Voeten's original file: votes coded 1 yes, 2 abstain, 3 no, 8 absent, 9 not a member."""

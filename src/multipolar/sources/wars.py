@@ -23,7 +23,7 @@ class Wars(TabularReader):
     citation = "Sarkees, M. R., Wayman, F. (2010). Resort to War: 1816-2007. CQ Press. COW War v4 via " + PS
     license = "free with citation"
     specs = [TableSpec("inter_directed", "cow_war_inter", {"warnum", "ccode1", "ccode2", "year", "cowinterongoing"}, countries={"ccode1": "code_a", "ccode2": "code_b"},
-                       key=["warnum", "code_a", "code_b", "year"], version="COW War 4.0")]
+                       key=[], version="COW War 4.0")]
 
 
 class Rivalries(TabularReader):
@@ -32,9 +32,9 @@ class Rivalries(TabularReader):
     license = "free with citation"
     specs = [
         TableSpec("td", "rivalries_td", {"rivalryno", "rivalryname", "ccode1", "ccode2", "styear", "endyear"}, countries={"ccode1": "code_a", "ccode2": "code_b"},
-                  year="endyear", key=["rivalryno"], version="Thompson-Dreyer 2012", strict=False),
+                  year="endyear", key=["rivalryno"], version="Thompson-Dreyer 2012", strict=False, year_range=(1400, 2100)),
         TableSpec("tss", "rivalries_tss", {"tssr_id", "rivalry", "ccode1", "ccode2", "start", "end"}, countries={"ccode1": "code_a", "ccode2": "code_b"},
-                  year="end", key=["tssr_id"], version="Thompson-Sakuwa-Suhas 2021", strict=False),
+                  year="end", key=["tssr_id"], version="Thompson-Sakuwa-Suhas 2021", strict=False, year_range=(1400, 2100)),
     ]
 
 
@@ -43,7 +43,7 @@ class UCDP(TabularReader):
     citation = "Gleditsch, N. P. et al. (2002). Armed Conflict 1946-2001: A New Dataset. Journal of Peace Research 39(5); Davies, Pettersson, Öberg (2023). Via " + PS
     license = "CC BY 4.0"
     specs = [TableSpec("acd", "ucdp_acd", {"conflict_id", "year", "gwno_a", "gwno_b", "incompatibility", "intensity_level", "type_of_conflict"},
-                       key=["conflict_id", "year"], version="UCDP ACD")]
+                       key=[], version="UCDP ACD")]
 
 
 class Contiguity(TabularReader):

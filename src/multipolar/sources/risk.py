@@ -1,0 +1,38 @@
+"""The Caldara-Iacoviello Geopolitical Risk index (monthly; world, historical and 44 country series)."""
+from __future__ import annotations
+
+from collections import Counter
+
+import pandas as pd
+
+from ..errors import InputError
+from .base import Parsed, Reader, check_years
+
+
+class GPR(Reader):
+    name, title = "gpr", "Geopolitical Risk index (Caldara & Iacoviello)"
+    citation = "Caldara, D., Iacoviello, M. (2022). Measuring Geopolitical Risk. American Economic Review 112(4): 1194-1225."
+    license = "free with citation"
+    keys = {"gpr": ["month", "series"]}
+
+    def sniff(self, head):
+        cols = set(head.columns)
+        if {"GPR", "GPRT", "GPRA"} <= cols and ({"month", "MONTH"} & cols):
+            return "monthly"
+        return None
+
+    def read(self, path, layout, head):
+        from . import frame
+        df = frame(path, head)
+        rows = len(df)
+        mcol = "month" if "month" in df.columns else "MONTH"
+        m = pd.to_datetime(df[mcol], errors="coerce")
+        if m.isna().any():
+            i = int(m.isna().to_numpy().nonzero()[0][0])
+            raise InputError(f"not a month: {df[mcol].iloc[i]!r}", file=str(path), line=i + 2, field=mcol, expected="a date")
+        check_years(m.dt.year, path, col=mcol, lo=1899)
+        series = [c for c in df.columns if c not in (mcol, "var_name", "var_label") and pd.api.types.is_numeric_dtype(df[c])]
+        long = df.assign(month=m.dt.date.astype(str))[["month"] + series].melt(id_vars="month", var_name="series", value_name="value").dropna()
+        long["code"] = long["series"].where(long["series"].str.startswith("GPRC_") | long["series"].str.startswith("GPRHC_")).str.split("_").str[1]
+        long["year"] = long["month"].str[:4].astype("int64")
+        return Parsed({"gpr": long.reset_index(drop=True)}, rows_read=rows, rejected=Counter(), version=f"GPR to {long['month'].max()}")
