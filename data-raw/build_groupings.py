@@ -370,11 +370,25 @@ add("QUAD", "2017-11-12", "AUS IND JPN USA", note="revived in Manila")
 add("AUKUS", "2021-09-15", "AUS GBR USA")
 
 
+def _state_starts() -> dict[str, str]:
+    with open(OUT / "states.csv", encoding="utf-8") as f:
+        starts: dict[str, str] = {}
+        for r in csv.DictReader(f):
+            starts[r["code"]] = min(starts.get(r["code"], "9999"), r["start"])
+    return starts
+
+
 def main():
     src = {o[0]: o[5] for o in ORGS}
+    starts = _state_starts()
     rows = []
     for org, items in M.items():
         for start, end, status, code, precision, note in items:
+            if start < starts[code]:
+                # a membership taken up before the state's existence in the registry (India's UN seat
+                # of 1945, Kuwait's OPEC membership of 1960): it counts from the state's first day
+                note = (note + "; " if note else "") + f"joined {start}, before the state's existence in the registry from {starts[code]}"
+                start = starts[code]
             rows.append(dict(org=org, code=code, status=status, start=start, end=end,
                              precision=precision, note=note, source=src[org]))
     rows.sort(key=lambda r: (r["org"], r["code"], r["start"]))

@@ -32,8 +32,7 @@ def _igo_long(df, path, rej):
         i, j = (int(x[0]) for x in np.nonzero(bad))
         raise InputError(f"unknown membership code {vals[i, j]!r} for {igos[j]} in {df['year'].iloc[i]}", file=str(path), line=i + 2, field=igos[j],
                          expected="0 none, 1 full, 2 associate, 3 observer, -9 missing, -1 state did not exist")
-    rej["no membership (codes 0, -1)"] += int(np.isin(vals, [0, -1]).sum())
-    rej["missing (-9)"] += int((vals == -9).sum())
+    rej["membership cell coded missing (-9)"] += int((vals == -9).sum())
     i, j = np.nonzero(np.isin(vals, [1, 2, 3]))
     status = np.array(["", "full", "associate", "observer"])[vals[i, j].astype(int)]
     return pd.DataFrame({"ccode": df["ccode"].to_numpy()[i], "year": df["year"].to_numpy()[i],

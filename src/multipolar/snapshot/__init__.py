@@ -1,0 +1,128 @@
+"""The embedded snapshot: compact results of multipolar's own pipeline, shipped with the package.
+
+It lets ``multipolar report`` run on a fresh machine before anything is imported. It holds
+
+* ``coverage.parquet``: rows per source table and year, as the pipeline imported them;
+* ``state_year.parquet``: per state and year, CINC (COW NMC), GDP in current US$ and population
+  (World Bank WDI), GDP per capita (Maddison) — the power context later issues build on;
+* ``manifest.json``: when and from which files (name, sha256, version, rows) it was built, with the
+  citation of every source.
+
+Rebuild it with one command: ``multipolar snapshot build`` (reads ``../shared/data`` or
+``$MULTIPOLAR_SHARED``). Sources whose terms forbid redistribution (the Global Sanctions
+Database) are never included.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import tempfile
+from importlib import resources
+from pathlib import Path
+
+import pandas as pd
+
+from ..config import shared_data_dir
+from ..errors import MultipolarError
+
+EXCLUDED_SOURCES = {"gsdb"}
+#: tables that readers derive inside the warehouse from their own imports
+DERIVED_TABLES = {"un_votes": "unvotes"}     # licence: research use, no redistribution
+SNAPSHOT_DIR = Path(__file__).resolve().parent / "data"
+
+
+def snapshot_dir() -> Path:
+    return Path(str(resources.files("multipolar.snapshot").joinpath("data")))
+
+
+def available() -> bool:
+    return (snapshot_dir() / "manifest.json").exists()
+
+
+def load(name: str) -> pd.DataFrame:
+    p = snapshot_dir() / f"{name}.parquet"
+    if not p.exists():
+        raise MultipolarError(f"the embedded snapshot has no {name!r}; rebuild it with `multipolar snapshot build`")
+    return pd.read_parquet(p)
+
+
+def manifest() -> dict:
+    p = snapshot_dir() / "manifest.json"
+    if not p.exists():
+        raise MultipolarError("the package ships no snapshot; build one with `multipolar snapshot build`")
+    return json.loads(p.read_text())
+
+
+def coverage_from_warehouse(w) -> pd.DataFrame:
+    """Rows per (source, table, year) for every imported table with a year column."""
+    st = w.status()
+    rows = []
+    with w.connect() as con:
+        tables = {r[0]: [c[0] for c in con.execute(f"DESCRIBE \"{r[0]}\"").fetchall()] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema='main' AND table_name <> '_imports'").fetchall()}
+        owner = {}
+        for r in st.itertuples(index=False):
+            for t in json.loads(r.tables):
+                owner[t] = r.source
+        owner.update({t: s for t, s in DERIVED_TABLES.items() if t in tables})
+        for t, cols in tables.items():
+            if "year" not in cols or t not in owner:
+                continue
+            for y, n in con.execute(f'SELECT year, count(*) FROM "{t}" WHERE year IS NOT NULL GROUP BY year').fetchall():
+                rows.append((owner[t], t, int(y), int(n)))
+    return pd.DataFrame(rows, columns=["source", "table", "year", "rows"]).sort_values(["source", "table", "year"]).reset_index(drop=True)
+
+
+def state_year_from_warehouse(w) -> pd.DataFrame:
+    parts = []
+    have = set(w.tables())
+    if "nmc" in have:
+        parts.append(w.query("SELECT code, year, cinc FROM nmc"))
+    if "wdi" in have:
+        wdi = w.query("SELECT code, year, indicator, value FROM wdi").pivot_table(index=["code", "year"], columns="indicator", values="value").reset_index()
+        wdi = wdi.rename(columns={"NY.GDP.MKTP.CD": "gdp_current_usd", "SP.POP.TOTL": "population"})
+        parts.append(wdi)
+    if "maddison" in have:
+        parts.append(w.query("SELECT code, year, gdppc_2011usd FROM maddison"))
+    if not parts:
+        return pd.DataFrame(columns=["code", "year"])
+    out = parts[0]
+    for p in parts[1:]:
+        out = out.merge(p, on=["code", "year"], how="outer")
+    out.columns.name = None
+    return out.sort_values(["code", "year"]).reset_index(drop=True)
+
+
+def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
+    from ..sources import readers
+    from ..warehouse import Warehouse
+    shared = Path(shared) if shared else shared_data_dir()
+    if shared is None or not shared.is_dir():
+        raise MultipolarError("no shared data folder: pass --shared or set MULTIPOLAR_SHARED")
+    out = Path(out) if out else SNAPSHOT_DIR
+    out.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        w = Warehouse(Path(tmp) / "snapshot.duckdb")
+        reps = w.import_path(shared)
+        st = w.status()
+        st = st[~st["source"].isin(EXCLUDED_SOURCES)]
+        cov = coverage_from_warehouse(w)
+        cov = cov[~cov["source"].isin(EXCLUDED_SOURCES)]
+        sy = state_year_from_warehouse(w)
+    cov.to_parquet(out / "coverage.parquet", index=False)
+    sy.to_parquet(out / "state_year.parquet", index=False)
+    rs = readers()
+    man = {
+        "built": dt.date.today().isoformat(),
+        "built_with": "multipolar snapshot build",
+        "imports": [
+            {"source": r.source, "version": r.version, "file": r.file_name, "sha256": r.sha256, "rows": int(r.rows_kept),
+             "rejected": int(r.rows_rejected), "year_min": None if pd.isna(r.year_min) else int(r.year_min),
+             "year_max": None if pd.isna(r.year_max) else int(r.year_max), "tables": json.loads(r.tables)}
+            for r in st.itertuples(index=False)],
+        "citations": {n: {"title": r.title, "citation": r.citation, "license": r.license} for n, r in rs.items() if n not in EXCLUDED_SOURCES},
+        "excluded": {s: "licence does not allow redistribution" for s in EXCLUDED_SOURCES},
+        "errors": [{"file": r.file, "message": r.message} for r in reps if r.status == "error"],
+    }
+    (out / "manifest.json").write_text(json.dumps(man, indent=1, default=str))
+    return out
