@@ -312,8 +312,10 @@ def _parse_job(path: str, source: str | None, known: dict | None) -> dict:
             layout = reader.sniff(head)
             if layout is None:
                 cols = ", ".join(head.columns[:12])
-                raise InputError(f"the file does not have a layout that the '{reader.name}' reader knows (columns: {cols})",
-                                 file=path, expected=f"a {reader.title} file as its publisher ships it",
+                miss = reader.missing_columns(head)
+                raise InputError((miss + "; " if miss else "") + f"the file does not have a layout that the '{reader.name}' reader knows (its columns: {cols})",
+                                 file=path, field=miss.split()[2].rstrip(",") if miss else None,
+                                 expected=f"a {reader.title} file as its publisher ships it",
                                  hint="check the file, or drop --source to let multipolar recognise it")
         else:
             found = detect(p)
@@ -329,7 +331,8 @@ def _parse_job(path: str, source: str | None, known: dict | None) -> dict:
                                          tables=json.loads(prev["tables"]))
             return job
         parsed = reader.read(p, layout, head)
-        for name, df in parsed.tables.items():
+        for name, df in list(parsed.tables.items()):
+            df = parsed.tables[name] = df.drop(columns=[c for c in df.columns if str(c).startswith("__")])
             # an all-empty object column has no type: store it as text
             for c in df.columns:
                 if df[c].dtype == object and df[c].isna().all():

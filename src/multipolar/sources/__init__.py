@@ -62,12 +62,15 @@ def frame(path: Path, head: FileHead, **csv_kw):
     import pandas as pd
     from .base import load_rda, read_csv
     if head.kind == "parquet":
-        return pd.read_parquet(path)
-    if head.kind == "rda":
-        objs = load_rda(path)
-        return next(iter(objs.values()))
-    if head.kind == "dta":
-        return pd.read_stata(path)
-    if head.kind == "xls":
-        return pd.read_excel(path)
-    return read_csv(path, sep="\t" if head.kind == "tsv" else ",", **csv_kw)
+        df = pd.read_parquet(path)
+    elif head.kind == "rda":
+        df = next(iter(load_rda(path).values()))
+    elif head.kind == "dta":
+        df = pd.read_stata(path)
+    elif head.kind == "xls":
+        df = pd.read_excel(path)
+    else:
+        df = read_csv(path, sep="\t" if head.kind == "tsv" else ",", **csv_kw)
+    # the line (text: after the header) or row number of each record, for error messages
+    df["__line"] = range(2 if head.kind in ("csv", "tsv", "xls") else 1, len(df) + (2 if head.kind in ("csv", "tsv", "xls") else 1))
+    return df

@@ -68,6 +68,21 @@ class Reader:
     def read(self, path: Path, layout: str, head: FileHead) -> Parsed:   # pragma: no cover
         raise NotImplementedError
 
+    #: layout -> columns that identify it (for error messages when --source names this reader)
+    signatures: dict[str, set[str]] = {}
+
+    def missing_columns(self, head: FileHead) -> str:
+        """'missing X, Y for layout L': the closest known layout and what the file lacks."""
+        sigs = dict(self.signatures)
+        for spec in getattr(self, "specs", []):
+            sigs.setdefault(spec.layout, spec.signature)
+        if not sigs:
+            return ""
+        cols = {c.lower() for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
+        best = min(sigs.items(), key=lambda kv: len({c.lower() for c in kv[1]} - cols))
+        miss = sorted(c for c in best[1] if c.lower() not in cols)
+        return f"missing column(s) {', '.join(miss)} of the '{best[0]}' layout" if miss else ""
+
     def derive(self, con) -> None:
         """Rebuild tables derived from this source's tables (inside the import transaction)."""
 
@@ -102,6 +117,47 @@ def check_container(path: Path) -> None:
         except (EOFError, OSError, gzip.BadGzipFile) as e:
             raise InputError(f"the gzip stream is broken or truncated ({e})", file=str(path),
                              expected="a complete .gz file", hint="download the file again") from None
+
+
+def check_last_line(path: Path, sep: str, n_fields: int) -> None:
+    """A text table whose last line has fewer fields than its header was cut off."""
+    import csv as _csv
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        if path.suffix != ".gz":
+            size = path.stat().st_size
+            f.seek(max(0, size - 65536))
+        tail = f.read()[-65536:] if path.suffix != ".gz" else _gz_tail(path)
+    lines = tail.decode("utf-8", errors="replace").splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if len(lines) < 2:
+        return
+    last = lines[-1]
+    try:
+        fields = next(_csv.reader([last], delimiter=sep))
+    except (StopIteration, _csv.Error):
+        return
+    if last.count('"') % 2 == 1 or len(fields) < n_fields:
+        total = _count_lines(path)
+        raise InputError(f"the last line has {len(fields)} of {n_fields} fields: the file looks truncated", file=str(path), line=total,
+                         expected=f"{n_fields} fields on every line", hint="download the complete file again")
+
+
+def _gz_tail(path: Path, n: int = 65536) -> bytes:
+    tail = b""
+    with gzip.open(path, "rb") as f:
+        while True:
+            chunk = f.read(1 << 20)
+            if not chunk:
+                return tail
+            tail = (tail + chunk)[-n:]
+
+
+def _count_lines(path: Path) -> int:
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rb") as f:
+        return sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b"")) + 1
 
 
 def file_kind(path: Path) -> str:
@@ -153,7 +209,8 @@ def read_rda(path: Path, encoding: str | None = None) -> dict[str, pd.DataFrame]
             return read_rda(path, encoding="latin1")
         # pyreadr raises its own error types
         raise InputError(f"cannot read the R data file ({e})", file=str(path),
-                         expected="an .rda/.RData file saved by R", hint="re-download the file from its publisher") from None
+                         expected="an .rda/.RData file holding a data frame",
+                         hint="the file may hold an R list rather than a table, use an encoding the reader does not support, or be damaged; import the CSV of the same table if the publisher offers one, or re-download it") from None
 
 
 def head_of(path: Path) -> FileHead:
@@ -194,9 +251,17 @@ def head_of(path: Path) -> FileHead:
         raise InputError("the first line is empty", file=str(path), line=1, expected="a header line or data",
                          hint="check that the file is complete")
     if "\t" in line and line.count("\t") >= line.count(","):
-        return FileHead(path, "tsv", [c.strip().strip('"') for c in line.split("\t")], first_line=line)
-    cols = next(iter(pd.read_csv(io.StringIO(line + "\n"), header=None, dtype=str).itertuples(index=False)), ())
-    return FileHead(path, "csv", [str(c).strip() for c in cols], first_line=line)
+        cols = [c.strip().strip('"') for c in line.split("\t")]
+        check_last_line(path, "\t", len(cols))
+        return FileHead(path, "tsv", cols, first_line=line)
+    try:
+        cols = next(iter(pd.read_csv(io.StringIO(line + "\n"), header=None, dtype=str).itertuples(index=False)), ())
+    except pd.errors.ParserError:
+        return FileHead(path, "text", [], first_line=line)
+    cols = [str(c).strip() for c in cols]
+    if len(cols) > 1:
+        check_last_line(path, ",", len(cols))
+    return FileHead(path, "csv", cols, first_line=line)
 
 
 _RDA_CACHE: dict[str, dict[str, pd.DataFrame]] = {}
@@ -330,6 +395,8 @@ def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | 
             if strict:
                 k = unknown[0]
                 i = int(np.flatnonzero((mapped[col].astype(str) == k).to_numpy())[0])
+                if "__line" in mapped.columns:      # the line in the file, before rows were filtered
+                    i, line_offset = int(mapped["__line"].iloc[i]), 0
                 sugg = reg.suggest(k)
                 raise InputError(f"unknown country {k!r}" + (f" (and {len(unknown) - 1} more: {', '.join(unknown[1:6])})" if len(unknown) > 1 else ""),
                                  file=str(path), line=i + line_offset, field=col,

@@ -24,6 +24,7 @@ class WDI(Reader):
     citation = "World Bank, World Development Indicators (NY.GDP.MKTP.CD, SP.POP.TOTL), CC BY 4.0; via datahub.io (PDDL)."
     license = "CC BY 4.0"
     keys = {"wdi": ["code", "year", "indicator"]}
+    signatures = {"datahub": {"Country Name", "Country Code", "Year", "Value"}}
     indicator: str | None = None
 
     def sniff(self, head):
@@ -80,6 +81,7 @@ class Maddison(Reader):
     citation = "Bolt, J., van Zanden, J. L. (2024). Maddison style estimates of the evolution of the world economy: A new 2023 update. Journal of Economic Surveys. CC BY 4.0."
     license = "CC BY 4.0"
     keys = {"maddison": ["code", "year"]}
+    signatures = {"mpd": {"ISO", "year", "gdppc", "pop"}}
 
     def sniff(self, head):
         cols = set(head.columns) | {c for v in head.objects.values() for c in v}
@@ -91,6 +93,7 @@ class Maddison(Reader):
         from . import frame
         df = frame(path, head)
         df = df.rename(columns={"countrycode": "ISO"})
+        check_duplicates(df, ["ISO", "year"], path)
         rows = len(df)
         rej = Counter()
         df["year"] = to_numeric(df, "year", path, integer=True, allow_na=False)
@@ -112,6 +115,7 @@ class GeoDist(Reader):
     citation = "Mayer, T., Zignago, S. (2011). Notes on CEPII's distances measures: the GeoDist Database. CEPII Working Paper 2011-25. Etalab 2.0."
     license = "Etalab Open Licence 2.0"
     keys = {"geodist_dyad": ["code_o", "code_d"], "geodist_country": ["code"]}
+    signatures = {"dist": {"iso_o", "iso_d", "dist", "contig", "comlang_off", "colony"}, "geo": {"iso3", "cnum", "country", "landlocked", "lat", "lon"}}
 
     def sniff(self, head):
         cols = set(head.columns) | {c for v in head.objects.values() for c in v}
@@ -171,6 +175,7 @@ class BACI(Reader):
     citation = "Gaulier, G., Zignago, S. (2010). BACI: International Trade Database at the Product-Level. CEPII Working Paper 2010-23. Etalab 2.0."
     license = "Etalab Open Licence 2.0"
     keys = {"baci_trade": ["year", "exporter", "importer", "hs6"], "baci_countries": ["num"], "baci_products": ["hs6"]}
+    signatures = {"trade": {"t", "i", "j", "k", "v", "q"}, "countries": {"country_code", "country_name", "country_iso3"}}
 
     def sniff(self, head):
         cols = [c.strip().lower() for c in head.columns]
@@ -206,6 +211,7 @@ class BACI(Reader):
         raw.columns = [c.lower() for c in raw.columns]
         raw["q"] = pd.to_numeric(raw["q"].astype(str).str.strip().replace({"NA": None, "": None}), errors="coerce")
         check_years(raw["t"], path, col="t", lo=1988)
+        check_duplicates(raw, ["t", "i", "j", "k"], path, what="trade flow")
         codes = baci_code_table()
         iso = dict(zip(codes["num"], codes["iso3"]))
         for c in ("i", "j"):
@@ -237,6 +243,7 @@ class Gravity(Reader):
     citation = "Yotov, Y., Piermartini, R., Monteiro, J.-A., Larch, M. (2016). An Advanced Guide to Trade Policy Analysis: The Structural Gravity Model. WTO/UNCTAD. CC BY 4.0."
     license = "CC BY 4.0"
     keys = {"gravity_agtpa": ["dataset", "exporter", "importer", "year"]}
+    signatures = {"agtpa": {"exporter", "importer", "year", "trade", "dist"}}
 
     def sniff(self, head):
         cols = {c.lower() for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
@@ -272,6 +279,7 @@ class Eurostat(Reader):
     citation = "Eurostat Comext (DS-045409) and national statistics offices, compiled by mary-lev/eu-export-sanctions; Eurostat reuse policy."
     license = "Eurostat reuse with attribution"
     keys = {"eurostat_trade": ["src_dir", "reporter", "partner", "flow", "period"]}
+    signatures = {"comext": {"REPORTER", "PARTNER", "FLOW", "PERIOD", "VALUE_IN_EUR"}}
 
     def sniff(self, head):
         if {"REPORTER", "PARTNER", "FLOW", "PERIOD", "VALUE_IN_EUR"} <= set(head.columns):

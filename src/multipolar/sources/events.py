@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .base import Parsed, Reader, check_years, map_countries, read_csv
+from .base import Parsed, Reader, check_duplicates, check_years, map_countries, read_csv
 
 GDELT2_COLUMNS = (
     "GLOBALEVENTID SQLDATE MonthYear Year FractionDate Actor1Code Actor1Name Actor1CountryCode Actor1KnownGroupCode "
@@ -40,10 +40,32 @@ def quad_class(root: pd.Series) -> pd.Series:
     return pd.Series(np.select([r <= 5, r <= 8, r <= 13, r <= 20], [1, 2, 3, 4], default=0), index=root.index).where(r.notna()).astype("Int64")
 
 
+#: CAMEO actor codes for regions and groups of states (CAMEO manual, ch. 4): not states
+CAMEO_REGIONS = {"AFR", "ASA", "BLK", "CRB", "CAU", "CFR", "CAS", "CEU", "EIN", "EAF", "EEU", "EUR", "LAM", "MEA", "MDT",
+                 "NAF", "NMR", "PGS", "SCN", "SAM", "SAS", "SEA", "SAF", "WAF", "WST"}
+#: CAMEO country codes that differ from today's ISO 3166 alpha-3
+CAMEO_TO_ISO = {"ROM": "ROU", "ZAR": "COD", "TMP": "TLS"}
+
+
 def _finish(df: pd.DataFrame, source: str, path, rej: Counter, system: str) -> pd.DataFrame:
     df = df.reset_index(drop=True)
-    df = map_countries(df, "src", system=system, date="date", path=path, out="source_code", strict=False, rejected=rej)
-    df = map_countries(df, "tgt", system=system, date="date", path=path, out="target_code", strict=False, rejected=rej)
+    line_offset = 1 if getattr(path, "_headerless", False) else 2
+    if system == "iso3":
+        over = {**{r: None for r in CAMEO_REGIONS}, **CAMEO_TO_ISO}
+    else:
+        over = None
+    df["src"] = df["src"].where(df["src"].notna(), None)
+    df["tgt"] = df["tgt"].where(df["tgt"].notna(), None)
+    dup = df.duplicated("event_id")
+    if dup.any():
+        i = int(dup.to_numpy().nonzero()[0][0])
+        raise InputError(f"duplicate event id {df['event_id'].iloc[i]!r}", file=str(path), field="event_id",
+                  expected="one row per event", hint="remove the repeated lines or download the file again")
+    no_actor = df["src"].isna() | df["tgt"].isna()
+    rej["no state actor on one side (blank country)"] += int(no_actor.sum())
+    df = df[~no_actor].reset_index(drop=True)
+    df = map_countries(df, "src", system=system, date="date", path=path, out="source_code", strict=True, rejected=rej, overrides=over, line_offset=line_offset)
+    df = map_countries(df, "tgt", system=system, date="date", path=path, out="target_code", strict=True, rejected=rej, overrides=over, line_offset=line_offset)
     df["source"] = source
     df["year"] = df["date"].str[:4].astype("int64")
     df["root_code"] = df["cameo_code"].str[:2]
@@ -56,9 +78,7 @@ def _finish(df: pd.DataFrame, source: str, path, rej: Counter, system: str) -> p
     out["quad_class"] = pd.to_numeric(out["quad_class"]).astype("Int64")
     out["goldstein"] = pd.to_numeric(out["goldstein"], errors="coerce")
     out["mentions"] = pd.to_numeric(out["mentions"], errors="coerce").astype("Int64")
-    dup = out.duplicated(["source", "event_id"])
-    rej["duplicate event id"] += int(dup.sum())
-    return out[~dup]
+    return out
 
 
 class ICEWS(Reader):
@@ -66,6 +86,7 @@ class ICEWS(Reader):
     citation = "Boschee, E. et al. (2015). ICEWS Coded Event Data. Harvard Dataverse, doi:10.7910/DVN/28075; sample via the R package icews (Beger)."
     license = "free for research (Dataverse terms)"
     keys = {"events": ["source", "event_id"]}
+    signatures = {"icews": {"event_id", "event_date", "source_country", "target_country", "cameo_code", "intensity"}}
 
     def sniff(self, head):
         cols = {c.strip().lower().replace(" ", "_") for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
@@ -96,6 +117,7 @@ class GDELT(Reader):
     """GDELT 1.0 daily and 2.0 15-minute event exports: tab-separated without a header, as
     published (57, 58 or 61 columns); a CSV with the codebook's header names is also accepted."""
     name, title = "gdelt", "GDELT 1.0 and 2.0 event exports"
+    signatures = {"gdelt2": {"GLOBALEVENTID", "SQLDATE", "Actor1CountryCode", "EventCode", "GoldsteinScale"}}
     citation = "Leetaru, K., Schrodt, P. (2013). GDELT: Global Data on Events, Location and Tone, 1979-2012. ISA Annual Convention."
     license = "free for any use with citation"
     keys = {"events": ["source", "event_id"]}
@@ -132,9 +154,10 @@ class GDELT(Reader):
 
 class CAMEO(Reader):
     name, title = "cameo", "CAMEO event codes with Goldstein scores"
+    signatures = {"gdelt": {"cameo_code", "description", "goldstein"}}
     citation = "Gerner, D., Schrodt, P., Yilmaz, O., Abu-Jabr, R. (2002). CAMEO codebook; Goldstein, J. (1992). A Conflict-Cooperation Scale for WEIS Events Data. JCR 36(2)."
     license = "public codebook"
-    keys = {"cameo_codes": ["cameo_code"]}
+    keys = {"cameo_codes": ["codebook", "cameo_code"]}
 
     def sniff(self, head):
         cols = {c.lower() for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
@@ -159,13 +182,19 @@ class CAMEO(Reader):
         if layout == "icews":
             df = df.drop(columns=["description"], errors="ignore").rename(columns={"code": "cameo_code", "name": "description"})
         code = df["cameo_code"].astype(str).str.strip()
+        if "root_code" in df.columns:
+            # the icews package's CSV stores codes as numbers, dropping the leading zero of roots 01-09
+            root = pd.to_numeric(df["root_code"], errors="coerce")
+            code = code.where(~((root < 10) & ~code.str.startswith("0")), "0" + code)
         code = code.where(code.str.len() != 1, code.str.zfill(2))
         bad = ~code.str.fullmatch(r"\d{2,4}[a-z]?")
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
             raise InputError(f"not a CAMEO code: {code.iloc[i]!r}", file=str(path), line=i + 2, field="cameo_code", expected="2 to 4 digits")
-        out = pd.DataFrame({"cameo_code": code, "description": df["description"].astype(str), "goldstein": pd.to_numeric(df["goldstein"], errors="coerce")})
+        out = pd.DataFrame({"codebook": layout, "cameo_code": code, "description": df["description"].astype(str),
+                            "goldstein": pd.to_numeric(df["goldstein"], errors="coerce")})
         out["root_code"] = out["cameo_code"].str[:2]
         out["quad_class"] = quad_class(out["root_code"])
-        out = out.drop_duplicates("cameo_code")
-        return Parsed({"cameo_codes": out.reset_index(drop=True)}, rows_read=rows, version=f"CAMEO ({layout} codebook)")
+        check_duplicates(out, ["cameo_code"], path, what="CAMEO code")
+        return Parsed({"cameo_codes": out.reset_index(drop=True)}, rows_read=rows, version=f"CAMEO ({layout} codebook)",
+                      partitions={"cameo_codes": ["codebook"]})

@@ -24,7 +24,7 @@ class ATOP(TabularReader):
 def _igo_long(df, path, rej):
     """COW IGO format 3 state-year: one column per organisation -> long rows of memberships."""
     import numpy as np
-    idcols = ["ccode", "year", "state"]
+    idcols = ["ccode", "year", "state", "__line"]
     igos = [c for c in df.columns if c not in idcols]
     vals = df[igos].apply(pd.to_numeric, errors="coerce").to_numpy()
     bad = ~np.isin(vals, [0, 1, 2, 3, -9, -1])
@@ -112,6 +112,7 @@ class Manytrade(TabularReader):
     citation = "Dür, A., Baccini, L., Elsig, M. (2014). The Design of International Trade Agreements: Introducing a New Dataset. Review of International Organizations 9(3); manytrade (globalgov), CC BY 4.0."
     license = "CC BY 4.0"
     keys = {"trade_agreements": ["database", "manyID", "code"]}
+    signatures = {"DESTA": {"manyID", "stateID", "Title", "Begin", "destaID"}}
 
     def sniff(self, head):
         cols = set(head.columns) | {c for v in head.objects.values() for c in v}

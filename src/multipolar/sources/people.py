@@ -54,6 +54,7 @@ class Passport(Reader):
     citation = "Ilya Ilyankou, passport-index-dataset (GitHub ilyankou/passport-index-dataset), MIT; data from Passport Index (Arton Capital)."
     license = "MIT"
     keys = {"visa": ["snapshot", "passport", "destination"]}
+    signatures = {"panel": {"snapshot", "passport", "destination", "requirement"}, "tidy": {"Passport", "Destination", "Requirement"}}
 
     def sniff(self, head):
         cols = [c.lower() for c in head.columns]
@@ -83,7 +84,8 @@ class Passport(Reader):
             if layout == "matrix":
                 df = df.melt(id_vars=["passport", "snapshot"], var_name="destination", value_name="requirement")
                 df["destination"] = df["destination"].str.upper()
-        d = pd.to_datetime(df["snapshot"], errors="coerce")
+        check_duplicates(df, ["snapshot", "passport", "destination"], path)
+        d = pd.to_datetime(df["snapshot"], errors="coerce", format="ISO8601")
         if d.isna().any():
             i = int(d.isna().to_numpy().nonzero()[0][0])
             raise InputError(f"not a date: {df['snapshot'].iloc[i]!r}", file=str(path), line=i + 2, field="snapshot", expected="YYYY-MM-DD")
@@ -139,6 +141,7 @@ class UNDesaMigration(Reader):
     citation = "United Nations, Department of Economic and Social Affairs, Population Division (2017). Trends in International Migrant Stock: The 2017 Revision (POP/DB/MIG/Stock/Rev.2017)."
     license = "UN terms of use (free with citation)"
     keys = {"migrant_stock": ["year", "origin", "destination"]}
+    signatures = {"long": {"year", "destination", "origin", "migrant_stock"}}
 
     def sniff(self, head):
         cols = set(head.columns)

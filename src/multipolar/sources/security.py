@@ -56,6 +56,7 @@ class GSDB(Reader):
                 "European Economic Review 129; Syropoulos et al. (2024), GSDB V3. Research use with citation.")
     license = "research use with citation (not open; never shipped)"
     keys = {"sanction_cases": ["case_id"], "sanction_parties": ["case_id", "role", "party"]}
+    signatures = {"case_level": {"case_id", "sanctioned_state", "sanctioning_state", "begin", "end", "trade", "arms", "financial"}}
 
     def sniff(self, head):
         if {"case_id", "sanctioned_state", "sanctioning_state", "begin", "end", "trade", "arms", "financial"} <= set(head.columns):
@@ -140,6 +141,8 @@ class SIPRI(Reader):
     citation = "Stockholm International Peace Research Institute, SIPRI Arms Transfers Database, https://www.sipri.org/databases/armstransfers (free with attribution)."
     license = "free with attribution"
     keys = {"arms_tiv": ["table", "supplier", "recipient", "year"], "arms_deals": ["deal_id"]}
+    signatures = {"tiv_approx": {"supplier", "recipient", "year", "tiv_year_approx"},
+                  "tiv_cow": {"supplier", "recipient", "year", "value", "supplier_cown", "recipient_cown"}}
 
     def sniff(self, head):
         cols = {c.strip().lower() for c in head.columns}
@@ -160,6 +163,7 @@ class SIPRI(Reader):
             rows = len(df)
             df["year"] = to_numeric(df, "year", path, integer=True, allow_na=False)
             check_years(df["year"], path, lo=1945)
+            check_duplicates(df, ["supplier", "recipient", "year"], path, what="supplier-recipient-year")
             value = "value" if layout == "tiv_cow" else "tiv_year_approx"
             if layout == "tiv_cow":
                 for c in ("supplier_cown", "recipient_cown"):

@@ -55,6 +55,7 @@ class TabularReader(Reader):
             from .base import load_rda  # noqa: F401  (frame used the cache)
         rows = len(df)
         rej = Counter()
+        check_duplicates(df.drop(columns="__line"), None, path)     # an exact repeated line, before any row is filtered out
         if spec.keep is not None:
             df = df[[c for c in spec.keep if c in df.columns]]
         df = df.reset_index(drop=True)
@@ -72,7 +73,7 @@ class TabularReader(Reader):
             df = map_countries(df, src, system=spec.system, year=spec.year, path=path, out=out,
                                strict=spec.strict, rejected=rej)
         df = df.rename(columns=spec.rename)
-        check_duplicates(df, spec.key or None, path)
+        check_duplicates(df.drop(columns="__line", errors="ignore"), spec.key or None, path)
         for c in df.columns:
             if df[c].dtype == "Int64":
                 df[c] = df[c].astype("float64").astype("Int64")

@@ -45,6 +45,7 @@ class UNVotes(Reader):
     citation = ("Voeten, E., Strezhnev, A., Bailey, M. (2009). United Nations General Assembly Voting Data. "
                 "Harvard Dataverse, hdl:1902.1/12379; Robinson, D. unvotes R package.")
     license = "CC0 (data); MIT (package)"
+    signatures = {"votes": VOTES, "roll_calls": ROLL_CALLS, "issues": ISSUES, "single_vote": SINGLE}
     keys = {"unvotes_votes": ["rcid", "country_code", "country"], "unvotes_roll_calls": ["rcid"],
             "unvotes_issues": ["rcid", "short_name"]}
 
@@ -98,7 +99,7 @@ class UNVotes(Reader):
         df = df.copy()
         df["rcid"] = to_numeric(df, "rcid", path, integer=True, allow_na=False).astype("int64")
         df["session"] = to_numeric(df, "session", path).astype("float64")
-        d = pd.to_datetime(df["date"], errors="coerce")
+        d = pd.to_datetime(df["date"], errors="coerce", format="ISO8601" if df["date"].dtype == object else None)
         if d.isna().any():
             i = int(d.isna().to_numpy().nonzero()[0][0])
             raise InputError(f"not a date: {df['date'].iloc[i]!r}", file=str(path), line=i + 2, field="date", expected="YYYY-MM-DD")

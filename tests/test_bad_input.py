@@ -1,0 +1,151 @@
+"""Every reader meets bad input with a clear error that names the file and leaves the warehouse unchanged.
+
+Each fixture is a small valid file written for these tests; the variants are made from it:
+truncated, a missing column, a Git LFS pointer, a wrong encoding, a duplicated row, an unknown
+country, a year out of range, and an empty file.
+"""
+import csv
+import io
+import shutil
+
+import pytest
+
+from multipolar.warehouse import Warehouse
+from tests.conftest import FIXTURES
+
+# fixture file, --source, country column, unknown country value, year column, a required column
+CASES = [
+    ("unvotes_votes.csv", "unvotes", "country_code", "QQ", None, "vote"),
+    ("unvotes_roll_calls.csv", "unvotes", None, None, "date", "date"),
+    ("atop.csv", "atop", "ccode2", "999", "year", "atop_defense"),
+    ("nmc.csv", "nmc", "ccode", "999", "year", "cinc"),
+    ("cow_igo_sy.csv", "cow_igo", "ccode", "999", "year", "sum_igo_full"),
+    ("wdi_gdp.csv", "wdi", "Country Code", "QQQ", "Year", "Value"),
+    ("passport_tidy_2024-01-05.csv", "passport", "Destination", "QQQ", None, "Requirement"),
+    ("baci_trade.csv", "baci", "j", "999", "t", "v"),
+    ("gsdb.csv", "gsdb", "sanctioned_state", "Narnia", "begin", "sanctioning_state"),
+    ("sipri_tiv.csv", "sipri", "recipient", "Narnia", "year", "tiv_year_approx"),
+    ("idealpoints.csv", "idealpoints", "ccode", "999", "year", "ccode"),
+    ("icews.csv", "icews", "Target Country", "Narnia", "Event Date", "Source Country"),
+    ("cameo.csv", "cameo", None, None, None, "goldstein"),
+    ("geodist_dist.csv", "geodist", "iso_d", "QQQ", None, "dist"),
+    ("maddison.csv", "maddison", "ISO", "QQQ", "year", "gdppc"),
+    ("gdelt2_20220301.export.CSV", "gdelt", 17, "QQQ", 1, None),
+]
+
+
+def _rows(path):
+    sep = "\t" if path.name.endswith(".export.CSV") else ","
+    text = path.read_text(encoding="utf-8")
+    return list(csv.reader(io.StringIO(text), delimiter=sep)), sep
+
+
+def _write(path, rows, sep):
+    buf = io.StringIO()
+    csv.writer(buf, delimiter=sep, lineterminator="\n").writerows(rows)
+    path.write_text(buf.getvalue(), encoding="utf-8")
+
+
+def _col(rows, col):
+    if isinstance(col, int):
+        return col
+    return rows[0].index(col)
+
+
+def _variants(tmp_path, fname, country_col, bad_country, year_col, required):
+    src = FIXTURES / fname
+    rows, sep = _rows(src)
+    headerless = isinstance(country_col, int) or isinstance(year_col, int)
+    first = 0 if headerless else 1
+    out = {}
+
+    def mk(name, content=None, rows_=None):
+        p = tmp_path / name / fname
+        p.parent.mkdir(parents=True, exist_ok=True)
+        if rows_ is not None:
+            _write(p, rows_, sep)
+        else:
+            p.write_bytes(content)
+        out[name] = p
+
+    raw = src.read_bytes()
+    text = raw.decode()
+    last = text.rstrip("\n").split("\n")[-1]
+    mk("truncated", (text.rstrip("\n")[: len(text.rstrip("\n")) - len(last) + max(3, len(last) // 3)]).encode())
+    if required and not headerless:
+        j = rows[0].index(required)
+        mk("missing_column", rows_=[[v for k, v in enumerate(r) if k != j] for r in rows])
+    mk("lfs_pointer", b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f7d3f2ad1a8e0e2b57c1f0a1b2c\nsize 2670088\n")
+    # a Windows-1252 byte where UTF-8 is expected, in the second data line
+    lines = text.split("\n")
+    k = first + 1
+    lines[k] = lines[k] + "\x00" if False else lines[k]
+    enc = "\n".join(lines).encode()
+    pos = enc.index(b"\n", enc.index(b"\n") + 1) + 1 if not headerless else enc.index(b"\n") + 1
+    mk("wrong_encoding", enc[:pos] + b"\xe9" + enc[pos:])
+    mk("duplicate_row", rows_=rows + [rows[-1]])
+    if country_col is not None:
+        r2 = [list(r) for r in rows]
+        r2[first][_col(rows, country_col)] = bad_country
+        mk("unknown_country", rows_=r2)
+    if year_col is not None:
+        r3 = [list(r) for r in rows]
+        c = _col(rows, year_col)
+        v = r3[first][c]
+        r3[first][c] = ("3025" + v[4:]) if len(v) >= 4 else "3025"
+        mk("year_out_of_range", rows_=r3)
+    mk("empty", b"")
+    return out
+
+
+def _snapshot(w: Warehouse):
+    if not w.path.exists():
+        return None
+    st = w.status()
+    return (w.counts(), len(st), tuple(st["sha256"]))
+
+
+@pytest.mark.parametrize("fname, source, country_col, bad_country, year_col, required", CASES, ids=[c[0] for c in CASES])
+def test_bad_input_gets_a_clear_error_and_changes_nothing(tmp_path, fname, source, country_col, bad_country, year_col, required):
+    w = Warehouse(tmp_path / "w.duckdb")
+    ok = w.import_file(FIXTURES / fname, source=source)
+    assert ok.status == "imported", ok.message
+    before = _snapshot(w)
+    variants = _variants(tmp_path, fname, country_col, bad_country, year_col, required)
+    assert len(variants) >= 6
+    for name, path in variants.items():
+        rep = w.import_file(path, source=source)
+        assert rep.status == "error", f"{name}: {rep.status} {rep.message}"
+        assert path.name in rep.message, f"{name}: the message must name the file: {rep.message}"
+        assert "Expected" in rep.message or "What to do" in rep.message, f"{name}: {rep.message}"
+        assert _snapshot(w) == before, f"{name} changed the warehouse"
+    # the same bad files recognised by content (no --source) are errors or skips, never imports
+    for name, path in variants.items():
+        rep = w.import_file(path)
+        assert rep.status in ("error", "skipped"), f"{name}: {rep.status}"
+    assert _snapshot(w) == before
+
+
+def test_messages_name_line_and_field(tmp_path):
+    v = _variants(tmp_path, "nmc.csv", "ccode", "999", "year", "cinc")
+    w = Warehouse(tmp_path / "w.duckdb")
+    msg = w.import_file(v["unknown_country"], source="nmc").message
+    assert "line 2" in msg and "'ccode'" in msg and "999" in msg
+    msg = w.import_file(v["year_out_of_range"], source="nmc").message
+    assert "line 2" in msg and "'year'" in msg and "3025" in msg
+    msg = w.import_file(v["missing_column"], source="nmc").message
+    assert "cinc" in msg
+    msg = w.import_file(v["lfs_pointer"], source="nmc").message
+    assert "Git LFS pointer" in msg and "git lfs pull" in msg
+    msg = w.import_file(v["duplicate_row"], source="nmc").message
+    assert "duplicate" in msg and "line 5" in msg
+    msg = w.import_file(v["truncated"], source="nmc").message
+    assert "truncated" in msg
+
+
+def test_unknown_country_error_suggests_names(tmp_path):
+    rows = (FIXTURES / "gsdb.csv").read_text().replace("German Democratic Republic", "Rusia")
+    p = tmp_path / "gsdb_bad.csv"
+    p.write_text(rows)
+    msg = Warehouse(tmp_path / "w.duckdb").import_file(p, source="gsdb").message
+    assert "Rusia" in msg and "Russia" in msg
