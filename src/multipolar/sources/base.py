@@ -228,11 +228,14 @@ def head_of(path: Path) -> FileHead:
         sample = pf.read_row_group(0).slice(0, 50).to_pandas() if pf.num_row_groups else pd.DataFrame(columns=cols)
         return FileHead(path, kind, cols, sample)
     if kind == "rda":
-        objs = read_rda(path)
-        _RDA_CACHE[str(path)] = objs
-        cols = list(next(iter(objs.values())).columns) if objs else []
-        return FileHead(path, kind, cols, next(iter(objs.values())).head(50) if objs else None,
-                        objects={k: list(v.columns) for k, v in objs.items()})
+        # object and column names only: the data are read once a reader accepts the file
+        import pyreadr
+        try:
+            objs = {o["object_name"]: list(o["columns"] or []) for o in pyreadr.list_objects(str(path))}
+        except Exception:
+            objs = {k: list(v.columns) for k, v in read_rda(path).items()}   # raises a clear InputError
+        cols = next(iter(objs.values()), [])
+        return FileHead(path, kind, cols, None, objects=objs)
     if kind == "dta":
         try:
             it = pd.read_stata(path, iterator=True)
@@ -254,9 +257,10 @@ def head_of(path: Path) -> FileHead:
         cols = [c.strip().strip('"') for c in line.split("\t")]
         check_last_line(path, "\t", len(cols))
         return FileHead(path, "tsv", cols, first_line=line)
+    import csv as _csv
     try:
-        cols = next(iter(pd.read_csv(io.StringIO(line + "\n"), header=None, dtype=str).itertuples(index=False)), ())
-    except pd.errors.ParserError:
+        cols = next(_csv.reader([line]), [])
+    except _csv.Error:
         return FileHead(path, "text", [], first_line=line)
     cols = [str(c).strip() for c in cols]
     if len(cols) > 1:
@@ -268,7 +272,7 @@ _RDA_CACHE: dict[str, dict[str, pd.DataFrame]] = {}
 
 
 def load_rda(path: Path) -> dict[str, pd.DataFrame]:
-    return _RDA_CACHE.pop(str(path), None) or read_rda(path)
+    return read_rda(path)
 
 
 def read_csv(path: Path, *, sep: str = ",", header: str | int | None = "infer", names=None, dtype=None,

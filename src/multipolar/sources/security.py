@@ -221,7 +221,7 @@ class SIPRI(Reader):
         keep = ["deal_id", "supplier", "supplier_code", "supplier_kind", "recipient", "recipient_code", "recipient_kind", "order_year",
                 "weapon_designation", "weapon_description", "n_ordered", "n_delivered", "delivery_years", "status", "comments",
                 "tiv_per_unit", "tiv_total_order", "tiv_delivered"]
-        out = df[[c for c in keep if c in df.columns]]
+        out = df[[c for c in keep if c in df.columns]].copy()
         for c in out.columns:
             if out[c].dtype == object:
                 out[c] = out[c].astype("string")
