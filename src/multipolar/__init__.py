@@ -5,12 +5,12 @@
     mp.members("NATO", 1999)             # NATO's members in 1999
     mp.import_data("../shared/data")     # every public file it recognises
     mp.status()                          # what the warehouse holds, with provenance
-    mp.report("report.html")             # the offline HTML report
+    mp.write_report("report.html")       # the offline HTML report
 """
-from .api import actor, actors, import_data, members, report, resolve, sources, status
+from .api import actor, actors, import_data, list_sources, members, resolve, status, write_report
 from .errors import InputError, MultipolarError, UnknownCountryError
 from .warehouse import Warehouse
 
 __version__ = "0.1.0"
-__all__ = ["actor", "actors", "import_data", "members", "report", "resolve", "sources", "status",
+__all__ = ["actor", "actors", "import_data", "list_sources", "members", "resolve", "status", "write_report",
            "Warehouse", "InputError", "MultipolarError", "UnknownCountryError", "__version__"]

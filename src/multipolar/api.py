@@ -58,14 +58,14 @@ def status(db=None, all_imports: bool = False) -> pd.DataFrame:
     return Warehouse(db).status(all_imports=all_imports)
 
 
-def sources() -> pd.DataFrame:
+def list_sources() -> pd.DataFrame:
     """The readers: short name (for --source), title, citation, licence, tables."""
     from .sources import readers
     return pd.DataFrame([{"source": r.name, "title": r.title, "tables": ", ".join(r.keys), "license": r.license, "citation": r.citation}
                          for r in readers().values()])
 
 
-def report(out: str | Path = "multipolar-report.html", *, db=None) -> Path:
+def write_report(out: str | Path = "multipolar-report.html", *, db=None) -> Path:
     """Write the offline HTML report (``multipolar report``)."""
     from .report import build_report
     return build_report(Path(out), Warehouse(db))

@@ -96,7 +96,7 @@ def data_sources():
     t = Table(title="Sources multipolar reads")
     for c in ("source", "title", "tables", "licence"):
         t.add_column(c, overflow="fold")
-    for r in api.sources().itertuples(index=False):
+    for r in api.list_sources().itertuples(index=False):
         t.add_row(r.source, r.title, r.tables, r.license)
     console.print(t)
 
@@ -162,7 +162,7 @@ def actors(name: Optional[str] = typer.Argument(None, help="A state: name, alias
 def report(out: Path = typer.Option(Path("multipolar-report.html"), "--out", "-o", help="HTML file to write."), db: Optional[Path] = DB):
     """Write the offline HTML report (on the warehouse, or on the embedded snapshot when it is empty)."""
     try:
-        path = api.report(out, db=db)
+        path = api.write_report(out, db=db)
     except MultipolarError as e:
         _fail(e)
     console.print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")

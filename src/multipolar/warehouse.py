@@ -173,7 +173,7 @@ class Warehouse:
                                 tables=list(job["parsed"].tables))
         try:
             rep = self._write(get_reader(job["reader"]), job["layout"], path, job["sha"], job["parsed"], job["t0"],
-                              pause=(options or {}).get("_pause_before_commit"))
+                              pause=(options or {}).get("_pause_before_commit"), marker=(options or {}).get("_marker"))
         except Exception as e:
             return ImportReport(str(path), job["reader"], "error", f"the write failed ({type(e).__name__}: {e}); the warehouse is unchanged",
                                 seconds=time.perf_counter() - job["t0"])
@@ -229,7 +229,7 @@ class Warehouse:
                 return None
             return row
 
-    def _write(self, reader, layout, path: Path, sha: str, parsed, t0, pause=None) -> ImportReport:
+    def _write(self, reader, layout, path: Path, sha: str, parsed, t0, pause=None, marker=None) -> ImportReport:
         t_write = time.perf_counter()
         stats_years, stats_codes = _coverage(parsed.tables)
         parts = {}
@@ -276,8 +276,10 @@ class Warehouse:
                     parsed.rows_read, parsed.rows_kept, rejected_n, json.dumps(dict(parsed.rejected)),
                     stats_years[0], stats_years[1], stats_codes, "; ".join(parsed.notes) or None, secs,
                     dt.datetime.now(), False])
-                if pause:
-                    time.sleep(float(pause))   # used by the kill test: die here, before COMMIT
+                if pause:   # used by the kill test: the process is killed here, before COMMIT
+                    if marker:
+                        Path(marker).write_text("writing")
+                    time.sleep(float(pause))
                 con.execute("COMMIT")
             except BaseException:
                 con.execute("ROLLBACK")

@@ -10,9 +10,14 @@ Layouts recognised
 
 Quirks handled (documented, never guessed): ISO2 ``NA`` is Namibia, so the file is read with
 no missing-value strings; rows with an empty code (Federal Republic of Germany, Yemen Arab
-Republic, Zanzibar) are resolved from the name; ``RU`` before 26 Dec 1991 is the USSR;
+Republic, Zanzibar) are resolved from the name; ``RU`` before 26 Dec 1991 is the USSR (unvotes codes the Soviet Union RU throughout);
 ``YU`` after 4 Jun 2006 is Serbia, between 1992 and 2006 Serbia and Montenegro;
 ``TW`` before 8 Dec 1949 is China (the Republic of China then held COW 710).
+
+A vote dated up to two years before the registry's first day for its code is attributed to that
+state and flagged ``before_state_start``: the UN admitted India, the Philippines, Lebanon and
+Syria before COW lists them as states, and unvotes dates some roll calls by the first day of
+their session (Comoros, Qatar, Fiji...).
 
 The normalised table ``un_votes`` (rcid, date, year, session, code, vote, vote_ordinal) is
 derived inside the warehouse whenever votes and roll calls are both present, so the two files
@@ -177,20 +182,35 @@ class UNVotes(Reader):
         reg = registry()
         x = reg.crosswalk("iso2")
         # documented quirks of the unvotes coding (see module docstring)
-        extra = pd.DataFrame([("YU", "2006-06-05", "9999-12-31", "SRB"), ("TW", "1945-01-01", "1949-12-07", "CHN")],
+        extra = pd.DataFrame([("YU", "2006-06-05", "9999-12-31", "SRB"), ("TW", "1945-01-01", "1949-12-07", "CHN"),
+                              ("RU", "1945-01-01", "1991-12-25", "SUN"), ("YU", "1992-04-28", "2006-06-04", "SCG")],
                              columns=["key", "start", "end", "code"])
         x = pd.concat([x[~((x.key == "TW") & (x.start < "1949-12-08"))], extra], ignore_index=True)
-        names = pd.DataFrame([("Federal Republic of Germany", "GFR"), ("Yemen Arab Republic", "YAR"), ("Zanzibar", "ZAN")], columns=["country", "code"])
+        # rows without a code: the name, and after a union the united state (unvotes keeps the old name for late 1990)
+        names = pd.DataFrame([("Federal Republic of Germany", "GFR", "1945-01-01", "1990-10-02"), ("Federal Republic of Germany", "DEU", "1990-10-03", "9999-12-31"),
+                              ("Yemen Arab Republic", "YAR", "1945-01-01", "1990-05-21"), ("Yemen Arab Republic", "YEM", "1990-05-22", "9999-12-31"),
+                              ("Zanzibar", "ZAN", "1945-01-01", "9999-12-31")], columns=["country", "code", "start", "end"])
         con.register("_iso2", x)
         con.register("_names", names)
         con.execute("""
             CREATE OR REPLACE TABLE un_votes AS
-            SELECT v.rcid, r.date, r.year, r.session, coalesce(x.code, n.code) AS code, v.vote,
-                   CASE v.vote WHEN 'yes' THEN 3 WHEN 'abstain' THEN 2 WHEN 'no' THEN 1 END AS vote_ordinal
-            FROM unvotes_votes v
-            JOIN unvotes_roll_calls r USING (rcid)
-            LEFT JOIN _iso2 x ON v.country_code = x.key AND r.date BETWEEN x.start AND x."end"
-            LEFT JOIN _names n ON v.country_code = '' AND v.country = n.country
+            WITH exact AS (
+                SELECT v.rcid, r.date, r.year, r.session, coalesce(x.code, n.code) AS code, v.vote, v.country, v.country_code
+                FROM unvotes_votes v
+                JOIN unvotes_roll_calls r USING (rcid)
+                LEFT JOIN _iso2 x ON v.country_code = x.key AND r.date BETWEEN x.start AND x."end"
+                LEFT JOIN _names n ON v.country_code = '' AND v.country = n.country AND r.date BETWEEN n.start AND n."end"
+            ), early AS (   -- a vote up to two years before the code's first holder exists: that holder
+                SELECT e.rcid, e.country_code, arg_min(x.code, x.start) AS code
+                FROM exact e JOIN _iso2 x ON e.country_code = x.key
+                     AND x.start > e.date AND x.start <= strftime(CAST(e.date AS DATE) + INTERVAL 2 YEAR, '%Y-%m-%d')
+                WHERE e.code IS NULL
+                GROUP BY e.rcid, e.country_code
+            )
+            SELECT e.rcid, e.date, e.year, e.session, coalesce(e.code, y.code) AS code, e.vote,
+                   CASE e.vote WHEN 'yes' THEN 3 WHEN 'abstain' THEN 2 WHEN 'no' THEN 1 END AS vote_ordinal,
+                   e.country, e.country_code, e.code IS NULL AND y.code IS NOT NULL AS before_state_start
+            FROM exact e LEFT JOIN early y ON e.rcid = y.rcid AND e.country_code = y.country_code
         """)
         con.unregister("_iso2")
         con.unregister("_names")
