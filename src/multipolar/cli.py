@@ -53,14 +53,18 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
     except MultipolarError as e:
         _fail(e)
     t = Table(title=f"Import into {w.path}", show_lines=False)
-    for c in ("status", "file", "source", "rows kept", "rejected", "s", "what happened"):
+    for c in ("status", "file", "source", "rows kept", "rejected (why)", "s"):
         t.add_column(c, overflow="fold")
     colours = {"imported": "green", "unchanged": "cyan", "skipped": "yellow", "error": "red"}
     for r in reports:
         rej = ", ".join(f"{k}: {v:,}" for k, v in r.rejected.items() if v) if r.rejected else ""
-        t.add_row(f"[{colours[r.status]}]{r.status}[/]", str(r.file), r.source or "", f"{r.rows_kept:,}" if r.rows_kept else "",
-                  rej, f"{r.seconds:.1f}", r.message)
+        t.add_row(f"[{colours[r.status]}]{r.status}[/]", Path(r.file).name, r.source or "", f"{r.rows_kept:,}" if r.rows_kept else "",
+                  rej, f"{r.seconds:.1f}")
     console.print(t)
+    for status in ("unchanged", "skipped", "error"):
+        for r in reports:
+            if r.status == status:
+                console.print(f"[{colours[status]}]{status}[/] {r.file}: {r.message}", soft_wrap=True, highlight=False)
     n = {s: sum(r.status == s for r in reports) for s in colours}
     console.print(f"{n['imported']} imported, {n['unchanged']} unchanged, {n['skipped']} skipped, {n['error']} errors")
     if n["error"] and not n["imported"] and not n["unchanged"]:

@@ -91,8 +91,13 @@ class Warehouse:
         self.path = Path(path) if path else default_db_path()
 
     # ---- connections ----------------------------------------------------------------------
+    _batch_con = None   # one write connection for a folder import (each file is still its own transaction)
+
     @contextmanager
     def connect(self, read_only: bool = True, wait: float = 10.0):
+        if not read_only and self._batch_con is not None:
+            yield self._batch_con
+            return
         if read_only and not self.path.exists():
             con = duckdb.connect(":memory:")
             con.execute(IMPORTS_DDL)
@@ -194,6 +199,16 @@ class Warehouse:
         jobs = jobs or min(4, os.cpu_count() or 1)
         out: list[ImportReport] = []
         written: set = set()
+        if len(files) > 1:
+            with self.connect(read_only=False) as con:
+                self._batch_con = con
+                try:
+                    return self._import_files(files, source, known, jobs, progress, out, written)
+                finally:
+                    self._batch_con = None
+        return self._import_files(files, source, known, jobs, progress, out, written)
+
+    def _import_files(self, files, source, known, jobs, progress, out, written):
         if jobs <= 1 or len(files) <= 1:
             results = (_parse_job(str(f), source, known) for f in files)
             for f, job in zip(files, results):
@@ -205,8 +220,10 @@ class Warehouse:
         from concurrent.futures import ProcessPoolExecutor
         ctx = mp.get_context("fork") if hasattr(os, "fork") else None
         with ProcessPoolExecutor(max_workers=jobs, mp_context=ctx) as ex:
-            futs = [ex.submit(_parse_job, str(f), source, known) for f in files]
-            for f, fut in zip(files, futs):
+            # parse the largest files first (better balance), write in the sorted order (same result every time)
+            futs = {f: ex.submit(_parse_job, str(f), source, known) for f in sorted(files, key=lambda p: -p.stat().st_size)}
+            for f in files:
+                fut = futs[f]
                 try:
                     job = fut.result()
                 except Exception as e:  # a worker that died
@@ -257,7 +274,7 @@ class Warehouse:
                             con.execute(f'DELETE FROM "{name}"')
                         con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _new')
                     con.unregister("_new")
-                reader.derive(con)
+                reader.derive(con, changed=list(parsed.tables))
                 # older imports whose every table is now fully replaced are superseded
                 for r in con.execute("SELECT import_id, tables, partitions FROM _imports WHERE NOT superseded AND source = ?", [reader.name]).fetchall():
                     tabs = json.loads(r[1])

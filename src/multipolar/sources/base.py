@@ -83,7 +83,7 @@ class Reader:
         miss = sorted(c for c in best[1] if c.lower() not in cols)
         return f"missing column(s) {', '.join(miss)} of the '{best[0]}' layout" if miss else ""
 
-    def derive(self, con) -> None:
+    def derive(self, con, changed=None) -> None:
         """Rebuild tables derived from this source's tables (inside the import transaction)."""
 
     def __repr__(self):

@@ -57,24 +57,38 @@ def join_codes(df: pd.DataFrame, col: str, *, system: str, year: str | None = No
     reg = reg or registry()
     if system == "name":
         return _join_names(df, col, year=year, date=date, out=out, reg=reg, overrides=overrides)
+    import numpy as np
     df = df.reset_index(drop=True)
     when = year or date
-    keycols = [col] + ([when] if when else [])
-    # map the distinct keys only (a few thousand), then merge back onto the rows
-    keys = df[keycols].drop_duplicates().reset_index(drop=True)
-    keys["__row"] = range(len(keys))
-    expr = code_join_expr(ibis.memtable(keys), col, system=system, year=year, date=date, out=out)
-    res = expr.to_pandas()
-    # one code per key: a key held by two states on one date keeps the later holder
-    res = res.sort_values("__row").drop_duplicates("__row", keep="last")
+    # map the distinct (key, when) pairs only (a few thousand), then index the result back onto the rows
+    kc, kuniq = pd.factorize(df[col])
+    if when:
+        wc, wuniq = pd.factorize(df[when])
+        m = len(wuniq) + 1
+        comb = (kc.astype("int64") + 1) * m + (wc.astype("int64") + 1)
+    else:
+        m, wuniq = 1, None
+        comb = kc.astype("int64") + 1
+    ucomb, inv = np.unique(comb, return_inverse=True)
+    ki, wi = ucomb // m - 1, ucomb % m - 1
+    keys = pd.DataFrame({col: pd.Series(kuniq).reindex(ki).to_numpy() if len(kuniq) else np.full(len(ucomb), None)})
+    if when:
+        keys[when] = pd.Series(wuniq).reindex(wi).to_numpy()
+    keys["__row"] = np.arange(len(keys))
+    sel = keys[col].notna() & (keys[when].notna() if when else True)
+    codes = np.full(len(keys), None, dtype=object)
+    if sel.any():
+        expr = code_join_expr(ibis.memtable(keys[sel]), col, system=system, year=year, date=date, out=out)
+        res = expr.to_pandas()
+        # one code per key: a key held by two states on one date keeps the later holder
+        res = res.sort_values("__row").drop_duplicates("__row", keep="last")
+        codes[res["__row"].to_numpy()] = res[out].to_numpy()
     if overrides:
-        o = res[col].astype(str).map(overrides)
-        res[out] = o.where(o.notna(), res[out])
-    res = res.drop(columns="__row")
-    if out in df.columns:
-        df = df.drop(columns=out)
-    merged = df.merge(res, on=keycols, how="left", sort=False)
-    return merged
+        o = keys[col].astype(str).map(overrides).to_numpy()
+        has = keys[col].astype(str).isin(overrides).to_numpy()
+        codes[has] = o[has]
+    df[out] = codes[inv]
+    return df
 
 
 def _join_names(df, col, *, year, date, out, reg, overrides):

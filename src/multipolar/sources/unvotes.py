@@ -174,11 +174,13 @@ class UNVotes(Reader):
         return Parsed({"unvotes_votes": votes.astype({"rcid": "int64"}), "unvotes_roll_calls": rc}, rows_read=len(df) + int(rej["absent"]), rejected=rej,
                       partitions={"unvotes_votes": ["rcid"], "unvotes_roll_calls": ["rcid"]}, version=f"UN record {resolution}")
 
-    def derive(self, con) -> None:
+    def derive(self, con, changed=None) -> None:
         """(Re)build ``un_votes`` from votes and roll calls when both are present."""
         tabs = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
         if not {"unvotes_votes", "unvotes_roll_calls"} <= tabs:
             return
+        if changed is not None and not ({"unvotes_votes", "unvotes_roll_calls"} & set(changed)):
+            return      # only the issue tags changed
         reg = registry()
         x = reg.crosswalk("iso2")
         # documented quirks of the unvotes coding (see module docstring)
