@@ -69,7 +69,9 @@ def test_sipri_and_arms_tables(full_warehouse):
     t = full_warehouse.query("SELECT sum(tiv_mn) FROM arms_tiv WHERE \"table\" = 'tiv_cow' AND supplier = 'RUS' AND recipient = 'IND' AND year BETWEEN 2010 AND 2019")
     assert t.iloc[0, 0] > 10_000
     d = full_warehouse.table("arms_deals")
-    assert d["recipient_kind"].isin(["state", "non-state"]).all()
+    assert d["recipient_kind"].isin(["state", "non-state", "territory"]).all()
+    assert (d["recipient_code"].notna() == (d["recipient_kind"] == "state")).all()
+    assert set(d.loc[d["recipient_kind"] == "territory", "recipient"]) <= {"Hong Kong", "Palestine", "Western Sahara", "Northern Cyprus", "Macao", "Puerto Rico", "Greenland"}
 
 
 def test_events_carry_quad_classes_and_goldstein(full_warehouse):

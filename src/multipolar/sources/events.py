@@ -100,7 +100,7 @@ class ICEWS(Reader):
         df.columns = [c.strip().lower().replace(" ", "_") for c in df.columns]
         rows = len(df)
         rej = Counter()
-        d = pd.to_datetime(df["event_date"], errors="coerce")
+        d = pd.to_datetime(df["event_date"], errors="coerce", format="ISO8601")
         if d.isna().any():
             i = int(d.isna().to_numpy().nonzero()[0][0])
             raise InputError(f"not a date: {df['event_date'].iloc[i]!r}", file=str(path), line=i + 2, field="event_date", expected="YYYY-MM-DD")

@@ -121,13 +121,14 @@ def _sipri_code(name: str, year: int, strict: bool, path, line, field):
     try:
         return reg.resolve(n, year=year, system="name"), "state"
     except UnknownCountryError as e:
+        try:
+            # a deal ordered before independence or delivered after a state's end: SIPRI names the state
+            return reg.resolve(n, system="name"), "state"
+        except UnknownCountryError:
+            pass
         kind = NON_STATE_NAMES.get(normalise_name(n))
         if kind:
             return None, kind
-        try:
-            return reg.resolve(n, system="name"), "state"   # delivery years run past a state's end
-        except UnknownCountryError:
-            pass
         if strict:
             raise InputError(f"unknown supplier/recipient {n!r}", file=str(path), line=line, field=field,
                              expected="a state name" + (f"; did you mean {', '.join(e.suggestions)}?" if e.suggestions else ""),
