@@ -164,3 +164,14 @@ def test_importing_everything_again_changes_nothing(full_warehouse, shared):
     reps = full_warehouse.import_path(shared / "un_votes")
     assert {r.status for r in reps} <= {"unchanged", "skipped"}
     assert _state(full_warehouse) == before
+
+
+def test_a_partitioned_table_from_another_format_supersedes_the_first_import(wh, tmp_path):
+    wh.import_file(FIXTURES / "unvotes_votes.csv")
+    lines = (FIXTURES / "unvotes_votes.csv").read_text().splitlines()
+    other = tmp_path / "votes_reordered.csv"          # same table, other bytes (as the CSV and the .rda of one table)
+    other.write_text("\n".join([lines[0]] + lines[:0:-1]) + "\n")
+    assert wh.import_file(other).status == "imported"
+    st = wh.status()
+    assert list(st["file_name"]) == ["votes_reordered.csv"]
+    assert wh.counts()["unvotes_votes"] == len(lines) - 1

@@ -87,10 +87,11 @@ def data_status(db: Optional[Path] = DB, all_imports: bool = typer.Option(False,
     for c in ("source", "tables", "version", "file", "sha256", "rows", "rejected", "years", "countries", "imported"):
         t.add_column(c, overflow="fold")
     for r in df.itertuples(index=False):
-        years = f"{r.year_min}–{r.year_max}" if r.year_min == r.year_min and r.year_min is not None else ""
-        t.add_row(r.source, ", ".join(json.loads(r.tables)), r.version or "", r.file_name, r.sha256[:12], f"{r.rows_kept:,}",
-                  f"{r.rows_rejected:,}", years, str(int(r.n_countries)) if r.n_countries == r.n_countries and r.n_countries else "",
-                  f"{r.imported_at:%Y-%m-%d %H:%M}")
+        import pandas as pd
+        years = f"{int(r.year_min)}–{int(r.year_max)}" if pd.notna(r.year_min) else "static"
+        countries = str(int(r.n_countries)) if pd.notna(r.n_countries) else ""
+        t.add_row(r.source, ", ".join(json.loads(r.tables)), r.version or "", r.file_name, r.sha256[:12], f"{int(r.rows_kept):,}",
+                  f"{int(r.rows_rejected):,}", years, countries, f"{r.imported_at:%Y-%m-%d %H:%M}")
     console.print(t)
 
 

@@ -81,7 +81,8 @@ class ImportReport:
 
 
 CODE_COLUMNS = ("code", "code_a", "code_b", "code1", "code2", "exporter", "importer", "passport", "destination",
-                "origin", "source_code", "target_code", "supplier", "recipient")
+                "origin", "source_code", "target_code", "supplier", "recipient", "reporter", "partner", "code_o", "code_d",
+                "supplier_code", "recipient_code")
 
 
 class Warehouse:
@@ -257,6 +258,10 @@ class Warehouse:
                 for name, df in parsed.tables.items():
                     con.register("_new", df)
                     pcols = parsed.partitions.get(name) or []
+                    if pcols:
+                        keycols = ", ".join(f'"{c}"' for c in pcols)
+                        vals = con.execute(f"SELECT DISTINCT {keycols} FROM _new ORDER BY ALL").fetchall()
+                        parts[name] = [list(v) if len(v) > 1 else v[0] for v in vals]
                     if name not in existing:
                         con.execute(f'CREATE TABLE "{name}" AS SELECT * FROM _new')
                     else:
@@ -266,10 +271,7 @@ class Warehouse:
                             if c not in cols:
                                 con.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {typ}')
                         if pcols:
-                            keycols = ", ".join(f'"{c}"' for c in pcols)
                             con.execute(f'DELETE FROM "{name}" WHERE ({keycols}) IN (SELECT DISTINCT {keycols} FROM _new)')
-                            vals = con.execute(f"SELECT DISTINCT {keycols} FROM _new ORDER BY ALL").fetchall()
-                            parts[name] = [list(v) if len(v) > 1 else v[0] for v in vals]
                         else:
                             con.execute(f'DELETE FROM "{name}"')
                         con.execute(f'INSERT INTO "{name}" BY NAME SELECT * FROM _new')
@@ -280,9 +282,9 @@ class Warehouse:
                     tabs = json.loads(r[1])
                     if all(t in parsed.tables and not parsed.partitions.get(t) for t in tabs):
                         con.execute("UPDATE _imports SET superseded = TRUE WHERE import_id = ?", [r[0]])
-                    elif r[2] and all(t in parts for t in tabs):
+                    elif r[2] and all(t in parts or (t in parsed.tables and not parsed.partitions.get(t)) for t in tabs):
                         old = json.loads(r[2])
-                        if all(set(map(json.dumps, old.get(t, []))) <= set(map(json.dumps, parts[t])) for t in tabs):
+                        if all(t not in parts or set(map(json.dumps, old.get(t, []))) <= set(map(json.dumps, parts[t])) for t in tabs):
                             con.execute("UPDATE _imports SET superseded = TRUE WHERE import_id = ?", [r[0]])
                 next_id = con.execute("SELECT coalesce(max(import_id), 0) + 1 FROM _imports").fetchone()[0]
                 rejected_n = int(sum(parsed.rejected.values()))

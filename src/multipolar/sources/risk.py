@@ -36,4 +36,5 @@ class GPR(Reader):
         long = df.assign(month=m.dt.date.astype(str))[["month"] + series].melt(id_vars="month", var_name="series", value_name="value").dropna()
         long["code"] = long["series"].where(long["series"].str.startswith("GPRC_") | long["series"].str.startswith("GPRHC_")).str.split("_").str[1]
         long["year"] = long["month"].str[:4].astype("int64")
-        return Parsed({"gpr": long.reset_index(drop=True)}, rows_read=rows, rejected=Counter(), version=f"GPR to {long['month'].max()}")
+        return Parsed({"gpr": long.reset_index(drop=True)}, rows_read=rows, rejected=Counter(), version=f"GPR to {long['month'].max()}",
+                      partitions={"gpr": ["month"]})
