@@ -31,6 +31,10 @@ CASES = [
     ("geodist_dist.csv", "geodist", "iso_d", "QQQ", None, "dist"),
     ("maddison.csv", "maddison", "ISO", "QQQ", "year", "gdppc"),
     ("gdelt2_20220301.export.CSV", "gdelt", 17, "QQQ", 1, None),
+    ("cow_trade_sy.csv", "cow_trade", "ccode", "999", "year", "imports"),
+    ("desta_mem.csv", "desta", "stateID", "QQQ", None, "stateID"),
+    ("mid_dirdisps.csv", "mid", "ccode2", "999", "year", "hostlev1"),
+    ("migrant_long.csv", "undesa_migration", "origin", "Narnia", "year", "migrant_stock"),
 ]
 
 

@@ -7,7 +7,7 @@ from collections import Counter
 import pandas as pd
 
 from ..errors import InputError
-from .base import Parsed, map_countries
+from .base import Parsed, check_duplicates, map_countries
 from .tabular import TableSpec, TabularReader
 
 PS = "peacesciencer (Miller 2022, Conflict Management and Peace Science)"
@@ -106,6 +106,13 @@ class COWTrade(TabularReader):
         return p
 
 
+# manytrade's own codes that are not ISO 3166 (documented, never guessed): None = not a state here
+MANYTRADE_CODES = {"ALG": "DZA", "BUL": "BGR", "FIJ": "FJI", "KOS": "XKX", "CHN - TWN": "TWN",
+                   "EC": None, "EFTA": None,          # organisations that sign agreements as parties
+                   "SRB - YUG": None, "GIN - GNQ": None,   # ambiguous combined codes
+                   "FNJ": None}                       # the Funj Sultanate of Sennar: before the state system
+
+
 class Manytrade(TabularReader):
     """Trade-agreement memberships from manytrade (DESTA, GPTAD, HUGGO) or its memberships.rda."""
     name, title = "desta", "Trade agreement memberships (DESTA / manytrade)"
@@ -131,6 +138,7 @@ class Manytrade(TabularReader):
         df = frame(path, head, dtype=str)
         rows = len(df)
         rej = Counter()
+        check_duplicates(df.drop(columns="__line"), None, path)   # an exact repeated line
         def year_of(s):
             return pd.to_numeric(s.astype("string").str.extract(r"(\d{4})")[0], errors="coerce")
         force = df["StateForce"] if "StateForce" in df.columns and df["StateForce"].notna().any() else df.get("Force")
@@ -142,9 +150,9 @@ class Manytrade(TabularReader):
             year_end=year_of(df["StateEnd"]) if "StateEnd" in df.columns else None,
         )
         df["year"] = df["year_begin"]
-        df = map_countries(df, "stateID", system="iso3", year="year", path=path, rejected=rej, strict=False)
+        df = map_countries(df, "stateID", system="iso3", year="year", path=path, rejected=rej, strict=True, overrides=MANYTRADE_CODES)
         out = df[["database", "manyID", "agreement", "code", "year_signed", "year_in_force", "year_begin", "year_end"]].drop_duplicates(["database", "manyID", "code"])
-        rej["duplicate membership rows"] += len(df) - len(out)
+        rej["further events of one membership (accession, amendment) on other rows"] += len(df) - len(out)
         return Parsed({"trade_agreements": out.reset_index(drop=True)}, rows_read=rows, rejected=rej,
                       partitions={"trade_agreements": ["database"]}, version=f"manytrade {layout}")
 
