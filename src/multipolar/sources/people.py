@@ -162,16 +162,19 @@ class UNDesaMigration(Reader):
             df = pd.read_parquet(path) if head.kind == "parquet" else read_csv(path)
         else:
             df = read_csv(path)
-            df = df.drop(columns=["Total"]).melt(id_vars=["Year", "MajorArea"], var_name="origin", value_name="migrant_stock")
+            df = df.rename(columns={"Total": "dest_total"}).melt(id_vars=["Year", "MajorArea", "dest_total"], var_name="origin", value_name="migrant_stock")
             df = df.rename(columns={"Year": "year", "MajorArea": "destination"})
         rows = len(df)
-        check_duplicates(df, ["year", "destination", "origin"] + (["dest_total"] if "dest_total" in df.columns else []), path)
+        keyed = df[df["year"].notna() & df["destination"].notna()]
+        check_duplicates(keyed, ["year", "destination", "origin", "dest_total"], path)
         # 'Micronesia' names both a region and a country as a destination: the region has the larger total
         if "dest_total" in df.columns:
             mic = df["destination"] == "Micronesia"
             if mic.any():
                 small = df[mic].groupby("year")["dest_total"].transform("min")
-                df.loc[mic & (df["dest_total"] == small.reindex(df.index)), "destination"] = "Micronesia (Fed. States of)"
+                df.loc[mic & (df["dest_total"] == small.reindex(df.index)), "destination"] = "Micronesia (Federated States of)"
+        # origins are countries only: there 'Micronesia' is the Federated States
+        df.loc[df["origin"] == "Micronesia", "origin"] = "Micronesia (Federated States of)"
         miss = df["year"].isna() | df["destination"].isna()
         rej["row without year or destination"] += int(miss.sum())
         df = df[~miss].copy()
