@@ -39,7 +39,7 @@ def test_cli_data_import_status_and_sources(tmp_path):
     res = runner.invoke(app, ["data", "import", str(FIXTURES), "--db", db, "--jobs", "1"])
     assert res.exit_code == 0, res.output
     assert "imported" in res.output
-    res = runner.invoke(app, ["data", "status", "--db", db])
+    res = runner.invoke(app, ["data", "status", "--db", db], env={"COLUMNS": "250"})
     assert res.exit_code == 0, res.output
     assert "nmc.csv" in res.output and "static" in res.output      # geodist has no years
     res = runner.invoke(app, ["data", "status", "--db", db, "--json"])
