@@ -288,7 +288,6 @@ def build(shared: Path) -> list[dict]:
         code = p["code"]
         gwc = gw_map.get(code, p["cow"])
         gw_rows = gw_by_code.get(gwc, []) if gwc is not None else []
-        gw_start = min((g["startdate"] for g in gw_rows), default="")
         microstate = not gw_rows and gwc is not None
         iso3, iso2, isonum, iso_name, iso_official = _iso(code)
         name = NAMES.get(code) or iso_name or p["cow_name"]

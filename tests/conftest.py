@@ -1,7 +1,6 @@
 """Shared fixtures: the public data folder (skip when absent) and scratch warehouses."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest

@@ -6,7 +6,6 @@ country, a year out of range, and an empty file.
 """
 import csv
 import io
-import shutil
 
 import pytest
 

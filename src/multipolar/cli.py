@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -122,7 +121,7 @@ def actors(name: Optional[str] = typer.Argument(None, help="A state: name, alias
                 console.print_json(json.dumps(codes))
                 return
             from .actors.registry import registry
-            t = Table(title=f"{group.upper()} {'members' if status == 'member' else status} in {year if year else 'force today'}: {len(codes)}")
+            t = Table(title=f"{group.upper()} {'members' if status == 'member' else status} in {year if year else 'today'}: {len(codes)}")
             t.add_column("code")
             t.add_column("name")
             for c in codes:

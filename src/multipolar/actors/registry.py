@@ -29,7 +29,7 @@ import datetime as dt
 import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
@@ -48,7 +48,7 @@ WB_AGGREGATES = frozenset(
 # Territories and entities that data sources report but that are not states of the system;
 # CHI (Channel Islands) is a World Bank code. Everything in ISO 3166-1 that is not a state
 # of the registry is also a territory (classified at run time from pycountry).
-EXTRA_TERRITORIES = frozenset({"CHI", "ANT", "SCG_T"})
+EXTRA_TERRITORIES = frozenset({"CHI", "ANT"})
 
 
 @dataclass(frozen=True)
@@ -160,11 +160,7 @@ class Registry:
                                      ("gw", st.gw if s.system_member else None)):
                     if val is not None:
                         self._systems[sysname].setdefault(str(val), []).append((s.start, end, st.code))
-        # GW keeps 260 for Germany after 1990 and 678 for Yemen: the GW chain.
-        self._fix_gw_chains()
-
-    def _fix_gw_chains(self):
-        for key, spans in self._systems["gw"].items():
+        for spans in (s for sysmap in self._systems.values() for s in sysmap.values()):
             spans.sort()
 
     # ---- lookups -------------------------------------------------------------------------

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import gzip
-import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -266,9 +265,6 @@ def head_of(path: Path) -> FileHead:
     if len(cols) > 1:
         check_last_line(path, ",", len(cols))
     return FileHead(path, "csv", cols, first_line=line)
-
-
-_RDA_CACHE: dict[str, dict[str, pd.DataFrame]] = {}
 
 
 def load_rda(path: Path) -> dict[str, pd.DataFrame]:

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-import numpy as np
 import pandas as pd
 import pycountry
 
 from ..errors import InputError
-from .base import FileHead, Parsed, Reader, check_duplicates, check_years, load_rda, map_countries, read_csv, to_numeric
+from .base import Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
 
 
 class WDI(Reader):
@@ -148,7 +147,6 @@ class GeoDist(Reader):
 
 # BACI numeric country codes are ISO 3166 numeric except these (CEPII's own codes).
 BACI_EXCEPTIONS = {251: "FRA", 579: "NOR", 699: "IND", 757: "CHE", 842: "USA", 490: "TWN", 58: "BEL", 711: "ZAF", 381: "ITA", 280: "DEU", 736: "SDN", 729: "SDN", 891: "SCG", 868: None}
-BACI_NOT_STATES = {"territory": {}}
 
 
 def baci_code_table() -> pd.DataFrame:
@@ -262,7 +260,7 @@ class Gravity(Reader):
         # the textbook codes Germany DEU and a 'ROM' Romania; internal flows have exporter == importer
         for c in ("exporter", "importer"):
             df[c] = df[c].astype(str).str.upper().replace({"ROM": "ROU"})
-            bad = ~df[c].isin(set(pycountry.countries.lookup(x).alpha_3 for x in []) | {x.alpha_3 for x in pycountry.countries})
+            bad = ~df[c].isin({x.alpha_3 for x in pycountry.countries})
             if bad.any():
                 i = int(bad.to_numpy().nonzero()[0][0])
                 raise InputError(f"unknown country {df[c].iloc[i]!r}", file=str(path), line=i + 2, field=c, expected="an ISO3 code")

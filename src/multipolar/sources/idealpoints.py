@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pandas as pd
 
 from .base import Parsed, Reader, check_duplicates, check_years, map_countries, to_numeric
 

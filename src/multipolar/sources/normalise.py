@@ -13,7 +13,6 @@ import ibis
 import pandas as pd
 
 from ..actors.registry import Registry, registry
-from ..errors import UnknownCountryError
 
 
 @lru_cache(maxsize=16)

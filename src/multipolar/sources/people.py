@@ -26,7 +26,7 @@ import pandas as pd
 
 from ..actors.registry import normalise_name
 from ..errors import InputError
-from .base import NON_STATE_NAMES, Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
+from .base import Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
 
 VISA_CATEGORY = {
     "visa free": 4, "vf": 4, "3": 4,

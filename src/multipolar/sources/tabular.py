@@ -8,7 +8,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-import pandas as pd
 
 from .base import FileHead, Parsed, Reader, check_duplicates, check_years, map_countries, to_numeric
 
