@@ -386,4 +386,6 @@ def _coverage(tables: dict[str, pd.DataFrame]):
         for c in CODE_COLUMNS:
             if c in df.columns:
                 codes |= set(df[c].dropna().astype(str).unique())
+    from .actors.registry import registry
+    codes &= set(registry().states)      # raw names kept beside the codes are not counted
     return ((min(years), max(years)) if years else (None, None)), (len(codes) or None)
