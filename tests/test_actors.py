@@ -92,3 +92,18 @@ def test_every_code_of_a_state_resolves_back_to_it_within_its_spell(pair, frac):
     if state.iso2:
         assert mp.resolve(state.iso2, system="iso2", date=d) == code
     assert mp.resolve(state.name, date=d) == code
+
+
+def test_year_shortcut_for_dated_codes_matches_the_exact_date_join():
+    """Large dated tables are mapped per (code, year) where one state holds a code all year; the
+    result must equal the exact (code, date) interval join."""
+    import numpy as np
+    import pandas as pd
+    from multipolar.sources import normalise as N
+    rng = np.random.default_rng(7)
+    codes = np.array([2, 365, 345, 255, 260, 265, 316, 315, 679, 678, 680, 626, 625, 999])
+    dates = pd.to_datetime("1946-01-01") + pd.to_timedelta(rng.integers(0, 28_000, 60_000), unit="D")
+    df = pd.DataFrame({"c": rng.choice(codes, 60_000), "d": dates.strftime("%Y-%m-%d")})
+    fast = N._join_dates_by_year(df.copy(), "c", system="cow", date="d", out="code", reg=registry(), overrides=None)
+    exact = N.join_codes(df.head(50_000).copy(), "c", system="cow", date="d", out="code")
+    assert (fast["code"].head(50_000).fillna("-").to_numpy() == exact["code"].fillna("-").to_numpy()).all()

@@ -58,6 +58,8 @@ def join_codes(df: pd.DataFrame, col: str, *, system: str, year: str | None = No
         return _join_names(df, col, year=year, date=date, out=out, reg=reg, overrides=overrides)
     import numpy as np
     df = df.reset_index(drop=True)
+    if date is not None and len(df) > 50_000:
+        return _join_dates_by_year(df, col, system=system, date=date, out=out, reg=reg, overrides=overrides)
     when = year or date
     # map the distinct (key, when) pairs only (a few thousand), then index the result back onto the rows
     kc, kuniq = pd.factorize(df[col])
@@ -113,4 +115,43 @@ def _join_names(df, col, *, year, date, out, reg, overrides):
         df[out] = [memo[(n, w)] for n, w in zip(df[col], df[whencol])]
     else:
         df[out] = [memo[(n, None)] for n in df[col]]
+    return df
+
+
+def _join_dates_by_year(df, col, *, system, date, out, reg, overrides):
+    """Date-level mapping done per (key, year) where one state holds the key all year, and per
+    (key, date) only where a spell begins or ends inside that year: same result, far fewer keys."""
+    import numpy as np
+    years = pd.to_numeric(df[date].astype(str).str[:4], errors="coerce").fillna(-1).astype("int64").to_numpy()
+    raw = df[col]
+    if system in ("cow", "gw", "isonum"):
+        raw = pd.to_numeric(raw, errors="coerce").astype("Int64")
+    kc, kuniq = pd.factorize(raw)
+    comb = (kc.astype("int64") + 1) * 10_000 + (years + 1)
+    ucomb, inv = np.unique(comb, return_inverse=True)
+    spans = reg._systems[system]
+    ures = np.full(len(ucomb), None, dtype=object)
+    uhit = np.zeros(len(ucomb), dtype=bool)
+    for n, c in enumerate(ucomb):
+        ki, y = int(c // 10_000) - 1, int(c % 10_000) - 1
+        if ki < 0 or y < 0:
+            uhit[n] = True
+            continue
+        sp = spans.get(str(kuniq[ki]), [])
+        lo, hi = f"{y}-01-01", f"{y}-12-31"
+        inside = [(s, e, code) for s, e, code in sp if s <= hi and e >= lo]
+        if len(inside) <= 1 and not any(s > lo or e < hi for s, e, _ in inside):
+            uhit[n] = True
+            ures[n] = inside[0][2] if inside else None
+    res = ures[inv]
+    hit = uhit[inv]
+    if (~hit).any():
+        sub = df.loc[~hit, [col, date]].copy()
+        sub = join_codes(sub, col, system=system, date=date, out=out, reg=reg)    # few rows: exact dates
+        res[~hit] = sub[out].to_numpy()
+    if overrides:
+        o = df[col].astype(str).map(overrides).to_numpy()
+        has = df[col].astype(str).isin(overrides).to_numpy()
+        res[has] = o[has]
+    df[out] = res
     return df
