@@ -1,0 +1,1 @@
+"""Dyad-year measures on the five dimensions (values, people, economy, institutions, information)."""
