@@ -185,7 +185,6 @@ class DynamicOrdinalIdealPoints:
         vals = np.concatenate([rw, rw, -rw, -rw])
         K = sparse.csc_matrix((vals, (rows, cols)), shape=(n_p, n_p))
         K = K + sparse.diags(first.astype(float))          # N(0, 1) on each state's first year
-        lo_c = np.where(d.y == 1, -np.inf, 0.0)
         yv = d.y
         it = 0
         converged = False
