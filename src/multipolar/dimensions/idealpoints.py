@@ -186,13 +186,16 @@ class DynamicOrdinalIdealPoints:
         K = sparse.csc_matrix((vals, (rows, cols)), shape=(n_p, n_p))
         K = K + sparse.diags(first.astype(float))          # N(0, 1) on each state's first year
         yv = d.y
+        is1, is2_all = yv == 1, yv == 2
+        sel = (yv >= 2) & has_abst[d.j]
+        jj, is2 = d.j[sel], is2_all[sel]
         it = 0
         converged = False
         for it in range(1, self.max_iter + 1):
             m = beta[d.j] * theta[d.p] - alpha[d.j]
             t_j = tau[d.j]
-            lo = np.where(yv == 1, -np.inf, np.where(yv == 2, 0.0, t_j)) - m
-            hi = np.where(yv == 1, 0.0, np.where(yv == 2, t_j, np.inf)) - m
+            lo = np.where(is1, -np.inf, np.where(is2_all, 0.0, t_j)) - m
+            hi = np.where(is1, 0.0, np.where(is2_all, t_j, np.inf)) - m
             ez = m + _truncated_mean(lo, hi)                  # E[y*]
             # items: ridge regression of E[y*] on (theta, -1)
             th = theta[d.p]
@@ -206,13 +209,10 @@ class DynamicOrdinalIdealPoints:
             alpha = (s_t * s_zt - s_tt * s_z) / det
             # cut-points: one Newton step on the observed likelihood of the abstain/yes votes
             m = beta[d.j] * th - alpha[d.j]
-            sel = (yv >= 2) & has_abst[d.j]
             if sel.any():
-                jj, mm, tt = d.j[sel], m[sel], tau[d.j[sel]]
-                is2 = yv[sel] == 2
+                mm, tt = m[sel], tau[jj]
                 lo2 = np.where(is2, -mm, tt - mm)
                 hi2 = np.where(is2, tt - mm, np.inf)
-                _, g, h = _loglik_terms(lo2, hi2)
                 # d/dtau: for abstain the upper bound moves, for yes the lower bound
                 pl = np.exp(-0.5 * (tt - mm) ** 2) / np.sqrt(2 * np.pi)
                 z2 = np.maximum(ndtr(hi2) - ndtr(lo2), 1e-300)
