@@ -189,9 +189,11 @@ class DynamicOrdinalIdealPoints:
         is1, is2_all = yv == 1, yv == 2
         sel = (yv >= 2) & has_abst[d.j]
         jj, is2 = d.j[sel], is2_all[sel]
-        it = 0
-        converged = False
-        for it in range(1, self.max_iter + 1):
+        sizes = np.cumsum([n_p, n_j, n_j])
+
+        def step(x):
+            """One EM cycle: E-step at x, then items, cut-points and ideal points (ECM)."""
+            theta, alpha, beta, tau = np.split(x, sizes)
             m = beta[d.j] * theta[d.p] - alpha[d.j]
             t_j = tau[d.j]
             lo = np.where(is1, -np.inf, np.where(is2_all, 0.0, t_j)) - m
@@ -208,33 +210,63 @@ class DynamicOrdinalIdealPoints:
             beta = (s_1 * s_zt - s_t * s_z) / det
             alpha = (s_t * s_zt - s_tt * s_z) / det
             # cut-points: one Newton step on the observed likelihood of the abstain/yes votes
-            m = beta[d.j] * th - alpha[d.j]
+            tau = np.clip(tau, 0.02, 10.0)
             if sel.any():
-                mm, tt = m[sel], tau[jj]
+                mm = (beta[d.j] * th - alpha[d.j])[sel]
+                tt = tau[jj]
                 lo2 = np.where(is2, -mm, tt - mm)
                 hi2 = np.where(is2, tt - mm, np.inf)
-                # d/dtau: for abstain the upper bound moves, for yes the lower bound
                 pl = np.exp(-0.5 * (tt - mm) ** 2) / np.sqrt(2 * np.pi)
                 z2 = np.maximum(ndtr(hi2) - ndtr(lo2), 1e-300)
-                gt = np.where(is2, pl / z2, -pl / z2)
+                gt = np.where(is2, pl / z2, -pl / z2)          # d log P / d tau
                 ht = np.where(is2, -(tt - mm) * pl / z2, (tt - mm) * pl / z2) - gt * gt
                 G = np.bincount(jj, gt, n_j)
                 H = np.bincount(jj, ht, n_j) - 1e-3
-                step = np.where(has_abst, -G / H, 0.0)
-                tau = np.clip(tau + np.clip(step, -0.5, 0.5), 0.02, 10.0)
-            # ideal points: sparse tridiagonal solve for all state paths
+                tau = np.clip(tau + np.clip(np.where(has_abst, -G / H, 0.0), -0.5, 0.5), 0.02, 10.0)
+            # ideal points: one sparse solve for all state paths (random walk = tridiagonal blocks)
             z = ez + alpha[d.j]
             b2 = beta[d.j]
             A = np.bincount(d.p, b2 * b2, n_p)
             rhs = np.bincount(d.p, b2 * z, n_p)
-            new = splu((K + sparse.diags(A)).tocsc()).solve(rhs)
-            delta = np.max(np.abs(new - theta))
-            theta = new
-            if self.verbose and it % 25 == 0:
+            theta = splu((K + sparse.diags(A)).tocsc()).solve(rhs)
+            return np.concatenate([theta, alpha, beta, tau])
+
+        def logpost(x):
+            theta, alpha, beta, tau = np.split(x, sizes)
+            m = beta[d.j] * theta[d.p] - alpha[d.j]
+            t_j = tau[d.j]
+            lo = np.where(is1, -np.inf, np.where(is2_all, 0.0, t_j)) - m
+            hi = np.where(is1, 0.0, np.where(is2_all, t_j, np.inf)) - m
+            ll = np.log(np.maximum(ndtr(hi) - ndtr(lo), 1e-300)).sum()
+            return (ll - 0.5 * (alpha ** 2).sum() / self.prior_alpha ** 2 - 0.5 * (beta ** 2).sum() / self.prior_beta ** 2
+                    - 0.5 * theta @ (K @ theta))
+
+        # SQUAREM (Varadhan & Roland 2008, Scand. J. Statist. 35): two EM cycles, one extrapolation,
+        # kept only when it does not lower the log posterior (else the plain EM iterate is used)
+        x = np.concatenate([theta, alpha, beta, tau])
+        it, converged = 0, False
+        while it < self.max_iter:
+            x1 = step(x)
+            x2 = step(x1)
+            it += 2
+            r, v = x1 - x, x2 - 2 * x1 + x
+            nv = np.linalg.norm(v)
+            a = -np.linalg.norm(r) / nv if nv > 0 else -1.0
+            a = min(a, -1.0)
+            xn = x - 2 * a * r + a * a * v
+            xn[sizes[2]:] = np.clip(xn[sizes[2]:], 0.02, 10.0)
+            xn = step(xn)                                    # stabilise
+            it += 1
+            if not np.all(np.isfinite(xn)) or logpost(xn) < logpost(x2):
+                xn = x2
+            delta = np.max(np.abs(xn[:n_p] - x[:n_p]))
+            x = xn
+            if self.verbose:
                 print(f"iter {it}: max change {delta:.2e}")
             if delta < self.tol:
                 converged = True
                 break
+        theta, alpha, beta, tau = np.split(x, sizes)
         # sign: the anchor state high
         anchor = (self._periods["state"] == self.anchor).to_numpy()
         if anchor.any() and theta[anchor].mean() < 0:
