@@ -35,8 +35,11 @@ random-walk and prior precisions; the marginal variances are the diagonal of its
 (block tridiagonal, per state). Intervals are conditional on the item parameters; the synthetic
 coverage check in the tests measures how close to nominal they are.
 
-Identification: the prior on the first year fixes location and scale; the sign is set so the
-United States has a positive mean ideal point (the US-led liberal order at the high end).
+Identification: after every EM cycle the ideal points are put on mean 0 and standard deviation 1
+over all state-years (``normalise=True``; items are rescaled so the likelihood is unchanged), which
+stops the slow drift of scale that near-separated items (the United States voting alone) cause;
+the sign is set so the United States has a positive mean ideal point (the US-led liberal order at
+the high end).
 """
 from __future__ import annotations
 
@@ -112,9 +115,10 @@ class DynamicOrdinalIdealPoints:
     """
 
     def __init__(self, omega: float = 0.15, max_iter: int = 500, tol: float = 1e-4, prior_alpha: float = 5.0,
-                 prior_beta: float = 2.0, anchor: str = "USA", ci: float = 0.90, verbose: bool = False):
+                 prior_beta: float = 2.0, anchor: str = "USA", ci: float = 0.90, normalise: bool = True, verbose: bool = False):
         self.omega, self.max_iter, self.tol = omega, max_iter, tol
         self.prior_alpha, self.prior_beta, self.anchor, self.ci, self.verbose = prior_alpha, prior_beta, anchor, ci, verbose
+        self.normalise = normalise
 
     # -- data --------------------------------------------------------------------------------
     def _prepare(self, votes: pd.DataFrame) -> _Data:
@@ -229,6 +233,13 @@ class DynamicOrdinalIdealPoints:
             A = np.bincount(d.p, b2 * b2, n_p)
             rhs = np.bincount(d.p, b2 * z, n_p)
             theta = splu((K + sparse.diags(A)).tocsc()).solve(rhs)
+            if self.normalise:
+                # the scale: mean 0 and standard deviation 1 over all state-years; the likelihood is
+                # unchanged (y* = beta theta - alpha with theta' = (theta - mu)/sd, beta' = beta sd, alpha' = alpha - beta mu)
+                mu, sd = theta.mean(), theta.std()
+                alpha = alpha - beta * mu
+                beta = beta * sd
+                theta = (theta - mu) / sd
             return np.concatenate([theta, alpha, beta, tau])
 
         def logpost(x):
