@@ -81,6 +81,13 @@ def _truncated_mean(lo, hi):
     return out
 
 
+def _latent_bounds(is_no, is_abstain, m, tau):
+    """Bounds of each vote's latent error: no (-inf, -m), abstain (-m, tau - m), yes (tau - m, inf)."""
+    lo = np.where(is_no, -np.inf, np.where(is_abstain, 0.0, tau)) - m
+    hi = np.where(is_no, 0.0, np.where(is_abstain, tau, np.inf)) - m
+    return lo, hi
+
+
 def _loglik_terms(lo, hi):
     """log P(lo < e < hi) and its first two derivatives w.r.t. a shift of the mean m (lo=a-m, hi=b-m)."""
     plo = np.where(np.isinf(lo), 0.0, np.exp(-0.5 * np.where(np.isinf(lo), 0, lo) ** 2) / np.sqrt(2 * np.pi))
@@ -199,9 +206,7 @@ class DynamicOrdinalIdealPoints:
             """One EM cycle: E-step at x, then items, cut-points and ideal points (ECM)."""
             theta, alpha, beta, tau = np.split(x, sizes)
             m = beta[d.j] * theta[d.p] - alpha[d.j]
-            t_j = tau[d.j]
-            lo = np.where(is1, -np.inf, np.where(is2_all, 0.0, t_j)) - m
-            hi = np.where(is1, 0.0, np.where(is2_all, t_j, np.inf)) - m
+            lo, hi = _latent_bounds(is1, is2_all, m, tau[d.j])
             ez = m + _truncated_mean(lo, hi)                  # E[y*]
             # items: ridge regression of E[y*] on (theta, -1)
             th = theta[d.p]
@@ -245,9 +250,7 @@ class DynamicOrdinalIdealPoints:
         def logpost(x):
             theta, alpha, beta, tau = np.split(x, sizes)
             m = beta[d.j] * theta[d.p] - alpha[d.j]
-            t_j = tau[d.j]
-            lo = np.where(is1, -np.inf, np.where(is2_all, 0.0, t_j)) - m
-            hi = np.where(is1, 0.0, np.where(is2_all, t_j, np.inf)) - m
+            lo, hi = _latent_bounds(is1, is2_all, m, tau[d.j])
             ll = np.log(np.maximum(ndtr(hi) - ndtr(lo), 1e-300)).sum()
             return (ll - 0.5 * (alpha ** 2).sum() / self.prior_alpha ** 2 - 0.5 * (beta ** 2).sum() / self.prior_beta ** 2
                     - 0.5 * theta @ (K @ theta))
@@ -296,9 +299,7 @@ class DynamicOrdinalIdealPoints:
 
     def _laplace_se(self, d, theta, alpha, beta, tau, K):
         m = beta[d.j] * theta[d.p] - alpha[d.j]
-        t_j = tau[d.j]
-        lo = np.where(d.y == 1, -np.inf, np.where(d.y == 2, 0.0, t_j)) - m
-        hi = np.where(d.y == 1, 0.0, np.where(d.y == 2, t_j, np.inf)) - m
+        lo, hi = _latent_bounds(d.y == 1, d.y == 2, m, tau[d.j])
         _, _, h = _loglik_terms(lo, hi)
         info = np.bincount(d.p, beta[d.j] ** 2 * np.maximum(-h, 0.0), d.n_p)
         P = (K + sparse.diags(info)).tocsc()
