@@ -34,7 +34,7 @@ def simulate(n_states=120, n_years=30, per_year=60, omega=0.15, seed=3, bridge_s
 def fitted():
     votes, truth = simulate()
     anchor = truth.groupby("state")["true"].mean().idxmax()
-    m = DynamicOrdinalIdealPoints(omega=0.15, anchor=anchor, max_iter=200).fit(votes)
+    m = DynamicOrdinalIdealPoints(omega=0.15, anchor=anchor).fit(votes)
     return m, m.ideal_points_.merge(truth, on=["state", "year"])
 
 
@@ -62,9 +62,26 @@ def test_learned_attributes_follow_the_estimator_contract(fitted):
     assert not hasattr(DynamicOrdinalIdealPoints(), "ideal_points_")   # __init__ only stores parameters
 
 
-def test_bridge_items_shares_repeated_resolutions_only():
-    rc = pd.DataFrame({"rcid": [1, 2, 3, 4, 5], "session": [40, 41, 41, 42, 42], "amend": [0, 0, 1, 0, 0], "para": [0, 0, 0, 0, 0],
-                       "short": ["Cuba embargo", "CUBA  EMBARGO", "Cuba embargo", "Something else", None]})
-    items = bridge_items(rc)
-    assert items[0] == items[1] != items[2]          # the amendment keeps its own item
-    assert items[3] != items[0] and items[4].startswith("R:")
+def test_bridge_items_links_the_same_resolution_across_sessions_only():
+    rc = pd.DataFrame({
+        "rcid": [1, 2, 3, 4, 5, 6, 7],
+        "session": [47, 48, 48, 49, 49, 50, 50],
+        "amend": [0, 0, 1, None, None, None, None], "para": [0, 0, 0, None, None, None, None],
+        "short": ["CUBA, U.S. EMBARGO", "CUBA, U.S. EMBARGO", "CUBA, U.S. EMBARGO", None, "HUMAN RIGHTS, CUBA", None, None],
+        "descr": ["Necessity of ending the economic, commercial and financial embargo imposed by the United States against Cuba",
+                  "Necessity of ending the economic, commercial and financial embargo imposed by the United States against Cuba",
+                  "TO ADOPT AN AMENDMENT TO THE DRAFT ON THE EMBARGO AGAINST CUBA",
+                  "Necessity of ending the economic, commercial and financial embargo imposed by the Unites States of America "
+                  "against Cuba : resolution / adopted by the General Assembly",
+                  "Situation of human rights in Cuba",
+                  "Situation of human rights in Iran",
+                  "A/50/251 39 - Necessity of ending the embargo. - CUBA"]})
+    items, links = bridge_items(rc, return_links=True)
+    assert items[0] == items[1] == items[3]            # the embargo resolution, typo and boilerplate tail included
+    assert items[2] != items[0]                        # an amendment keeps its own item
+    assert items[4] != items[5]                        # "human rights in Cuba" is not "... in Iran" (3 of 5 words)
+    assert items[6].startswith("R")                    # an agenda-item line is not a resolution title
+    assert set(links["later"]) <= set(rc["rcid"]) and (links["similarity"] >= 0.5).all()
+    # one roll call per session per chain
+    chained = rc.assign(item=items.values)
+    assert not chained[chained["item"].str.startswith("B")].duplicated(["item", "session"]).any()

@@ -69,3 +69,54 @@ def write_report(out: str | Path = "multipolar-report.html", *, db=None) -> Path
     """Write the offline HTML report (``multipolar report``)."""
     from .report import build_report
     return build_report(Path(out), Warehouse(db))
+
+
+def ideal_points(years=None, *, db=None, store: bool = True, refit: bool = True, **params) -> pd.DataFrame:
+    """Dynamic ordinal ideal points per state-year (``multipolar idealpoints``).
+
+    ``refit=False`` returns the stored results when there are any (or the embedded snapshot's
+    when the warehouse has no UN votes); otherwise the model is fitted on the warehouse's UN votes
+    and, with ``store``, saved with vote agreement. Columns: code, year, ideal_point, se, lo, hi, n_votes.
+    """
+    from .dimensions import values
+    w = Warehouse(db)
+    rng = values.parse_years(years)
+    if not refit:
+        df = stored_ideal_points(db)
+        if df is not None:
+            return df if rng is None else df[df["year"].between(*rng)].reset_index(drop=True)
+    return values.estimate(w, years, store=store, **params).ideal_points
+
+
+def stored_ideal_points(db=None) -> pd.DataFrame | None:
+    """The stored ideal points, else the embedded snapshot's, else None."""
+    w = Warehouse(db)
+    if w.path.exists() and w.has("ideal_points"):
+        return w.table("ideal_points")
+    from .snapshot import snapshot_table
+    return snapshot_table("ideal_points")
+
+
+def vote_agreement(years=None, *, db=None) -> pd.DataFrame:
+    """Vote agreement per undirected dyad-year (share identical, Cohen's kappa, Scott's pi, n common votes)."""
+    from .dimensions import values
+    w = Warehouse(db)
+    rng = values.parse_years(years)
+    if w.has("vote_agreement"):
+        df = w.table("vote_agreement", where=f"year BETWEEN {rng[0]} AND {rng[1]}" if rng else None)
+    else:
+        votes, _ = values.load_votes(w, years)
+        df = values.vote_agreement(votes)
+    return df.reset_index(drop=True)
+
+
+def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None, years=None):
+    """Correlate two sets of estimates per year and overall (``multipolar idealpoints compare``)."""
+    from .dimensions import values
+    w = Warehouse(db)
+    da, na = values.read_estimates(a, w)
+    db_, nb = values.read_estimates(b, w)
+    rng = values.parse_years(years)
+    if rng:
+        da, db_ = da[da["year"].between(*rng)], db_[db_["year"].between(*rng)]
+    return values.compare_estimates(da, db_, names=(na, nb))

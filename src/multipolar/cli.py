@@ -172,6 +172,140 @@ def report(out: Path = typer.Option(Path("multipolar-report.html"), "--out", "-o
     console.print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
 
 
+
+SPARK = "▁▂▃▄▅▆▇█"
+
+
+def _spark(values, lo, hi) -> str:
+    import math
+    out = []
+    for v in values:
+        if v is None or (isinstance(v, float) and math.isnan(v)):
+            out.append(" ")
+        else:
+            out.append(SPARK[min(len(SPARK) - 1, max(0, int((v - lo) / (hi - lo + 1e-12) * len(SPARK))))])
+    return "".join(out)
+
+
+def _write_table(df, out: Path) -> None:
+    suf = out.suffix.lower()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suf == ".parquet":
+        df.to_parquet(out, index=False)
+    elif suf == ".csv":
+        df.to_csv(out, index=False)
+    elif suf == ".dta":
+        df.to_stata(out, write_index=False, version=118)
+    else:
+        raise typer.BadParameter(f"{out}: unknown format {suf!r}; use .parquet, .csv or .dta", param_hint="--out")
+
+
+@app.command(context_settings={"allow_interspersed_args": True})
+def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --show: the states to show (names or codes). "
+                                                             "`compare A B`: correlate two sets of estimates."),
+                years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST (default: every year with votes)."),
+                out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the results to a .parquet, .csv or .dta file."),
+                show: bool = typer.Option(False, "--show", help="Show the given states' points in the terminal (a table and a "
+                                          "trend line); uses the stored estimates unless --refit."),
+                refit: bool = typer.Option(False, "--refit", help="With --show: estimate again instead of using stored results."),
+                omega: str = typer.Option("0.16", "--omega", help="Random-walk sd per year, or 'estimate'."),
+                db: Optional[Path] = DB):
+    """Estimate ideal points from the UN votes in the warehouse and store them (with vote agreement).
+
+    \b
+    multipolar idealpoints
+    multipolar idealpoints --years 1991:2019 --out ideal.parquet
+    multipolar idealpoints --show RUS CHN USA IND --years 2000:2019
+    multipolar idealpoints compare multipolar published     (or pca, or a file)
+    """
+    import pandas as pd
+    from .actors.registry import registry
+    from .dimensions import values
+    from .warehouse import Warehouse
+    states = list(states or [])
+    if states and states[0] == "compare":
+        if len(states) > 3:
+            _fail(ValueError("compare takes two sets of estimates: multipolar | published | pca | FILE"))
+        return idealpoints_compare(*(states[1:] + ["multipolar", "published"][len(states) - 1:]), years=years, out=out, db=db)
+    if states and not show:
+        _fail(ValueError(f"states given ({' '.join(states)}) without --show; write `multipolar idealpoints --show {' '.join(states)}`"))
+    if show and not states:
+        _fail(ValueError("--show needs states, e.g. `multipolar idealpoints --show RUS CHN USA IND`"))
+    try:
+        codes = [registry().resolve(s) for s in states]
+        rng = values.parse_years(years)
+        om = omega if omega == "estimate" else float(omega)
+        w = Warehouse(db)
+        ip, meta = None, None
+        if codes and not refit:
+            ip = api.stored_ideal_points(db)
+            if ip is not None and rng:
+                ip = ip[ip["year"].between(*rng)]
+        if ip is None:
+            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
+                          disable=not err.is_terminal) as prog:
+                task = prog.add_task("ideal points", total=None)
+                run = values.estimate(w, years, omega=om, progress=lambda m: prog.update(task, description=m))
+            ip, meta = run.ideal_points, run.meta
+    except (MultipolarError, ValueError) as e:
+        _fail(e)
+    if meta:
+        console.print(f"[bold]{meta['state_years']:,}[/] state-years, {meta['n_states']} states, {meta['years']}: "
+                      f"{meta['n_votes']:,} votes on {meta['n_roll_calls']:,} roll calls "
+                      f"({meta['bridged_roll_calls']:,} bridged into {meta['bridge_chains']:,} repeated resolutions, "
+                      f"{meta['n_items']:,} items)")
+        console.print(f"fitted in {meta['seconds_fit']:.1f} s ({meta['iterations']} cycles, "
+                      f"{'converged' if meta['converged'] else '[yellow]not converged[/]'}, omega {meta['omega']:.3f}); "
+                      f"total {meta['seconds_total']:.1f} s; stored in {w.path} (tables ideal_points, ideal_point_items, vote_agreement)")
+    if out:
+        try:
+            _write_table(ip, out)
+        except typer.BadParameter as e:
+            _fail(e)
+        console.print(f"wrote {out} ({len(ip):,} rows)")
+    if codes:
+        sub = ip[ip["code"].isin(codes)]
+        missing = [c for c in codes if c not in set(sub["code"])]
+        if missing:
+            err.print(f"[yellow]no ideal points for {', '.join(missing)} in these years[/]")
+        piv = sub.pivot(index="year", columns="code", values="ideal_point").reindex(columns=[c for c in codes if c not in missing])
+        se = sub.pivot(index="year", columns="code", values="se")
+        t = Table(title="Ideal points (higher: closer to the US-led liberal order; ± 90% interval half-width)")
+        t.add_column("year")
+        for c in piv.columns:
+            t.add_column(c, justify="right")
+        for y, row in piv.iterrows():
+            t.add_row(str(y), *[("" if pd.isna(v) else f"{v:+.2f} ±{1.645 * se.loc[y, c]:.2f}") for c, v in row.items()])
+        console.print(t)
+        lo, hi = float(sub["ideal_point"].min()), float(sub["ideal_point"].max())
+        for c in piv.columns:
+            s_ = piv[c].dropna()
+            console.print(f"  {c:<4} {_spark(piv[c].tolist(), lo, hi)}  {int(s_.index[0])} {s_.iloc[0]:+.2f} → "
+                          f"{int(s_.index[-1])} {s_.iloc[-1]:+.2f}", highlight=False)
+        console.print(f"[dim]source: {values.VOTE_SOURCE}; method: {values.METHOD}[/]")
+
+
+def idealpoints_compare(a: str = "multipolar", b: str = "published", years=None, out=None, db=None):
+    """Correlate two sets of ideal points, per year and overall (e.g. multipolar vs published, or vs the PCA baseline)."""
+    try:
+        per_year, summ = api.compare_ideal_points(a, b, db=db, years=years)
+    except MultipolarError as e:
+        _fail(e)
+    console.print(f"[bold]{summ['a']}[/] vs [bold]{summ['b']}[/]: {summ['n']:,} state-years, {summ['years']}")
+    console.print(f"  overall Pearson {summ['pearson']:.3f}, Spearman {summ['spearman']:.3f}; year-to-year changes Pearson "
+                  f"{summ['pearson_changes']:.3f}; per-year Pearson mean {summ['per_year_mean']:.3f}, min {summ['per_year_min']:.3f}")
+    t = Table(title="Per year")
+    for c in ("year", "n", "pearson", "spearman"):
+        t.add_column(c, justify="right")
+    for r in per_year.itertuples(index=False):
+        t.add_row(str(r.year), str(r.n), f"{r.pearson:.3f}", f"{r.spearman:.3f}")
+    console.print(t)
+    if out:
+        _write_table(per_year, out)
+        console.print(f"wrote {out}")
+
+
 snapshot_app = typer.Typer(help="The embedded snapshot that the package ships.", no_args_is_help=True)
 app.add_typer(snapshot_app, name="snapshot")
 

@@ -43,6 +43,7 @@ the high end).
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 
@@ -50,55 +51,66 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from scipy.sparse.linalg import splu
-from scipy.special import erfcx, ndtr
+from scipy.optimize import minimize
+from scipy.special import log_ndtr, ndtri
 
-SQ2 = np.sqrt(2.0)
-C = np.sqrt(2.0 / np.pi)
+from ..errors import InputError
 
-
-def _upper_tail_mean(lo):
-    """E[e | e > lo] for e ~ N(0,1), stable for large lo."""
-    return C / erfcx(lo / SQ2)
+LOG_SQRT_2PI = 0.5 * np.log(2 * np.pi)
+TAU_MIN, TAU_MAX = 0.02, 10.0
 
 
-def _truncated_mean(lo, hi):
-    """E[e | lo < e < hi] for e ~ N(0,1); lo may be -inf, hi may be +inf."""
-    out = np.empty_like(lo)
-    up = np.isinf(hi)
-    dn = np.isinf(lo)
-    mid = ~(up | dn)
-    out[up] = _upper_tail_mean(lo[up])
-    out[dn] = -_upper_tail_mean(-hi[dn])
-    l, h = lo[mid], hi[mid]
-    # two-sided: use the side where the normal mass is far from zero for stability
-    z = ndtr(h) - ndtr(l)
-    phi_l, phi_h = np.exp(-0.5 * l * l), np.exp(-0.5 * h * h)
-    val = (phi_l - phi_h) / np.sqrt(2 * np.pi) / np.maximum(z, 1e-300)
-    # when both bounds are far in one tail, fall back to the nearer bound
-    far = z < 1e-12
-    val[far] = np.where(l[far] > 0, l[far], h[far])
-    out[mid] = val
-    return out
+def _groups(y):
+    """Where the no, abstain and yes votes are: slices when ``y`` is sorted (the estimator sorts its
+    votes once, so each group is a view), index arrays otherwise."""
+    y = np.asarray(y)
+    if len(y) and np.all(y[1:] >= y[:-1]):
+        a, b = np.searchsorted(y, [2, 3])
+        return slice(0, a), slice(a, b), slice(b, len(y))
+    return np.flatnonzero(y == 1), np.flatnonzero(y == 2), np.flatnonzero(y == 3)
 
 
-def _latent_bounds(is_no, is_abstain, m, tau):
-    """Bounds of each vote's latent error: no (-inf, -m), abstain (-m, tau - m), yes (tau - m, inf)."""
-    lo = np.where(is_no, -np.inf, np.where(is_abstain, 0.0, tau)) - m
-    hi = np.where(is_no, 0.0, np.where(is_abstain, tau, np.inf)) - m
-    return lo, hi
+def _vote_terms(m, tau, y, need_derivs=True, groups=None):
+    """Each vote's log-probability and its derivatives in the item's linear predictor m and cut-point tau.
 
-
-def _loglik_terms(lo, hi):
-    """log P(lo < e < hi) and its first two derivatives w.r.t. a shift of the mean m (lo=a-m, hi=b-m)."""
-    plo = np.where(np.isinf(lo), 0.0, np.exp(-0.5 * np.where(np.isinf(lo), 0, lo) ** 2) / np.sqrt(2 * np.pi))
-    phi = np.where(np.isinf(hi), 0.0, np.exp(-0.5 * np.where(np.isinf(hi), 0, hi) ** 2) / np.sqrt(2 * np.pi))
-    z = np.maximum(ndtr(hi) - ndtr(lo), 1e-300)
-    lo_f = np.where(np.isinf(lo), 0.0, lo)
-    hi_f = np.where(np.isinf(hi), 0.0, hi)
-    g = (plo - phi) / z                        # d log z / dm
-    # d2 log z / dm2 = (lo*phi(lo) - hi*phi(hi))/z - g^2
-    h = (lo_f * plo - hi_f * phi) / z - g * g
-    return np.log(z), g, h
+    A vote is the event l < e < u for e ~ N(0, 1): no (-inf, -m), abstain (-m, tau - m), yes
+    (tau - m, inf) (binary items have tau = 0). With r_l = phi(l)/Z, r_u = phi(u)/Z and
+    Z = Phi(u) - Phi(l): d log Z/dm = r_l - r_u, d2 log Z/dm2 = (l r_l - r_l^2) + 2 r_l r_u + (-u r_u - r_u^2),
+    and for tau the same terms of the bound tau enters. Computed in logs (``log_ndtr``), so votes deep
+    in a tail stay finite. Returns (logZ, g_m, h_mm, g_tau, h_tt, h_mt) as arrays over the votes.
+    """
+    no, ab, yes = _groups(y) if groups is None else groups
+    logZ = np.empty_like(m)
+    u_no = -m[no]
+    logZ[no] = log_ndtr(u_no)
+    l_yes = tau[yes] - m[yes]
+    logZ[yes] = log_ndtr(-l_yes)
+    l_ab, u_ab = -m[ab], tau[ab] - m[ab]
+    upper = l_ab > 0                                         # both bounds in the upper tail: mirror
+    A = log_ndtr(np.where(upper, -l_ab, u_ab))
+    B = log_ndtr(np.where(upper, -u_ab, l_ab))
+    logZ[ab] = A + np.log(np.maximum(-np.expm1(B - A), 1e-300))
+    if not need_derivs:
+        return logZ
+    g_m, h_mm = np.empty_like(m), np.empty_like(m)
+    g_t, h_tt, h_mt = np.zeros_like(m), np.zeros_like(m), np.zeros_like(m)
+    # no: only the upper bound u = -m
+    r = np.exp(-0.5 * u_no * u_no - LOG_SQRT_2PI - logZ[no])
+    g_m[no] = -r
+    h_mm[no] = -u_no * r - r * r
+    # yes: only the lower bound l = tau - m, which holds the cut-point
+    r = np.exp(-0.5 * l_yes * l_yes - LOG_SQRT_2PI - logZ[yes])
+    h_ll = l_yes * r - r * r
+    g_m[yes], h_mm[yes] = r, h_ll
+    g_t[yes], h_tt[yes], h_mt[yes] = -r, h_ll, -h_ll
+    # abstain: both bounds; the cut-point is the upper one
+    lz = logZ[ab]
+    r_l = np.exp(-0.5 * l_ab * l_ab - LOG_SQRT_2PI - lz)
+    r_u = np.exp(-0.5 * u_ab * u_ab - LOG_SQRT_2PI - lz)
+    h_ll, h_uu, h_lu = l_ab * r_l - r_l * r_l, -u_ab * r_u - r_u * r_u, r_l * r_u
+    g_m[ab], h_mm[ab] = r_l - r_u, h_ll + 2 * h_lu + h_uu
+    g_t[ab], h_tt[ab], h_mt[ab] = r_u, h_uu, -(h_lu + h_uu)
+    return logZ, g_m, h_mm, g_t, h_tt, h_mt
 
 
 @dataclass
@@ -121,21 +133,41 @@ class DynamicOrdinalIdealPoints:
     beta, tau, n_votes), ``n_iter_``, ``converged_``, ``fit_seconds_``.
     """
 
-    def __init__(self, omega: float = 0.15, max_iter: int = 500, tol: float = 1e-4, prior_alpha: float = 5.0,
-                 prior_beta: float = 2.0, anchor: str = "USA", ci: float = 0.90, normalise: bool = True, verbose: bool = False):
-        self.omega, self.max_iter, self.tol = omega, max_iter, tol
+    def __init__(self, omega: float | str = 0.16, max_iter: int = 300, tol: float = 1e-6, prior_alpha: float = 5.0,
+                 prior_beta: float = 2.0, anchor: str = "USA", ci: float = 0.90, normalise: bool = True,
+                 max_omega_rounds: int = 8, verbose: bool = False):
+        self.omega, self.max_iter, self.tol, self.max_omega_rounds = omega, max_iter, tol, max_omega_rounds
         self.prior_alpha, self.prior_beta, self.anchor, self.ci, self.verbose = prior_alpha, prior_beta, anchor, ci, verbose
         self.normalise = normalise
+
+    def get_params(self, deep: bool = True) -> dict:
+        """The constructor parameters (scikit-learn convention)."""
+        import inspect
+        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
+
+    def set_params(self, **params):
+        for k, v in params.items():
+            if k not in self.get_params():
+                raise ValueError(f"unknown parameter {k!r}; expected one of {sorted(self.get_params())}")
+            setattr(self, k, v)
+        return self
 
     # -- data --------------------------------------------------------------------------------
     def _prepare(self, votes: pd.DataFrame) -> _Data:
         v = votes[["state", "year", "item", "vote"]].dropna()
         sy = v[["state", "year"]].drop_duplicates().sort_values(["state", "year"]).reset_index(drop=True)
         self._periods = sy
+        self._state_index = pd.factorize(sy["state"])[0]
         pidx = pd.MultiIndex.from_frame(sy).get_indexer(pd.MultiIndex.from_frame(v[["state", "year"]]))
         jcodes, juniq = pd.factorize(v["item"])
         self._items = juniq
-        return _Data(pidx.astype(np.int64), jcodes.astype(np.int64), v["vote"].to_numpy(np.int8), len(sy), len(juniq))
+        yv = v["vote"].to_numpy()
+        bad = ~np.isin(yv, (1, 2, 3))
+        if bad.any():
+            raise InputError(f"votes: column 'vote' must be 1 (no), 2 (abstain) or 3 (yes); found {sorted(set(yv[bad].tolist()))[:5]}. "
+                             "Absences are left out, not coded.")
+        order = np.argsort(yv, kind="stable")                # no, abstain, yes: each group a contiguous slice
+        return _Data(pidx[order].astype(np.int64), jcodes[order].astype(np.int64), yv[order].astype(np.int8), len(sy), len(juniq))
 
     def _pca_chain_start(self, d: _Data) -> np.ndarray:
         """Starting values: per year, the first principal component of the centred state x roll-call
@@ -168,163 +200,389 @@ class DynamicOrdinalIdealPoints:
             prev.update({states[p]: pc[k] for k, p in enumerate(p_loc)})
         return theta
 
-    def _rw_structure(self):
-        """Off-diagonal couplings between consecutive years of a state: (i, k, precision)."""
+    def _rw_structure(self, omega: float):
+        """Off-diagonal couplings between consecutive years of a state: (i, k, precision, gap, first)."""
         sy = self._periods
         same = (sy["state"].to_numpy()[1:] == sy["state"].to_numpy()[:-1])
         gap = np.diff(sy["year"].to_numpy()).astype(float)
         i = np.flatnonzero(same)
-        prec = 1.0 / (self.omega ** 2 * np.maximum(gap[i], 1.0))
+        gap = np.maximum(gap[i], 1.0)
         first = np.ones(len(sy), dtype=bool)
         first[i + 1] = False
-        return i, i + 1, prec, first
+        return i, i + 1, 1.0 / (omega ** 2 * gap), gap, first
 
     # -- fitting -----------------------------------------------------------------------------
     def fit(self, votes: pd.DataFrame, theta_init: np.ndarray | None = None):
         t0 = time.perf_counter()
         d = self._prepare(votes)
-        a_idx, b_idx, rw, first = self._rw_structure()
         n_p, n_j = d.n_p, d.n_j
-        theta = self._pca_chain_start(d) if theta_init is None else theta_init.copy()
-        alpha = np.zeros(n_j)
-        beta = np.full(n_j, 0.5)
-        has_abst = np.bincount(d.j, weights=(d.y == 2).astype(float), minlength=n_j) > 0
-        tau = np.where(has_abst, 0.5, 1.0)
-        # random-walk precision matrix (fixed part)
-        rows = np.concatenate([a_idx, b_idx, a_idx, b_idx])
-        cols = np.concatenate([a_idx, b_idx, b_idx, a_idx])
-        vals = np.concatenate([rw, rw, -rw, -rw])
-        K = sparse.csc_matrix((vals, (rows, cols)), shape=(n_p, n_p))
-        K = K + sparse.diags(first.astype(float))          # N(0, 1) on each state's first year
-        yv = d.y
-        is1, is2_all = yv == 1, yv == 2
-        sel = (yv >= 2) & has_abst[d.j]
-        jj, is2 = d.j[sel], is2_all[sel]
-        sizes = np.cumsum([n_p, n_j, n_j])
-
-        def step(x):
-            """One EM cycle: E-step at x, then items, cut-points and ideal points (ECM)."""
-            theta, alpha, beta, tau = np.split(x, sizes)
-            m = beta[d.j] * theta[d.p] - alpha[d.j]
-            lo, hi = _latent_bounds(is1, is2_all, m, tau[d.j])
-            ez = m + _truncated_mean(lo, hi)                  # E[y*]
-            # items: ridge regression of E[y*] on (theta, -1)
-            th = theta[d.p]
-            s_tt = np.bincount(d.j, th * th, n_j) + 1 / self.prior_beta ** 2
-            s_t = np.bincount(d.j, th, n_j)
-            s_1 = np.bincount(d.j, minlength=n_j) + 1 / self.prior_alpha ** 2
-            s_zt = np.bincount(d.j, ez * th, n_j)
-            s_z = np.bincount(d.j, ez, n_j)
-            det = s_tt * s_1 - s_t * s_t
-            beta = (s_1 * s_zt - s_t * s_z) / det
-            alpha = (s_t * s_zt - s_tt * s_z) / det
-            # cut-points: one Newton step on the observed likelihood of the abstain/yes votes
-            tau = np.clip(tau, 0.02, 10.0)
-            if sel.any():
-                mm = (beta[d.j] * th - alpha[d.j])[sel]
-                tt = tau[jj]
-                lo2 = np.where(is2, -mm, tt - mm)
-                hi2 = np.where(is2, tt - mm, np.inf)
-                pl = np.exp(-0.5 * (tt - mm) ** 2) / np.sqrt(2 * np.pi)
-                z2 = np.maximum(ndtr(hi2) - ndtr(lo2), 1e-300)
-                gt = np.where(is2, pl / z2, -pl / z2)          # d log P / d tau
-                ht = np.where(is2, -(tt - mm) * pl / z2, (tt - mm) * pl / z2) - gt * gt
-                G = np.bincount(jj, gt, n_j)
-                H = np.bincount(jj, ht, n_j) - 1e-3
-                tau = np.clip(tau + np.clip(np.where(has_abst, -G / H, 0.0), -0.5, 0.5), 0.02, 10.0)
-            # ideal points: one sparse solve for all state paths (random walk = tridiagonal blocks)
-            z = ez + alpha[d.j]
-            b2 = beta[d.j]
-            A = np.bincount(d.p, b2 * b2, n_p)
-            rhs = np.bincount(d.p, b2 * z, n_p)
-            theta = splu((K + sparse.diags(A)).tocsc()).solve(rhs)
-            if self.normalise:
-                # the scale: mean 0 and standard deviation 1 over all state-years; the likelihood is
-                # unchanged (y* = beta theta - alpha with theta' = (theta - mu)/sd, beta' = beta sd, alpha' = alpha - beta mu)
-                mu, sd = theta.mean(), theta.std()
-                alpha = alpha - beta * mu
-                beta = beta * sd
-                theta = (theta - mu) / sd
-            return np.concatenate([theta, alpha, beta, tau])
-
-        def logpost(x):
-            theta, alpha, beta, tau = np.split(x, sizes)
-            m = beta[d.j] * theta[d.p] - alpha[d.j]
-            lo, hi = _latent_bounds(is1, is2_all, m, tau[d.j])
-            ll = np.log(np.maximum(ndtr(hi) - ndtr(lo), 1e-300)).sum()
-            return (ll - 0.5 * (alpha ** 2).sum() / self.prior_alpha ** 2 - 0.5 * (beta ** 2).sum() / self.prior_beta ** 2
-                    - 0.5 * theta @ (K @ theta))
-
-        # SQUAREM (Varadhan & Roland 2008, Scand. J. Statist. 35): two EM cycles, one extrapolation,
-        # kept only when it does not lower the log posterior (else the plain EM iterate is used)
-        x = np.concatenate([theta, alpha, beta, tau])
-        it, converged = 0, False
-        while it < self.max_iter:
-            x1 = step(x)
-            x2 = step(x1)
-            it += 2
-            r, v = x1 - x, x2 - 2 * x1 + x
-            nv = np.linalg.norm(v)
-            a = -np.linalg.norm(r) / nv if nv > 0 else -1.0
-            a = min(a, -1.0)
-            xn = x - 2 * a * r + a * a * v
-            xn[sizes[2]:] = np.clip(xn[sizes[2]:], 0.02, 10.0)
-            xn = step(xn)                                    # stabilise
-            it += 1
-            if not np.all(np.isfinite(xn)) or logpost(xn) < logpost(x2):
-                xn = x2
-            delta = np.max(np.abs(xn[:n_p] - x[:n_p]))
-            x = xn
-            if self.verbose:
-                print(f"iter {it}: max change {delta:.2e}")
-            if delta < self.tol:
-                converged = True
+        p, j, y = d.p, d.j, d.y
+        theta = self._pca_chain_start(d) if theta_init is None else np.asarray(theta_init, float).copy()
+        has_abst = np.bincount(j, weights=(y == 2).astype(float), minlength=n_j) > 0
+        start = (theta, np.zeros(n_j), np.full(n_j, 0.5), np.where(has_abst, 0.5, 0.0))  # binary items: yes iff y* >= 0
+        estimate = isinstance(self.omega, str)
+        if estimate and self.omega != "estimate":
+            raise ValueError(f"omega must be a positive number or 'estimate', not {self.omega!r}")
+        omega = 0.5 if estimate else float(self.omega)
+        self.omega_path_, total_it, em_path = [], 0, [omega]
+        for _ in range(self.max_omega_rounds if estimate else 1):
+            theta, alpha, beta, tau, T, K, it, converged, lp = self._map(d, omega, start, has_abst, warm=0 if self.omega_path_ else 5)
+            total_it += it
+            self.omega_path_.append(omega)
+            info = np.bincount(p, beta[j] ** 2 * np.maximum(-T[2], 0.0), n_p)
+            se, cov1 = self._laplace_se(K + sparse.diags(info))
+            if not estimate:
                 break
-        theta, alpha, beta, tau = np.split(x, sizes)
-        # sign: the anchor state high
+            # EM update of the random-walk variance under the Laplace approximation:
+            # omega^2 = mean over links of E[(theta_t - theta_{t-1})^2] / gap
+            a_idx, b_idx, _, gap, _ = self._rw_structure(omega)
+            e2 = (theta[b_idx] - theta[a_idx]) ** 2 + se[b_idx] ** 2 + se[a_idx] ** 2 - 2 * cov1[a_idx]
+            new = float(np.sqrt(np.mean(e2 / gap)))
+            start = (theta, alpha, beta, tau)
+            if abs(new - omega) < 0.01 * omega:
+                omega = new
+                break
+            em_path.append(new)
+            if len(em_path) >= 3:
+                # the EM sequence converges linearly: Aitken's delta-squared jumps to its limit
+                d1, d2 = em_path[-2] - em_path[-3], em_path[-1] - em_path[-2]
+                if 0 < d2 / d1 < 1:
+                    new = em_path[-1] - d2 * d2 / (d2 - d1)
+                    em_path = [new]
+            omega = new
+        self.omega_ = omega
+        # sign: the anchor state at the high end (y* = beta theta - alpha is unchanged when both flip)
         anchor = (self._periods["state"] == self.anchor).to_numpy()
         if anchor.any() and theta[anchor].mean() < 0:
-            theta, beta, alpha = -theta, -beta, alpha.copy()
-            # y* = beta theta - alpha is unchanged when both beta and theta flip
-        self.n_iter_, self.converged_ = it, converged
-        se = self._laplace_se(d, theta, alpha, beta, tau, K)
-        from scipy.stats import norm
-        zc = norm.ppf(0.5 + self.ci / 2)
+            theta, beta = -theta, -beta
+        self.n_iter_, self.converged_ = total_it, converged
+        scale = 1.0
+        if self.normalise:
+            # report on a standard scale: mean 0, sd 1 over all state-years (an affine map of the
+            # MAP; items are mapped so that the likelihood is unchanged)
+            mu, scale = theta.mean(), theta.std()
+            alpha = alpha - beta * mu
+            beta = beta * scale
+            theta = (theta - mu) / scale
+            se = se / scale
+        zc = ndtri(0.5 + self.ci / 2)
         self.ideal_points_ = self._periods.assign(ideal_point=theta, se=se, lo=theta - zc * se, hi=theta + zc * se,
-                                                  n_votes=np.bincount(d.p, minlength=n_p))
+                                                  n_votes=np.bincount(p, minlength=n_p))
         self.items_ = pd.DataFrame({"item": self._items, "alpha": alpha, "beta": beta, "tau": tau,
-                                    "n_votes": np.bincount(d.j, minlength=n_j), "has_abstentions": has_abst})
+                                    "n_votes": np.bincount(j, minlength=n_j), "has_abstentions": has_abst})
+        self.scale_ = scale
+        self.log_posterior_ = lp
         self.fit_seconds_ = time.perf_counter() - t0
         return self
 
-    def _laplace_se(self, d, theta, alpha, beta, tau, K):
-        m = beta[d.j] * theta[d.p] - alpha[d.j]
-        lo, hi = _latent_bounds(d.y == 1, d.y == 2, m, tau[d.j])
-        _, _, h = _loglik_terms(lo, hi)
-        info = np.bincount(d.p, beta[d.j] ** 2 * np.maximum(-h, 0.0), d.n_p)
-        P = (K + sparse.diags(info)).tocsc()
-        # diagonal of the inverse, state by state (block tridiagonal)
-        se = np.empty(d.n_p)
+    def _map(self, d: _Data, omega: float, start, has_abst, warm: int = 5):
+        """The posterior mode for a given random-walk sd, by alternating Newton steps (see the module doc)."""
+        a_idx, b_idx, rw, _, first = self._rw_structure(omega)
+        n_p, n_j = d.n_p, d.n_j
+        p, j, y = d.p, d.j, d.y
+        theta, alpha, beta, tau = (x.copy() for x in start)
+        # random-walk precision (tridiagonal per state) plus N(0, 1) on each state's first year
+        rows = np.concatenate([a_idx, b_idx, a_idx, b_idx])
+        cols = np.concatenate([a_idx, b_idx, b_idx, a_idx])
+        K = sparse.csc_matrix((np.concatenate([rw, rw, -rw, -rw]), (rows, cols)), shape=(n_p, n_p))
+        K = (K + sparse.diags(first.astype(float))).tocsc()
+        pa, pb = 1 / self.prior_alpha ** 2, 1 / self.prior_beta ** 2
+
+        def item_prior(al, be):
+            return -0.5 * (pa * al ** 2 + pb * be ** 2)
+
+        def state_prior(th):
+            """Each state-year's share of the random-walk log prior (each link counted on its later year)."""
+            out = -0.5 * first * th ** 2
+            out[b_idx] += -0.5 * rw * (th[b_idx] - th[a_idx]) ** 2
+            return out
+
+        G = _groups(y)
+        states = self._state_index
+        n_s = states.max() + 1 if len(states) else 0
+        first = first.astype(bool)
+        sizes = np.cumsum([n_p, n_j, n_j])
+
+        def terms(theta, alpha, beta, tau):
+            return _vote_terms(beta[j] * theta[p] - alpha[j], tau[j], y, groups=G)
+
+        def logpost(x, T):
+            theta, alpha, beta, _ = np.split(x, sizes)
+            return T[0].sum() + item_prior(alpha, beta).sum() + state_prior(theta).sum()
+
+        def item_step(theta, alpha, beta, tau, T):
+            """A Newton step in (alpha, beta, tau) per item (3x3, batched), halved per item until its
+            log posterior does not go down. Returns the items and the vote terms at them."""
+            logZ, g_m, h_mm, g_t, h_tt, h_mt = T
+            th = theta[p]
+            g = np.stack([-np.bincount(j, g_m, n_j) - pa * alpha,
+                          np.bincount(j, g_m * th, n_j) - pb * beta,
+                          np.bincount(j, g_t, n_j)], axis=1)
+            H = np.empty((n_j, 3, 3))
+            H[:, 0, 0] = np.bincount(j, h_mm, n_j) - pa
+            H[:, 0, 1] = H[:, 1, 0] = -np.bincount(j, h_mm * th, n_j)
+            H[:, 1, 1] = np.bincount(j, h_mm * th * th, n_j) - pb
+            H[:, 0, 2] = H[:, 2, 0] = -np.bincount(j, h_mt, n_j)
+            H[:, 1, 2] = H[:, 2, 1] = np.bincount(j, h_mt * th, n_j)
+            H[:, 2, 2] = np.bincount(j, h_tt, n_j)
+            H[~has_abst, 2, :] = H[~has_abst, :, 2] = 0.0
+            H[~has_abst, 2, 2] = -1.0
+            g[~has_abst, 2] = 0.0
+            step = -np.linalg.solve(H - 1e-8 * np.eye(3), g[:, :, None])[:, :, 0]
+            old = np.bincount(j, logZ, n_j) + item_prior(alpha, beta)
+            size, keep = np.ones(n_j), np.zeros(n_j, bool)     # keep: items whose step is settled
+            new = [alpha.copy(), beta.copy(), tau.copy()]
+            sub, full = slice(None), None
+            for k in range(10):
+                al, be = alpha + size * step[:, 0], beta + size * step[:, 1]
+                ta = np.where(has_abst, np.clip(tau + size * step[:, 2], TAU_MIN, TAU_MAX), 0.0)
+                js = j[sub]
+                if k == 0:
+                    full = _vote_terms(be[j] * th - al[j], ta[j], y, groups=G)
+                    lz = full[0]
+                else:                                       # only the votes of the items still halving
+                    lz = _vote_terms(be[js] * th[sub] - al[js], ta[js], y[sub], need_derivs=False)
+                ok = ~keep & (np.bincount(js, lz, n_j) + item_prior(al, be) >= old - 1e-9 * (1 + np.abs(old)))
+                for q, v in zip(new, (al, be, ta)):
+                    q[ok] = v[ok]
+                keep |= ok
+                if k == 0:
+                    first_ok = ok.copy()
+                if keep.all():
+                    break
+                size = size / 2
+                sub = np.flatnonzero(~keep[j])
+            return new, patch(full, T, first_ok, keep, j, theta, *new)
+
+        def theta_step(theta, alpha, beta, tau, T):
+            """A Newton step for all state paths at once (one sparse solve: the random walk makes the
+            precision block tridiagonal), halved per state until its log posterior does not go down."""
+            bj = beta[j]
+            grad = np.bincount(p, bj * T[1], n_p) - K @ theta
+            info = np.bincount(p, bj * bj * np.maximum(-T[2], 0.0), n_p)
+            step = splu((K + sparse.diags(info)).tocsc()).solve(grad)
+            old = np.bincount(states, np.bincount(p, T[0], n_p) + state_prior(theta), minlength=n_s)
+            size, keep = np.ones(n_s), np.zeros(n_s, bool)
+            new, sub, full = theta.copy(), slice(None), None
+            for k in range(10):
+                cand = theta + size[states] * step
+                if k == 0:
+                    full = _vote_terms(bj * cand[p] - alpha[j], tau[j], y, groups=G)
+                    lz = full[0]
+                else:                                       # only the votes of the states still halving
+                    js = j[sub]
+                    lz = _vote_terms(bj[sub] * cand[p[sub]] - alpha[js], tau[js], y[sub], need_derivs=False)
+                lp_s = np.bincount(states, np.bincount(p[sub], lz, n_p) + state_prior(cand), minlength=n_s)
+                ok = ~keep & (lp_s >= old - 1e-9 * (1 + np.abs(old)))
+                new = np.where(ok[states], cand, new)
+                keep |= ok
+                if k == 0:
+                    first_ok = ok.copy()
+                if keep.all():
+                    break
+                size = size / 2
+                sub = np.flatnonzero(~keep[states][p])
+            return new, patch(full, T, first_ok[states], keep[states], p, new, alpha, beta, tau)
+
+        def patch(full, old_T, first_ok, keep, owner, theta, alpha, beta, tau):
+            """The vote terms at the accepted parameters without a full pass: from the full step where
+            it was taken, the old terms where nothing moved, fresh terms for the halved steps."""
+            if first_ok.all():
+                return full
+            T = tuple(a.copy() for a in full)
+            stay = np.flatnonzero(~keep[owner])
+            for a, b in zip(T, old_T):
+                a[stay] = b[stay]
+            redo = np.flatnonzero((keep & ~first_ok)[owner])
+            if len(redo):
+                jr = j[redo]
+                fresh = _vote_terms(beta[jr] * theta[p[redo]] - alpha[jr], tau[jr], y[redo])
+                for a, b in zip(T, fresh):
+                    a[redo] = b
+            return T
+
+        def ridge_move(theta, alpha, beta):
+            """The likelihood is unchanged by theta' = b theta + c with beta' = beta / b and
+            alpha' = alpha + beta c / b; only the priors pin (b, c) down. Alternating steps crawl
+            along this ridge, so move to the (b, c) that maximise the priors (2-D, cheap)."""
+            d_rw = theta[b_idx] - theta[a_idx]
+            f_th, s_rw = theta[first], np.sum(rw * d_rw * d_rw)
+
+            def neg(z):
+                b, c = np.exp(z[0]), z[1]
+                return 0.5 * (np.sum((b * f_th + c) ** 2) + b * b * s_rw
+                              + pa * np.sum((alpha + beta * c / b) ** 2) + pb * np.sum(beta ** 2) / (b * b))
+
+            res = minimize(neg, np.zeros(2), method="BFGS", options={"gtol": 1e-8})
+            if not res.success and res.fun > neg(np.zeros(2)):
+                return theta, alpha, beta
+            b, c = np.exp(res.x[0]), res.x[1]
+            return b * theta + c, alpha + beta * c / b, beta / b
+
+        def cycle(x, T):
+            theta, alpha, beta, tau = np.split(x, sizes)
+            (alpha, beta, tau), T = item_step(theta, alpha, beta, tau, T)
+            theta, T = theta_step(theta, alpha, beta, tau, T)
+            theta, alpha, beta = ridge_move(theta, alpha, beta)   # the vote terms T do not change
+            return np.concatenate([theta, alpha, beta, tau]), T
+
+        T = terms(theta, alpha, beta, tau)
+        for _ in range(warm):                                   # items first: fit them to the starting points
+            (alpha, beta, tau), T = item_step(theta, alpha, beta, tau, T)
+        x = np.concatenate([theta, alpha, beta, tau])
+        lp = logpost(x, T)
+        self.history_ = [lp]
+        it, converged = 0, False
+        # SQUAREM (Varadhan & Roland 2008, Scand. J. Statist. 35: 335-353): two cycles, one
+        # extrapolation along them, one cycle from there; kept only if the log posterior is not lower
+        # than after the two plain cycles. Alternating Newton crawls linearly along the weakly
+        # identified directions (overall scale, a common shift of a year); this jumps along them.
+        while it < self.max_iter:
+            x1, T1 = cycle(x, T)
+            x2, T2 = cycle(x1, T1)
+            it += 2
+            r, v = x1 - x, x2 - 2 * x1 + x
+            nv = np.linalg.norm(v)
+            a = min(-np.linalg.norm(r) / nv, -1.0) if nv > 0 else -1.0
+            xe = x - 2 * a * r + a * a * v
+            xe[sizes[2]:] = np.where(has_abst, np.clip(xe[sizes[2]:], TAU_MIN, TAU_MAX), 0.0)
+            try:
+                x3, T3 = cycle(xe, terms(*np.split(xe, sizes)))
+                it += 1
+                lp3 = logpost(x3, T3)
+            except (np.linalg.LinAlgError, FloatingPointError, ValueError):
+                lp3 = -np.inf
+            lp2 = logpost(x2, T2)
+            if not np.isfinite(lp3) or lp3 < lp2:
+                x3, T3, lp3 = x2, T2, lp2
+            delta = np.sqrt(np.mean((x3[:n_p] - x[:n_p]) ** 2))
+            gain = lp3 - lp
+            x, T, lp = x3, T3, lp3
+            self.history_.append(lp)
+            if self.verbose:
+                print(f"iter {it}: log posterior {lp:.4f}, rms ideal-point change {delta:.2e}")
+            if gain < self.tol * abs(lp) and delta < 5e-3:
+                converged = True
+                break
+        theta, alpha, beta, tau = np.split(x, sizes)
+        return theta, alpha, beta, tau, T, K, it, converged, lp
+
+    def _laplace_se(self, P):
+        """Marginal posterior sds (the diagonal of the inverse precision, state by state: block
+        tridiagonal) and the covariance of each state-year with the next one (for the omega update)."""
+        P = P.tocsc()
+        se = np.empty(P.shape[0])
+        cov1 = np.zeros(P.shape[0])
         states = self._periods["state"].to_numpy()
         bounds = np.flatnonzero(np.r_[True, states[1:] != states[:-1], True])
         for a, b in zip(bounds[:-1], bounds[1:]):
-            block = P[a:b, a:b].toarray()
-            se[a:b] = np.sqrt(np.diag(np.linalg.inv(block)))
-        return se
+            V = np.linalg.inv(P[a:b, a:b].toarray())
+            se[a:b] = np.sqrt(np.diag(V))
+            cov1[a:b - 1] = np.diag(V, 1)
+        return se, cov1
 
 
-def bridge_items(roll_calls: pd.DataFrame) -> pd.Series:
-    """Item id per roll call: repeated resolutions across sessions share one item.
+_AGENDA = re.compile(r"^\s*A/\d+/\d+\s+\S+\s+-\s")           # "A/73/251 39 - Question of Palestine. - ..."
+_BOILER = re.compile(r"\s*:\s*resolution\s*/\s*adopted.*$", re.I)  # ": resolution / adopted by the General Assembly"
+_STOP = frozenset("""A AN AND ARE AS AT BE BY FOR FROM IN INTO IS IT ITS OF ON OR THAT THE THEIR THIS TO WITH WHICH
+    ADOPT ADOPTED ADOPTING APPROVE DRAFT RESOL RESOLUTION RESOLUTIONS GENERAL ASSEMBLY COMM COMMITTEE SAID
+    PARAGRAPH OPERATIVE PREAMBULAR WHOLE AS AMENDED""".split())
 
-    Rule: a roll call on a whole resolution (``amend == 0`` and ``para == 0``) whose normalised
-    short title (upper case, punctuation and spaces collapsed) recurs in another session is
-    bridged to the other roll calls with that title; amendments, paragraph votes and titles
-    seen in one session only keep their own item. Returns a Series indexed like ``roll_calls``.
+
+def resolution_text(short, descr) -> str:
+    """The text that names what a roll call is about: the longer of the description and the short
+    title, leaving out an agenda-item line (sessions 71-73 put the agenda item, shared by several
+    resolutions, in the description) and the ": resolution / adopted by the General Assembly" tail."""
+    cands = []
+    for t in (descr, short):
+        if isinstance(t, str) and t.strip() and not _AGENDA.match(t):
+            cands.append(_BOILER.sub("", t).strip())
+    return max(cands, key=len) if cands else ""
+
+
+def _tokens(text: str) -> frozenset:
+    words = re.split(r"[^A-Z0-9]+", text.upper())
+    return frozenset(w for w in words if len(w) > 1 and w not in _STOP and not any(ch.isdigit() for ch in w))
+
+
+def bridge_items(roll_calls: pd.DataFrame, min_similarity: float = 0.7, min_similarity_same_title: float = 0.5,
+                 max_gap: int = 3, return_links: bool = False):
+    """Item id per roll call: the same resolution voted on again in a later session shares one item.
+
+    The matching (documented; the count it bridges is reported by ``multipolar idealpoints``):
+
+    1. Only votes on a whole resolution are candidates: ``amend`` and ``para`` are not 1 (amendments
+       and separate paragraph votes are about a part of a text and keep their own item).
+    2. Each roll call's text is :func:`resolution_text` (its resolution title or vote description),
+       reduced to a set of content words: upper case, no stop or procedure words ("adopt", "draft",
+       "resolution"...), no tokens with digits (document symbols such as ``A/7424`` change every year).
+    3. A roll call in session *s* is linked to a roll call in one of the ``max_gap`` previous sessions
+       when the Jaccard similarity of their word sets is at least ``min_similarity`` (0.7: "Situation of
+       human rights in Cuba" and "... in Iran" share 3 of 5 words, 0.6, and stay apart), or at least
+       ``min_similarity_same_title`` (0.5) when both also carry the same short title (``short``, e.g.
+       "KOREA", "CHINA REPRESENTATION": the 1946-1990 descriptions paraphrase the same yearly
+       resolution, "TO ADOPT DRAFT RESOL. (A/6906) REAFFIRMING U.N. OBJECTIVES IN KOREA..."). Links are made
+       one-to-one, nearest session first, then best similarity, so a chain holds at most one roll call
+       per session and two resolutions of one session never merge.
+    4. Items are the chains (connected components of the links); unlinked roll calls keep their own item.
+
+    The resolution numbers (``unres``) are session-specific (``R/47/19`` then ``R/48/16`` for the
+    Cuba embargo), so they identify a roll call within its session, not the repeat across sessions.
+    Returns a Series of item ids indexed like ``roll_calls`` (``B<rcid of the chain's first roll
+    call>`` for bridged chains, ``R<rcid>`` otherwise); with ``return_links`` also the links table.
     """
-    rc = roll_calls.copy()
-    title = rc["short"].fillna("").astype(str).str.upper().str.replace(r"[^A-Z0-9]+", " ", regex=True).str.strip()
-    whole = (pd.to_numeric(rc.get("amend"), errors="coerce").fillna(0) == 0) & (pd.to_numeric(rc.get("para"), errors="coerce").fillna(0) == 0)
-    sessions = rc.assign(t=title)[whole & (title != "")].groupby("t")["session"].nunique()
-    repeated = set(sessions[sessions > 1].index)
-    bridged = whole & title.isin(repeated)
-    return pd.Series(np.where(bridged, "T:" + title, "R:" + rc["rcid"].astype(str)), index=rc.index, name="item")
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+
+    rc = roll_calls.reset_index(drop=True)
+    n = len(rc)
+    amend = pd.to_numeric(rc.get("amend"), errors="coerce").fillna(0).to_numpy()
+    para = pd.to_numeric(rc.get("para"), errors="coerce").fillna(0).to_numpy()
+    short = rc["short"] if "short" in rc else pd.Series([None] * n)
+    descr = rc["descr"] if "descr" in rc else pd.Series([None] * n)
+    toks = [_tokens(resolution_text(a, b)) for a, b in zip(short, descr)]
+    cand = (amend != 1) & (para != 1) & np.array([len(t) > 0 for t in toks])
+    vocab: dict = {}
+    rows, cols = [], []
+    for k, t in enumerate(toks):
+        if cand[k]:
+            for w in t:
+                rows.append(k)
+                cols.append(vocab.setdefault(w, len(vocab)))
+    X = csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, max(len(vocab), 1)))
+    size = np.asarray(X.sum(axis=1)).ravel()
+    session = pd.to_numeric(rc["session"], errors="coerce").to_numpy()
+    title = short.fillna("").astype(str).str.upper().str.replace(r"[^A-Z]+", " ", regex=True).str.strip().to_numpy()
+    links = []
+    for s in np.unique(session[cand]):
+        cur = np.flatnonzero(cand & (session == s))
+        prev = np.flatnonzero(cand & (session < s) & (session >= s - max_gap))
+        if not len(prev):
+            continue
+        inter = (X[cur] @ X[prev].T).tocoo()
+        jac = inter.data / (size[cur][inter.row] + size[prev][inter.col] - inter.data)
+        r_, c_ = cur[inter.row], prev[inter.col]
+        ok = (jac >= min_similarity) | ((jac >= min_similarity_same_title) & (title[r_] == title[c_]) & (title[r_] != ""))
+        for a, b, j in zip(r_[ok], c_[ok], jac[ok]):
+            links.append((a, b, j, s - session[b]))
+    links = pd.DataFrame(links, columns=["later", "earlier", "similarity", "gap"])
+    used_later, used_earlier, kept = set(), set(), []
+    for r in links.sort_values(["gap", "similarity"], ascending=[True, False]).itertuples(index=False):
+        if r.later in used_later or r.earlier in used_earlier:
+            continue
+        used_later.add(r.later)
+        used_earlier.add(r.earlier)
+        kept.append(r)
+    kept = pd.DataFrame(kept, columns=links.columns)
+    G = csr_matrix((np.ones(len(kept)), (kept["later"].astype(int), kept["earlier"].astype(int))), shape=(n, n))
+    _, comp = connected_components(G, directed=False)
+    rcid = rc["rcid"].to_numpy()
+    first = pd.Series(session).groupby(comp).idxmin()          # the chain's earliest roll call
+    sizes = np.bincount(comp)
+    item = np.where(sizes[comp] > 1, "B" + pd.Series(rcid[first.loc[comp].to_numpy()]).astype(str).to_numpy(),
+                    "R" + pd.Series(rcid).astype(str).to_numpy())
+    out = pd.Series(item, index=roll_calls.index, name="item")
+    if return_links:
+        kept = kept.assign(later=rcid[kept["later"].astype(int)], earlier=rcid[kept["earlier"].astype(int)])
+        return out, kept
+    return out

@@ -5,6 +5,9 @@ It lets ``multipolar report`` run on a fresh machine before anything is imported
 * ``coverage.parquet``: rows per source table and year, as the pipeline imported them;
 * ``state_year.parquet``: per state and year, CINC (COW NMC), GDP in current US$ and population
   (World Bank WDI), GDP per capita (Maddison) — the power context later issues build on;
+* ``ideal_points.parquet``: dynamic ordinal ideal points per state-year with standard errors and 90%
+  intervals, fitted by :mod:`multipolar.dimensions.values` on the UN votes (``ideal_points_run`` in
+  the manifest says how);
 * ``manifest.json``: when and from which files (name, sha256, version, rows) it was built, with the
   citation of every source.
 
@@ -44,6 +47,12 @@ def load(name: str) -> pd.DataFrame:
     if not p.exists():
         raise MultipolarError(f"the embedded snapshot has no {name!r}; rebuild it with `multipolar snapshot build`")
     return pd.read_parquet(p)
+
+
+def snapshot_table(name: str) -> pd.DataFrame | None:
+    """A snapshot table, or None when the package ships none by that name."""
+    p = snapshot_dir() / f"{name}.parquet"
+    return pd.read_parquet(p) if p.exists() else None
 
 
 def manifest() -> dict:
@@ -109,6 +118,12 @@ def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
         cov = coverage_from_warehouse(w)
         cov = cov[~cov["source"].isin(EXCLUDED_SOURCES)]
         sy = state_year_from_warehouse(w)
+        run = None
+        if w.has("un_votes"):
+            from ..dimensions import values
+            run = values.estimate(w, store=False)
+    if run is not None:
+        run.ideal_points.to_parquet(out / "ideal_points.parquet", index=False)
     cov.to_parquet(out / "coverage.parquet", index=False)
     sy.to_parquet(out / "state_year.parquet", index=False)
     rs = readers()
@@ -121,6 +136,7 @@ def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
              "year_max": None if pd.isna(r.year_max) else int(r.year_max), "tables": json.loads(r.tables)}
             for r in st.itertuples(index=False)],
         "citations": {n: {"title": r.title, "citation": r.citation, "license": r.license} for n, r in rs.items() if n not in EXCLUDED_SOURCES},
+        "ideal_points_run": run.meta if run is not None else None,
         "excluded": {s: "licence does not allow redistribution" for s in EXCLUDED_SOURCES},
         "errors": [{"file": r.file, "message": r.message} for r in reps if r.status == "error"],
     }
