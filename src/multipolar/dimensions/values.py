@@ -222,14 +222,14 @@ def read_estimates(spec: str, wh=None) -> tuple[pd.DataFrame, str]:
                 df = df.rename(columns={c: "ideal_point"})
                 break
     if "code" not in df and "state" not in df:
-        if "iso3c" in df:
-            from ..actors.registry import registry
-            reg = registry()
-            df["code"] = [reg.resolve(c, year=int(y)) for c, y in zip(df["iso3c"], df["year"])]
-        elif "ccode" in df:
-            from ..actors.registry import registry
-            reg = registry()
+        # COW codes first: they resolve by date (365 is the USSR until 1991), while published files
+        # often write the USSR as iso3c RUS
+        from ..actors.registry import registry
+        reg = registry()
+        if "ccode" in df:
             df["code"] = [reg.resolve(int(c), year=int(y), system="cow") for c, y in zip(df["ccode"], df["year"])]
+        elif "iso3c" in df:
+            df["code"] = [reg.resolve(c, year=int(y)) for c, y in zip(df["iso3c"], df["year"])]
     missing = [c for c in ("year", "ideal_point") if c not in df] + ([] if ("code" in df or "state" in df) else ["code/state/iso3c/ccode"])
     if missing:
         raise InputError(f"{p}: missing column(s) {', '.join(missing)}; expected state (or code, iso3c, ccode), year and "
