@@ -150,3 +150,13 @@ def test_show_and_compare_from_the_command_line(fitted):
     assert "overall Pearson" in res.output
     res = runner.invoke(app, ["idealpoints", "--db", str(w.path), "--show", "Narnia"])
     assert res.exit_code == 2 and "Narnia" in res.output
+
+
+def test_show_works_on_the_embedded_snapshot_of_a_fresh_install(tmp_path):
+    res = runner.invoke(app, ["idealpoints", "--db", str(tmp_path / "empty.duckdb"), "--show", "RUS", "USA", "--years", "2010:2019"])
+    assert res.exit_code == 0, res.output
+    rows = [line for line in res.output.splitlines() if line.strip("│ ").startswith("201")]
+    assert len(rows) == 10
+    from multipolar.snapshot import manifest
+    run = manifest()["ideal_points_run"]
+    assert run["bridged_roll_calls"] > 0 and run["converged"]     # the snapshot says how it was fitted

@@ -16,30 +16,44 @@ Roll calls on the same resolution in different sessions share :math:`(\alpha, \b
 (*bridging*, see :func:`bridge_items`), which pins down a common drift that item cut-points
 would otherwise absorb.
 
-The method: MAP by EM with data augmentation, then a Laplace approximation
--------------------------------------------------------------------------------
-As in Imai, Lo & Olmsted (2016, *APSR* 110(4), "Fast Estimation of Ideal Points with Massive
-Data", the ordinal and dynamic models), the latent :math:`y^*` are augmented: the E-step replaces
-each by its truncated-normal mean :math:`E[y^* | y, m]`, :math:`m = \beta\theta - \alpha`; the M-step
-is then Gaussian. Items: a ridge regression of :math:`E[y^*]` on :math:`(\theta, -1)` per item (closed
-form, 2x2). Cut-points: Newton steps on the observed ordinal likelihood (concave in :math:`\tau`).
-Ideal points: with items fixed, :math:`\theta` for all years of a state solve one tridiagonal
-system (the random walk couples neighbouring years), solved for all states at once as a sparse
-system. This is exact EM for the posterior mode; each iteration is a few vectorised passes over
-the votes, so all 870,000 votes and 74 years are fitted jointly in seconds, not overnight.
+The method: the posterior mode by alternating Newton steps, then a Laplace approximation
+-----------------------------------------------------------------------------------------
+The ordinal probit log-likelihood is concave in the linear predictor :math:`m = \beta\theta - \alpha`
+and in the cut-point (Pratt 1981, *JASA* 76: 103-106), so each block below is a concave problem
+that Newton's method solves in a few steps:
 
-Uncertainty is a Laplace approximation at the mode: the precision of each state's path is the
-observed information of the ordinal likelihood,
-:math:`\sum_j \beta_j^2 \, w_{ij}` with :math:`w = -\partial^2 \log P(y | m) / \partial m^2`, plus the
-random-walk and prior precisions; the marginal variances are the diagonal of its inverse
-(block tridiagonal, per state). Intervals are conditional on the item parameters; the synthetic
-coverage check in the tests measures how close to nominal they are.
+* **Items** (given the ideal points): for each item, a Newton step in :math:`(\alpha_j, \beta_j, \tau_j)`
+  with the exact 3x3 Hessian of :math:`\sum_i \log[\Phi(u_{ij}) - \Phi(l_{ij})]` plus the priors, all
+  items at once (batched 3x3 solves);
+* **Ideal points** (given the items): a Newton step for every state's whole path at once. The
+  random walk makes the precision :math:`K + \mathrm{diag}(\sum_j \beta_j^2 w_{ij})` block tridiagonal
+  (:math:`w = -\partial^2 \log P / \partial m^2`), one sparse LU solve;
+* each step is halved, per item and per state, until its own log posterior does not go down, so
+  the iteration is monotone; after each cycle a 2-D move along
+  :math:`\theta' = b\theta + c` (which leaves the likelihood unchanged) maximises the priors;
+* SQUAREM (Varadhan & Roland 2008, *Scand. J. Statist.* 35: 335-353) extrapolates along
+  successive cycles and is kept only when it raises the log posterior.
 
-Identification: after every EM cycle the ideal points are put on mean 0 and standard deviation 1
-over all state-years (``normalise=True``; items are rescaled so the likelihood is unchanged), which
-stops the slow drift of scale that near-separated items (the United States voting alone) cause;
-the sign is set so the United States has a positive mean ideal point (the US-led liberal order at
-the high end).
+Why not EM: EM with data augmentation (Imai, Lo & Olmsted 2016, *APSR* 110(4), the ``emIRT``
+ordinal and dynamic models) converges linearly, slowest exactly where the information about
+:math:`y^*` is low; its dynamic model is binary only. Newton steps on the observed likelihood use
+the curvature that EM throws away and reach the mode of all 870,000 votes, 74 years at once, in
+about 60 cycles (~18 s on 2 cores), against hours for the MCMC of Bailey, Strezhnev & Voeten (2017,
+*JCR* 61(2)). Convergence: the log posterior gains less than ``tol`` (relative, 1e-6) over a
+SQUAREM step and the root-mean-square change of the ideal points is under 0.005.
+
+Uncertainty is a Laplace approximation at the mode: the marginal variances are the diagonal of
+the inverse of the ideal points' precision (block tridiagonal, per state) at the mode. They are
+conditional on the item parameters; on data simulated from the model, 90% intervals cover
+85-95% of the true values (tested; ``benchmarks/idealpoints.py`` prints the figure).
+
+Identification: the priors fix location and scale; the reported points are mapped to mean 0 and
+standard deviation 1 over all state-years (``normalise=True``; items are mapped so the likelihood
+is unchanged) and the sign puts the ``anchor`` (the United States) at the high end: the US-led
+liberal order high, its challengers low. The random-walk sd ``omega`` is 0.16 per year on the
+model scale, the Laplace-EM estimate (``omega="estimate"``: the EM update
+:math:`\omega^2 = \mathrm{mean}(E[(\theta_t - \theta_{t-1})^2] / \Delta t)` with Aitken acceleration)
+on the 1946-2019 votes.
 """
 from __future__ import annotations
 
@@ -129,7 +143,7 @@ class DynamicOrdinalIdealPoints:
     3 yes; absences are not rows). ``item`` groups roll calls that share parameters (see
     :func:`bridge_items`); default: one item per roll call.
 
-    Learned: ``ideal_points_`` (state, year, ideal_point, se, lo90, hi90), ``items_`` (item, alpha,
+    Learned: ``ideal_points_`` (state, year, ideal_point, se, lo, hi: the ``ci`` interval, n_votes), ``items_`` (item, alpha,
     beta, tau, n_votes), ``n_iter_``, ``converged_``, ``fit_seconds_``.
     """
 
@@ -154,6 +168,13 @@ class DynamicOrdinalIdealPoints:
 
     # -- data --------------------------------------------------------------------------------
     def _prepare(self, votes: pd.DataFrame) -> _Data:
+        if "item" not in votes:
+            if "rcid" not in votes:
+                raise InputError("votes: need a column 'item' (roll calls that share parameters) or 'rcid' (one item per roll call)")
+            votes = votes.assign(item=votes["rcid"])
+        missing = [c for c in ("state", "year", "vote") if c not in votes]
+        if missing:
+            raise InputError(f"votes: missing column(s) {', '.join(missing)}; expected state, year, item or rcid, vote")
         v = votes[["state", "year", "item", "vote"]].dropna()
         sy = v[["state", "year"]].drop_duplicates().sort_values(["state", "year"]).reset_index(drop=True)
         self._periods = sy
