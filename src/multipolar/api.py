@@ -120,3 +120,26 @@ def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None
     if rng:
         da, db_ = da[da["year"].between(*rng)], db_[db_["year"].between(*rng)]
     return values.compare_estimates(da, db_, names=(na, nb))
+
+
+def dyads(years=None, states=None, *, db=None):
+    """The directed dyad-year table, to be extended with ``.add_values()``, ``.add_people()``, ...
+    (``multipolar dyads``). See :mod:`multipolar.dimensions.dyads`."""
+    from .dimensions.dyads import Dyads
+    return Dyads(years=years, states=states, db=db)
+
+
+def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
+    """The profile of A's relation to B per year: every dimension, closeness, dependence both ways,
+    the type and the evidence that set it (``multipolar relation A B``)."""
+    from .dimensions.dyads import Dyads
+    reg = registry()
+    codes = {reg.resolve(a), reg.resolve(b)}
+    # historical predecessors keep their own codes: the USSR for Russia, the Federal Republic for Germany
+    extra = {"RUS": "SUN", "DEU": "GFR", "SRB": "YUG", "CZE": "CSK", "YEM": "YAR"}
+    codes |= {extra[c] for c in list(codes) if c in extra}
+    d = Dyads(years=years, states=sorted(codes), db=db).add_all().add_relation()
+    df = d.to_pandas()
+    ca, cb = reg.resolve(a), reg.resolve(b)
+    sa, sb = {ca, extra.get(ca, ca)}, {cb, extra.get(cb, cb)}
+    return df[df["code_a"].isin(sa) & df["code_b"].isin(sb)].reset_index(drop=True)

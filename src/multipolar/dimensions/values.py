@@ -19,7 +19,6 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, MultipolarError
-from .idealpoints import DynamicOrdinalIdealPoints, bridge_items
 
 VOTE_SOURCE = "Voeten, E., Strezhnev, A., Bailey, M. United Nations General Assembly Voting Data (Harvard Dataverse), via the R package unvotes"
 METHOD = "multipolar dynamic ordinal ideal points (MAP, Laplace intervals)"
@@ -68,6 +67,7 @@ def load_votes(wh, years=None) -> tuple[pd.DataFrame, pd.DataFrame]:
         raise MultipolarError(f"no UN votes in {rng[0]}-{rng[1]}" if rng else "the un_votes table is empty")
     rc = wh.query("SELECT rcid, session, year, date, unres, amend, para, short, descr FROM unvotes_roll_calls")
     rc = rc[rc["rcid"].isin(votes["rcid"].unique())].reset_index(drop=True)
+    from .idealpoints import bridge_items          # (scipy is imported only when it is needed)
     rc["item"] = bridge_items(rc).to_numpy()
     votes = votes.merge(rc[["rcid", "item"]], on="rcid", how="left")
     votes["item"] = votes["item"].fillna("R" + votes["rcid"].astype(str))
@@ -245,6 +245,7 @@ def estimate(wh, years=None, *, store: bool = True, progress=None, **params) -> 
     votes, rc = load_votes(wh, years)
     t_load = time.perf_counter() - t0
     say(f"fitting {len(votes):,} votes")
+    from .idealpoints import DynamicOrdinalIdealPoints
     model = DynamicOrdinalIdealPoints(**params).fit(votes)
     ip = model.ideal_points_.rename(columns={"state": "code"})
     items = rc[["rcid", "session", "year", "unres", "item"]].merge(model.items_, on="item", how="left")

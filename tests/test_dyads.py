@@ -1,0 +1,112 @@
+"""The directed dyad-year table and the relation layer, on the real data."""
+import shutil
+
+import pytest
+from typer.testing import CliRunner
+
+from multipolar.actors.groupings import members
+from multipolar.cli import app
+from multipolar.dimensions.dyads import Dyads
+from multipolar.errors import InputError
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def db(full_warehouse, tmp_path_factory):
+    """A copy of the full warehouse with ideal points and vote agreement stored."""
+    path = tmp_path_factory.mktemp("dyads") / "w.duckdb"
+    shutil.copy(full_warehouse.path, path)
+    res = runner.invoke(app, ["idealpoints", "--db", str(path)])
+    assert res.exit_code == 0, res.output
+    return path
+
+
+@pytest.fixture(scope="module")
+def table(db):
+    d = Dyads(years="1946:2025", db=db)
+    n0 = len(d)
+    for verb in ("add_values", "add_people", "add_economy", "add_institutions", "add_interaction", "add_security", "add_power", "add_relation"):
+        getattr(d, verb)()
+    df = d.to_pandas()
+    assert len(df) == n0 == len(d)                         # every verb keeps the dyads
+    return d, df
+
+
+def test_every_ordered_pair_once_and_no_self_or_successor_pairs(table):
+    _, df = table
+    assert not df.duplicated(["code_a", "code_b", "year"]).any()
+    assert (df["code_a"] != df["code_b"]).all()
+    assert df[(df["year"] == 1990) & (df["code_a"] == "GFR") & (df["code_b"] == "DEU")].empty
+    # directed: both orders present, and directional measures differ where they should
+    y = df[(df["year"] == 2019)]
+    ab = y[(y["code_a"] == "RUS") & (y["code_b"] == "CHN")].iloc[0]
+    ba = y[(y["code_a"] == "CHN") & (y["code_b"] == "RUS")].iloc[0]
+    assert ab["baci_exports_a_to_b_kusd"] == ba["baci_exports_b_to_a_kusd"]
+    assert ab["visa_openness_b_for_a"] == ba["visa_openness_a_for_b"]
+    assert ab["dependence_a_on_b"] == pytest.approx(ba["dependence_b_on_a"])
+
+
+def test_missing_stays_missing_outside_coverage(table):
+    d, df = table
+    assert df.loc[df["year"] < 1995, "baci_exports_a_to_b_kusd"].isna().all()      # BACI starts in 1995
+    assert df.loc[df["year"] > 2014, "igos_shared_n"].isna().all()                 # COW IGO ends in 2014
+    assert df.loc[df["year"] < 2019, "visa_openness_b_for_a"].isna().all()         # visa snapshots start in 2019
+    cov = d.coverage()
+    assert {"year", "column", "share_with_data"} <= set(cov.columns)
+    assert cov.loc[(cov["column"] == "alliance_defense") & (cov["year"] == 1980), "share_with_data"].iloc[0] == 1.0
+    cb = d.codebook()
+    assert cb["source"].astype(bool).sum() > 50 and "baci_trade_share_of_a" in set(cb["name"])
+
+
+def _type(df, a, b, y):
+    r = df[(df["code_a"] == a) & (df["code_b"] == b) & (df["year"] == y)]
+    assert len(r) == 1, (a, b, y)
+    return r.iloc[0]["relation_type"]
+
+
+def test_relation_types_on_clear_cases(table):
+    _, df = table
+    nato = members("NATO", 1990)
+    y = df[(df["year"] == 1990) & df["code_a"].isin(nato) & df["code_b"].isin(nato)]
+    assert len(y) > 200 and (y["relation_type"] == "alliance").all()
+    assert _type(df, "USA", "SUN", 1980) == "adversary"
+    wp = members("WARSAW", 1980)
+    w = df[(df["year"] == 1980) & df["code_a"].isin(wp) & df["code_b"].isin(wp)]
+    assert len(w) > 20 and (w["relation_type"] == "alliance").all()
+    assert _type(df, "IND", "PAK", 1999) in ("rivalry", "adversary", "at war")
+    assert _type(df, "USA", "CAN", 2010) == "alliance" and _type(df, "DEU", "FRA", 2010) == "alliance"
+    assert _type(df, "RUS", "UKR", 2022) == "at war"
+    assert _type(df, "RUS", "PRK", 2025) == "alliance"          # the 2024 treaty, from the dated list
+
+
+def test_an_eu_pair_after_2000_is_close(table):
+    _, df = table
+    for y in (2005, 2015):
+        yr = df[df["year"] == y]
+        c = yr[(yr["code_a"] == "FRA") & (yr["code_b"] == "DEU")]["closeness"].iloc[0]
+        assert c > yr["closeness"].quantile(0.9), (y, c)
+
+
+def test_exports_and_cli(db, tmp_path):
+    out = tmp_path / "d.csv"
+    res = runner.invoke(app, ["dyads", "--db", str(db), "--years", "2022", "--states", "RUS,CHN,USA,IND", "--format", "csv",
+                              "--out", str(out), "--codebook"])
+    assert res.exit_code == 0, res.output
+    import pandas as pd
+    df = pd.read_csv(out)
+    assert len(df) == 12 and set(df["code_a"]) == {"RUS", "CHN", "USA", "IND"}
+    dta = tmp_path / "d.dta"
+    res = runner.invoke(app, ["dyads", "--db", str(db), "--years", "2019:2020", "--states", "RUS,CHN", "--out", str(dta)])
+    assert res.exit_code == 0, res.output
+    assert len(pd.read_stata(dta)) == 4
+    res = runner.invoke(app, ["relation", "RUS", "CHN", "--db", str(db), "--years", "2012:2024"])
+    assert res.exit_code == 0, res.output
+    assert "evidence" in res.output and "2024" in res.output
+
+
+def test_bad_input_is_refused(db):
+    with pytest.raises(InputError):
+        Dyads(years="2020:2010", db=db)
+    res = runner.invoke(app, ["relation", "RUS", "Narnia", "--db", str(db)])
+    assert res.exit_code == 2 and "Narnia" in res.output
