@@ -51,6 +51,12 @@ WB_AGGREGATES = frozenset(
 EXTRA_TERRITORIES = frozenset({"CHI", "ANT"})
 
 
+#: ISO2 codes that a state held for only part of its spell. "CS" was Czechoslovakia's until its
+#: dissolution on 1992-12-31 and Serbia and Montenegro's only after the renaming of the Federal
+#: Republic of Yugoslavia (4 Feb 2003; ISO 3166 assigned CS on 23 Jul 2003); in between FRY used "YU".
+ISO2_VALID_FROM = {"SCG": "2003-02-04"}
+
+
 @dataclass(frozen=True)
 class Spell:
     start: str
@@ -159,7 +165,8 @@ class Registry:
                                      ("cow_abb", st.cow_abb if s.system_member else None),
                                      ("gw", st.gw if s.system_member else None)):
                     if val is not None:
-                        self._systems[sysname].setdefault(str(val), []).append((s.start, end, st.code))
+                        start = max(s.start, ISO2_VALID_FROM.get(st.code, "")) if sysname == "iso2" else s.start
+                        self._systems[sysname].setdefault(str(val), []).append((start, end, st.code))
         for spans in (s for sysmap in self._systems.values() for s in sysmap.values()):
             spans.sort()
 
