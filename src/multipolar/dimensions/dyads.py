@@ -378,9 +378,26 @@ class Dyads:
             self._join(None, cols)
         if self.has("gravity_agtpa"):
             t = self._t("gravity_agtpa")
-            self._join(f"""SELECT exporter AS code_a, importer AS code_b, CAST(year AS INTEGER) AS year, sum(trade) AS agtpa_trade_a_to_b
-                           FROM {t} WHERE exporter <> importer GROUP BY ALL""",
-                       {"agtpa_trade_a_to_b": ("economy", "trade A->B, million US$ (Yotov et al. 2016 teaching data)", "Yotov, Piermartini, Monteiro & Larch (2016), An Advanced Guide to Trade Policy Analysis (WTO/UNCTAD)")})
+            src_g = "Yotov, Piermartini, Monteiro & Larch (2016), An Advanced Guide to Trade Policy Analysis (WTO/UNCTAD)"
+            self._join(f"""WITH f AS (SELECT exporter, importer, year, sum(trade) AS v FROM {t} WHERE exporter <> importer GROUP BY ALL),
+                           pairs AS (SELECT exporter AS code_a, importer AS code_b, year FROM f UNION SELECT importer, exporter, year FROM f)
+                           SELECT p.code_a, p.code_b, CAST(p.year AS INTEGER) AS year, ab.v AS agtpa_trade_a_to_b, ba.v AS agtpa_trade_b_to_a
+                           FROM pairs p LEFT JOIN f ab ON ab.exporter = p.code_a AND ab.importer = p.code_b AND ab.year = p.year
+                                        LEFT JOIN f ba ON ba.exporter = p.code_b AND ba.importer = p.code_a AND ba.year = p.year""",
+                       {"agtpa_trade_a_to_b": ("economy", "trade A->B (Yotov et al. 2016 teaching data, 1986-2006)", src_g),
+                        "agtpa_trade_b_to_a": ("economy", "trade B->A (same)", src_g)})
+        if self.has("eurostat_trade"):
+            # monthly flows reported by an EU member: summed to a year only when all 12 months are there
+            t = self._t("eurostat_trade")
+            src_e = "Eurostat international trade in goods (Comext), as reported by the EU member"
+            self._join(f"""WITH m AS (SELECT reporter, partner, year, flow, sum(value_eur) AS v, count(DISTINCT month) AS n
+                                      FROM {t} WHERE reporter_kind = 'state' AND reporter <> partner GROUP BY ALL HAVING count(DISTINCT month) = 12)
+                           SELECT reporter AS code_a, partner AS code_b, CAST(year AS INTEGER) AS year,
+                                  max(v) FILTER (WHERE flow = 'export') AS eurostat_exports_a_to_b_eur,
+                                  max(v) FILTER (WHERE flow = 'import') AS eurostat_imports_a_from_b_eur
+                           FROM m GROUP BY ALL""",
+                       {"eurostat_exports_a_to_b_eur": ("economy", "A's exports to B as A reports them, euro (full years only)", src_e),
+                        "eurostat_imports_a_from_b_eur": ("economy", "A's imports from B as A reports them, euro (full years only)", src_e)})
         return self
 
     # -- institutions ------------------------------------------------------------------------
@@ -521,13 +538,16 @@ class Dyads:
                                   count(*) FILTER (WHERE quad_class = 3) AS events_verbal_conflict_a_to_b,
                                   count(*) FILTER (WHERE quad_class = 4) AS events_material_conflict_a_to_b,
                                   avg(goldstein) AS goldstein_mean_a_to_b,
-                                  (count(*) FILTER (WHERE quad_class IN (1, 2)) - count(*) FILTER (WHERE quad_class IN (3, 4))) / count(*) AS net_cooperation_a_to_b
-                           FROM {t} WHERE source_code <> target_code AND source_code IS NOT NULL AND target_code IS NOT NULL GROUP BY ALL""",
+                                  (count(*) FILTER (WHERE quad_class IN (1, 2)) - count(*) FILTER (WHERE quad_class IN (3, 4))) / count(*) AS net_cooperation_a_to_b,
+                                  count(*) / sum(count(*)) OVER (PARTITION BY source_code, year) AS events_a_to_b_share_of_a_events
+                           FROM {t} WHERE source_code <> target_code AND source_code IS NOT NULL AND target_code IS NOT NULL
+                           GROUP BY source_code, target_code, year""",
                        {c: ("interaction", u, "ICEWS / GDELT event files in the warehouse") for c, u in [
                            ("events_a_to_b_n", "events with A as source and B as target"), ("events_verbal_coop_a_to_b", "quad class 1"),
                            ("events_material_coop_a_to_b", "quad class 2"), ("events_verbal_conflict_a_to_b", "quad class 3"),
                            ("events_material_conflict_a_to_b", "quad class 4"), ("goldstein_mean_a_to_b", "mean Goldstein score (-10 to 10)"),
-                           ("net_cooperation_a_to_b", "(cooperation - conflict) / events, -1 to 1")]})
+                           ("net_cooperation_a_to_b", "(cooperation - conflict) / events, -1 to 1"),
+                           ("events_a_to_b_share_of_a_events", "A->B events / all of A's events towards other states (volume-normalised)")]})
         else:
             self._missing("events", "interaction: events")
             self._join(None, {"net_cooperation_a_to_b": ("interaction", "(cooperation - conflict) / events", "event files")})

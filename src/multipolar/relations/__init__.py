@@ -58,7 +58,7 @@ RULES = [
     ("at war", "war_ongoing = 1", "at war (COW / UCDP / dated list)"),
     ("adversary", "armed_conflict_ongoing = 1", "interstate armed conflict (UCDP / dated list)"),
     ("adversary", "mid_hostility_max >= 4", "militarised dispute with use of force (MID)"),
-    ("adversary", "(rivalry_strategic = 1 OR rivalry_enduring = 1) AND closeness < 0", "rivalry and negative closeness"),
+    ("adversary", "(rivalry_strategic = 1 OR rivalry_enduring = 1) AND closeness < -0.15", "rivalry and closeness below -0.15"),
     ("adversary", "(coalesce(sanctions_a_on_b_types, '') LIKE '%,%' OR coalesce(sanctions_b_on_a_types, '') LIKE '%,%') AND closeness < 0.3",
      "broad sanctions (two or more types) and closeness below 0.3"),
     ("alliance", "alliance_defense = 1 OR alliance_offense = 1", "defence or offence pact (ATOP / NATO, CSTO / treaty list)"),
