@@ -385,6 +385,80 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
         console.print(f"wrote {out}")
 
 
+@app.command("poles")
+def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST (default 1946 to the latest with data)."),
+              out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the table (.parquet, .csv, .dta)."),
+              pole_rule: float = typer.Option(0.5, "--pole-rule", help="A pole holds at least this fraction of the leader's military-spending share."),
+              db: Optional[Path] = DB):
+    """The effective number of poles (CINC, GDP) and the polarity reading, per year."""
+    from .structure import poles
+    try:
+        df = poles(years, db=db, pole_rule=pole_rule)
+    except MultipolarError as e:
+        _fail(e)
+    if df.empty:
+        _fail(MultipolarError("no capability or GDP data: import COW NMC, WDI or Maddison (`multipolar data import ../shared/data`)"))
+    t = Table(title="Poles: effective number (Laakso–Taagepera) and reading (military half-leader rule)")
+    for c in ("year", "ENP CINC", "ENP GDP", "reading", "poles", "leader mil. share", "runner-up ratio"):
+        t.add_column(c, justify="right")
+    import pandas as pd
+    for r in df.itertuples(index=False):
+        t.add_row(str(r.year), f"{r.enp_cinc:.1f}" if pd.notna(r.enp_cinc) else "–", f"{r.enp_gdp:.1f}" if pd.notna(r.enp_gdp) else "–",
+                  r.reading or "–", r.poles or "–", f"{r.leader_military_share:.2f}" if pd.notna(r.leader_military_share) else "–",
+                  f"{r.runner_up_ratio:.2f}" if pd.notna(r.runner_up_ratio) else "–")
+    console.print(t)
+    console.print("[dim]sources: COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP, 2011 PPP$). "
+                  "Method: multipolar.structure.polarity[/]")
+    if out:
+        _write_table(df, out)
+
+
+@app.command("triangle")
+def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(None, "--years", "-y"),
+                 threshold: float = typer.Option(0.0, "--threshold", help="Closeness above which a relation without a decisive type is friendly."),
+                 out: Optional[Path] = typer.Option(None, "--out", "-o"), db: Optional[Path] = DB):
+    """A strategic triangle per year: Dittmer type, pivot or pariah, balance, dated changes."""
+    from .structure import triangle
+    try:
+        df = triangle(a, b, c, years, db=db, threshold=threshold)
+    except MultipolarError as e:
+        _fail(e)
+    if df.empty:
+        _fail(MultipolarError("no year in which all three relations are known"))
+    s = df.attrs["states"]
+    t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile)")
+    for col in ("year", f"{s[0]}-{s[1]}", f"{s[0]}-{s[2]}", f"{s[1]}-{s[2]}", "type", "pivot / pariah", "balanced", "change"):
+        t.add_column(col)
+    for _, r in df.iterrows():
+        sg = [r[k] for k in df.columns[1:4]]
+        t.add_row(str(r["year"]), *["+" if x > 0 else "−" for x in sg], r["type"], r["pivot_or_pariah"] or "",
+                  "yes" if r["balanced"] else "no", "◀ changed" if r.get("changed") else "")
+    console.print(t)
+    ch = df[df["changed"]]
+    if len(ch):
+        console.print("changes: " + "; ".join(f"{r.year}: {r.type}{' (' + r.pivot_or_pariah + ')' if r.pivot_or_pariah else ''}" for r in ch.itertuples()),
+                      highlight=False)
+    console.print("[dim]signs from the relation types and closeness of `multipolar relation`; typology: Dittmer (1981); balance: Heider (1946)[/]")
+    if out:
+        _write_table(df, out)
+
+
+@app.command("triangles")
+def triangles_cmd(year: int, top: int = typer.Option(20, "--top"), db: Optional[Path] = DB):
+    """The most unbalanced triads among the major powers and the G20 in a year."""
+    from .structure import triangles_ranked
+    try:
+        df = triangles_ranked(year, top, db=db)
+    except MultipolarError as e:
+        _fail(e)
+    t = Table(title=f"Unbalanced triads in {year}, most tense first")
+    for col in ("triad", "signs", "type", "pivot / pariah", "tension"):
+        t.add_column(col)
+    for r in df.itertuples(index=False):
+        t.add_row(r.triad, r.signs, r.type, r.pivot_or_pariah or "", f"{r.tension:.3f}")
+    console.print(t)
+
+
 snapshot_app = typer.Typer(help="The embedded snapshot that the package ships.", no_args_is_help=True)
 app.add_typer(snapshot_app, name="snapshot")
 

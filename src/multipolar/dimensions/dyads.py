@@ -667,6 +667,10 @@ class Dyads:
                           "Diehl & Goertz enduring rivalries (via peacesciencer)", f"SELECT max(endyear) FROM {t}"))
         for col, sql, src, last_sql in parts:
             last = self._x(last_sql)[0][0]
+            # a rivalry still running when its dataset ends (end = the dataset's last year) is carried
+            # forward, like the ATOP defence pacts; pairs without one stay missing after that year
+            sql = f"SELECT code_a, code_b, y0, CASE WHEN y1 >= {int(last or 0)} THEN 9999 ELSE y1 END AS y1 FROM ({sql})"
+            src = f"{src}; rivalries ongoing in {last} carried forward"
             self._join(f"""WITH r AS ({sql}), yrs AS (SELECT range AS year FROM range({self.years[0]}, {self.years[1] + 1}))
                            SELECT code_a, code_b, CAST(year AS INTEGER) AS year, 1 AS {col} FROM
                            (SELECT r.code_a, r.code_b, yrs.year FROM r JOIN yrs ON yrs.year BETWEEN r.y0 AND r.y1

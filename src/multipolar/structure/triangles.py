@@ -1,0 +1,123 @@
+"""Strategic triangles (Dittmer 1981) and structural balance (Heider 1946; Cartwright & Harary 1956).
+
+The sign of a relation
+----------------------
++1 (friendly) when the relation type (:mod:`multipolar.relations`) is alliance, strategic partnership
+or alignment; -1 (hostile) when it is at war, adversary or rivalry; otherwise the sign of the
+closeness, with ``threshold`` (default 0: closeness above 0 is friendly). The two directions of a
+pair are combined: the more hostile sign wins (a relation is friendly only if both rows say so).
+
+Dittmer's typology (Dittmer 1981, *World Politics* 33(4): 485-515)
+--------------------------------------------------------------------
+* ménage à trois: all three relations positive;
+* romantic triangle: one pivot friendly with two "wings" hostile to each other (the pivot is named);
+* stable marriage: two friendly with each other, both hostile to the third (the pariah is named);
+* unit veto: all three negative.
+
+Heider balance: a triad is balanced when the product of its three signs is positive (ménage à trois
+and stable marriage). The share of balanced triads in the whole system is computed from the
+signed adjacency matrix S: sum over triads of the sign product = trace(S^3) / 6, so
+balanced = (C(n, 3) + trace(S^3) / 6) / 2, exact and fast.
+"""
+from __future__ import annotations
+
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+
+FRIENDLY = {"alliance", "strategic partnership", "alignment"}
+HOSTILE = {"at war", "adversary", "rivalry"}
+
+
+def signs(dy: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
+    """Undirected signed relations: code_a < code_b, year, sign, closeness (mean of both rows), types."""
+    d = dy[["code_a", "code_b", "year", "closeness", "relation_type"]].copy()
+    s = np.where(d["relation_type"].isin(FRIENDLY), 1, np.where(d["relation_type"].isin(HOSTILE), -1,
+                 np.where(d["closeness"] > threshold, 1, -1)))
+    d["sign"] = np.where(d["closeness"].isna() & ~d["relation_type"].isin(FRIENDLY | HOSTILE), 0, s)
+    d["a"] = np.where(d["code_a"] < d["code_b"], d["code_a"], d["code_b"])
+    d["b"] = np.where(d["code_a"] < d["code_b"], d["code_b"], d["code_a"])
+    g = d.groupby(["a", "b", "year"]).agg(sign=("sign", "min"), closeness=("closeness", "mean"),
+                                          types=("relation_type", lambda x: " / ".join(sorted(set(map(str, x))))))
+    return g.reset_index().rename(columns={"a": "code_a", "b": "code_b"})
+
+
+def classify(s_ab: int, s_ac: int, s_bc: int, a: str, b: str, c: str) -> tuple[str, str | None]:
+    """(Dittmer type, the pivot or pariah) from the three signs; 'incomplete' when a sign is unknown."""
+    if 0 in (s_ab, s_ac, s_bc):
+        return "incomplete", None
+    pos = (s_ab > 0) + (s_ac > 0) + (s_bc > 0)
+    if pos == 3:
+        return "ménage à trois", None
+    if pos == 0:
+        return "unit veto", None
+    if pos == 2:        # the pivot is the state on both friendly edges
+        pivot = a if s_bc < 0 else (b if s_ac < 0 else c)
+        return "romantic triangle", pivot
+    pariah = c if s_ab > 0 else (b if s_ac > 0 else a)
+    return "stable marriage", pariah
+
+
+def triangle(sg: pd.DataFrame, a: str, b: str, c: str) -> pd.DataFrame:
+    """The triangle of three states per year: the three signs and closenesses, type, pivot/pariah,
+    balance, and ``changed`` where the type differs from the year before."""
+    def edge(x, y):
+        lo, hi = sorted((x, y))
+        e = sg[(sg["code_a"] == lo) & (sg["code_b"] == hi)].set_index("year")
+        return e["sign"], e["closeness"], e["types"]
+    sab, cab, tab = edge(a, b)
+    sac, cac, tac = edge(a, c)
+    sbc, cbc, tbc = edge(b, c)
+    years = sorted(set(sab.index) & set(sac.index) & set(sbc.index))
+    rows = []
+    for y in years:
+        kind, who = classify(int(sab[y]), int(sac[y]), int(sbc[y]), a, b, c)
+        rows.append({"year": y, f"{a}-{b}": int(sab[y]), f"{a}-{c}": int(sac[y]), f"{b}-{c}": int(sbc[y]),
+                     f"closeness {a}-{b}": cab[y], f"closeness {a}-{c}": cac[y], f"closeness {b}-{c}": cbc[y],
+                     "type": kind, "pivot_or_pariah": who, "balanced": int(sab[y]) * int(sac[y]) * int(sbc[y]) > 0,
+                     "relations": f"{a}-{b}: {tab[y]}; {a}-{c}: {tac[y]}; {b}-{c}: {tbc[y]}"})
+    out = pd.DataFrame(rows)
+    if len(out):
+        prev = out["type"] + out["pivot_or_pariah"].fillna("")
+        out["changed"] = prev.ne(prev.shift()) & out.index.to_series().gt(0)
+    return out
+
+
+def balance_share(sg: pd.DataFrame) -> pd.DataFrame:
+    """Per year: the share of balanced triads among all triads of states with known signs."""
+    rows = []
+    for y, g in sg[sg["sign"] != 0].groupby("year"):
+        codes = sorted(set(g["code_a"]) | set(g["code_b"]))
+        idx = {c: i for i, c in enumerate(codes)}
+        n = len(codes)
+        S = np.zeros((n, n))
+        ia, ib = g["code_a"].map(idx).to_numpy(), g["code_b"].map(idx).to_numpy()
+        S[ia, ib] = S[ib, ia] = g["sign"].to_numpy()
+        known = (S != 0).astype(float)
+        # triads with all three signs known: trace(K^3) / 6; their sign sum: trace(S^3) / 6
+        t_known = np.trace(known @ known @ known) / 6
+        prod = np.trace(S @ S @ S) / 6
+        rows.append({"year": int(y), "states": n, "triads": int(round(t_known)),
+                     "balanced_share": float((t_known + prod) / 2 / t_known) if t_known else np.nan})
+    return pd.DataFrame(rows)
+
+
+def most_unbalanced(sg: pd.DataFrame, year: int, states: list[str], top: int = 20) -> pd.DataFrame:
+    """Unbalanced triads among ``states`` in ``year``, the most tense first (largest product of |closeness|)."""
+    g = sg[(sg["year"] == year)].set_index(["code_a", "code_b"])
+    rows = []
+    for a, b, c in combinations(sorted(states), 3):
+        try:
+            e = [g.loc[(a, b)], g.loc[(a, c)], g.loc[(b, c)]]
+        except KeyError:
+            continue
+        sgn = [int(x["sign"]) for x in e]
+        if 0 in sgn or np.prod(sgn) > 0:
+            continue
+        kind, who = classify(*sgn, a, b, c)
+        tension = float(np.prod([abs(x["closeness"]) for x in e]))
+        rows.append({"triad": f"{a}-{b}-{c}", "type": kind, "pivot_or_pariah": who, "tension": tension,
+                     "signs": " ".join("+" if s > 0 else "-" for s in sgn)})
+    out = pd.DataFrame(rows, columns=["triad", "type", "pivot_or_pariah", "tension", "signs"])
+    return out.sort_values("tension", ascending=False).head(top).reset_index(drop=True)
