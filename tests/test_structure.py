@@ -93,3 +93,49 @@ def test_structure_cli(db, tmp_path):
     assert "bipolar" in res.output and "unipolar" in res.output
     res = runner.invoke(app, ["triangles", "2019", "--top", "5", "--db", str(db)])
     assert res.exit_code == 0, res.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.integers(3, 30), st.integers(1, 60), st.integers(0, 10_000))
+def test_bloc_probabilities_lie_in_0_1_and_sum_to_1(n_states, n_boot, seed):
+    from multipolar.structure import communities as B
+    rng = np.random.default_rng(seed)
+    codes = ["USA", "CHN"] + [f"S{i}" for i in range(n_states)]
+    ip = pd.DataFrame({"code": codes, "year": 2000, "ideal_point": rng.normal(size=len(codes)),
+                       "se": rng.uniform(0.01, 1.0, len(codes))})
+    p = B.ideal_point_blocs(ip, 2000, n_boot=n_boot, seed=seed)
+    assert p["probability"].between(0, 1).all()
+    assert np.allclose(p.groupby("code")["probability"].sum(), 1.0)
+    labels = rng.integers(0, 3, (n_boot, len(codes)))
+    q = B._probabilities(labels, codes, ["a", "b", "c"])
+    assert q["probability"].between(0, 1).all() and np.allclose(q.groupby("code")["probability"].sum(), 1.0)
+    s = B.summarise(p)
+    assert len(s) == len(codes) and (s["probability"] >= 1 / 3 - 1e-9).all()
+
+
+def test_network_blocs_on_known_history(db):
+    from multipolar.actors.groupings import members
+    from multipolar.structure import blocs
+    for year in (1980, 2010):
+        s, p = blocs(str(year), method="network", db=db, n_boot=20)
+        s = s.set_index("code")
+        nato = [c for c in members("NATO", year) if c in s.index]
+        assert s.loc[nato, "bloc"].nunique() == 1 and s.loc["USA", "bloc"] == "Western", year
+        if year == 1980:
+            wp = [c for c in members("WARSAW", year) if c in s.index]
+            assert len(wp) == 7 and s.loc[wp, "bloc"].nunique() == 1 and s.loc["SUN", "bloc"] == "Soviet"
+            assert s.loc["SUN", "bloc"] != s.loc["USA", "bloc"]
+        assert np.allclose(p.groupby("code")["probability"].sum(), 1.0)
+        assert s.attrs["method"] == "network" and s.attrs["seed"] == 0    # the parameters that made it
+
+
+def test_ideal_point_blocs_cli(db, tmp_path):
+    out = tmp_path / "b.parquet"
+    res = runner.invoke(app, ["blocs", "2019", "--db", str(db), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    p = pd.read_parquet(out)
+    assert set(p["bloc"]) == {"US-leaning", "nonaligned", "China-leaning"}
+    s = p.loc[p.groupby("code")["probability"].idxmax()].set_index("code")["bloc"]
+    assert s["USA"] == "US-leaning" and s["CHN"] == "China-leaning" and s["DEU"] == "US-leaning"
+    res = runner.invoke(app, ["blocs", "2019", "--method", "nonsense", "--db", str(db)])
+    assert res.exit_code == 2

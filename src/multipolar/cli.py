@@ -459,6 +459,44 @@ def triangles_cmd(year: int, top: int = typer.Option(20, "--top"), db: Optional[
     console.print(t)
 
 
+@app.command("blocs")
+def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
+              method: str = typer.Option("ideal-points", "--method", "-m", help="ideal-points (the IMF split) or network (Leiden)."),
+              boot: Optional[int] = typer.Option(None, "--boot", help="Bootstrap replicates (default 200; 50 per year for network ranges)."),
+              tau: float = typer.Option(1 / 3, "--tau", help="Ideal-point split: the share of the US-China span on each side that counts as leaning."),
+              seed: int = typer.Option(0, "--seed"),
+              out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write every state-year's probabilities (.parquet, .csv, .dta)."),
+              db: Optional[Path] = DB):
+    """Each state's bloc, with the probability of that membership; the swing states."""
+    from .structure import blocs
+    try:
+        summ, prob = blocs(years, method=method, db=db, n_boot=boot, seed=seed, tau=tau)
+    except (MultipolarError, ValueError) as e:
+        _fail(e)
+    last = summ["year"].max()
+    s = summ[summ["year"] == last]
+    t = Table(title=f"Blocs in {last} ({method}, {summ.attrs['n_boot']} bootstrap replicates, seed {seed})")
+    for c in ("bloc", "states", "members (most likely bloc, probability ≥ 0.8)"):
+        t.add_column(c, overflow="fold")
+    for b, g in s.groupby("bloc"):
+        sure = g[~g["swing"]].sort_values("code")
+        t.add_row(b, str(len(g)), " ".join(sure["code"]))
+    console.print(t)
+    sw = s[s["swing"]].sort_values("probability")
+    if len(sw):
+        t2 = Table(title=f"Swing states in {last}: most likely bloc below 0.8")
+        for c in ("state", "most likely", "p", "runner-up", "p "):
+            t2.add_column(c)
+        for r in sw.itertuples(index=False):
+            t2.add_row(r.code, r.bloc, f"{r.probability:.2f}", str(r.runner_up), f"{r.runner_up_probability:.2f}")
+        console.print(t2)
+    if summ["year"].nunique() > 1:
+        console.print(summ.groupby(["year", "bloc"]).size().unstack(fill_value=0).to_string())
+    if out:
+        _write_table(prob, out)
+        console.print(f"wrote {out}")
+
+
 snapshot_app = typer.Typer(help="The embedded snapshot that the package ships.", no_args_is_help=True)
 app.add_typer(snapshot_app, name="snapshot")
 

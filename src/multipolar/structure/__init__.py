@@ -57,3 +57,55 @@ def triangles_ranked(year: int, top: int = 20, db=None, states=None, threshold: 
     out = triangles.most_unbalanced(sg, year, states, top)
     out.attrs.update({"year": year, "states": states, "threshold": threshold})
     return out
+
+
+def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = None, seed: int = 0, tau: float = 1 / 3,
+          swing: float = 0.8, jobs: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each state's bloc per year with the probability of that membership (``multipolar blocs``).
+
+    Returns (summary: code, year, bloc, probability, runner_up, runner_up_probability, swing;
+    probabilities: code, year, bloc, probability for every bloc). ``method``: ``ideal-points`` (the
+    IMF split, bootstrap of the ideal points' posterior) or ``network`` (Leiden on the closeness
+    graph, bootstrap of the closeness). Network bloc names are carried from year to year by overlap.
+    """
+    import os
+
+    from ..dimensions.values import parse_years
+    from ..errors import InputError
+    from . import communities as B
+    rng = parse_years(years)
+    if rng is None:
+        raise InputError("blocs: give a year or a range, e.g. 2023 or 1985:2024")
+    if method not in ("ideal-points", "network"):
+        raise InputError(f"--method must be ideal-points or network, not {method!r}")
+    n_boot = n_boot or (200 if rng[0] == rng[1] or method == "ideal-points" else 50)
+    probs = []
+    if method == "ideal-points":
+        from .. import api
+        ip = api.stored_ideal_points(db)
+        if ip is None:
+            raise InputError("no ideal points: run `multipolar idealpoints` first")
+        for y in range(rng[0], rng[1] + 1):
+            if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2:
+                probs.append(B.ideal_point_blocs(ip, y, tau=tau, n_boot=n_boot, seed=seed))
+    else:
+        from ..dimensions.dyads import Dyads
+        dy = Dyads(years=f"{rng[0]}:{rng[1]}", db=db).add_relation().to_pandas()
+        und = dy[dy["code_a"] < dy["code_b"]][["code_a", "code_b", "year", "closeness", "closeness_lo", "closeness_hi"]]
+        prev = None
+        for y in range(rng[0], rng[1] + 1):
+            p = B.network_blocs(und, y, n_boot=n_boot, seed=seed, jobs=jobs or os.cpu_count())
+            if prev is not None:
+                ren = B.match_across_years(prev, p)
+                p["bloc"] = p["bloc"].replace(ren)
+                p = p.groupby(["code", "bloc", "year"], as_index=False)["probability"].sum()
+            probs.append(p)
+            prev = p
+    if not probs:
+        raise InputError(f"no year in {rng[0]}-{rng[1]} has the data for {method} blocs")
+    prob = pd.concat(probs, ignore_index=True)
+    summ = pd.concat([B.summarise(g, swing).assign(year=y) for y, g in prob.groupby("year")], ignore_index=True)
+    params = {"years": f"{rng[0]}:{rng[1]}", "method": method, "n_boot": n_boot, "seed": seed, "tau": tau, "swing": swing}
+    summ.attrs.update(params)
+    prob.attrs.update(params)
+    return summ, prob
