@@ -139,3 +139,31 @@ def test_ideal_point_blocs_cli(db, tmp_path):
     assert s["USA"] == "US-leaning" and s["CHN"] == "China-leaning" and s["DEU"] == "US-leaning"
     res = runner.invoke(app, ["blocs", "2019", "--method", "nonsense", "--db", str(db)])
     assert res.exit_code == 2
+
+
+def test_fragmentation_index_on_a_hand_made_case():
+    from multipolar.structure.fragmentation import scoreboard
+    rows = []
+    for a, b, agree in [("A1", "A2", 0.9), ("B1", "B2", 0.8), ("A1", "B1", 0.3), ("A1", "B2", 0.3), ("A2", "B1", 0.3), ("A2", "B2", 0.3),
+                        ("A1", "N1", 0.5)]:
+        rows.append({"code_a": a, "code_b": b, "year": 2000, "vote_agree_share": agree, "votes_common_n": 50,
+                     "visa_openness_b_for_a": np.nan, "visa_openness_a_for_b": np.nan, "baci_exports_a_to_b_kusd": np.nan,
+                     "baci_exports_b_to_a_kusd": np.nan, "groupings_shared_n": 1, "groupings_shared": "UN"})
+    blocs = pd.Series({"A1": "US-leaning", "A2": "US-leaning", "B1": "China-leaning", "B2": "China-leaning", "N1": "nonaligned"})
+    sb = scoreboard(pd.DataFrame(rows), blocs).set_index("process")
+    v = sb.loc["values"]
+    assert v["within"] == pytest.approx(0.85) and v["across"] == pytest.approx(0.3)
+    assert v["fragmentation"] == pytest.approx(1 - 0.3 / 0.85) and v["pairs_within"] == 2 and v["pairs_across"] == 4
+    assert np.isnan(sb.loc["people", "fragmentation"]) and sb.loc["people", "pairs_within"] == 0     # a gap, not a zero
+    assert sb.loc["institutions", "fragmentation"] == pytest.approx(0.0)
+
+
+def test_trends_cli(db, tmp_path):
+    out, chart = tmp_path / "t.csv", tmp_path / "t.svg"
+    res = runner.invoke(app, ["trends", "--years", "2010:2024", "--db", str(db), "--out", str(out), "--chart", str(chart)])
+    assert res.exit_code == 0, res.output
+    sb = pd.read_csv(out)
+    assert set(sb["process"]) == {"values", "people", "economy", "institutions", "information"}
+    assert sb.loc[sb["process"] == "people", "fragmentation"].notna().sum() >= 5         # visas 2019-2025
+    assert sb.loc[(sb["process"] == "values") & (sb["year"] > 2019), "fragmentation"].isna().all()
+    assert "<polyline" in chart.read_text()

@@ -497,6 +497,47 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
         console.print(f"wrote {out}")
 
 
+@app.command("trends")
+def trends_cmd(years: str = typer.Option("1991:2024", "--years", "-y"),
+               blocs_year: Optional[int] = typer.Option(None, "--blocs-year", help="The year whose blocs are held fixed (default: the last full UN session)."),
+               method: str = typer.Option("ideal-points", "--method", "-m", help="How the fixed blocs are formed: ideal-points or network."),
+               out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the scoreboard table (.parquet, .csv, .dta)."),
+               chart: Optional[Path] = typer.Option(None, "--chart", help="Write the chart as a standalone SVG file."),
+               db: Optional[Path] = DB):
+    """De-globalization along five processes: ties within blocs against across them, per year."""
+    import pandas as pd
+    from .structure import trends
+    from .structure.fragmentation import chart_svg
+    try:
+        sb = trends(years, db=db, blocs_year=blocs_year, method=method)
+    except MultipolarError as e:
+        _fail(e)
+    piv = sb.pivot(index="year", columns="process", values="fragmentation")[list(dict.fromkeys(sb["process"]))]
+    t = Table(title=f"De-globalization along five processes: fragmentation F = 1 - across/within "
+                    f"(blocs of {sb.attrs['blocs_year']}, {sb.attrs['method']}; – no data)")
+    t.add_column("year")
+    for c in piv.columns:
+        t.add_column(c, justify="right")
+    for y, r in piv.iterrows():
+        t.add_row(str(y), *[("–" if pd.isna(v) else f"{v:+.2f}") for v in r])
+    console.print(t)
+    for proc, g in sb.groupby("process", sort=False):
+        g = g.dropna(subset=["fragmentation"])
+        if len(g) >= 2:
+            a, b = g.iloc[0], g.iloc[-1]
+            console.print(f"  {proc:<13} {int(a.year)} {a.fragmentation:+.2f} → {int(b.year)} {b.fragmentation:+.2f}  "
+                          f"({'more divided' if b.fragmentation > a.fragmentation else 'less divided'}; {int(b.pairs_across):,} pairs across, "
+                          f"{int(b.pairs_within):,} within in {int(b.year)})", highlight=False)
+        else:
+            console.print(f"  {proc:<13} too few years with data", highlight=False)
+    if out:
+        _write_table(sb, out)
+        console.print(f"wrote {out}")
+    if chart:
+        chart.write_text(chart_svg(sb, "De-globalization along five processes"))
+        console.print(f"wrote {chart}")
+
+
 snapshot_app = typer.Typer(help="The embedded snapshot that the package ships.", no_args_is_help=True)
 app.add_typer(snapshot_app, name="snapshot")
 

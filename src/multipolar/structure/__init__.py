@@ -109,3 +109,31 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
     summ.attrs.update(params)
     prob.attrs.update(params)
     return summ, prob
+
+
+def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: str = "ideal-points", seed: int = 0):
+    """The de-globalization scoreboard (``multipolar trends``): per year and process, ties within
+    blocs against across them and the fragmentation index (:mod:`multipolar.structure.fragmentation`).
+    Blocs are fixed at ``blocs_year`` (default: the last year with ideal points)."""
+    from .. import api
+    from ..dimensions.dyads import Dyads
+    from ..dimensions.values import parse_years
+    from . import fragmentation as T
+    rng = parse_years(years)
+    if blocs_year is None:
+        ip = api.stored_ideal_points(db)
+        if ip is None:
+            from ..errors import InputError
+            raise InputError("no ideal points to form the blocs: run `multipolar idealpoints` first, or give --blocs-year with --method network")
+        blocs_year = int(ip.loc[ip["code"].isin(["USA", "CHN"]), "year"].value_counts().loc[lambda s: s == 2].index.max())
+        # the last year with a full session (not the single 2022 emergency-session vote)
+        full = ip.groupby("year")["n_votes"].median()
+        blocs_year = int(full[full >= 20].index.max())
+    summ, _ = blocs(str(blocs_year), method=method, db=db, seed=seed)
+    bl = summ.set_index("code")["bloc"]
+    d = Dyads(years=f"{rng[0]}:{rng[1]}", db=db)
+    d.add_values().add_people().add_economy().add_institutions().add_interaction()
+    sb = T.scoreboard(d.to_pandas(), bl)
+    sb.attrs.update({"years": f"{rng[0]}:{rng[1]}", "blocs_year": blocs_year, "method": method, "seed": seed,
+                     "blocs": bl.value_counts().to_dict()})
+    return sb
