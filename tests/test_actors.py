@@ -89,9 +89,17 @@ def test_every_code_of_a_state_resolves_back_to_it_within_its_spell(pair, frac):
     assert mp.resolve(code, date=d) == code
     if state.cow is not None:
         assert mp.resolve(state.cow, date=d) == code
-    if state.iso2:
+    from multipolar.actors.registry import ISO2_VALID_FROM
+    if state.iso2 and d >= ISO2_VALID_FROM.get(code, ""):
         assert mp.resolve(state.iso2, system="iso2", date=d) == code
     assert mp.resolve(state.name, date=d) == code
+
+
+def test_iso2_cs_is_czechoslovakia_then_serbia_and_montenegro_and_nobody_between():
+    assert mp.resolve("CS", system="iso2", date="1992-12-31") == "CSK"
+    assert mp.resolve("CS", system="iso2", date="2004-06-01") == "SCG"
+    with pytest.raises(UnknownCountryError, match="no state in 1999"):
+        mp.resolve("CS", system="iso2", date="1999-05-17")
 
 
 def test_year_shortcut_for_dated_codes_matches_the_exact_date_join():
