@@ -440,17 +440,22 @@ def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(Non
                       highlight=False)
     console.print("[dim]signs from the relation types and closeness of `multipolar relation`; typology: Dittmer (1981); balance: Heider (1946)[/]")
     if out:
-        _write_table(df, out)
+        from .structure import with_parameters
+        _write_table(with_parameters(df), out)
 
 
 @app.command("triangles")
 def triangles_cmd(year: int, top: int = typer.Option(20, "--top"), db: Optional[Path] = DB):
     """The most unbalanced triads among the major powers and the G20 in a year."""
-    from .structure import triangles_ranked
+    from .structure import balance, triangles_ranked
     try:
         df = triangles_ranked(year, top, db=db)
+        bal = balance(f"{year}:{year}", db=db)
     except MultipolarError as e:
         _fail(e)
+    if len(bal):
+        b = bal.iloc[0]
+        console.print(f"structural balance in {year}: {b.balanced_share:.1%} of {int(b.triads):,} triads among {int(b.states)} states are balanced (Heider)")
     t = Table(title=f"Unbalanced triads in {year}, most tense first")
     for col in ("triad", "signs", "type", "pivot / pariah", "tension"):
         t.add_column(col)
@@ -493,7 +498,8 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
     if summ["year"].nunique() > 1:
         console.print(summ.groupby(["year", "bloc"]).size().unstack(fill_value=0).to_string())
     if out:
-        _write_table(prob, out)
+        from .structure import with_parameters
+        _write_table(with_parameters(prob), out)
         console.print(f"wrote {out}")
 
 
@@ -531,7 +537,8 @@ def trends_cmd(years: str = typer.Option("1991:2024", "--years", "-y"),
         else:
             console.print(f"  {proc:<13} too few years with data", highlight=False)
     if out:
-        _write_table(sb, out)
+        from .structure import with_parameters
+        _write_table(with_parameters(sb), out)
         console.print(f"wrote {out}")
     if chart:
         chart.write_text(chart_svg(sb, "De-globalization along five processes"))

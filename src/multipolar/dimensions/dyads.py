@@ -86,6 +86,7 @@ class Dyads:
         self.years = rng
         self.con = duckdb.connect()
         self.con.execute("SET threads TO 2")
+        self.con.execute("SET enable_progress_bar = false")
         self.has_warehouse = self.warehouse.path.exists()
         if self.has_warehouse:
             self.con.execute(f"ATTACH '{self.warehouse.path}' AS w (READ_ONLY)")

@@ -137,3 +137,22 @@ def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: st
     sb.attrs.update({"years": f"{rng[0]}:{rng[1]}", "blocs_year": blocs_year, "method": method, "seed": seed,
                      "blocs": bl.value_counts().to_dict()})
     return sb
+
+
+def balance(years, db=None, threshold: float = 0.0) -> pd.DataFrame:
+    """The share of balanced triads (Heider) among all states per year."""
+    from ..dimensions.dyads import Dyads
+    from . import triangles
+    dy = Dyads(years=years, db=db).add_relation().to_pandas()
+    out = triangles.balance_share(triangles.signs(dy, threshold))
+    out.attrs.update({"years": years, "threshold": threshold})
+    return out
+
+
+def with_parameters(df: pd.DataFrame) -> pd.DataFrame:
+    """The table with the parameters that made it as columns (so a written file can be reproduced)."""
+    out = df.copy()
+    for k, v in df.attrs.items():
+        if isinstance(v, (str, int, float, bool)) or v is None:
+            out[f"param_{k}"] = v
+    return out
