@@ -25,28 +25,17 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from multipolar.actors.groupings import members  # noqa: E402
+from _memory import reset_hwm, vm_hwm_mb  # noqa: E402
 from multipolar.config import shared_data_dir  # noqa: E402
 from multipolar.dimensions import values  # noqa: E402
 from multipolar.dimensions.idealpoints import DynamicOrdinalIdealPoints  # noqa: E402
 from multipolar.warehouse import Warehouse  # noqa: E402
 
 
-def vm_hwm_mb() -> float:
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def reset_hwm() -> None:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
 
 
 def real(w: Warehouse) -> pd.DataFrame:

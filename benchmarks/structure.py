@@ -17,24 +17,13 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from _memory import reset_hwm, vm_hwm_mb  # noqa: E402
 from multipolar.config import shared_data_dir  # noqa: E402
 from multipolar.warehouse import Warehouse  # noqa: E402
 
 
-def vm_hwm_mb() -> float:
-    for line in open("/proc/self/status"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
-def reset_hwm() -> None:
-    try:
-        with open("/proc/self/clear_refs", "w") as f:
-            f.write("5")
-    except OSError:
-        pass
 
 
 def timed(label, fn, bar=None):
