@@ -167,3 +167,11 @@ def test_trends_cli(db, tmp_path):
     assert sb.loc[sb["process"] == "people", "fragmentation"].notna().sum() >= 5         # visas 2019-2025
     assert sb.loc[(sb["process"] == "values") & (sb["year"] > 2019), "fragmentation"].isna().all()
     assert "<polyline" in chart.read_text()
+
+
+def test_poles_on_the_embedded_snapshot_of_a_fresh_install(tmp_path):
+    res = runner.invoke(app, ["poles", "1970:2000", "--db", str(tmp_path / "empty.duckdb"), "--out", str(tmp_path / "p.csv")])
+    assert res.exit_code == 0, res.output
+    p = pd.read_csv(tmp_path / "p.csv").set_index("year")
+    assert p.loc[1970, "reading"] == "bipolar" and p.loc[2000, "reading"] == "unipolar"
+    assert p["enp_cinc"].notna().all()

@@ -3,8 +3,9 @@
 It lets ``multipolar report`` run on a fresh machine before anything is imported. It holds
 
 * ``coverage.parquet``: rows per source table and year, as the pipeline imported them;
-* ``state_year.parquet``: per state and year, CINC (COW NMC), GDP in current US$ and population
-  (World Bank WDI), GDP per capita (Maddison) — the power context later issues build on;
+* ``state_year.parquet``: per state and year, CINC and military expenditure (COW NMC), GDP in current
+  US$ and population (World Bank WDI), GDP per capita and GDP in 2011 PPP$ (Maddison) — the power
+  context of the dyads and of ``multipolar poles`` on a fresh install;
 * ``ideal_points.parquet``: dynamic ordinal ideal points per state-year with standard errors and 90%
   intervals, fitted by :mod:`multipolar.dimensions.values` on the UN votes (``ideal_points_run`` in
   the manifest says how);
@@ -86,13 +87,13 @@ def state_year_from_warehouse(w) -> pd.DataFrame:
     parts = []
     have = set(w.tables())
     if "nmc" in have:
-        parts.append(w.query("SELECT code, year, cinc FROM nmc"))
+        parts.append(w.query("SELECT code, year, cinc, milex FROM nmc"))
     if "wdi" in have:
         wdi = w.query("SELECT code, year, indicator, value FROM wdi").pivot_table(index=["code", "year"], columns="indicator", values="value").reset_index()
         wdi = wdi.rename(columns={"NY.GDP.MKTP.CD": "gdp_current_usd", "SP.POP.TOTL": "population"})
         parts.append(wdi)
     if "maddison" in have:
-        parts.append(w.query("SELECT code, year, gdppc_2011usd FROM maddison"))
+        parts.append(w.query("SELECT code, year, gdppc_2011usd, gdppc_2011usd * pop_thousands * 1000 AS gdp_maddison FROM maddison"))
     if not parts:
         return pd.DataFrame(columns=["code", "year"])
     out = parts[0]

@@ -52,8 +52,6 @@ def state_power(wh) -> pd.DataFrame:
         if sy is None:
             return pd.DataFrame(columns=["code", "year", "cinc", "milex", "gdp", "gdp_maddison"])
         sy = sy.rename(columns={"gdp_current_usd": "gdp"})
-        if "gdppc_2011usd" in sy and "population" in sy:
-            sy["gdp_maddison"] = np.nan
         return sy[[c for c in ("code", "year", "cinc", "milex", "gdp", "gdp_maddison") if c in sy]]
     out = parts[0]
     for p in parts[1:]:
