@@ -110,3 +110,12 @@ def test_bad_input_is_refused(db):
         Dyads(years="2020:2010", db=db)
     res = runner.invoke(app, ["relation", "RUS", "Narnia", "--db", str(db)])
     assert res.exit_code == 2 and "Narnia" in res.output
+
+
+def test_relation_on_a_fresh_install_uses_the_snapshot_and_says_what_is_missing(tmp_path):
+    res = runner.invoke(app, ["relation", "RUS", "CHN", "--years", "2015:2019", "--db", str(tmp_path / "empty.duckdb")])
+    assert res.exit_code == 0, res.output
+    assert "embedded snapshot" in res.output and "no table 'baci_trade'" in res.output.replace("\n", " ")
+    d = Dyads(years="2019", states=["RUS", "CHN"], db=tmp_path / "empty.duckdb").add_all().add_relation()
+    df = d.to_pandas()
+    assert len(df) == 2 and df["ip_distance"].notna().all() and df["baci_trade_share_of_a"].isna().all()

@@ -142,4 +142,6 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     df = d.to_pandas()
     ca, cb = reg.resolve(a), reg.resolve(b)
     sa, sb = {ca, extra.get(ca, ca)}, {cb, extra.get(cb, cb)}
-    return df[df["code_a"].isin(sa) & df["code_b"].isin(sb)].reset_index(drop=True)
+    out = df[df["code_a"].isin(sa) & df["code_b"].isin(sb)].reset_index(drop=True)
+    out.attrs["notes"] = list(d.notes)
+    return out

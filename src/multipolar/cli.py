@@ -377,6 +377,8 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
         if ev != prev:
             console.print(f"  {r.year} {r.code_a}-{r.code_b}  {ev}", highlight=False, soft_wrap=True)
         prev = ev
+    for n in df.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True)
     console.print("[dim]sources: UN votes (ideal points, agreement); Passport Index; CEPII BACI (energy and minerals); COW IGO; ATOP 5.1 "
                   "and multipolar's treaty list; GML MID; COW wars, UCDP/PRIO; GSDB and multipolar's sanctions list; SIPRI. "
                   "– = no data (never imputed). Rules: multipolar.relations.RULES[/]")

@@ -85,11 +85,11 @@ class Dyads:
         sy = pd.DataFrame(rows, columns=["code", "year"])
         self.years = rng
         self.con = duckdb.connect()
-        self.con.execute("SET threads TO 2")
-        self.con.execute("SET enable_progress_bar = false")
+        self.con.execute("SET threads TO 2").fetchall()
+        self.con.execute("SET enable_progress_bar = false").fetchall()
         self.has_warehouse = self.warehouse.path.exists()
         if self.has_warehouse:
-            self.con.execute(f"ATTACH '{self.warehouse.path}' AS w (READ_ONLY)")
+            self.con.execute(f"ATTACH '{self.warehouse.path}' AS w (READ_ONLY)").fetchall()
             self._tables = {r[0] for r in self.con.execute(
                 "SELECT table_name FROM information_schema.tables WHERE table_catalog = 'w'").fetchall()}
         else:
@@ -117,7 +117,7 @@ class Dyads:
                              FROM s a JOIN s b ON a.year = b.year AND a.code <> b.code {where}
                              AND NOT (a.code || '>' || b.code IN ({same}) OR b.code || '>' || a.code IN ({same}))""").fetchall()
         self.con.unregister("_sy")
-        self.n = self.con.execute("SELECT count(*) FROM d").fetchone()[0]
+        self.n = self.con.execute("SELECT count(*) FROM d").fetchall()[0][0]   # (fetchall: a half-read result blocks register())
         self.columns: dict[str, Column] = {}
         self._parts: list[tuple[str, dict[str, str], list[str]]] = []   # (temp table, {column: final expression}, extra joins)
         self.sources: dict[str, str] = {}
@@ -147,7 +147,8 @@ class Dyads:
         k = len(self._parts)
         alias = f"x{k}"
         if sql is None:
-            exprs = {c: "CAST(NULL AS DOUBLE)" for c in names}
+            exprs = {c: "CAST(NULL AS VARCHAR)" if c.endswith(("_types", "_source")) or c == "groupings_shared"
+                     else "CAST(NULL AS DOUBLE)" for c in names}
         else:
             # codes outside the registry (aggregates, "EU") cannot match a dyad: the inner joins drop them
             self._x(f"""CREATE OR REPLACE TEMP TABLE m{k} AS
@@ -721,14 +722,14 @@ class Dyads:
         """Power context: ``cinc_a``, ``cinc_b``, ``cinc_ratio_a_b`` (COW NMC 6.0, to 2016);
         ``gdp_a_usd``, ``gdp_b_usd``, ``gdp_ratio_a_b`` (World Bank WDI, current US$, 1960-);
         ``pop_a``, ``pop_b``, ``pop_ratio_a_b`` (WDI; Maddison before 1960)."""
-        nmc = f"(SELECT code, year, cinc FROM {self._t('nmc')})" if self.has("nmc") else "(SELECT NULL::VARCHAR code, NULL::BIGINT year, NULL::DOUBLE cinc WHERE false)"
+        nmc = f"(SELECT code, year, cinc FROM {self._t('nmc')})" if self.has("nmc") else "(SELECT CAST(NULL AS VARCHAR) AS code, CAST(NULL AS BIGINT) AS year, CAST(NULL AS DOUBLE) AS cinc WHERE false)"
         if self.has("wdi"):
             wdi = f"""(SELECT code, year, max(value) FILTER (WHERE indicator = 'NY.GDP.MKTP.CD') AS gdp,
                               max(value) FILTER (WHERE indicator = 'SP.POP.TOTL') AS pop FROM {self._t('wdi')} GROUP BY ALL)"""
         else:
-            wdi = "(SELECT NULL::VARCHAR code, NULL::BIGINT year, NULL::DOUBLE gdp, NULL::DOUBLE pop WHERE false)"
+            wdi = "(SELECT CAST(NULL AS VARCHAR) AS code, CAST(NULL AS BIGINT) AS year, CAST(NULL AS DOUBLE) AS gdp, CAST(NULL AS DOUBLE) AS pop WHERE false)"
         mad = (f"(SELECT code, year, pop_thousands * 1000 AS pop FROM {self._t('maddison')})" if self.has("maddison")
-               else "(SELECT NULL::VARCHAR code, NULL::BIGINT year, NULL::DOUBLE pop WHERE false)")
+               else "(SELECT CAST(NULL AS VARCHAR) AS code, CAST(NULL AS BIGINT) AS year, CAST(NULL AS DOUBLE) AS pop WHERE false)")
         self._x(f"""CREATE OR REPLACE TEMP TABLE _power AS
             SELECT s.code, s.year, n.cinc, w.gdp, coalesce(w.pop, m.pop) AS pop
             FROM (SELECT DISTINCT code_a AS code, year FROM d) s
