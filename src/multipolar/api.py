@@ -133,10 +133,10 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     """The profile of A's relation to B per year: every dimension, closeness, dependence both ways,
     the type and the evidence that set it (``multipolar relation A B``)."""
     from .dimensions.dyads import Dyads
+    from .actors.registry import SERIES_PREDECESSORS as extra
     reg = registry()
     codes = {reg.resolve(a), reg.resolve(b)}
     # historical predecessors keep their own codes: the USSR for Russia, the Federal Republic for Germany
-    extra = {"RUS": "SUN", "DEU": "GFR", "SRB": "YUG", "CZE": "CSK", "YEM": "YAR"}
     codes |= {extra[c] for c in list(codes) if c in extra}
     d = Dyads(years=years, states=sorted(codes), db=db).add_all().add_relation()
     df = d.to_pandas()

@@ -451,8 +451,8 @@ def triangles_cmd(year: int, top: int = typer.Option(20, "--top"), db: Optional[
     """The most unbalanced triads among the major powers and the G20 in a year."""
     from .structure import balance, triangles_ranked
     try:
-        df = triangles_ranked(year, top, db=db)
-        bal = balance(f"{year}:{year}", db=db)
+        bal, sg = balance(f"{year}:{year}", db=db, return_signs=True)     # the year's dyads, built once for both
+        df = triangles_ranked(year, top, db=db, signs=sg)
     except MultipolarError as e:
         _fail(e)
     if len(bal):

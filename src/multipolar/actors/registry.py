@@ -56,6 +56,10 @@ EXTRA_TERRITORIES = frozenset({"CHI", "ANT"})
 #: Republic of Yugoslavia (4 Feb 2003; ISO 3166 assigned CS on 23 Jul 2003); in between FRY used "YU".
 ISO2_VALID_FROM = {"SCG": "2003-02-04"}
 
+#: for long series of one country: the historical state whose years come before its successor's
+#: (the USSR before Russia, the Federal Republic before united Germany, ...). Each keeps its own code.
+SERIES_PREDECESSORS = {"RUS": "SUN", "DEU": "GFR", "SRB": "YUG", "CZE": "CSK", "YEM": "YAR"}
+
 
 @dataclass(frozen=True)
 class Spell:

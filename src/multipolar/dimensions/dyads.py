@@ -136,9 +136,9 @@ class Dyads:
     def _x(self, sql: str):
         return self.con.execute(sql).fetchall()
 
-    def _join(self, sql: str | None, cols: dict[str, tuple[str, str, str]], keys=("code_a", "code_b", "year"),
+    def _join(self, sql: str | None, cols: dict[str, tuple[str, str, str]],
               fill: dict[str, str] | None = None, joins: list[str] | None = None):
-        """Add the measures of the relation ``sql`` (unique on ``keys``; checked) as LEFT-joined columns.
+        """Add the measures of the relation ``sql`` (unique on code_a, code_b, year; checked) as LEFT-joined columns.
 
         The relation is materialised now (only the dyads that have data); the wide table is built
         once, by :meth:`_materialise`. ``fill``: column -> SQL condition on ``d`` under which a missing
@@ -443,15 +443,12 @@ class Dyads:
             names[m] = ",".join(o for o in orgs if m & bit[o])
         self.con.register("_gn_df", pd.DataFrame({"mask": list(names), "names": list(names.values())}, dtype=object).astype({"mask": "int64"}))
         self._x("CREATE OR REPLACE TEMP TABLE gnames AS SELECT CAST(mask AS BIGINT) AS mask, CAST(names AS VARCHAR) AS names FROM _gn_df")
-        k = len(self._parts)
-        self._parts.append((None, {"groupings_shared_n": "coalesce(bit_count(gma.mask & gmb.mask), 0)",
-                                   "groupings_shared": "gnm.names"},
-                            ["LEFT JOIN gmask gma ON gma._ks = d._ka",
-                             "LEFT JOIN gmask gmb ON gmb._ks = d._kb",
-                             "LEFT JOIN gnames gnm ON gnm.mask = (gma.mask & gmb.mask)"]))
-        self._doc("groupings_shared_n", "institutions", "groupings both are full members of (count)", "multipolar dated memberships (actors/data/memberships.csv)")
-        self._doc("groupings_shared", "institutions", "their names", "multipolar dated memberships")
-        self._built = False
+        src = "multipolar dated memberships (actors/data/memberships.csv)"
+        self._add_exprs({"groupings_shared_n": ("institutions", "groupings both are full members of (count)", src),
+                         "groupings_shared": ("institutions", "their names", src)},
+                        {"groupings_shared_n": "coalesce(bit_count(gma.mask & gmb.mask), 0)", "groupings_shared": "gnm.names"},
+                        ["LEFT JOIN gmask gma ON gma._ks = d._ka", "LEFT JOIN gmask gmb ON gmb._ks = d._kb",
+                         "LEFT JOIN gnames gnm ON gnm.mask = (gma.mask & gmb.mask)"])
         self._alliances(my)
         if self.has("trade_agreements"):
             t = self._t("trade_agreements")
@@ -827,7 +824,3 @@ class Dyads:
 def dyads(years=None, states=None, db=None) -> Dyads:
     """The directed dyad-year table of state-system members (``mp.dyads(years="1991:2024")``)."""
     return Dyads(years=years, states=states, db=db)
-
-
-def _np():   # keep numpy imported for users of this module's helpers
-    return np

@@ -44,10 +44,10 @@ def available() -> bool:
 
 
 def load(name: str) -> pd.DataFrame:
-    p = snapshot_dir() / f"{name}.parquet"
-    if not p.exists():
+    df = snapshot_table(name)
+    if df is None:
         raise MultipolarError(f"the embedded snapshot has no {name!r}; rebuild it with `multipolar snapshot build`")
-    return pd.read_parquet(p)
+    return df
 
 
 def snapshot_table(name: str) -> pd.DataFrame | None:

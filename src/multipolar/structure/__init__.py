@@ -7,8 +7,10 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..actors.registry import SERIES_PREDECESSORS
+
 #: historical predecessors shown under their successor's name in long series (the USSR as Russia)
-SERIES_ALIASES = {"SUN": "RUS", "GFR": "DEU"}
+SERIES_ALIASES = {old: new for new, old in SERIES_PREDECESSORS.items()}
 
 
 def relation_signs(states, years=None, db=None, threshold: float = 0.0) -> pd.DataFrame:
@@ -46,14 +48,15 @@ def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
     return out
 
 
-def triangles_ranked(year: int, top: int = 20, db=None, states=None, threshold: float = 0.0) -> pd.DataFrame:
+def triangles_ranked(year: int, top: int = 20, db=None, states=None, threshold: float = 0.0, signs=None) -> pd.DataFrame:
     """The most unbalanced triads among major powers (COW major powers of the year plus the G20's
-    states by default) in ``year``."""
+    states by default) in ``year``. ``signs``: the year's signed relations if already computed
+    (:func:`balance` with ``return_signs``), so the dyads are built once."""
     from ..actors.groupings import members
     from . import triangles
     if states is None:
         states = sorted(set(members("G20", year)) | {"USA", "RUS", "CHN", "GBR", "FRA", "DEU", "JPN", "IND"})
-    sg = relation_signs(states, f"{year}:{year}", db, threshold)
+    sg = signs if signs is not None else relation_signs(states, f"{year}:{year}", db, threshold)
     out = triangles.most_unbalanced(sg, year, states, top)
     out.attrs.update({"year": year, "states": states, "threshold": threshold})
     return out
@@ -139,14 +142,16 @@ def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: st
     return sb
 
 
-def balance(years, db=None, threshold: float = 0.0) -> pd.DataFrame:
-    """The share of balanced triads (Heider) among all states per year."""
+def balance(years, db=None, threshold: float = 0.0, return_signs: bool = False):
+    """The share of balanced triads (Heider) among all states per year (and, with ``return_signs``,
+    the signed relations it was computed from)."""
     from ..dimensions.dyads import Dyads
     from . import triangles
     dy = Dyads(years=years, db=db).add_relation().to_pandas()
-    out = triangles.balance_share(triangles.signs(dy, threshold))
+    sg = triangles.signs(dy, threshold)
+    out = triangles.balance_share(sg)
     out.attrs.update({"years": years, "threshold": threshold})
-    return out
+    return (out, sg) if return_signs else out
 
 
 def with_parameters(df: pd.DataFrame) -> pd.DataFrame:

@@ -189,8 +189,6 @@ def match_across_years(prev: pd.DataFrame, cur: pd.DataFrame) -> dict:
     r, c = linear_sum_assignment(-ov.to_numpy())
     for i, j in zip(r, c):
         src, dst = ov.index[i], ov.columns[j]
-        if src.startswith("bloc ") and not dst.startswith("bloc "):
-            ren[src] = dst
-        elif src.startswith("bloc ") and dst.startswith("bloc "):
+        if src.startswith("bloc "):          # anchored names (Western, China...) are kept as they are
             ren[src] = dst
     return ren
