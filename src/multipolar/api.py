@@ -65,10 +65,12 @@ def list_sources() -> pd.DataFrame:
                          for r in readers().values()])
 
 
-def write_report(out: str | Path = "multipolar-report.html", *, db=None) -> Path:
-    """Write the offline HTML report (``multipolar report``)."""
+def write_report(out: str | Path = "multipolar-report.html", *, db=None, years=None, focus: str = "RUS",
+                 triangle=("USA", "RUS", "CHN"), n_boot: int = 100, progress=None) -> Path:
+    """Write the offline HTML report (``multipolar report``): blocs, poles, the triangle, the focus
+    state's partners, de-globalization, movers, data and coverage."""
     from .report import build_report
-    return build_report(Path(out), Warehouse(db))
+    return build_report(Path(out), db, years=years, focus=focus, triangle=triangle, n_boot=n_boot, progress=progress)
 
 
 def ideal_points(years=None, *, db=None, store: bool = True, refit: bool = True, **params) -> pd.DataFrame:

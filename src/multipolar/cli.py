@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.table import Table
 
 from . import api
-from .errors import MultipolarError
+from .errors import InputError, MultipolarError
 
 app = typer.Typer(help="multipolar: the fragmenting international system in numbers.", no_args_is_help=True, add_completion=False)
 data_app = typer.Typer(help="Import public datasets into the warehouse and see what it holds.", no_args_is_help=True)
@@ -163,14 +163,30 @@ def actors(name: Optional[str] = typer.Argument(None, help="A state: name, alias
 
 
 @app.command()
-def report(out: Path = typer.Option(Path("multipolar-report.html"), "--out", "-o", help="HTML file to write."), db: Optional[Path] = DB):
-    """Write the offline HTML report (on the warehouse, or on the embedded snapshot when it is empty)."""
+def report(out: Path = typer.Option(Path("multipolar-report.html"), "--out", "-o", help="HTML file to write."),
+           focus: str = typer.Option("RUS", "--focus", help="The state whose partner network is drawn."),
+           years: Optional[str] = typer.Option(None, "--years", help="Years, e.g. 1991:2024 (default 1991 to the latest with data)."),
+           triangle: str = typer.Option("USA,RUS,CHN", "--triangle", help="Three states for the strategic triangle."),
+           boot: int = typer.Option(100, "--boot", help="Posterior draws for the bloc probabilities."),
+           db: Optional[Path] = DB):
+    """Write the offline HTML report: blocs, poles, the triangle, a focus state's partners,
+    de-globalization, movers, data and coverage (on the warehouse, or the embedded snapshot when it is empty)."""
+    from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    from .report.sections import SECTIONS
+    tri = [s.strip() for s in triangle.split(",") if s.strip()]
+    if len(tri) != 3:
+        _fail(InputError(f"--triangle: give three states separated by commas, e.g. USA,RUS,CHN (got {triangle!r})"))
     try:
-        path = api.write_report(out, db=db)
+        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
+                      console=console, transient=True) as bar:
+            task = bar.add_task("report: loading the dyad measures", total=len(SECTIONS))
+
+            def step(name):
+                bar.update(task, advance=1, description=f"report: {name.replace('_section', '').replace('_', ' ')} done")
+            path = api.write_report(out, db=db, years=years, focus=focus, triangle=tuple(tri), n_boot=boot, progress=step)
     except MultipolarError as e:
         _fail(e)
-    console.print(f"wrote {path} ({path.stat().st_size / 1e3:.0f} kB)")
-
+    console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
 SPARK = "▁▂▃▄▅▆▇█"

@@ -773,9 +773,19 @@ class Dyads:
                 .add_security().add_power())
 
     # -- out ---------------------------------------------------------------------------------
-    def to_pandas(self) -> pd.DataFrame:
+    def to_pandas(self, columns: list[str] | None = None, extra: dict[str, str] | None = None) -> pd.DataFrame:
+        """The table as a DataFrame; ``columns``: only these (keys always come first); ``extra``:
+        more columns as SQL expressions over the table's columns (name -> expression)."""
         self._materialise()
-        return self.con.execute("SELECT * FROM wide ORDER BY year, code_a, code_b").df()
+        if columns is None and not extra:
+            return self.con.execute("SELECT * FROM wide ORDER BY year, code_a, code_b").df()
+        keys = ["code_a", "code_b", "year"]
+        cols = keys + [c for c in (columns or []) if c not in keys]
+        unknown = [c for c in cols if c not in self.columns]
+        if unknown:
+            raise InputError(f"no such dyad column(s): {', '.join(unknown)}; see `multipolar dyads --codebook`")
+        sel = ", ".join([f'"{c}"' for c in cols] + [f"{e} AS \"{n}\"" for n, e in (extra or {}).items()])
+        return self.con.execute(f"SELECT {sel} FROM wide ORDER BY year, code_a, code_b").df()
 
     def __len__(self):
         return self.n

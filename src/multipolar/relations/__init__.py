@@ -78,10 +78,21 @@ def _weighted(components: dict[str, str], weights: dict[str, float]) -> tuple[st
     return f"({num}) / nullif({den}, 0)", " + ".join(f"CASE WHEN ({e}) IS NULL THEN 0 ELSE 1 END" for e in components.values())
 
 
+def component_sql(distance_col: str = "ip_distance") -> dict[str, str]:
+    """The five component scores as SQL expressions (component -> expression)."""
+    return {k: v.replace("{ip_distance}", distance_col) for k, v in COMPONENTS.items()}
+
+
 def closeness_sql(weights=None, distance_col="ip_distance") -> tuple[str, str]:
     w = {**WEIGHTS, **(weights or {})}
-    comps = {k: v.replace("{ip_distance}", distance_col) for k, v in COMPONENTS.items()}
-    return _weighted(comps, w)
+    return _weighted(component_sql(distance_col), w)
+
+
+def closeness_from_scores_sql(weights=None, values: str = "score_values") -> tuple[str, str]:
+    """Closeness and its number of components from stored component scores (``score_*`` columns);
+    ``values``: the expression of the values score (to recompute the interval ends)."""
+    w = {**WEIGHTS, **(weights or {})}
+    return _weighted({k: (values if k == "values" else f"score_{k}") for k in COMPONENTS}, w)
 
 
 def relation_columns(weights=None, rules=None) -> list[tuple[str, str]]:

@@ -9,6 +9,11 @@ It lets ``multipolar report`` run on a fresh machine before anything is imported
 * ``ideal_points.parquet``: dynamic ordinal ideal points per state-year with standard errors and 90%
   intervals, fitted by :mod:`multipolar.dimensions.values` on the UN votes (``ideal_points_run`` in
   the manifest says how);
+* ``dyads.parquet``: the dyad-year measures of :mod:`multipolar.relations.measures` (every pair from
+  1991, the major states' pairs before; compact storage described there), so that the report, the
+  blocs, triangles and the dashboard work on a fresh install;
+* ``world_110m.json``: country outlines for the maps, the TopoJSON of world-atlas 2.0.2 (Natural
+  Earth 1:110m, public domain; world-atlas ISC) with its ISO numeric ids recoded to multipolar codes;
 * ``manifest.json``: when and from which files (name, sha256, version, rows) it was built, with the
   citation of every source.
 
@@ -122,7 +127,13 @@ def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
         run = None
         if w.has("un_votes"):
             from ..dimensions import values
-            run = values.estimate(w, store=False)
+            run = values.estimate(w, store=True)
+        from ..dimensions.dyads import Dyads
+        from ..relations import measures as M
+        dy = M.snapshot_rows(M.from_dyads(Dyads(db=w.path)))
+        M.compact(dy).to_parquet(out / "dyads.parquet", compression="zstd", index=False)
+        del dy
+    geo = build_geometry(shared, out)
     if run is not None:
         run.ideal_points.to_parquet(out / "ideal_points.parquet", index=False)
     cov.to_parquet(out / "coverage.parquet", index=False)
@@ -139,7 +150,46 @@ def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
         "citations": {n: {"title": r.title, "citation": r.citation, "license": r.license} for n, r in rs.items() if n not in EXCLUDED_SOURCES},
         "ideal_points_run": run.meta if run is not None else None,
         "excluded": {s: "licence does not allow redistribution" for s in EXCLUDED_SOURCES},
+        "dyads": {"from_year_all_pairs": M.SNAPSHOT_FROM, "majors_before": M.SNAPSHOT_MAJORS,
+                  "left_out": "sanctions columns (Global Sanctions Database licence)"},
+        "geometry": geo,
         "errors": [{"file": r.file, "message": r.message} for r in reps if r.status == "error"],
     }
     (out / "manifest.json").write_text(json.dumps(man, indent=1, default=str))
     return out
+
+
+def build_geometry(shared: Path, out: Path) -> dict | None:
+    """``world_110m.json`` from world-atlas's ``countries-110m.json``: the same TopoJSON with each
+    country's ISO 3166 numeric id replaced by its multipolar code (pycountry; Kosovo by name).
+    Outlines without a state code (N. Cyprus, Somaliland) keep ``id`` null and are drawn unshaded."""
+    import pycountry
+
+    from ..actors.registry import registry
+    src = Path(shared) / "maps" / "countries-110m.json"
+    if not src.exists():
+        return None
+    topo = json.loads(src.read_text())
+    reg = registry()
+    unmatched = []
+    for g in topo["objects"]["countries"]["geometries"]:
+        code = None
+        if g.get("id"):
+            c = pycountry.countries.get(numeric=str(g["id"]).zfill(3))
+            code = c.alpha_3 if c else None
+        elif g.get("properties", {}).get("name") == "Kosovo":
+            code = reg.resolve("Kosovo")
+        if code is None:
+            unmatched.append(g.get("properties", {}).get("name"))
+        g["id"] = code
+    (out / "world_110m.json").write_text(json.dumps(topo, separators=(",", ":")))
+    import hashlib
+    return {"file": "maps/countries-110m.json", "sha256": hashlib.sha256(src.read_bytes()).hexdigest(),
+            "source": "world-atlas 2.0.2 (ISC licence), from Natural Earth 1:110m (public domain)",
+            "outlines": len(topo["objects"]["countries"]["geometries"]), "without_code": unmatched}
+
+
+def world_geometry() -> dict | None:
+    """The map outlines (TopoJSON with multipolar codes as ids), or None when the package has none."""
+    p = snapshot_dir() / "world_110m.json"
+    return json.loads(p.read_text()) if p.exists() else None

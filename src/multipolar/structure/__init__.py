@@ -5,6 +5,7 @@ so that it can be reproduced.
 """
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..actors.registry import SERIES_PREDECESSORS
@@ -13,13 +14,34 @@ from ..actors.registry import SERIES_PREDECESSORS
 SERIES_ALIASES = {old: new for new, old in SERIES_PREDECESSORS.items()}
 
 
-def relation_signs(states, years=None, db=None, threshold: float = 0.0) -> pd.DataFrame:
+def _measures(years=None, states=None, db=None, dy: pd.DataFrame | None = None, columns: list[str] | None = None) -> pd.DataFrame:
+    """The dyad-year measures (:func:`multipolar.relations.measures.measures`), or the rows of ``dy``
+    (measures already loaded, e.g. by the report) for those years and states; ``columns``: only
+    these besides the keys (filtering fewer columns is faster)."""
+    from ..dimensions.values import parse_years
+    from ..relations.measures import measures
+    keys = ["code_a", "code_b", "year"]
+    if dy is None:
+        dy = measures(years, states, db)
+        return dy if columns is None else dy[keys + [c for c in columns if c not in keys]]
+    if columns is not None:
+        dy = dy[keys + [c for c in columns if c not in keys]]
+    rng = parse_years(years)
+    keep = np.ones(len(dy), dtype=bool)
+    if rng:
+        yr = dy["year"].to_numpy()
+        keep &= (yr >= rng[0]) & (yr <= rng[1])
+    if states is not None:
+        keep &= dy["code_a"].isin(states).to_numpy() & dy["code_b"].isin(states).to_numpy()
+    return dy if keep.all() else dy[keep]
+
+
+def relation_signs(states, years=None, db=None, threshold: float = 0.0, dy: pd.DataFrame | None = None) -> pd.DataFrame:
     """Signed relations among ``states`` (predecessors folded into successors for long series)."""
-    from ..dimensions.dyads import Dyads
     from . import triangles
     rev = {v: k for k, v in SERIES_ALIASES.items()}
     codes = set(states) | {rev[c] for c in states if c in rev}
-    dy = Dyads(years=years, states=sorted(codes), db=db).add_relation().to_pandas()
+    dy = _measures(years, sorted(codes), db, dy, ["closeness", "relation_type"]).copy()
     for col in ("code_a", "code_b"):
         dy[col] = dy[col].replace(SERIES_ALIASES)
     dy = dy[dy["code_a"] != dy["code_b"]]
@@ -27,14 +49,17 @@ def relation_signs(states, years=None, db=None, threshold: float = 0.0) -> pd.Da
     return sg
 
 
-def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0) -> pd.DataFrame:
+def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0, dy: pd.DataFrame | None = None) -> pd.DataFrame:
     """Dittmer type, pivot or pariah, balance and dated changes of the triangle A-B-C per year."""
     from ..actors.registry import registry
     from . import triangles
     reg = registry()
     codes = [reg.resolve(x) for x in (a, b, c)]
     codes = [SERIES_ALIASES.get(x, x) for x in codes]
-    sg = relation_signs(codes, years, db, threshold)
+    if len(set(codes)) < 3:
+        from ..errors import InputError
+        raise InputError(f"a triangle needs three different states, got {', '.join(codes)}")
+    sg = relation_signs(codes, years, db, threshold, dy)
     out = triangles.triangle(sg, *codes)
     out.attrs.update({"states": codes, "years": years, "threshold": threshold, "method": "Dittmer 1981 from multipolar relation signs"})
     return out
@@ -63,7 +88,7 @@ def triangles_ranked(year: int, top: int = 20, db=None, states=None, threshold: 
 
 
 def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = None, seed: int = 0, tau: float = 1 / 3,
-          swing: float = 0.8, jobs: int | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+          swing: float = 0.8, jobs: int | None = None, dy: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each state's bloc per year with the probability of that membership (``multipolar blocs``).
 
     Returns (summary: code, year, bloc, probability, runner_up, runner_up_probability, swing;
@@ -92,9 +117,8 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
             if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2:
                 probs.append(B.ideal_point_blocs(ip, y, tau=tau, n_boot=n_boot, seed=seed))
     else:
-        from ..dimensions.dyads import Dyads
-        dy = Dyads(years=f"{rng[0]}:{rng[1]}", db=db).add_relation().to_pandas()
-        und = dy[dy["code_a"] < dy["code_b"]][["code_a", "code_b", "year", "closeness", "closeness_lo", "closeness_hi"]]
+        dy = _measures(f"{rng[0]}:{rng[1]}", None, db, dy, ["closeness", "closeness_lo", "closeness_hi"])
+        und = dy[dy["code_a"] < dy["code_b"]]
         prev = None
         for y in range(rng[0], rng[1] + 1):
             p = B.network_blocs(und, y, n_boot=n_boot, seed=seed, jobs=jobs or os.cpu_count())
@@ -114,12 +138,12 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
     return summ, prob
 
 
-def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: str = "ideal-points", seed: int = 0):
+def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: str = "ideal-points", seed: int = 0,
+           dy: pd.DataFrame | None = None):
     """The de-globalization scoreboard (``multipolar trends``): per year and process, ties within
     blocs against across them and the fragmentation index (:mod:`multipolar.structure.fragmentation`).
     Blocs are fixed at ``blocs_year`` (default: the last year with ideal points)."""
     from .. import api
-    from ..dimensions.dyads import Dyads
     from ..dimensions.values import parse_years
     from . import fragmentation as T
     rng = parse_years(years)
@@ -132,23 +156,19 @@ def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: st
         # the last year with a full session (not the single 2022 emergency-session vote)
         full = ip.groupby("year")["n_votes"].median()
         blocs_year = int(full[full >= 20].index.max())
-    summ, _ = blocs(str(blocs_year), method=method, db=db, seed=seed)
+    summ, _ = blocs(str(blocs_year), method=method, db=db, seed=seed, dy=dy)
     bl = summ.set_index("code")["bloc"]
-    d = Dyads(years=f"{rng[0]}:{rng[1]}", db=db)
-    d.add_values().add_people().add_economy().add_institutions().add_interaction()
-    sb = T.scoreboard(d.to_pandas(), bl)
+    sb = T.scoreboard(_measures(f"{rng[0]}:{rng[1]}", None, db, dy, T.COLUMNS), bl)
     sb.attrs.update({"years": f"{rng[0]}:{rng[1]}", "blocs_year": blocs_year, "method": method, "seed": seed,
                      "blocs": bl.value_counts().to_dict()})
     return sb
 
 
-def balance(years, db=None, threshold: float = 0.0, return_signs: bool = False):
+def balance(years, db=None, threshold: float = 0.0, return_signs: bool = False, dy: pd.DataFrame | None = None):
     """The share of balanced triads (Heider) among all states per year (and, with ``return_signs``,
     the signed relations it was computed from)."""
-    from ..dimensions.dyads import Dyads
     from . import triangles
-    dy = Dyads(years=years, db=db).add_relation().to_pandas()
-    sg = triangles.signs(dy, threshold)
+    sg = triangles.signs(_measures(years, None, db, dy, ["closeness", "relation_type"]), threshold)
     out = triangles.balance_share(sg)
     out.attrs.update({"years": years, "threshold": threshold})
     return (out, sg) if return_signs else out

@@ -41,6 +41,10 @@ PROCESSES = {
     "information": ("coop_share", "mean"),
 }
 
+#: the dyad columns the scoreboard reads
+COLUMNS = ["vote_agree_share", "votes_common_n", "visa_openness_b_for_a", "visa_openness_a_for_b", "baci_exports_a_to_b_kusd",
+           "baci_exports_b_to_a_kusd", "groupings_shared_n", "events_a_to_b_n", "events_verbal_coop_a_to_b", "events_material_coop_a_to_b"]
+
 
 def scoreboard(dy: pd.DataFrame, blocs: pd.Series) -> pd.DataFrame:
     """``dy``: directed dyad-years with the dimension columns; ``blocs``: code -> bloc (fixed).

@@ -1,0 +1,596 @@
+"""The report's sections as data: each is a finding in words, a chart (a plotly figure as JSON),
+a table, and the sources it rests on. The offline report (:func:`multipolar.report.build_report`)
+and the dashboard (:mod:`multipolar.web`) both draw from here, so they say the same thing.
+
+Every section is computed from :class:`Context`, which loads the dyad-year measures once
+(:func:`multipolar.relations.measures.measures`: the warehouse, or the embedded snapshot on a fresh
+install). A section whose data are missing returns ``missing`` (why, and what to import) instead of
+a chart; the report shows that text in its place.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..actors.registry import registry
+from ..errors import InputError, MultipolarError
+
+#: colours of the relation types (hostile red ... friendly blue) and of the blocs
+TYPE_COLOURS = {"at war": "#7f0000", "adversary": "#d7301f", "rivalry": "#fc8d59", "neutral": "#9e9e9e",
+                "alignment": "#74add1", "strategic partnership": "#4575b4", "alliance": "#1a237e"}
+BLOC_COLOURS = {"US-leaning": "#2166ac", "nonaligned": "#bdbdbd", "China-leaning": "#b2182b"}
+PROCESS_COLOURS = {"values": "#1f5a96", "people": "#b0413e", "economy": "#2e7d32", "institutions": "#8e6c00",
+                   "information": "#6a3d9a"}
+#: a year counts as covered when its dyads have on average at least this many of the five dimensions
+MIN_MEAN_DIMS = 3.5
+
+
+@dataclass
+class Section:
+    id: str
+    heading: str
+    finding: str = ""
+    figure: dict | None = None
+    table: list[dict] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)
+    source: str = ""
+    notes: list[str] = field(default_factory=list)
+    missing: str | None = None
+    extra_tables: list[dict] = field(default_factory=list)   # {"title", "columns", "rows"}
+
+    def to_dict(self) -> dict:
+        return {k: getattr(self, k) for k in ("id", "heading", "finding", "figure", "table", "columns", "source", "notes",
+                                               "missing", "extra_tables")}
+
+
+def name(code: str) -> str:
+    try:
+        return registry().get(code).name
+    except Exception:
+        return code
+
+
+def _wrap(text: str, width: int = 95) -> str:
+    words, lines, cur = text.split(), [], ""
+    for w in words:
+        if len(cur) + len(w) + 1 > width and cur:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    return "<br>".join(lines)
+
+
+def finish(fig, title: str, source: str, x: str | None = None, y: str | None = None, height: int = 430) -> dict:
+    """Title (the finding), axis labels with units, a source line under the chart; the figure as JSON."""
+    import plotly.io as pio
+    n_lines = _wrap(title).count("<br>") + 1
+    legend_top = fig.layout.legend.yanchor == "bottom"
+    fig.update_layout(title={"text": _wrap(title), "x": 0.01, "xanchor": "left", "font": {"size": 14}, "yref": "container",
+                             "y": 1, "yanchor": "top", "pad": {"t": 10}},
+                      margin={"t": 30 + 18 * n_lines + (28 if legend_top else 0), "b": 90, "l": 60, "r": 20}, height=height,
+                      paper_bgcolor="white", plot_bgcolor="white", font={"family": "system-ui, sans-serif", "size": 12})
+    if x is not None:
+        fig.update_xaxes(title_text=x, showgrid=True, gridcolor="#eee")
+    if y is not None:
+        fig.update_yaxes(title_text=y, showgrid=True, gridcolor="#eee")
+    fig.add_annotation(text=_wrap("Source: " + source, 140), xref="paper", yref="paper", x=0, y=0, yshift=-(50 if x is not None else 30),
+                       xanchor="left", yanchor="top", showarrow=False, font={"size": 10, "color": "#666"}, align="left")
+    return json.loads(pio.to_json(fig, validate=False, engine="json"))
+
+
+def _f(v, fmt="{:.2f}", none="–"):
+    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+        return none
+    try:
+        return fmt.format(v)
+    except (TypeError, ValueError):
+        return str(v)
+
+
+class Context:
+    """What every section needs, loaded once: the years, the focus state, the triangle, the dyad
+    measures of the years (and the basis they come from)."""
+
+    def __init__(self, db=None, years=None, focus: str = "RUS", triangle=("USA", "RUS", "CHN"), n_boot: int = 100,
+                 dy: pd.DataFrame | None = None):
+        from ..dimensions.values import parse_years
+        from ..relations.measures import measures
+        reg = registry()
+        self.db = db
+        self.focus = reg.resolve(focus)
+        self.triangle = tuple(reg.resolve(s) for s in triangle)
+        if len(set(self.triangle)) != 3:
+            raise InputError(f"--triangle needs three different states, got {', '.join(self.triangle)}")
+        rng = parse_years(years) or (1991, dt.date.today().year)
+        self.years = rng
+        self.n_boot = n_boot
+        self.dy = dy if dy is not None else measures(f"{rng[0]}:{rng[1]}", None, db)
+        self.basis = self.dy.attrs.get("basis", "")
+        self.notes = list(self.dy.attrs.get("notes", []))
+        dims = self.dy.groupby("year")["closeness_n_dims"].mean()
+        ok = dims[dims >= MIN_MEAN_DIMS]
+        if ok.empty:
+            raise MultipolarError(f"no year in {rng[0]}-{rng[1]} has dyads with on average {MIN_MEAN_DIMS} of the five dimensions; "
+                                  "import data (`multipolar data import`)")
+        #: the latest year whose dyads are covered on most dimensions
+        self.latest = int(ok.index.max())
+        self.dims_by_year = dims
+
+    def undirected(self, year: int | None = None) -> pd.DataFrame:
+        d = self.dy if year is None else self.dy[self.dy["year"] == year]
+        return d[d["code_a"] < d["code_b"]]
+
+
+# -- 1. the map of blocs ---------------------------------------------------------------------------
+def last_full_session(ip: pd.DataFrame, upto: int) -> int | None:
+    """The last year up to ``upto`` with a full UN session (median state voting at least 20 times)."""
+    full = ip[ip["year"] <= upto].groupby("year")["n_votes"].median()
+    full = full[full >= 20]
+    return int(full.index.max()) if len(full) else None
+
+
+def blocs_of_year(ctx_db, year: int, n_boot: int = 100) -> pd.DataFrame:
+    from .. import structure as S
+    summ, _ = S.blocs(str(year), method="ideal-points", db=ctx_db, n_boot=n_boot)
+    summ["name"] = summ["code"].map(name)
+    return summ
+
+
+def blocs_map(ctx: Context) -> Section:
+    import plotly.graph_objects as go
+
+    from .. import api
+    sec = Section("blocs", "The map of blocs")
+    ip = api.stored_ideal_points(ctx.db)
+    if ip is None:
+        sec.missing = "No ideal points: run `multipolar idealpoints` (needs the UN votes imported)."
+        return sec
+    year = last_full_session(ip, ctx.latest)
+    if year is None:
+        sec.missing = f"No year up to {ctx.latest} has a full UN session in the data."
+        return sec
+    summ = blocs_of_year(ctx.db, year, ctx.n_boot)
+    counts = summ["bloc"].value_counts()
+    unsure = summ[summ["swing"]].sort_values("probability")
+    fig = go.Figure()
+    for bloc, colour in BLOC_COLOURS.items():
+        g = summ[summ["bloc"] == bloc]
+        if g.empty:
+            continue
+        fig.add_trace(go.Choropleth(
+            locations=g["code"], z=[1] * len(g), locationmode="ISO-3", colorscale=[[0, colour], [1, colour]], showscale=False,
+            name=f"{bloc} ({len(g)})", showlegend=True,
+            marker={"opacity": np.where(g["swing"], 0.45, 1.0).tolist(),
+                    "line": {"color": np.where(g["swing"], "#000", "#fff").tolist(), "width": np.where(g["swing"], 1.2, 0.4).tolist()}},
+            text=[f"{n}: {bloc}, probability {p:.2f}" + (f" (else {r} {rp:.2f})" if s else "")
+                  for n, p, s, r, rp in zip(g["name"], g["probability"], g["swing"], g["runner_up"], g["runner_up_probability"])],
+            hoverinfo="text"))
+    fig.update_geos(projection_type="natural earth", showland=True, landcolor="#f2f2f2", showcountries=False, showcoastlines=False,
+                    showocean=False, showlakes=False, showrivers=False, showframe=False, lataxis_range=[-58, 85])
+    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
+    n_us, n_cn, n_na = (int(counts.get(b, 0)) for b in ("US-leaning", "China-leaning", "nonaligned"))
+    ex = ", ".join(unsure["name"].head(4))
+    sec.finding = (f"In {year}, the latest year with a full UN voting record, {n_cn} states lean to China, {n_us} to the United States "
+                   f"and {n_na} are nonaligned; {len(unsure)} memberships are uncertain (probability below 0.8)"
+                   + (f", among them {ex}." if ex else "."))
+    sec.figure = finish(fig, sec.finding, "UN General Assembly votes (Voeten et al.); multipolar dynamic ideal points, the IMF split "
+                        f"(Gopinath et al. 2024) with {ctx.n_boot} posterior draws; outlines Natural Earth / world-atlas. Faded, outlined: uncertain.",
+                        height=480)
+    sec.columns = ["state", "bloc", "probability", "else", "probability else"]
+    sec.table = [{"state": f"{n} ({c})", "bloc": b, "probability": _f(p), "else": r or "–", "probability else": _f(rp)}
+                 for c, n, b, p, r, rp in unsure[["code", "name", "bloc", "probability", "runner_up", "runner_up_probability"]].itertuples(index=False)]
+    sec.source = "Uncertain members: the most likely bloc has probability below 0.8 over the posterior draws."
+    if year < ctx.latest:
+        sec.notes.append(f"The UN votes in the data end with the {year} session (later years hold a handful of roll calls), "
+                         f"so the blocs are those of {year}, not {ctx.latest}.")
+    sec.year = year
+    return sec
+
+
+# -- 2. poles --------------------------------------------------------------------------------------
+def poles_section(ctx: Context) -> Section:
+    import plotly.graph_objects as go
+
+    from .. import structure as S
+    sec = Section("poles", "Poles over time")
+    p = S.poles(f"1946:{dt.date.today().year}", ctx.db)
+    p = p[p[["enp_cinc", "enp_gdp"]].notna().any(axis=1)]
+    if p.empty:
+        sec.missing = "No capability or GDP data: import COW NMC and Maddison (`multipolar data import`)."
+        return sec
+    fig = go.Figure()
+    fig.add_trace(go.Scatter(x=p["year"], y=p["enp_cinc"], name="military-industrial capability (CINC)", mode="lines",
+                             line={"color": "#1f5a96", "width": 2}, connectgaps=False))
+    fig.add_trace(go.Scatter(x=p["year"], y=p["enp_gdp"], name="economic size (GDP, 2011 PPP$)", mode="lines",
+                             line={"color": "#2e7d32", "width": 2}, connectgaps=False))
+    # the military reading as a band along the top
+    rd = p.dropna(subset=["reading"])
+    for reading, colour in (("bipolar", "rgba(178,24,43,0.10)"), ("unipolar", "rgba(33,102,172,0.10)")):
+        ys = rd.loc[rd["reading"] == reading, "year"].tolist()
+        for y0, y1 in _runs(ys):
+            fig.add_vrect(x0=y0 - 0.5, x1=y1 + 0.5, fillcolor=colour, line_width=0, layer="below")
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"color": "rgba(178,24,43,0.3)", "size": 12, "symbol": "square"},
+                             name="bipolar by military spending"))
+    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"color": "rgba(33,102,172,0.3)", "size": 12, "symbol": "square"},
+                             name="unipolar by military spending"))
+    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"})
+    lc = p.dropna(subset=["enp_cinc"]).iloc[-1]
+    lg = p.dropna(subset=["enp_gdp"]).iloc[-1]
+    lr = rd.iloc[-1] if len(rd) else None
+    early = p[p["year"].between(2000, 2010)]["runner_up_ratio"].mean()
+    late = p[p["year"].between(2015, 2022)]["runner_up_ratio"].mean()
+    sec.finding = (f"Power is spread over {lc['enp_cinc']:.1f} effective poles by capability ({int(lc['year'])}) and "
+                   f"{lg['enp_gdp']:.1f} by economic size ({int(lg['year'])})"
+                   + (f"; by military spending the system reads {lr['reading']} in {int(lr['year'])}, the runner-up spending "
+                      f"{lr['runner_up_ratio']:.2f} of the leader ({lr['leader']})" if lr is not None else "")
+                   + (f", up from {early:.2f} on average in 2000–10." if pd.notna(early) and pd.notna(late) else "."))
+    sec.figure = finish(fig, sec.finding, "COW National Material Capabilities v6 (CINC, military expenditure); Maddison Project 2023 (GDP); "
+                        "Laakso–Taagepera effective number of poles; reading by the half-leader rule on military spending.",
+                        x="year", y="effective number of poles (count)")
+    sec.columns = ["year", "poles (CINC)", "poles (GDP)", "reading", "leader", "runner-up / leader"]
+    rows = p[(p["year"] % 5 == 0) | (p["year"] == p["year"].max())]
+    sec.table = [{"year": int(r.year), "poles (CINC)": _f(r.enp_cinc, "{:.1f}"), "poles (GDP)": _f(r.enp_gdp, "{:.1f}"),
+                  "reading": r.reading if isinstance(r.reading, str) else "–", "leader": r.leader or "–",
+                  "runner-up / leader": _f(r.runner_up_ratio)} for r in rows.itertuples(index=False)]
+    return sec
+
+
+def _runs(years: list[int]):
+    """Consecutive runs of years: [(first, last), ...]."""
+    out = []
+    for y in sorted(years):
+        if out and y == out[-1][1] + 1:
+            out[-1][1] = y
+        else:
+            out.append([y, y])
+    return [tuple(r) for r in out]
+
+
+# -- 3. the triangle -------------------------------------------------------------------------------
+def triangle_data(db, states, years) -> pd.DataFrame:
+    from .. import structure as S
+    return S.triangle(*states, years=years, db=db)
+
+
+def triangle_section(ctx: Context) -> Section:
+    import plotly.graph_objects as go
+    from plotly.subplots import make_subplots
+    a, b, c = ctx.triangle
+    from ..structure import SERIES_ALIASES
+    a, b, c = (SERIES_ALIASES.get(x, x) for x in (a, b, c))
+    sec = Section("triangle", f"The great-power triangle: {name(a)}, {name(b)}, {name(c)}")
+    t = triangle_data(ctx.db, (a, b, c), f"1946:{ctx.latest}")
+    t = t[t["type"] != "incomplete"] if len(t) else t
+    if t.empty:
+        sec.missing = f"No year has the three relations of {a}, {b} and {c}."
+        return sec
+    types = ["ménage à trois", "romantic triangle", "stable marriage", "unit veto"]
+    tcol = {"ménage à trois": "#1a9850", "romantic triangle": "#91bfdb", "stable marriage": "#fc8d59", "unit veto": "#d73027"}
+    fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22], vertical_spacing=0.06)
+    for pair, colour in ((f"{a}-{b}", "#1f5a96"), (f"{a}-{c}", "#b0413e"), (f"{b}-{c}", "#2e7d32")):
+        fig.add_trace(go.Scatter(x=t["year"], y=t[f"closeness {pair}"], mode="lines", name=f"{pair} closeness",
+                                 line={"color": colour, "width": 2}), row=1, col=1)
+    for ty in types:
+        g = t[t["type"] == ty]
+        if len(g):
+            fig.add_trace(go.Scatter(x=g["year"], y=[ty] * len(g), mode="markers", name=ty,
+                                     marker={"symbol": "square", "size": 9, "color": tcol[ty]},
+                                     text=[f"{y}: {ty}" + (f" ({w})" if isinstance(w, str) else "") for y, w in zip(g["year"], g["pivot_or_pariah"])],
+                                     hoverinfo="text", showlegend=False), row=2, col=1)
+    fig.add_hline(y=0, line={"color": "#999", "width": 1, "dash": "dot"}, row=1, col=1)
+    fig.update_yaxes(title_text="closeness (−1 hostile … 1 close)", row=1, col=1, gridcolor="#eee")
+    fig.update_yaxes(categoryorder="array", categoryarray=types, row=2, col=1, tickfont={"size": 9})
+    fig.update_xaxes(title_text="year", row=2, col=1)
+    fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"})
+    last = t.iloc[-1]
+    ch = t[t["changed"]]
+    prev_change = ch.iloc[-1] if len(ch) else None
+    who = last["pivot_or_pariah"]
+    role = " pivot" if last["type"] == "romantic triangle" else (" pariah" if last["type"] == "stable marriage" else "")
+    sec.finding = (f"In {int(last['year'])} the {a}–{b}–{c} triangle is a {last['type']}"
+                   + (f" with {name(who)} as the{role}" if isinstance(who, str) else "")
+                   + (f"; it took this shape in {int(prev_change['year'])}." if prev_change is not None else "."))
+    sec.figure = finish(fig, sec.finding, "multipolar relation types and closeness (UN votes, alliances, groupings, trade, visas, wars, "
+                        "rivalries, sanctions); Dittmer (1981) typology on the signs of the three relations.", height=520)
+    sec.columns = ["year", "type", "pivot or pariah", "relations"]
+    sec.table = [{"year": int(r.year), "type": r.type, "pivot or pariah": r.pivot_or_pariah or "–", "relations": r.relations}
+                 for r in ch.itertuples(index=False)]
+    sec.source = "The years in which the triangle changed type (the first year shown is the first with all three relations)."
+    sec.current = {"year": int(last["year"]), "type": last["type"], "pivot_or_pariah": who if isinstance(who, str) else None}
+    return sec
+
+
+# -- 4. the focus state's partners -----------------------------------------------------------------
+def common_closeness(now: pd.DataFrame, then: pd.DataFrame) -> pd.DataFrame:
+    """Closeness of the same pairs in two years over the components both years have data for
+    (a change is then a change in the ties, not in the data). ``now``/``then``: rows keyed by
+    code_a, code_b with the ``score_*`` columns. Returns code_a, code_b, close_then, close_now, change, n_common."""
+    from ..relations import WEIGHTS
+    m = now.merge(then, on=["code_a", "code_b"], suffixes=("", "_then"))
+    num_now = np.zeros(len(m))
+    num_then = np.zeros(len(m))
+    den = np.zeros(len(m))
+    n = np.zeros(len(m), dtype=int)
+    for k, w in WEIGHTS.items():
+        x, y = m[f"score_{k}"].to_numpy(float), m[f"score_{k}_then"].to_numpy(float)
+        both = ~np.isnan(x) & ~np.isnan(y)
+        num_now += np.where(both, w * np.nan_to_num(x), 0)
+        num_then += np.where(both, w * np.nan_to_num(y), 0)
+        den += np.where(both, w, 0)
+        n += both
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cn, ct = np.where(den > 0, num_now / den, np.nan), np.where(den > 0, num_then / den, np.nan)
+    return pd.DataFrame({"code_a": m["code_a"], "code_b": m["code_b"], "close_then": ct, "close_now": cn, "change": cn - ct, "n_common": n})
+
+
+def partners(ctx: Context, focus: str | None = None, year: int | None = None, since: int = 2013, top: int = 20) -> pd.DataFrame:
+    focus = focus or ctx.focus
+    year = year or ctx.latest
+    d = ctx.dy[(ctx.dy["code_a"] == focus)]
+    now = d[(d["year"] == year) & d["closeness"].notna()].sort_values("closeness", ascending=False).head(top).copy()
+    then = d[d["year"] == since]
+    if len(then):
+        cc = common_closeness(now, then).set_index("code_b")
+        now["change_since"] = now["code_b"].map(cc["change"])
+    else:
+        now["change_since"] = np.nan
+    # vote agreement: the latest year with votes (the UN votes end before the other sources)
+    votes = d[d["vote_agree_share"].notna() & (d["votes_common_n"].fillna(0) >= 10) & (d["year"] <= year)]
+    if len(votes):
+        vy = int(votes["year"].max())
+        now["vote_agree"] = now["code_b"].map(votes[votes["year"] == vy].set_index("code_b")["vote_agree_share"])
+        now.attrs["vote_year"] = vy
+    else:
+        now["vote_agree"] = np.nan
+    now["partner"] = now["code_b"].map(name)
+    return now.reset_index(drop=True)
+
+
+def focus_section(ctx: Context, since: int = 2013) -> Section:
+    import plotly.graph_objects as go
+    f = ctx.focus
+    sec = Section("focus", f"{name(f)}'s partners")
+    p = partners(ctx, f, ctx.latest, since)
+    if p.empty:
+        sec.missing = f"No relations of {name(f)} in {ctx.latest} have data."
+        return sec
+    n = len(p)
+    ang = np.linspace(0, 2 * np.pi, n, endpoint=False) + np.pi / 2
+    rad = 1.15 - p["closeness"].clip(-1, 1).to_numpy()
+    xs, ys = rad * np.cos(ang), rad * np.sin(ang)
+    fig = go.Figure()
+    for i in range(n):
+        fig.add_trace(go.Scatter(x=[0, xs[i]], y=[0, ys[i]], mode="lines", line={"color": "#ddd", "width": 1}, hoverinfo="skip", showlegend=False))
+    for ty, colour in TYPE_COLOURS.items():
+        m = (p["relation_type"] == ty).to_numpy()
+        if m.any():
+            fig.add_trace(go.Scatter(
+                x=xs[m], y=ys[m], mode="markers+text", name=ty, text=p.loc[m, "code_b"], textposition="top center",
+                marker={"size": (12 + 40 * p.loc[m, "closeness"].clip(0, 1)).tolist(), "color": colour, "line": {"color": "#fff", "width": 1}},
+                hovertext=[f"{pn}: {ty}, closeness {c:.2f}; {f} depends on it {_f(da)}, it on {f} {_f(db_)}"
+                           for pn, c, da, db_ in p.loc[m, ["partner", "closeness", "dependence_a_on_b", "dependence_b_on_a"]].itertuples(index=False)],
+                hoverinfo="text"))
+    fig.add_trace(go.Scatter(x=[0], y=[0], mode="markers+text", text=[f], textposition="middle center", name=name(f),
+                             marker={"size": 46, "color": "#222"}, textfont={"color": "white"}, hoverinfo="name", showlegend=False))
+    # arrows: from the dependent state to the one it depends on, width by the larger dependence
+    for i, r in enumerate(p.itertuples(index=False)):
+        da, db_ = r.dependence_a_on_b, r.dependence_b_on_a
+        if pd.isna(da) and pd.isna(db_):
+            continue
+        da, db_ = (0 if pd.isna(da) else da), (0 if pd.isna(db_) else db_)
+        if max(da, db_) < 0.02:
+            continue
+        frm, to = ((0, 0), (xs[i], ys[i])) if da >= db_ else ((xs[i], ys[i]), (0, 0))
+        fig.add_annotation(x=to[0] * 0.9 + frm[0] * 0.1, y=to[1] * 0.9 + frm[1] * 0.1, ax=frm[0] * 0.85 + to[0] * 0.15, ay=frm[1] * 0.85 + to[1] * 0.15,
+                           xref="x", yref="y", axref="x", ayref="y", showarrow=True, arrowhead=2,
+                           arrowwidth=1 + 6 * max(da, db_), arrowcolor="rgba(120,60,0,0.55)", text="")
+    fig.update_xaxes(visible=False, scaleanchor="y")
+    fig.update_yaxes(visible=False)
+    top3 = ", ".join(p["partner"].head(3))
+    zh = ctx.dy[(ctx.dy["year"] == ctx.latest) & (ctx.dy["code_a"] == f) & (ctx.dy["code_b"] == "CHN")]
+    dep = ""
+    if f != "CHN" and len(zh) and pd.notna(zh["dependence_a_on_b"].iloc[0]):
+        r = zh.iloc[0]
+        dep = (f"; its dependence on China is {r['dependence_a_on_b']:.2f} and China's on it {r['dependence_b_on_a']:.2f} "
+               f"(index 0–1: the partner's share of the state's energy and minerals trade, energy imports and arms imports, averaged)")
+    sec.finding = f"In {ctx.latest}, {name(f)}'s closest partners are {top3}{dep}."
+    sec.figure = finish(fig, sec.finding, "multipolar closeness (nearer the centre: closer; size: closeness) and relation types; arrows point "
+                        "from the dependent state to the one it depends on (width: dependence). BACI, SIPRI, Passport Index, ATOP, "
+                        "dated memberships and treaties.", height=560)
+    vy = p.attrs.get("vote_year")
+    sec.columns = ["partner", "type", "closeness", f"change since {since}", f"exports {f}→partner (k$)", f"imports partner→{f} (k$)",
+                   f"{f} depends on partner", f"partner depends on {f}", "alliance / treaty / groupings",
+                   f"UN vote agreement{f' ({vy})' if vy else ''}", f"visa: partner open to {f} citizens", f"visa: {f} open to partner's"]
+    sec.table = [{sec.columns[0]: f"{r.partner} ({r.code_b})", "type": r.relation_type, "closeness": _f(r.closeness),
+                  sec.columns[3]: _f(r.change_since, "{:+.2f}"), sec.columns[4]: _f(r.baci_exports_a_to_b_kusd, "{:,.0f}"),
+                  sec.columns[5]: _f(r.baci_exports_b_to_a_kusd, "{:,.0f}"), sec.columns[6]: _f(r.dependence_a_on_b),
+                  sec.columns[7]: _f(r.dependence_b_on_a),
+                  sec.columns[8]: "; ".join(x for x in (r.alliance_source if isinstance(r.alliance_source, str) else "",
+                                                         r.groupings_shared if isinstance(r.groupings_shared, str) else "") if x) or "–",
+                  sec.columns[9]: _f(r.vote_agree), sec.columns[10]: _f(r.visa_openness_b_for_a), sec.columns[11]: _f(r.visa_openness_a_for_b)}
+                 for r in p.itertuples(index=False)]
+    sec.source = (f"Change since {since}: closeness over the components both years have data for. Trade: BACI, energy and mineral products "
+                  "only (the shipped subset). Visa openness 0 (no admission) … 1 (visa-free), Passport Index. Missing: –.")
+    return sec
+
+
+# -- 5. de-globalization ---------------------------------------------------------------------------
+def scoreboard_section(ctx: Context) -> Section:
+    import plotly.graph_objects as go
+
+    from .. import structure as S
+    sec = Section("scoreboard", "De-globalization along five processes")
+    try:
+        sb = S.trends(f"{ctx.years[0]}:{ctx.latest}", ctx.db, dy=ctx.dy)
+    except InputError as e:
+        sec.missing = str(e)
+        return sec
+    fig = go.Figure()
+    rows, slopes = [], {}
+    for proc, g in sb.groupby("process", sort=False):
+        g = g.sort_values("year")
+        fig.add_trace(go.Scatter(x=g["year"], y=g["fragmentation"], mode="lines+markers", name=proc, connectgaps=False,
+                                 line={"color": PROCESS_COLOURS.get(proc), "width": 2}, marker={"size": 4}))
+        h = g.dropna(subset=["fragmentation"])
+        if len(h):
+            rec = h[h["year"] >= h["year"].max() - 9]
+            if len(rec) >= 3:
+                slopes[proc] = (float(np.polyfit(rec["year"], rec["fragmentation"], 1)[0]), rec)
+            f0, f1 = h.iloc[0], h.iloc[-1]
+            rows.append({"process": proc, "measure": g["measure"].iloc[0], "first year": int(f0["year"]), "F then": _f(f0["fragmentation"]),
+                         "latest year": int(f1["year"]), "F latest": _f(f1["fragmentation"]),
+                         "trend per decade (last 10 years)": _f(slopes[proc][0] * 10, "{:+.2f}") if proc in slopes else "–",
+                         "pairs within / across": f"{int(f1['pairs_within']):,} / {int(f1['pairs_across']):,}"})
+        else:
+            rows.append({"process": proc, "measure": g["measure"].iloc[0], "first year": "–", "F then": "–", "latest year": "–",
+                         "F latest": "–", "trend per decade (last 10 years)": "–", "pairs within / across": "no data"})
+    fig.add_hline(y=0, line={"color": "#999", "width": 1, "dash": "dot"})
+    if slopes:
+        fast, (sl, rec) = max(slopes.items(), key=lambda kv: kv[1][0])
+        sec.finding = (f"Across the US-leaning and China-leaning blocs (as of {sb.attrs.get('blocs_year')}), {fast} ties fragment fastest: "
+                       f"F went from {rec['fragmentation'].iloc[0]:.2f} in {int(rec['year'].iloc[0])} to {rec['fragmentation'].iloc[-1]:.2f} "
+                       f"in {int(rec['year'].iloc[-1])} ({sl * 10:+.2f} per decade).")
+    else:
+        sec.finding = "No process has three years of data across the blocs."
+    sec.figure = finish(fig, sec.finding, "UN votes (values), Passport Index (people), BACI energy and minerals (economy), dated memberships "
+                        "(institutions), event samples (information); blocs fixed by the IMF split of the reference year.",
+                        x="year", y="fragmentation F = 1 − across/within (0: no divide)")
+    sec.columns = list(rows[0]) if rows else []
+    sec.table = rows
+    sec.source = "A gap is a year without data for that process, never a zero. Information rests on small event samples."
+    sec.scoreboard = sb
+    return sec
+
+
+# -- 6. movers -------------------------------------------------------------------------------------
+def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3) -> pd.DataFrame:
+    y1, y0 = ctx.latest, ctx.latest - span
+    now, then = ctx.undirected(y1), ctx.undirected(y0)
+    if now.empty or then.empty:
+        return pd.DataFrame()
+    cc = common_closeness(now, then)
+    cc = cc[cc["n_common"] >= min_common].dropna(subset=["change"])
+    out = pd.concat([cc.nlargest(top, "change").assign(direction="closer"), cc.nsmallest(top, "change").assign(direction="further apart")])
+    out["pair"] = [f"{name(a)} – {name(b)}" for a, b in zip(out["code_a"], out["code_b"])]
+    out["year_from"], out["year_to"] = y0, y1
+    return out.reset_index(drop=True)
+
+
+def movers_section(ctx: Context) -> Section:
+    import plotly.graph_objects as go
+    sec = Section("movers", "Movers: the relations that changed most")
+    m10, m5 = movers(ctx, 10), movers(ctx, 5)
+    if m10.empty and m5.empty:
+        sec.missing = f"No year {ctx.latest - 10} or {ctx.latest - 5} to compare with {ctx.latest}."
+        return sec
+    m = m10 if len(m10) else m5
+    span = 10 if len(m10) else 5
+    m = m.sort_values("change")
+    fig = go.Figure(go.Bar(x=m["change"], y=m["pair"], orientation="h",
+                           marker={"color": np.where(m["change"] < 0, "#d7301f", "#4575b4").tolist()},
+                           text=[f"{a:+.2f} → {b:+.2f}" for a, b in zip(m["close_then"], m["close_now"])], textposition="auto",
+                           hovertext=[f"{p}: {a:+.2f} ({ctx.latest - span}) → {b:+.2f} ({ctx.latest}) over {k} components"
+                                      for p, a, b, k in zip(m["pair"], m["close_then"], m["close_now"], m["n_common"])], hoverinfo="text"))
+    down, up = m.iloc[0], m.iloc[-1]
+    sec.finding = (f"From {ctx.latest - span} to {ctx.latest}, {down['pair']} moved furthest apart ({down['change']:+.2f}) and "
+                   f"{up['pair']} closest together ({up['change']:+.2f}).")
+    sec.figure = finish(fig, sec.finding, "multipolar closeness over the components both years have data for (at least 3 of 5).",
+                        x=f"change in closeness, {ctx.latest - span}–{ctx.latest} (closeness units)", height=560)
+    sec.figure["layout"].setdefault("yaxis", {})["automargin"] = True
+    sec.columns = ["span", "direction", "pair", "closeness then", "closeness now", "change", "components compared"]
+    for s, mm in ((10, m10), (5, m5)):
+        for r in mm.itertuples(index=False):
+            sec.table.append({"span": f"{r.year_from}–{r.year_to}", "direction": r.direction, "pair": r.pair,
+                              "closeness then": _f(r.close_then, "{:+.2f}"), "closeness now": _f(r.close_now, "{:+.2f}"),
+                              "change": _f(r.change, "{:+.2f}"), "components compared": int(r.n_common)})
+    return sec
+
+
+# -- 7. data and coverage --------------------------------------------------------------------------
+def provenance(db=None) -> tuple[str, list[dict], pd.DataFrame, list[dict]]:
+    """(basis, imports, coverage per source-table-year, citations) from the warehouse or the snapshot."""
+    from .. import snapshot
+    from ..sources import readers
+    from ..warehouse import Warehouse
+    w = Warehouse(db)
+    st = w.status() if w.path.exists() else pd.DataFrame()
+    rs = readers()
+    if len(st):
+        basis = f"the warehouse {w.path}"
+        cov = snapshot.coverage_from_warehouse(w)
+        prov = [dict(source=r.source, version=r.version, file=r.file_name, sha256=r.sha256[:12], rows=int(r.rows_kept), rejected=int(r.rows_rejected),
+                     years=(f"{int(r.year_min)}–{int(r.year_max)}" if pd.notna(r.year_min) else "static"), when=f"{r.imported_at:%Y-%m-%d}")
+                for r in st.itertuples(index=False)]
+    else:
+        man = snapshot.manifest()
+        basis = f"the embedded snapshot (built {man['built']} by `{man['built_with']}`)"
+        cov = snapshot.load("coverage")
+        prov = [dict(source=i["source"], version=i["version"], file=i["file"], sha256=i["sha256"][:12], rows=i["rows"], rejected=i["rejected"],
+                     years=(f"{i['year_min']}–{i['year_max']}" if i["year_min"] else "static"), when=man["built"]) for i in man["imports"]]
+    used = sorted({p["source"] for p in prov})
+    cites = [dict(source=n, title=rs[n].title, citation=rs[n].citation, license=rs[n].license) for n in used if n in rs]
+    return basis, prov, cov, cites
+
+
+def coverage_section(ctx: Context) -> Section:
+    import plotly.graph_objects as go
+    sec = Section("coverage", "Data and coverage")
+    basis, prov, cov, cites = provenance(ctx.db)
+    last = dt.date.today().year
+    if len(cov):
+        cov = cov[cov["year"].between(1946, last)]
+        cov = cov.assign(key=cov["source"] + " · " + cov["table"])
+        piv = cov.pivot_table(index="key", columns="year", values="rows", aggfunc="sum").reindex(columns=range(1946, last + 1))
+        z = np.log10(piv.to_numpy(float) + 1)
+        fig = go.Figure(go.Heatmap(z=z, x=list(piv.columns), y=list(piv.index), colorscale="Blues", zmin=0,
+                                   colorbar={"title": "log10 rows"}, hoverongaps=False,
+                                   text=[[f"{k} {y}: {int(v):,} rows" if not np.isnan(v) else f"{k} {y}: no rows (gap)" for y, v in zip(piv.columns, row)]
+                                         for k, row in zip(piv.index, piv.to_numpy(float))], hoverinfo="text"))
+        per = cov.groupby("source")["year"].agg(["min", "max", "nunique"])
+        gaps = [f"{s}: {int(r['max'] - r['min'] + 1 - r['nunique'])} of {int(r['max'] - r['min'] + 1)} years between {int(r['min'])} and "
+                f"{int(r['max'])} have no rows" for s, r in per.iterrows() if r["max"] - r["min"] + 1 > r["nunique"]]
+        sec.notes.extend(gaps)
+        n_rows = sum(p["rows"] for p in prov)
+        sec.finding = f"{len({p['source'] for p in prov})} sources hold {n_rows:,} rows about the state system since 1946; blank cells are gaps, not zeros."
+        sec.figure = finish(fig, sec.finding, f"the import log of every file below ({basis}).", x="year", y="source · table",
+                            height=max(420, 16 * len(piv) + 160))
+    else:
+        sec.finding = "No source has rows with a year."
+    sec.columns = ["source", "version", "file", "sha256", "rows kept", "rejected", "years", "imported"]
+    sec.table = [{"source": p["source"], "version": p["version"], "file": p["file"], "sha256": p["sha256"], "rows kept": f"{p['rows']:,}",
+                  "rejected": f"{p['rejected']:,}", "years": p["years"], "imported": p["when"]} for p in prov]
+    sec.extra_tables.append({"title": "Citations", "columns": ["source", "title", "citation", "terms"],
+                             "rows": [{"source": c["source"], "title": c["title"], "citation": c["citation"], "terms": c["license"]} for c in cites]})
+    dims = ctx.dims_by_year
+    sec.extra_tables.append({"title": "Dimensions with data per dyad (mean of 5), by year", "columns": ["year", "mean dimensions"],
+                             "rows": [{"year": int(y), "mean dimensions": _f(v)} for y, v in dims.items()]})
+    sec.source = basis
+    return sec
+
+
+HEADINGS = {"blocs_map": "The map of blocs", "poles_section": "Poles over time", "triangle_section": "The great-power triangle",
+            "focus_section": "The focus state's partners", "scoreboard_section": "De-globalization along five processes",
+            "movers_section": "Movers: the relations that changed most", "coverage_section": "Data and coverage"}
+SECTIONS = [blocs_map, poles_section, triangle_section, focus_section, scoreboard_section, movers_section, coverage_section]
+
+
+def all_sections(ctx: Context, progress=None) -> list[Section]:
+    """Every section; one that fails says why in its place (``missing``) instead of stopping the report."""
+    out = []
+    for fn in SECTIONS:
+        try:
+            sec = fn(ctx)
+        except (MultipolarError, KeyError, ValueError) as e:
+            sec = Section(fn.__name__.replace("_section", ""), HEADINGS.get(fn.__name__, fn.__name__))
+            sec.missing = f"This section could not be drawn from the data: {type(e).__name__}: {e}"
+        out.append(sec)
+        if progress:
+            progress(fn.__name__)
+    return out
