@@ -47,3 +47,46 @@ def full_warehouse(tmp_path_factory) -> Warehouse:
 def _isolated_db(tmp_path, monkeypatch):
     # no test may touch the user's real warehouse
     monkeypatch.setenv("MULTIPOLAR_DB", str(tmp_path / "default.duckdb"))
+
+
+# -- browser tests: Playwright driving Debian's chromium ---------------------------------------------
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__import__("os").environ.get("MULTIPOLAR_ARTIFACTS", Path(__file__).resolve().parent.parent / "artifacts"))
+LOCAL = ("file://", "http://127.0.0.1", "data:", "blob:", "about:")
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not CHROMIUM.exists():
+        pytest.skip("Debian's chromium is not installed at /usr/bin/chromium (`apt-get install chromium`; .ci/run installs it)")
+    pw = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')")
+    with pw.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A fresh page that records console errors, page errors and every request it makes."""
+    pg = browser.new_page(viewport={"width": 1280, "height": 900})
+    pg.errors, pg.requests = [], []
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    pg.on("request", lambda r: pg.requests.append(r.url))
+    yield pg
+    pg.close()
+
+
+def screenshot(pg, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    p = ARTIFACTS / f"{name}.png"
+    pg.screenshot(path=str(p), full_page=True)
+    return p
+
+
+def drawn_marks(pg, selector: str) -> int:
+    """How many data marks a plotly chart has drawn in its SVG (paths of traces, bars, map areas, heatmap images)."""
+    return pg.evaluate("""(sel) => { const el = document.querySelector(sel); if (!el) return -1;
+        return el.querySelectorAll('g.trace path, g.trace.bars path, path.choroplethlocation, g.points path, g.hm image, g.heatmaplayer image').length; }""",
+                       selector)

@@ -189,6 +189,26 @@ def report(out: Path = typer.Option(Path("multipolar-report.html"), "--out", "-o
     console.print(f"wrote {path} ({path.stat().st_size / 1e6:.1f} MB)")
 
 
+@app.command()
+def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
+          port: int = typer.Option(8000, "--port", help="Port."), db: Optional[Path] = DB):
+    """The local web dashboard: country and dyad profiles, blocs by year, a triangle explorer, data and
+    coverage, over a JSON API (OpenAPI at /docs). Read-only over the warehouse."""
+    import uvicorn
+
+    from .web import create_app
+    from .web.store import Store
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        console.print(f"[yellow]warning:[/] binding to {host} makes the dashboard reachable from other machines")
+    try:
+        with console.status("loading the dyad measures, blocs and poles…"):
+            store = Store(db)
+    except MultipolarError as e:
+        _fail(e)
+    console.print(f"multipolar dashboard on http://{host}:{port}/ ({store.basis}; Ctrl-C stops)")
+    uvicorn.run(create_app(store=store), host=host, port=port, log_level="warning")
+
+
 SPARK = "▁▂▃▄▅▆▇█"
 
 

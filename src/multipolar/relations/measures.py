@@ -58,7 +58,11 @@ def from_dyads(d) -> pd.DataFrame:
     """The measures of a :class:`Dyads` table (adds the relation layer when it is not there)."""
     if "closeness" not in d.columns:
         d.add_relation()
-    return d.to_pandas(COLUMNS, {f"score_{k}": e for k, e in component_sql().items()})
+    out = d.to_pandas([c for c in COLUMNS if c in d.columns], {f"score_{k}": e for k, e in component_sql().items()})
+    for c in COLUMNS:
+        if c not in out:          # a family of measures whose table the warehouse lacks (Dyads.notes says which)
+            out[c] = np.nan
+    return out[KEYS + COLUMNS + SCORES]
 
 
 def measures(years=None, states=None, db=None) -> pd.DataFrame:

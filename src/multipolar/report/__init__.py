@@ -48,7 +48,7 @@ def build_report(out: Path, db=None, *, years=None, focus: str = "RUS", triangle
     env = Environment(loader=PackageLoader("multipolar.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
     page = env.get_template("report.html.j2").render(
         title="multipolar — the world order at a glance", generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), basis=ctx.basis,
-        years=f"{ctx.years[0]}–{ctx.latest}", latest=ctx.latest, sections=secs, findings=findings, notes=ctx.notes,
+        years=f"{ctx.years[0]}–{ctx.latest or ctx.years[1]}", latest=ctx.latest, sections=secs, findings=findings, notes=ctx.notes,
         figures={s.id: _json_script(s.figure) for s in secs if s.figure}, plotly_js=plotly_js(), geo_js=geo_assets_js())
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

@@ -111,17 +111,34 @@ class Context:
         rng = parse_years(years) or (1991, dt.date.today().year)
         self.years = rng
         self.n_boot = n_boot
-        self.dy = dy if dy is not None else measures(f"{rng[0]}:{rng[1]}", None, db)
-        self.basis = self.dy.attrs.get("basis", "")
-        self.notes = list(self.dy.attrs.get("notes", []))
-        dims = self.dy.groupby("year")["closeness_n_dims"].mean()
+        self.notes: list[str] = []
+        if dy is None:
+            try:
+                dy = measures(f"{rng[0]}:{rng[1]}", None, db)
+            except MultipolarError as e:
+                from ..relations.measures import COLUMNS, KEYS, SCORES
+                dy = pd.DataFrame(columns=KEYS + COLUMNS + SCORES)
+                self.notes.append(f"No dyad measures: {e}")
+        self.dy = dy
+        self.basis = dy.attrs.get("basis", "")
+        self.notes += list(dy.attrs.get("notes", []))
+        dims = dy.groupby("year")["closeness_n_dims"].mean().astype(float) if len(dy) else pd.Series(dtype=float)
         ok = dims[dims >= MIN_MEAN_DIMS]
-        if ok.empty:
-            raise MultipolarError(f"no year in {rng[0]}-{rng[1]} has dyads with on average {MIN_MEAN_DIMS} of the five dimensions; "
-                                  "import data (`multipolar data import`)")
-        #: the latest year whose dyads are covered on most dimensions
-        self.latest = int(ok.index.max())
+        #: the latest year whose dyads are covered on most dimensions (None: no such year)
+        self.latest = int(ok.index.max()) if len(ok) else None
         self.dims_by_year = dims
+        if self.latest is None:
+            self.notes.append(f"No year in {rng[0]}-{rng[1]} has dyads with data on at least {MIN_MEAN_DIMS} of the five dimensions on "
+                              "average, so the sections built on the relations are left out; import the data (`multipolar data import "
+                              "../shared/data`, then `multipolar idealpoints`).")
+
+    def lacks_dyads(self, sec: "Section") -> bool:
+        """True (and the section marked missing) when there is no year with dyads covered on most dimensions."""
+        if self.latest is None:
+            sec.missing = (f"The dyad measures cover fewer than {MIN_MEAN_DIMS} of the five dimensions in every year; import the data "
+                           "(`multipolar data import ../shared/data`, `multipolar idealpoints`).")
+            return True
+        return False
 
     def undirected(self, year: int | None = None) -> pd.DataFrame:
         d = self.dy if year is None else self.dy[self.dy["year"] == year]
@@ -152,11 +169,16 @@ def blocs_map(ctx: Context) -> Section:
     if ip is None:
         sec.missing = "No ideal points: run `multipolar idealpoints` (needs the UN votes imported)."
         return sec
-    year = last_full_session(ip, ctx.latest)
+    upto = ctx.latest or ctx.years[1]
+    year = last_full_session(ip, upto)
     if year is None:
-        sec.missing = f"No year up to {ctx.latest} has a full UN session in the data."
+        sec.missing = f"No year up to {upto} has a full UN session in the data."
         return sec
     summ = blocs_of_year(ctx.db, year, ctx.n_boot)
+    from ..warehouse import Warehouse
+    w = Warehouse(ctx.db)
+    if not (w.path.exists() and w.has("ideal_points")):
+        sec.notes.append("The ideal points are the embedded snapshot's: the warehouse has none (run `multipolar idealpoints`).")
     counts = summ["bloc"].value_counts()
     unsure = summ[summ["swing"]].sort_values("probability")
     fig = go.Figure()
@@ -187,9 +209,9 @@ def blocs_map(ctx: Context) -> Section:
     sec.table = [{"state": f"{n} ({c})", "bloc": b, "probability": _f(p), "else": r or "–", "probability else": _f(rp)}
                  for c, n, b, p, r, rp in unsure[["code", "name", "bloc", "probability", "runner_up", "runner_up_probability"]].itertuples(index=False)]
     sec.source = "Uncertain members: the most likely bloc has probability below 0.8 over the posterior draws."
-    if year < ctx.latest:
+    if year < upto:
         sec.notes.append(f"The UN votes in the data end with the {year} session (later years hold a handful of roll calls), "
-                         f"so the blocs are those of {year}, not {ctx.latest}.")
+                         f"so the blocs are those of {year}, not {upto}.")
     sec.year = year
     return sec
 
@@ -221,13 +243,14 @@ def poles_section(ctx: Context) -> Section:
     fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"color": "rgba(33,102,172,0.3)", "size": 12, "symbol": "square"},
                              name="unipolar by military spending"))
     fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"})
-    lc = p.dropna(subset=["enp_cinc"]).iloc[-1]
-    lg = p.dropna(subset=["enp_gdp"]).iloc[-1]
+    lc = p.dropna(subset=["enp_cinc"])
+    lg = p.dropna(subset=["enp_gdp"])
     lr = rd.iloc[-1] if len(rd) else None
     early = p[p["year"].between(2000, 2010)]["runner_up_ratio"].mean()
     late = p[p["year"].between(2015, 2022)]["runner_up_ratio"].mean()
-    sec.finding = (f"Power is spread over {lc['enp_cinc']:.1f} effective poles by capability ({int(lc['year'])}) and "
-                   f"{lg['enp_gdp']:.1f} by economic size ({int(lg['year'])})"
+    spread = [f"{r['enp_cinc']:.1f} effective poles by capability ({int(r['year'])})" for _, r in lc.tail(1).iterrows()]
+    spread += [f"{r['enp_gdp']:.1f} by economic size ({int(r['year'])})" for _, r in lg.tail(1).iterrows()]
+    sec.finding = (f"Power is spread over {' and '.join(spread)}"
                    + (f"; by military spending the system reads {lr['reading']} in {int(lr['year'])}, the runner-up spending "
                       f"{lr['runner_up_ratio']:.2f} of the leader ({lr['leader']})" if lr is not None else "")
                    + (f", up from {early:.2f} on average in 2000–10." if pd.notna(early) and pd.notna(late) else "."))
@@ -266,6 +289,8 @@ def triangle_section(ctx: Context) -> Section:
     from ..structure import SERIES_ALIASES
     a, b, c = (SERIES_ALIASES.get(x, x) for x in (a, b, c))
     sec = Section("triangle", f"The great-power triangle: {name(a)}, {name(b)}, {name(c)}")
+    if ctx.lacks_dyads(sec):
+        return sec
     t = triangle_data(ctx.db, (a, b, c), f"1946:{ctx.latest}")
     t = t[t["type"] != "incomplete"] if len(t) else t
     if t.empty:
@@ -357,6 +382,8 @@ def focus_section(ctx: Context, since: int = 2013) -> Section:
     import plotly.graph_objects as go
     f = ctx.focus
     sec = Section("focus", f"{name(f)}'s partners")
+    if ctx.lacks_dyads(sec):
+        return sec
     p = partners(ctx, f, ctx.latest, since)
     if p.empty:
         sec.missing = f"No relations of {name(f)} in {ctx.latest} have data."
@@ -427,6 +454,8 @@ def scoreboard_section(ctx: Context) -> Section:
 
     from .. import structure as S
     sec = Section("scoreboard", "De-globalization along five processes")
+    if ctx.lacks_dyads(sec):
+        return sec
     try:
         sb = S.trends(f"{ctx.years[0]}:{ctx.latest}", ctx.db, dy=ctx.dy)
     except InputError as e:
@@ -486,6 +515,8 @@ def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3) -> pd.Da
 def movers_section(ctx: Context) -> Section:
     import plotly.graph_objects as go
     sec = Section("movers", "Movers: the relations that changed most")
+    if ctx.lacks_dyads(sec):
+        return sec
     m10, m5 = movers(ctx, 10), movers(ctx, 5)
     if m10.empty and m5.empty:
         sec.missing = f"No year {ctx.latest - 10} or {ctx.latest - 5} to compare with {ctx.latest}."
@@ -587,7 +618,7 @@ def all_sections(ctx: Context, progress=None) -> list[Section]:
     for fn in SECTIONS:
         try:
             sec = fn(ctx)
-        except (MultipolarError, KeyError, ValueError) as e:
+        except Exception as e:      # noqa: BLE001 - a section's failure is shown in its place, the report goes on
             sec = Section(fn.__name__.replace("_section", ""), HEADINGS.get(fn.__name__, fn.__name__))
             sec.missing = f"This section could not be drawn from the data: {type(e).__name__}: {e}"
         out.append(sec)

@@ -1,0 +1,162 @@
+// multipolar dashboard: each page fetches its data from the JSON API and draws it with plotly.js.
+"use strict";
+const TYPE_COLOURS = {"at war": "#7f0000", "adversary": "#d7301f", "rivalry": "#fc8d59", "neutral": "#9e9e9e",
+  "alignment": "#74add1", "strategic partnership": "#4575b4", "alliance": "#1a237e"};
+const BLOC_COLOURS = {"US-leaning": "#2166ac", "nonaligned": "#bdbdbd", "China-leaning": "#b2182b"};
+const CONFIG = {displaylogo: false, responsive: true};
+
+function showError(msg) { const el = document.getElementById("error"); el.textContent = msg; el.hidden = false; }
+async function api(url) {
+  const r = await fetch(url);
+  const body = await r.json();
+  if (!r.ok) { throw new Error(body.detail || r.statusText); }
+  return body;
+}
+function fmt(v, d = 2) { return (v === null || v === undefined) ? "–" : (typeof v === "number" ? v.toFixed(d) : String(v)); }
+function esc(s) { return String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c])); }
+function table(el, cols, rows) {
+  el.innerHTML = "<tr>" + cols.map(c => `<th>${esc(c[0])}</th>`).join("") + "</tr>" +
+    rows.map(r => "<tr>" + cols.map(c => `<td>${c[1](r)}</td>`).join("") + "</tr>").join("");
+}
+function layout(title, extra) {
+  return Object.assign({title: {text: title, x: 0.01, xanchor: "left", font: {size: 14}}, margin: {t: 60, b: 70, l: 60, r: 20},
+    paper_bgcolor: "white", plot_bgcolor: "white", font: {family: "system-ui, sans-serif", size: 12}}, extra || {});
+}
+function source(text) {
+  return {text: "Source: " + text, xref: "paper", yref: "paper", x: 0, y: 0, yshift: -55, xanchor: "left", yanchor: "top",
+    showarrow: false, font: {size: 10, color: "#666"}};
+}
+
+async function geoAssets() {
+  if (window.PlotlyGeoAssets && window.PlotlyGeoAssets.topojson && window.PlotlyGeoAssets.topojson.world_110m) return;
+  const topo = await api("/static/world_110m.json");
+  window.PlotlyGeoAssets = window.PlotlyGeoAssets || {topojson: {}};
+  window.PlotlyGeoAssets.topojson.world_110m = topo;
+}
+
+const pages = {
+  async home() {
+    const states = await api("/api/states");
+    document.getElementById("state-list").innerHTML = states.map(s => `<option value="${esc(s.code)}">${esc(s.name)}</option>`).join("");
+    document.getElementById("state-form").addEventListener("submit", ev => {
+      ev.preventDefault();
+      const v = document.getElementById("state-input").value.trim();
+      if (v) window.location.href = "/state/" + encodeURIComponent(v);
+    });
+  },
+
+  async state() {
+    const code = document.body.dataset.code;
+    const d = await api(`/api/state/${encodeURIComponent(code)}`);
+    const p = d.partners.slice().reverse();
+    const top = d.partners.slice(0, 3).map(x => x.name).join(", ");
+    const finding = `In ${d.year}, ${d.name}'s closest partners are ${top}.`;
+    document.getElementById("state-finding").textContent = finding;
+    Plotly.newPlot("chart-partners", [{type: "bar", orientation: "h", x: p.map(r => r.closeness), y: p.map(r => r.name),
+      marker: {color: p.map(r => TYPE_COLOURS[r.relation_type] || "#999")},
+      text: p.map(r => r.relation_type), hovertext: p.map(r => `${r.name}: ${r.relation_type}, closeness ${fmt(r.closeness)}`), hoverinfo: "text"}],
+      layout(finding, {height: 520, xaxis: {title: {text: "closeness (−1 hostile … 1 close)"}}, yaxis: {automargin: true},
+        annotations: [source("multipolar closeness and relation types (UN votes, alliances, groupings, trade, visas, conflicts)")]}), CONFIG);
+    if (d.blocs.length) {
+      const order = ["China-leaning", "nonaligned", "US-leaning"];
+      Plotly.newPlot("chart-blocs", [{type: "scatter", mode: "markers", x: d.blocs.map(r => r.year), y: d.blocs.map(r => r.bloc),
+        marker: {size: d.blocs.map(r => 4 + 10 * r.probability), color: d.blocs.map(r => BLOC_COLOURS[r.bloc])},
+        hovertext: d.blocs.map(r => `${r.year}: ${r.bloc} (${fmt(r.probability)})`), hoverinfo: "text"}],
+        layout(`${d.name}'s bloc by year (marker size: probability)`, {height: 300, yaxis: {categoryorder: "array", categoryarray: order},
+          xaxis: {title: {text: "year"}}, annotations: [source("UN votes; multipolar ideal points; IMF split")]}), CONFIG);
+    } else {
+      document.getElementById("chart-blocs").innerHTML = "<p class='missing'>No ideal-point blocs for this state.</p>";
+    }
+    table(document.getElementById("partners-table"), [
+      ["partner", r => `<a href="/dyad/${esc(d.code)}/${esc(r.code_b)}">${esc(r.name)}</a>`], ["type", r => esc(r.relation_type)],
+      ["closeness", r => fmt(r.closeness)], [`${d.code} depends on it`, r => fmt(r.dependence_a_on_b)],
+      [`it depends on ${d.code}`, r => fmt(r.dependence_b_on_a)], ["exports (k$)", r => fmt(r.baci_exports_a_to_b_kusd, 0)],
+      ["imports (k$)", r => fmt(r.baci_exports_b_to_a_kusd, 0)]], d.partners);
+  },
+
+  async dyad() {
+    const {a, b} = document.body.dataset;
+    const d = await api(`/api/dyad/${encodeURIComponent(a)}/${encodeURIComponent(b)}`);
+    const rows = d.rows, yrs = rows.map(r => r.year);
+    const last = rows.filter(r => r.closeness !== null).slice(-1)[0];
+    const finding = last ? `In ${last.year}, ${d.name_a} and ${d.name_b} are ${last.relation_type ? "in a relation of type " + last.relation_type : "unclassified"}, closeness ${fmt(last.closeness)} over ${last.closeness_n_dims} of 5 dimensions.` : "No year has data.";
+    document.getElementById("dyad-finding").textContent = finding;
+    const dims = [["score_values", "values", "#1f5a96"], ["score_people", "people", "#b0413e"], ["score_economy", "economy", "#2e7d32"],
+      ["score_institutions", "institutions", "#8e6c00"], ["score_interaction", "interaction", "#6a3d9a"]];
+    const traces = [{x: yrs.concat(yrs.slice().reverse()), y: rows.map(r => r.closeness_hi).concat(rows.map(r => r.closeness_lo).reverse()),
+      fill: "toself", fillcolor: "rgba(0,0,0,0.08)", line: {width: 0}, name: "closeness 90% interval", hoverinfo: "skip"},
+      {x: yrs, y: rows.map(r => r.closeness), name: "closeness", line: {color: "#000", width: 3}}];
+    dims.forEach(([k, n, c]) => traces.push({x: yrs, y: rows.map(r => r[k]), name: n, line: {color: c, width: 1.5}}));
+    Plotly.newPlot("chart-dims", traces, layout(finding, {height: 460, xaxis: {title: {text: "year"}},
+      yaxis: {title: {text: "score (−1 … 1)"}}, annotations: [source("multipolar component scores and closeness (see multipolar.relations)")]}), CONFIG);
+    Plotly.newPlot("chart-dep", [{x: yrs, y: rows.map(r => r.dependence_a_on_b), name: `${d.a} depends on ${d.b}`},
+      {x: yrs, y: rows.map(r => r.dependence_b_on_a), name: `${d.b} depends on ${d.a}`}],
+      layout(`Dependence both ways (index 0–1)`, {height: 340, xaxis: {title: {text: "year"}}, yaxis: {title: {text: "dependence (share, 0–1)"}},
+        annotations: [source("BACI energy and minerals trade, energy imports, SIPRI arms transfers")]}), CONFIG);
+    const changes = rows.filter((r, i) => i === 0 || r.relation_type !== rows[i - 1].relation_type);
+    table(document.getElementById("types-table"), [["year", r => r.year], ["type", r => esc(r.relation_type || "–")],
+      ["evidence", r => esc(r.relation_evidence || "–")]], changes);
+  },
+
+  async blocs() {
+    const years = document.body.dataset.years.split(",").filter(x => x).map(Number);
+    if (!years.length) return;
+    await geoAssets();
+    const slider = document.getElementById("year-slider");
+    async function draw() {
+      const y = years[Number(slider.value)];
+      document.getElementById("year-label").textContent = y;
+      const d = await api(`/api/blocs/${y}`);
+      const traces = Object.entries(BLOC_COLOURS).map(([bloc, colour]) => {
+        const s = d.states.filter(r => r.bloc === bloc);
+        return {type: "choropleth", locationmode: "ISO-3", locations: s.map(r => r.code), z: s.map(() => 1),
+          colorscale: [[0, colour], [1, colour]], showscale: false, name: `${bloc} (${s.length})`, showlegend: true,
+          marker: {opacity: s.map(r => r.swing ? 0.45 : 1), line: {color: s.map(r => r.swing ? "#000" : "#fff"), width: s.map(r => r.swing ? 1.2 : 0.4)}},
+          text: s.map(r => `${r.name}: ${bloc}, probability ${fmt(r.probability)}`), hoverinfo: "text"};
+      });
+      const c = d.counts;
+      const finding = `In ${y}, ${c["China-leaning"] || 0} states lean to China, ${c["US-leaning"] || 0} to the United States, ${c["nonaligned"] || 0} are nonaligned.`;
+      document.getElementById("bloc-counts").textContent = finding;
+      const el = document.getElementById("chart-map");
+      el.dataset.year = y;
+      await Plotly.react(el, traces, layout(finding, {height: 520, legend: {orientation: "h", y: 1, yanchor: "bottom"},
+        geo: {projection: {type: "natural earth"}, showland: true, landcolor: "#f2f2f2", showcountries: false, showcoastlines: false,
+          showocean: false, showframe: false, lataxis: {range: [-58, 85]}}}), CONFIG);
+    }
+    slider.addEventListener("input", () => draw().catch(e => showError(e.message)));
+    await draw();
+  },
+
+  async triangle() {
+    const states = await api("/api/states");
+    const sel = ["tri-a", "tri-b", "tri-c"].map(id => document.getElementById(id));
+    const opts = states.map(s => `<option value="${esc(s.code)}">${esc(s.name)}</option>`).join("");
+    sel.forEach((s, i) => { s.innerHTML = opts; s.value = ["USA", "RUS", "CHN"][i]; });
+    async function draw() {
+      const q = sel.map(s => s.value).join(",");
+      const d = await api(`/api/triangle?states=${encodeURIComponent(q)}`);
+      const [a, b, c] = d.states, cur = d.current;
+      const role = cur.type === "romantic triangle" ? " pivot" : (cur.type === "stable marriage" ? " pariah" : "");
+      const finding = `In ${cur.year} the ${a}–${b}–${c} triangle is a ${cur.type}` + (cur.pivot_or_pariah ? ` with ${cur.pivot_or_pariah} as the${role}` : "") + ".";
+      const out = document.getElementById("triangle-type");
+      out.textContent = finding; out.dataset.type = cur.type;
+      const yrs = d.rows.map(r => r.year);
+      Plotly.newPlot("chart-triangle", [
+        {x: yrs, y: d.rows.map(r => r.closeness_ab), name: `${a}-${b}`}, {x: yrs, y: d.rows.map(r => r.closeness_ac), name: `${a}-${c}`},
+        {x: yrs, y: d.rows.map(r => r.closeness_bc), name: `${b}-${c}`}],
+        layout(finding, {height: 420, xaxis: {title: {text: "year"}}, yaxis: {title: {text: "closeness (−1 hostile … 1 close)"}},
+          annotations: [source("multipolar relation types and closeness; Dittmer (1981) typology")]}), CONFIG);
+      table(document.getElementById("changes-table"), [["year", r => r.year], ["type", r => esc(r.type)],
+        ["pivot or pariah", r => esc(r.pivot_or_pariah || "–")], ["relations", r => esc(r.relations)]], d.rows.filter(r => r.changed));
+    }
+    document.getElementById("tri-form").addEventListener("submit", ev => { ev.preventDefault(); draw().catch(e => showError(e.message)); });
+    await draw();
+  },
+
+  async data() {},
+};
+
+document.addEventListener("DOMContentLoaded", () => {
+  const fn = pages[document.body.dataset.page];
+  if (fn) fn().catch(e => showError(e.message));
+});

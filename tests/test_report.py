@@ -1,0 +1,137 @@
+"""The report as an analyst opens it: every section with a finding, a chart that draws, sources;
+a section without data says so; the file works offline in a real browser (chromium)."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from multipolar import api
+from multipolar.report import sections as R
+from tests.conftest import LOCAL, drawn_marks, screenshot
+
+SECTIONS = ["blocs", "poles", "triangle", "focus", "scoreboard", "movers", "coverage"]
+
+
+@pytest.fixture(scope="module")
+def snapshot_report(tmp_path_factory):
+    d = tmp_path_factory.mktemp("report")
+    out = api.write_report(d / "report.html", db=d / "no-warehouse.duckdb")
+    return out
+
+
+@pytest.fixture(scope="module")
+def ctx(tmp_path_factory):
+    return R.Context(tmp_path_factory.mktemp("ctx") / "none.duckdb")
+
+
+def test_every_section_has_a_finding_a_chart_with_units_and_a_source(ctx):
+    secs = R.all_sections(ctx)
+    assert [s.id for s in secs] == SECTIONS
+    for s in secs:
+        assert s.missing is None, (s.id, s.missing)
+        assert len(s.finding) > 40, s.id
+        fig = s.figure
+        assert fig and fig["data"], s.id
+        assert fig["layout"]["title"]["text"].replace("<br>", " ").startswith(s.finding[:30]), s.id
+        assert any(a["text"].startswith("Source:") for a in fig["layout"]["annotations"]), s.id
+        # axes with a title wherever the chart has visible axes
+        for ax, spec in fig["layout"].items():
+            if re.fullmatch(r"[xy]axis\d*", ax) and spec.get("visible", True) and ax in ("xaxis", "yaxis") and s.id not in ("blocs",):
+                if s.id == "movers" and ax == "yaxis":
+                    continue                                     # the pairs' names are the axis
+                if s.id == "triangle" and ax == "xaxis":
+                    continue                                     # shared with the lower panel, which names it
+                assert spec.get("title", {}).get("text"), (s.id, ax)
+
+
+def test_the_findings_are_the_data(ctx):
+    """The words come from the numbers: check a few against a direct computation."""
+    from multipolar import structure as S
+    tri = S.triangle("USA", "RUS", "CHN", years=f"1946:{ctx.latest}", db=ctx.db)
+    last = tri[tri["type"] != "incomplete"].iloc[-1]
+    assert f"is a {last['type']}" in R.triangle_section(ctx).finding
+    p = R.partners(ctx, "RUS", ctx.latest)
+    assert p["closeness"].is_monotonic_decreasing
+    best = ctx.dy[(ctx.dy["year"] == ctx.latest) & (ctx.dy["code_a"] == "RUS")].nlargest(1, "closeness")["code_b"].iloc[0]
+    assert R.focus_section(ctx).finding.startswith(f"In {ctx.latest}, Russia's closest partners are {R.name(best)}")
+
+
+def test_common_closeness_compares_like_with_like():
+    import numpy as np
+    import pandas as pd
+    now = pd.DataFrame({"code_a": ["A"], "code_b": ["B"], "score_values": [np.nan], "score_people": [1.0], "score_economy": [0.5],
+                        "score_institutions": [0.2], "score_interaction": [0.0]})
+    then = now.assign(score_values=0.9, score_people=np.nan, score_economy=0.1)
+    cc = R.common_closeness(now, then).iloc[0]
+    # only economy, institutions and interaction have data in both years: weights 0.15, 0.25, 0.20
+    assert cc["n_common"] == 3
+    assert cc["close_now"] == pytest.approx((0.15 * 0.5 + 0.25 * 0.2) / 0.6)
+    assert cc["close_then"] == pytest.approx((0.15 * 0.1 + 0.25 * 0.2) / 0.6)
+
+
+def test_a_section_without_data_says_so_and_the_report_goes_on(tmp_path, monkeypatch):
+    monkeypatch.setattr(api, "stored_ideal_points", lambda db=None: None)
+
+    def broken(*a, **k):
+        raise RuntimeError("capability table unreadable")
+    monkeypatch.setattr("multipolar.structure.poles", broken)
+    out = api.write_report(tmp_path / "r.html", db=tmp_path / "none.duckdb")
+    html = out.read_text()
+    assert "Missing: No ideal points: run `multipolar idealpoints`" in html
+    assert "Missing: This section could not be drawn from the data: RuntimeError: capability table unreadable" in html
+    assert 'id="chart-triangle"' in html and 'id="chart-focus"' in html
+
+
+def test_report_on_a_warehouse_with_one_source_shows_what_is_missing(tmp_path):
+    from typer.testing import CliRunner
+
+    from multipolar.cli import app
+    from tests.conftest import FIXTURES
+    db = tmp_path / "w.duckdb"
+    CliRunner().invoke(app, ["data", "import", str(FIXTURES / "nmc.csv"), "--db", str(db)])
+    res = CliRunner().invoke(app, ["report", "--out", str(tmp_path / "r.html"), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    html = (tmp_path / "r.html").read_text()
+    assert "nmc.csv" in html
+    assert html.count("Missing: The dyad measures cover fewer than") == 4       # triangle, focus, scoreboard, movers
+    assert 'id="chart-poles"' in html                                             # poles drawn from NMC alone
+
+
+def test_report_options_focus_years_triangle(tmp_path):
+    from typer.testing import CliRunner
+
+    from multipolar.cli import app
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(tmp_path / "none.duckdb"), "--focus", "India",
+                                   "--years", "2000:2019", "--triangle", "USA,IND,CHN", "--boot", "20"])
+    assert res.exit_code == 0, res.output
+    html = out.read_text()
+    assert "In 2019, India&#39;s closest partners are" in html
+    assert "USA–IND–CHN triangle" in html
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--triangle", "USA,CHN"])
+    assert res.exit_code == 2 and "three states" in res.output
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--focus", "Narnia"])
+    assert res.exit_code != 0 and "Did you mean" in res.output
+
+
+def test_report_file_is_self_contained(snapshot_report):
+    html = snapshot_report.read_text()
+    assert not re.search(r"""<(script|link|img)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", html)
+    assert "window.PlotlyGeoAssets = {topojson: {world_110m:" in html
+    for sid in SECTIONS:
+        assert f'id="chart-{sid}"' in html
+
+
+def test_report_draws_offline_in_chromium(snapshot_report, page):
+    page.goto(snapshot_report.as_uri())
+    page.wait_for_function("document.querySelectorAll('div.chart .main-svg').length >= 7", timeout=30000)
+    for sid in SECTIONS:
+        n = drawn_marks(page, f"#chart-{sid}")
+        assert n > 0, f"chart {sid} drew no marks"
+    assert drawn_marks(page, "#chart-blocs") > 150                 # one area per state on the map
+    shot = screenshot(page, "report")
+    assert shot.stat().st_size > 50_000
+    assert page.errors == []
+    outside = [u for u in page.requests if not u.startswith(LOCAL)]
+    assert outside == [], outside
