@@ -67,29 +67,41 @@ def classify(s_ab: int, s_ac: int, s_bc: int, a: str, b: str, c: str) -> tuple[s
     return "stable marriage", pariah
 
 
+def edges(sg: pd.DataFrame) -> dict:
+    """The signed relations as {(code_a, code_b): {year: (sign, closeness, types)}} (code_a < code_b)."""
+    out: dict = {}
+    for ca, cb, y, sn, cl, ty in zip(sg["code_a"].tolist(), sg["code_b"].tolist(), sg["year"].tolist(), sg["sign"].tolist(),
+                                     sg["closeness"].tolist(), sg["types"].tolist()):
+        out.setdefault((ca, cb), {})[int(y)] = (int(sn), cl, ty)
+    return out
+
+
+def triangle_rows(e: dict, a: str, b: str, c: str, years: tuple[int, int] | None = None) -> list[dict]:
+    """The triangle's rows from :func:`edges` (plain Python: this runs per dashboard request)."""
+    def edge(x, y):
+        return e.get(tuple(sorted((x, y))), {})
+    ab, ac, bc = edge(a, b), edge(a, c), edge(b, c)
+    rows, prev = [], None
+    for y in sorted(set(ab) & set(ac) & set(bc)):
+        if years and not (years[0] <= y <= years[1]):
+            continue
+        (sab, cab, tab), (sac, cac, tac), (sbc, cbc, tbc) = ab[y], ac[y], bc[y]
+        kind, who = classify(sab, sac, sbc, a, b, c)
+        rows.append({"year": y, f"{a}-{b}": sab, f"{a}-{c}": sac, f"{b}-{c}": sbc,
+                     f"closeness {a}-{b}": cab, f"closeness {a}-{c}": cac, f"closeness {b}-{c}": cbc,
+                     "type": kind, "pivot_or_pariah": who, "balanced": sab * sac * sbc > 0,
+                     "relations": f"{a}-{b}: {tab}; {a}-{c}: {tac}; {b}-{c}: {tbc}",
+                     "changed": prev is not None and (kind, who) != prev})
+        prev = (kind, who)
+    return rows
+
+
 def triangle(sg: pd.DataFrame, a: str, b: str, c: str) -> pd.DataFrame:
     """The triangle of three states per year: the three signs and closenesses, type, pivot/pariah,
     balance, and ``changed`` where the type differs from the year before."""
-    def edge(x, y):
-        lo, hi = sorted((x, y))
-        e = sg[(sg["code_a"] == lo) & (sg["code_b"] == hi)].set_index("year")
-        return e["sign"], e["closeness"], e["types"]
-    sab, cab, tab = edge(a, b)
-    sac, cac, tac = edge(a, c)
-    sbc, cbc, tbc = edge(b, c)
-    years = sorted(set(sab.index) & set(sac.index) & set(sbc.index))
-    rows = []
-    for y in years:
-        kind, who = classify(int(sab[y]), int(sac[y]), int(sbc[y]), a, b, c)
-        rows.append({"year": y, f"{a}-{b}": int(sab[y]), f"{a}-{c}": int(sac[y]), f"{b}-{c}": int(sbc[y]),
-                     f"closeness {a}-{b}": cab[y], f"closeness {a}-{c}": cac[y], f"closeness {b}-{c}": cbc[y],
-                     "type": kind, "pivot_or_pariah": who, "balanced": int(sab[y]) * int(sac[y]) * int(sbc[y]) > 0,
-                     "relations": f"{a}-{b}: {tab[y]}; {a}-{c}: {tac[y]}; {b}-{c}: {tbc[y]}"})
-    out = pd.DataFrame(rows)
-    if len(out):
-        prev = out["type"] + out["pivot_or_pariah"].fillna("")
-        out["changed"] = prev.ne(prev.shift()) & out.index.to_series().gt(0)
-    return out
+    pair = {tuple(sorted(p)) for p in ((a, b), (a, c), (b, c))}
+    keep = [(x, y) in pair for x, y in zip(sg["code_a"].tolist(), sg["code_b"].tolist())]
+    return pd.DataFrame(triangle_rows(edges(sg[keep]), a, b, c))
 
 
 def balance_share(sg: pd.DataFrame) -> pd.DataFrame:

@@ -8,40 +8,27 @@ expected. Static files come from a fixed list of names, so nothing outside them 
 """
 from __future__ import annotations
 
-import math
+import json
 from importlib import resources
 from pathlib import Path
 
-import numpy as np
-import pandas as pd
 from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import FileResponse, HTMLResponse, JSONResponse
+from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..errors import InputError, MultipolarError
 from ..report import sections as R
-from .store import Store
+from .store import Store, clean as _clean, records
 
 YEARS = Query(None, max_length=9, pattern=r"^\d{4}(:\d{4})?$", description="a year or a range, e.g. 1991:2024")
 CODE = dict(min_length=1, max_length=60)
 
 
-def _clean(v):
-    if v is None or v is pd.NA or v is pd.NaT:
-        return None
-    if isinstance(v, (np.floating, float)):
-        return None if math.isnan(v) or math.isinf(v) else round(float(v), 4)
-    if isinstance(v, np.integer):
-        return int(v)
-    if isinstance(v, np.bool_):
-        return bool(v)
-    return v
-
-
-def records(df: pd.DataFrame, cols: list[str] | None = None) -> list[dict]:
-    cols = cols or list(df.columns)
-    return [{c: _clean(v) for c, v in zip(cols, row)} for row in df[cols].itertuples(index=False, name=None)]
+def J(obj) -> Response:
+    """A JSON response written directly (the values are plain Python already; FastAPI's generic
+    encoder would walk them again and cost more than the lookup itself)."""
+    return Response(json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False), media_type="application/json")
 
 
 def _static_files() -> dict[str, Path]:
@@ -56,7 +43,50 @@ def _static_files() -> dict[str, Path]:
     return files
 
 
-def create_app(db=None, store: Store | None = None) -> FastAPI:
+class ResponseCache:
+    """ASGI middleware: the answers of ``GET /api/...`` requests are kept by their URL (path and
+    query) and replayed. The store is read-only after start-up, so an answer never goes stale.
+    Only 200 responses are kept; at most ``max_entries`` and ``max_bytes``, least recently used out."""
+
+    def __init__(self, app, max_entries: int = 4096, max_bytes: int = 256 * 2**20):
+        from collections import OrderedDict
+        self.app, self.max_entries, self.max_bytes = app, max_entries, max_bytes
+        self.cache: OrderedDict = OrderedDict()
+        self.bytes = 0
+        self.hits = self.misses = 0
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] != "GET" or not scope["path"].startswith("/api/"):
+            return await self.app(scope, receive, send)
+        key = scope["path"] + "?" + scope.get("query_string", b"").decode("latin-1")
+        hit = self.cache.get(key)
+        if hit is not None:
+            self.cache.move_to_end(key)
+            self.hits += 1
+            headers, body = hit
+            await send({"type": "http.response.start", "status": 200, "headers": headers})
+            await send({"type": "http.response.body", "body": body})
+            return
+        self.misses += 1
+        start, chunks = {}, []
+
+        async def capture(message):
+            if message["type"] == "http.response.start":
+                start.update(message)
+            elif message["type"] == "http.response.body":
+                chunks.append(message.get("body", b""))
+            await send(message)
+        await self.app(scope, receive, capture)
+        if start.get("status") == 200:
+            body = b"".join(chunks)
+            self.cache[key] = (start.get("headers", []), body)
+            self.bytes += len(body)
+            while len(self.cache) > self.max_entries or self.bytes > self.max_bytes:
+                _, (_, old) = self.cache.popitem(last=False)
+                self.bytes -= len(old)
+
+
+def create_app(db=None, store: Store | None = None, cache: bool = True) -> FastAPI:
     st = store or Store(db)
     app = FastAPI(title="multipolar", version="0.1.0",
                   description="The fragmenting international system: dyad-year relations, blocs, triangles and poles, with sources.")
@@ -122,58 +152,49 @@ def create_app(db=None, store: Store | None = None) -> FastAPI:
 
     # -- the JSON API ------------------------------------------------------------------------
     @app.get("/api/meta", summary="What the dashboard holds")
-    def meta():
-        return {"basis": st.basis, "first_year": st.first, "latest_year": st.latest, "bloc_years": st.bloc_years, "notes": st.notes}
+    async def meta():
+        return J({"basis": st.basis, "first_year": st.first, "latest_year": st.latest, "bloc_years": st.bloc_years, "notes": st.notes})
 
     @app.get("/api/states", summary="States of the system in a year (default: the latest)")
-    def states(year: int | None = Query(None, ge=1946, le=2100)):
+    async def states(year: int | None = Query(None, ge=1946, le=2100)):
         from ..actors.registry import registry
         y = year or st.latest
         reg = registry()
-        return [{"code": c, "name": reg.get(c).name} for c in sorted(reg.system_members(y))]
+        return J([{"code": c, "name": reg.get(c).name} for c in sorted(reg.system_members(y))])
 
     @app.get("/api/state/{code}", summary="A state's relations and partners in a year, and its bloc over time")
-    def state(code: str, year: int | None = Query(None, ge=1946, le=2100), limit: int = Query(20, ge=1, le=200)):
+    async def state(code: str, year: int | None = Query(None, ge=1946, le=2100), limit: int = Query(20, ge=1, le=200)):
         c = st.code(code)
         y = year or st.latest
-        d = st.rows_of(c)
-        if d.empty:
-            raise MultipolarError(f"no relations of {c} in the data")
-        cur = d[(d["year"] == y) & d["closeness"].notna()]
-        if cur.empty:
-            yrs = sorted(d.loc[d["closeness"].notna(), "year"].unique())
-            raise InputError(f"year: {c} has no relations with data in {y}; years with data: {yrs[0]}-{yrs[-1]}" if yrs else f"{c}: no data")
-        top = cur.sort_values("closeness", ascending=False).head(limit).copy()
-        top["name"] = top["code_b"].map(R.name)
-        types = cur["relation_type"].value_counts()
-        bl = st.blocs[st.blocs["code"] == c].sort_values("year")
-        return {"code": c, "name": R.name(c), "year": int(y),
-                "relation_types": {str(k): int(v) for k, v in types.items() if v},
-                "partners": records(top, ["code_b", "name", "relation_type", "closeness", "dependence_a_on_b", "dependence_b_on_a",
-                                          "baci_exports_a_to_b_kusd", "baci_exports_b_to_a_kusd", "visa_openness_b_for_a"]),
-                "blocs": records(bl, ["year", "bloc", "probability"])}
+        partners, types = st.partners(c, y, limit)
+        if not partners:
+            yrs = st.years_of(c)
+            if not yrs:
+                raise MultipolarError(f"no relations of {c} in the data")
+            raise InputError(f"year: {c} has no relations with data in {y}; years with data: {yrs[0]}-{yrs[-1]}")
+        return J({"code": c, "name": st.name(c), "year": int(y), "relation_types": types, "partners": partners,
+                "blocs": st.bloc_history(c)})
 
     @app.get("/api/dyad/{a}/{b}", summary="The relation of A to B per year: five dimensions, closeness, type, dependence")
-    def dyad(a: str, b: str, years: str | None = YEARS):
+    async def dyad(a: str, b: str, years: str | None = YEARS):
         ca, cb = st.code(a, "a"), st.code(b, "b")
         if ca == cb:
             raise InputError("a and b must be two different states")
         rng = st.years(years)
-        d = st.dyad(ca, cb, rng)
-        return {"a": ca, "b": cb, "name_a": R.name(ca), "name_b": R.name(cb), "years": list(rng),
-                "rows": records(d, ["year", "closeness", "closeness_lo", "closeness_hi", "closeness_n_dims", *R_SCORES, "relation_type",
-                                    "relation_evidence", "dependence_a_on_b", "dependence_b_on_a"])}
+        rows = st.dyad(ca, cb, rng, ["year", "closeness", "closeness_lo", "closeness_hi", "closeness_n_dims", *R_SCORES,
+                                     "relation_type", "relation_evidence", "dependence_a_on_b", "dependence_b_on_a"])
+        return J({"a": ca, "b": cb, "name_a": st.name(ca), "name_b": st.name(cb), "years": list(rng), "rows": rows})
 
     @app.get("/api/blocs/{year}", summary="Each state's bloc in a year with its probability (IMF split on UN ideal points)")
-    def blocs(year: int):
-        b = st.blocs_of(year).copy()
-        b["name"] = b["code"].map(R.name)
-        return {"year": year, "method": "ideal points, IMF split", "n_boot": st.n_boot,
-                "counts": {str(k): int(v) for k, v in b["bloc"].value_counts().items()},
-                "states": records(b, ["code", "name", "bloc", "probability", "runner_up", "runner_up_probability", "swing"])}
+    async def blocs(year: int):
+        b = st.blocs_of(year)
+        counts: dict[str, int] = {}
+        for r in b:
+            counts[r["bloc"]] = counts.get(r["bloc"], 0) + 1
+        return J({"year": year, "method": "ideal points, IMF split", "n_boot": st.n_boot, "counts": counts, "states": b})
 
     @app.get("/api/triangle", summary="The strategic triangle of three states per year (Dittmer's types)")
-    def triangle(states: str = Query("USA,RUS,CHN", max_length=200, description="three states, comma-separated"),
+    async def triangle(states: str = Query("USA,RUS,CHN", max_length=200, description="three states, comma-separated"),
                  years: str | None = YEARS):
         parts = [s.strip() for s in states.split(",") if s.strip()]
         if len(parts) != 3:
@@ -182,34 +203,35 @@ def create_app(db=None, store: Store | None = None) -> FastAPI:
         if len(set(codes)) != 3:
             raise InputError(f"states: three different states are needed, got {', '.join(codes)}")
         rng = st.years(years)
-        t = st.triangle(*codes, *rng)
-        t = t[t["type"] != "incomplete"] if len(t) else t
-        if t.empty:
+        (a, b, c), rows = st.triangle(*codes, *rng)
+        rows = [r for r in rows if r["type"] != "incomplete"]
+        if not rows:
             raise MultipolarError(f"no year in {rng[0]}-{rng[1]} has the three relations of {', '.join(codes)}")
-        a, b, c = t.attrs.get("states", codes)
-        out = t.rename(columns={f"closeness {a}-{b}": "closeness_ab", f"closeness {a}-{c}": "closeness_ac", f"closeness {b}-{c}": "closeness_bc"})
-        last = out.iloc[-1]
-        return {"states": [a, b, c], "names": [R.name(x) for x in (a, b, c)],
-                "current": {"year": int(last["year"]), "type": last["type"], "pivot_or_pariah": _clean(last["pivot_or_pariah"])},
-                "rows": records(out, ["year", "type", "pivot_or_pariah", "closeness_ab", "closeness_ac", "closeness_bc", "changed", "relations"])}
+        keys = {f"closeness {a}-{b}": "closeness_ab", f"closeness {a}-{c}": "closeness_ac", f"closeness {b}-{c}": "closeness_bc"}
+        out = [{k: _clean(r[src]) for src, k in [("year", "year"), ("type", "type"), ("pivot_or_pariah", "pivot_or_pariah"),
+                                                  *keys.items(), ("changed", "changed"), ("relations", "relations")]} for r in rows]
+        last = out[-1]
+        return J({"states": [a, b, c], "names": [st.name(x) for x in (a, b, c)],
+                  "current": {"year": last["year"], "type": last["type"], "pivot_or_pariah": last["pivot_or_pariah"]}, "rows": out})
 
     @app.get("/api/poles", summary="Effective number of poles and the polarity reading per year")
-    def poles(years: str | None = YEARS):
+    async def poles(years: str | None = YEARS):
         rng = st.years(years)
-        p = st.poles[st.poles["year"].between(*rng)]
-        return records(p, ["year", "enp_cinc", "enp_gdp", "polarity", "reading", "leader", "runner_up_ratio"])
+        return J([r for r in st.poles if rng[0] <= r["year"] <= rng[1]])
 
     @app.get("/api/scoreboard", summary="Fragmentation along the five processes per year")
-    def scoreboard():
+    async def scoreboard():
         sb = st.scoreboard()
-        return {"blocs_year": _clean(sb.attrs.get("blocs_year")),
-                "rows": records(sb, ["year", "process", "within", "across", "fragmentation", "pairs_within", "pairs_across"])}
+        return J({"blocs_year": _clean(sb.attrs.get("blocs_year")),
+                "rows": records(sb, ["year", "process", "within", "across", "fragmentation", "pairs_within", "pairs_across"])})
 
     @app.get("/api/coverage", summary="Every source with version, years, rows and citation")
-    def coverage():
+    async def coverage():
         basis, prov, cov, cites = st.provenance()
-        return {"basis": basis, "imports": prov, "citations": cites}
+        return J({"basis": basis, "imports": prov, "citations": cites})
 
+    if cache:
+        app.add_middleware(ResponseCache)
     return app
 
 
