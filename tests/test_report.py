@@ -135,3 +135,15 @@ def test_report_draws_offline_in_chromium(snapshot_report, page):
     assert page.errors == []
     outside = [u for u in page.requests if not u.startswith(LOCAL)]
     assert outside == [], outside
+
+
+def test_poles_command_prints_years_without_data_as_gaps(tmp_path):
+    from typer.testing import CliRunner
+
+    from multipolar.cli import app
+    import pandas as pd
+    out = tmp_path / "poles.csv"
+    res = CliRunner().invoke(app, ["poles", "2020:2026", "--db", str(tmp_path / "none.duckdb"), "--out", str(out)])
+    assert res.exit_code == 0, res.output
+    rows = pd.read_csv(out).set_index("year")
+    assert rows.loc[2022, "reading"] == "unipolar" and pd.isna(rows.loc[2024, "reading"])

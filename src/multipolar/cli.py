@@ -442,7 +442,7 @@ def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST
     import pandas as pd
     for r in df.itertuples(index=False):
         t.add_row(str(r.year), f"{r.enp_cinc:.1f}" if pd.notna(r.enp_cinc) else "–", f"{r.enp_gdp:.1f}" if pd.notna(r.enp_gdp) else "–",
-                  r.reading or "–", r.poles or "–", f"{r.leader_military_share:.2f}" if pd.notna(r.leader_military_share) else "–",
+                  r.reading if isinstance(r.reading, str) else "–", r.poles if isinstance(r.poles, str) else "–", f"{r.leader_military_share:.2f}" if pd.notna(r.leader_military_share) else "–",
                   f"{r.runner_up_ratio:.2f}" if pd.notna(r.runner_up_ratio) else "–")
     console.print(t)
     console.print("[dim]sources: COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP, 2011 PPP$). "

@@ -42,8 +42,17 @@ def _json_script(obj) -> str:
 
 def build_report(out: Path, db=None, *, years=None, focus: str = "RUS", triangle=("USA", "RUS", "CHN"), n_boot: int = 100,
                  progress=None) -> Path:
-    ctx = Context(db, years, focus, triangle, n_boot)
-    secs = all_sections(ctx, progress)
+    from concurrent.futures import ThreadPoolExecutor
+
+    from ..dimensions.values import parse_years
+    from .sections import triangle_data
+    rng = parse_years(years) or (1991, dt.date.today().year)
+    with ThreadPoolExecutor(1) as pool:
+        # the triangle's long series (from 1946) is read alongside the main measures (DuckDB works outside the GIL)
+        tri = pool.submit(triangle_data, db, tuple(triangle), f"1946:{rng[1]}")
+        ctx = Context(db, years, focus, triangle, n_boot)
+        ctx.prefetched_triangle = tri
+        secs = all_sections(ctx, progress)
     findings = [s.finding for s in secs if s.finding and not s.missing and s.id in ("blocs", "triangle", "focus", "scoreboard", "poles", "movers")]
     env = Environment(loader=PackageLoader("multipolar.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
     page = env.get_template("report.html.j2").render(

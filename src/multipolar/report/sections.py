@@ -291,8 +291,9 @@ def triangle_section(ctx: Context) -> Section:
     sec = Section("triangle", f"The great-power triangle: {name(a)}, {name(b)}, {name(c)}")
     if ctx.lacks_dyads(sec):
         return sec
-    t = triangle_data(ctx.db, (a, b, c), f"1946:{ctx.latest}")
-    t = t[t["type"] != "incomplete"] if len(t) else t
+    pre = getattr(ctx, "prefetched_triangle", None)
+    t = pre.result() if pre is not None else triangle_data(ctx.db, (a, b, c), f"1946:{ctx.latest}")
+    t = t[(t["type"] != "incomplete") & (t["year"] <= ctx.latest)] if len(t) else t
     if t.empty:
         sec.missing = f"No year has the three relations of {a}, {b} and {c}."
         return sec
