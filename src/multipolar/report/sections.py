@@ -600,6 +600,11 @@ def coverage_section(ctx: Context) -> Section:
                   "rejected": f"{p['rejected']:,}", "years": p["years"], "imported": p["when"]} for p in prov]
     sec.extra_tables.append({"title": "Citations", "columns": ["source", "title", "citation", "terms"],
                              "rows": [{"source": c["source"], "title": c["title"], "citation": c["citation"], "terms": c["license"]} for c in cites]})
+    from ..actors import groupings
+    sec.extra_tables.append({"title": "Groupings (dated memberships compiled by multipolar, a source per row, checked against COW IGO 1946–2014)",
+                             "columns": ["grouping", "members today", "since", "source of the membership dates"],
+                             "rows": [{"grouping": f"{o.name} ({o.org})", "members today": len(groupings.members(o.org)), "since": o.founded,
+                                       "source of the membership dates": o.source} for o in groupings.organisations().itertuples(index=False)]})
     dims = ctx.dims_by_year
     sec.extra_tables.append({"title": "Dimensions with data per dyad (mean of 5), by year", "columns": ["year", "mean dimensions"],
                              "rows": [{"year": int(y), "mean dimensions": _f(v)} for y, v in dims.items()]})
