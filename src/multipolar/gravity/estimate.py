@@ -1,0 +1,106 @@
+"""Gravity estimation by PPML with high-dimensional fixed effects (pyfixest ``fepois``).
+
+PPML (Santos Silva & Tenreyro 2006) with exporter(-year), importer(-year) and, where the panel
+allows, pair fixed effects (Yotov et al. 2016, ch. 1); standard errors clustered by pair.
+
+Nothing is dropped silently. Before the fit, :func:`fit` removes, in rounds until none is left,
+and counts by reason (``GravityFit.dropped``):
+
+* observations in a fixed-effect group whose flows are all zero (the group's effect would be
+  minus infinity: the estimates do not exist with them; Correia, Guimarães & Zylkin 2021);
+* singletons: observations alone in a fixed-effect group (they carry no information and bias
+  the clustered variance).
+
+Whatever pyfixest still removes (its own separation check) is counted as well, as the difference
+between the rows passed and the rows used.
+"""
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+
+@dataclass
+class GravityFit:
+    formula: str
+    coef: pd.Series
+    se: pd.Series
+    nobs: int
+    dropped: pd.DataFrame                 # reason, fixed_effect, rows
+    fixef: dict = field(default_factory=dict)
+    vcov: pd.DataFrame | None = None
+    deviance: float | None = None
+    notes: list[str] = field(default_factory=list)
+    used: pd.DataFrame | None = None      # the rows used, with the fitted values ``fitted``
+
+    def table(self) -> pd.DataFrame:
+        z = self.coef / self.se
+        from scipy.stats import norm
+        return pd.DataFrame({"coef": self.coef, "se_cluster_pair": self.se, "z": z, "p": 2 * norm.sf(np.abs(z))})
+
+
+def _drop_degenerate(df: pd.DataFrame, y: str, fes: list[str]) -> tuple[pd.DataFrame, list[dict]]:
+    rows = []
+    while True:
+        changed = False
+        for fe in fes:
+            tot = df.groupby(fe, observed=True)[y].transform("sum")
+            bad = tot <= 0
+            if bad.any():
+                rows.append({"reason": "fixed-effect group with only zero flows", "fixed_effect": fe, "rows": int(bad.sum())})
+                df = df[~bad]
+                changed = True
+            n = df.groupby(fe, observed=True)[y].transform("size")
+            single = n == 1
+            if single.any():
+                rows.append({"reason": "singleton", "fixed_effect": fe, "rows": int(single.sum())})
+                df = df[~single]
+                changed = True
+        if not changed:
+            return df, rows
+
+
+def fit(df: pd.DataFrame, y: str, x: list[str], fes: list[str], cluster: str = "pair", offset: str | None = None,
+        tol: float = 1e-10, max_iter: int = 100) -> GravityFit:
+    """PPML of ``y`` on ``x`` with the fixed effects ``fes`` (column names), clustered by ``cluster``."""
+    import pyfixest as pf
+    missing = [c for c in [y, *x, *fes, cluster] + ([offset] if offset else []) if c not in df.columns]
+    if missing:
+        raise InputError(f"gravity: the data lack the column(s) {', '.join(missing)}")
+    if (df[y] < 0).any():
+        raise InputError(f"gravity: {y} has negative values ({int((df[y] < 0).sum())} rows); trade flows must be >= 0")
+    n0 = len(df)
+    d = df.dropna(subset=[y, *x])
+    dropped = []
+    if len(d) < n0:
+        dropped.append({"reason": "missing outcome or regressor", "fixed_effect": "", "rows": n0 - len(d)})
+    d, more = _drop_degenerate(d, y, fes)
+    dropped += more
+    for c in x:
+        if d[c].nunique() < 2:
+            raise InputError(f"gravity: the regressor {c} does not vary in the estimation sample; drop it or widen the data")
+    formula = f"{y} ~ {' + '.join(x)} | {' + '.join(fes)}"
+    d = d.reset_index(drop=True)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        m = pf.fepois(formula, data=d, vcov={"CRV1": cluster}, offset=offset, iwls_tol=tol, iwls_maxiter=max_iter,
+                      fixef_rm="singleton", separation_check=["fe", "ir"])
+    notes = [str(w.message) for w in caught if "separation" in str(w.message) or "converge" in str(w.message).lower()]
+    used = int(m._N)
+    if used < len(d):
+        dropped.append({"reason": "separation (pyfixest check)", "fixed_effect": "", "rows": len(d) - used})
+    keep = np.ones(len(d), dtype=bool)
+    na = getattr(m, "_na_index", None)
+    if na is not None and len(na):
+        keep[np.asarray(na, dtype=int)] = False
+    u = d[keep].copy()
+    u["fitted"] = np.asarray(m.predict(type="response")) if len(u) == used else np.nan
+    return GravityFit(formula, m.coef(), m.se(), used, pd.DataFrame(dropped, columns=["reason", "fixed_effect", "rows"]),
+                      fixef=m.fixef(), vcov=pd.DataFrame(m._vcov, index=m.coef().index, columns=m.coef().index),
+                      deviance=float(getattr(m, "deviance", np.nan)) if np.ndim(getattr(m, "deviance", np.nan)) == 0 else None,
+                      notes=notes, used=u)

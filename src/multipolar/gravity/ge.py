@@ -1,0 +1,191 @@
+"""Structural gravity in general equilibrium: multilateral resistances, counterfactual flows,
+diversion and real income (Anderson & van Wincoop 2003; the GEPPML procedure of Yotov,
+Piermartini, Monteiro & Larch 2016, *An Advanced Guide to Trade Policy Analysis*, ch. 2;
+Head & Mayer 2014, *Handbook of International Economics* 4, section 4).
+
+The model
+---------
+With t_ij^(1-σ) the trade costs (``tau``; from the gravity estimates, ``exp(b·x_ij)``), Y_i the
+value of output (sales, domestic included) and E_j expenditure:
+
+.. math::
+
+    X_{ij} = \\frac{Y_i E_j \\, t_{ij}^{1-σ}}{Ω_i \\, Φ_j}, \\qquad
+    Ω_i = \\sum_j \\frac{t_{ij}^{1-σ} E_j}{Φ_j}, \\qquad
+    Φ_j = \\sum_i \\frac{t_{ij}^{1-σ} Y_i}{Ω_i}
+
+Ω_i = Π_i^(1-σ) is the outward and Φ_j = P_j^(1-σ) the inward multilateral resistance (the book's
+OMR and IMR). The system fixes them up to a scale; the inward resistance of the reference country
+is set to 1 (P_R = 1, the numeraire; Germany in the book). :func:`resistances` solves it by the
+fixed-point iteration above (alternating the two sums, then re-normalising), stopping when the
+largest relative change of either resistance is below ``tol`` or after ``max_iter`` rounds; both,
+and the iterations used, are reported. With Y and E the row and column sums of the data, the
+fitted flows equal the PPML fit with exporter and importer fixed effects (whose first-order
+conditions are these adding-up constraints).
+
+Counterfactuals
+---------------
+*Conditional* (``CDL``): new costs t', output and expenditure held: re-solve Ω', Φ', new flows.
+
+*Full endowment* (``FULL``): producer prices p_i adjust. Output is Y_i' = p̂_i Y_i, expenditure
+E_j' = φ_j Y_j' with φ_j = E_j / Y_j (trade imbalances kept as shares; all E_j' rescaled by one
+factor so that world expenditure equals world output, which the adding-up requires), and the producer price
+satisfies p_i^(1-σ) ∝ Y_i / Ω_i (the exporter fixed effect exp(π_i) = Y_i E_R / Ω_i, divided by E_R as
+in the book), so that with Y_i' = p̂_i Y_i, in changes
+
+.. math:: \\hat p_i = \\left( Ω_i' / Ω_i \\right)^{1/σ}
+
+with the numeraire P_R = 1 in both equilibria. :func:`counterfactual`
+iterates p̂ → (Y', E') → (Ω', Φ') → p̂ to the fixed point (damped, same ``tol``/``max_iter``).
+Reported per country, in % (the book's layout): exports to other countries (CDL and FULL),
+the producer price, the inward resistance P = Φ^(1/(1-σ)), and real GDP Y / P.
+
+Welfare without domestic flows
+------------------------------
+The formulas need each country's domestic sales (X_ii). Where the data hold only international
+flows of some products (the energy and minerals subset), Y and E are that trade alone: "real
+income" is then the real value of the country's sales of those products at home-region prices,
+not GDP; :func:`counterfactual` says so in ``notes`` when ``domestic`` is False.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+
+class NotConverged(RuntimeError):
+    """The fixed point did not converge within the iteration cap."""
+
+
+@dataclass
+class Resistances:
+    omr: np.ndarray            # Ω_i = Π_i^(1-σ)
+    imr: np.ndarray            # Φ_j = P_j^(1-σ)
+    iterations: int
+    max_change: float
+
+
+def resistances(tau: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: int, tol: float = 1e-12, max_iter: int = 100_000,
+                imr0: np.ndarray | None = None) -> Resistances:
+    """Ω and Φ with Φ_ref = 1, by fixed-point iteration (see the module docstring)."""
+    imr = np.ones(len(E)) if imr0 is None else imr0.copy()
+    omr = tau @ (E / imr)
+    change = np.inf
+    for it in range(1, max_iter + 1):
+        imr_new = tau.T @ (Y / omr)
+        imr_new /= imr_new[ref]
+        omr_new = tau @ (E / imr_new)
+        change = max(np.max(np.abs(imr_new / imr - 1)), np.max(np.abs(omr_new / omr - 1)))
+        imr, omr = imr_new, omr_new
+        if change < tol:
+            return Resistances(omr, imr, it, float(change))
+    raise NotConverged(f"multilateral resistances: no convergence in {max_iter} iterations (last relative change {change:.2e}, "
+                       f"tolerance {tol:.0e}); check for countries without any flows or infinite costs")
+
+
+def flows(tau, Y, E, r: Resistances) -> np.ndarray:
+    return (Y[:, None] * E[None, :]) * tau / (r.omr[:, None] * r.imr[None, :])
+
+
+@dataclass
+class Counterfactual:
+    countries: list[str]
+    baseline: np.ndarray                 # X_ij, fitted baseline
+    conditional: np.ndarray              # X_ij, CDL
+    full: np.ndarray                     # X_ij, FULL
+    price_change: np.ndarray             # p̂_i
+    omr: dict = field(default_factory=dict)   # "BLN"/"CDL"/"FULL" -> Ω
+    imr: dict = field(default_factory=dict)   # -> Φ
+    Y: dict = field(default_factory=dict)
+    sigma: float = 7.0
+    iterations: dict = field(default_factory=dict)
+    tol: float = 1e-10
+    notes: list[str] = field(default_factory=list)
+
+    def table(self) -> pd.DataFrame:
+        """Per country, % changes: exports (CDL, FULL), producer price, inward resistance, real GDP (the book's layout)."""
+        off = ~np.eye(len(self.countries), dtype=bool)
+        xi = lambda X: (X * off).sum(axis=1)  # noqa: E731
+        s = 1.0 / (1.0 - self.sigma)
+        p_bln, p_full = self.imr["BLN"] ** s, self.imr["FULL"] ** s
+        return pd.DataFrame({
+            "country": self.countries,
+            "change_Xi_CDL": (xi(self.conditional) / xi(self.baseline) - 1) * 100,
+            "change_Xi_FULL": (xi(self.full) / xi(self.baseline) - 1) * 100,
+            "change_price_FULL": (self.price_change - 1) * 100,
+            "change_IMR_FULL": (p_full / p_bln - 1) * 100,
+            "change_rGDP_FULL": ((self.Y["FULL"] / p_full) / (self.Y["BLN"] / p_bln) - 1) * 100,
+        })
+
+    def diversion(self, top: int = 20) -> pd.DataFrame:
+        """Bilateral flows that change most (FULL − baseline): who gains the trade that the shock moves."""
+        n = len(self.countries)
+        d = (self.full - self.baseline)
+        i, j = np.unravel_index(np.argsort(-np.abs(d), axis=None)[: top * 2 + n], d.shape)
+        rows = [{"exporter": self.countries[a], "importer": self.countries[b], "baseline": self.baseline[a, b], "counterfactual": self.full[a, b],
+                 "change": d[a, b], "change_pct": (self.full[a, b] / self.baseline[a, b] - 1) * 100 if self.baseline[a, b] else np.nan}
+                for a, b in zip(i, j) if a != b]
+        return pd.DataFrame(rows).head(top)
+
+
+def expenditure(phi: np.ndarray, Y: np.ndarray) -> np.ndarray:
+    """E_j = φ_j Y_j, rescaled so that world expenditure equals world output (without it the
+    resistance system has no solution once prices move unevenly)."""
+    E = phi * Y
+    return E * (Y.sum() / E.sum())
+
+
+def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: str, sigma: float = 7.0,
+                   tol: float = 1e-10, max_iter: int = 10_000, damping: float = 1.0, domestic: bool = True) -> Counterfactual:
+    """Baseline, conditional and full-endowment equilibria for the cost change ``tau_bln`` → ``tau_cfl``."""
+    countries = list(countries)
+    n = len(countries)
+    if ref not in countries:
+        raise InputError(f"reference country {ref!r} is not among the {n} countries")
+    for name, a in (("baseline costs", tau_bln), ("counterfactual costs", tau_cfl)):
+        if a.shape != (n, n) or not np.all(np.isfinite(a)) or np.any(a < 0):
+            raise InputError(f"{name}: expected a {n}x{n} matrix of finite, non-negative t^(1-σ), got shape {a.shape}")
+    if np.any(Y <= 0) or np.any(E <= 0):
+        bad = [countries[k] for k in np.flatnonzero((Y <= 0) | (E <= 0))]
+        raise InputError(f"output and expenditure must be positive; zero or negative for {', '.join(bad[:10])}")
+    if sigma <= 1:
+        raise InputError(f"sigma must exceed 1 (the elasticity of substitution), got {sigma}")
+    r = countries.index(ref)
+    phi = E / Y
+    bln = resistances(tau_bln, Y, E, r, tol * 1e-2)
+    X0 = flows(tau_bln, Y, E, bln)
+    cdl = resistances(tau_cfl, Y, E, r, tol * 1e-2, imr0=bln.imr)
+    X1 = flows(tau_cfl, Y, E, cdl)
+    # full endowment: iterate on producer prices
+    p = np.ones(n)
+    res = cdl
+    change = np.inf
+    for it in range(1, max_iter + 1):
+        Yf = p * Y
+        Ef = expenditure(phi, Yf)
+        res = resistances(tau_cfl, Yf, Ef, r, tol * 1e-2, imr0=res.imr)
+        p_new = (res.omr / bln.omr) ** (1.0 / sigma)
+        p_new = damping * p_new + (1 - damping) * p
+        change = float(np.max(np.abs(p_new / p - 1)))
+        p = p_new
+        if change < tol:
+            break
+    else:
+        raise NotConverged(f"full-endowment prices: no convergence in {max_iter} iterations (last change {change:.2e}, tolerance {tol:.0e}); "
+                           "try damping < 1")
+    Yf = p * Y
+    Ef = expenditure(phi, Yf)
+    res = resistances(tau_cfl, Yf, Ef, r, tol * 1e-2, imr0=res.imr)
+    X2 = flows(tau_cfl, Yf, Ef, res)
+    notes = []
+    if not domestic:
+        notes.append("No domestic flows in the data: output and expenditure are the modelled trade alone, so 'real GDP' is the real value "
+                     "of that trade (sales deflated by the inward resistance), not the country's GDP; welfare effects leave out every "
+                     "other good and the domestic market.")
+    return Counterfactual(countries, X0, X1, X2, p, {"BLN": bln.omr, "CDL": cdl.omr, "FULL": res.omr},
+                          {"BLN": bln.imr, "CDL": cdl.imr, "FULL": res.imr}, {"BLN": Y, "FULL": Yf}, sigma,
+                          {"baseline": bln.iterations, "conditional": cdl.iterations, "full_prices": it}, tol, notes)

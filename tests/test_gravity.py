@@ -1,0 +1,146 @@
+"""Structural gravity: the solver's equations hold, the textbook's estimates and conditional
+results are reproduced, bad input and non-convergence are reported."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings, strategies as st
+
+from multipolar.errors import InputError
+from multipolar.gravity import ge
+from tests.conftest import SHARED
+
+needs_gravity = pytest.mark.skipif(SHARED is None or not (SHARED / "gravity" / "Chapter2Application1.dta").exists(),
+                                   reason="the Yotov et al. (2016) chapter 2 data (../shared/data/gravity) are absent")
+
+# Yotov et al. (2016), ch. 2, "trade without borders": the PPML estimates of the book's Stata log
+# (TradeWithoutBorder.log) and the conditional change in exports per country as published with the
+# book's R companion (pachadotdev/tradepolicy, ch2_application1.csv, column change_xi_cfl).
+BOOK_COEF = {"ln_DIST": -0.7912879, "CNTG": 0.6736456, "INTL_BRDR": -2.47445}
+BOOK_XI_CDL = {"ARG": 65.52427898507227, "AUS": 229.5594111707841, "AUT": 59.211938778232984, "BEL": 156.91104630713775,
+               "BGR": 24.219494977114554, "BOL": 13.53877386069069, "BRA": 172.56105416692478, "CAN": 80.82463241174491,
+               "CHE": 92.99680700525248, "CHL": 105.17375019342543, "CHN": 175.49641905587157, "CMR": 7.642827802027119}
+
+
+def _random_economy(seed: int, n: int):
+    rng = np.random.default_rng(seed)
+    dist = rng.uniform(0.5, 3.0, (n, n))
+    dist = (dist + dist.T) / 2
+    np.fill_diagonal(dist, 0.1)
+    tau = dist ** -1.0
+    Y = rng.uniform(1, 100, n)
+    E = Y * rng.uniform(0.8, 1.2, n)
+    E *= Y.sum() / E.sum()                      # world output = world expenditure
+    return tau, Y, E
+
+
+def _equilibrium_residuals(res: ge.Counterfactual, tau1, Y, E, ref: int):
+    p = res.price_change
+    Yf = p * Y
+    Ef = ge.expenditure(E / Y, Yf)
+    X = res.full
+    return {"market clearing": np.max(np.abs(X.sum(axis=1) / Yf - 1)),
+            "expenditure": np.max(np.abs(X.sum(axis=0) / Ef - 1)),
+            "producer prices": np.max(np.abs(p ** res.sigma / (res.omr["FULL"] / res.omr["BLN"]) - 1)),
+            "numeraire": abs(res.imr["FULL"][ref] - 1)}
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(2, 25))
+def test_resistances_satisfy_the_adding_up_constraints(seed, n):
+    tau, Y, E = _random_economy(seed, n)
+    r = ge.resistances(tau, Y, E, ref=0, tol=1e-13)
+    X = ge.flows(tau, Y, E, r)
+    np.testing.assert_allclose(X.sum(axis=1), Y, rtol=1e-9)
+    np.testing.assert_allclose(X.sum(axis=0), E, rtol=1e-9)
+    assert r.imr[0] == pytest.approx(1.0)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 10_000), n=st.integers(3, 20), shock=st.floats(0.2, 3.0))
+def test_full_endowment_equilibrium_holds(seed, n, shock):
+    tau, Y, E = _random_economy(seed, n)
+    tau1 = tau.copy()
+    tau1[0, 1] *= shock
+    tau1[1, 0] *= shock
+    res = ge.counterfactual([f"C{i}" for i in range(n)], tau, tau1, Y, E, "C0", 7.0, tol=1e-12)
+    for k, v in _equilibrium_residuals(res, tau1, Y, E, 0).items():
+        assert v < 1e-8, (k, v)
+    # no shock, no change
+    same = ge.counterfactual([f"C{i}" for i in range(n)], tau, tau, Y, E, "C0", 7.0)
+    assert np.allclose(same.table().iloc[:, 1:].to_numpy(), 0, atol=1e-6)
+
+
+def test_a_cheaper_route_raises_its_flow_and_diverts_from_others():
+    tau, Y, E = _random_economy(1, 6)
+    tau1 = tau.copy()
+    tau1[0, 1] *= 2.0                           # exporting from C0 to C1 becomes cheaper (t^(1-σ) doubles)
+    res = ge.counterfactual([f"C{i}" for i in range(6)], tau, tau1, Y, E, "C5", 7.0)
+    assert res.full[0, 1] > res.baseline[0, 1]
+    others = [k for k in range(2, 6)]
+    assert (res.full[others, 1] < res.baseline[others, 1]).all()       # C1 buys less from everyone else
+    div = res.diversion(5)
+    assert (div.iloc[0]["exporter"], div.iloc[0]["importer"]) == ("C0", "C1")
+
+
+def test_bad_input_and_non_convergence_are_reported():
+    tau, Y, E = _random_economy(2, 4)
+    names = ["A", "B", "C", "D"]
+    with pytest.raises(InputError, match="reference country 'ZZZ'"):
+        ge.counterfactual(names, tau, tau, Y, E, "ZZZ")
+    bad = tau.copy()
+    bad[0, 1] = -1
+    with pytest.raises(InputError, match="non-negative"):
+        ge.counterfactual(names, tau, bad, Y, E, "A")
+    with pytest.raises(InputError, match="positive; zero or negative for B"):
+        ge.counterfactual(names, tau, tau, np.array([1.0, 0.0, 2.0, 3.0]), E, "A")
+    with pytest.raises(InputError, match="sigma"):
+        ge.counterfactual(names, tau, tau, Y, E, "A", sigma=1.0)
+    with pytest.raises(ge.NotConverged, match="no convergence in 2 iterations"):
+        ge.resistances(tau, Y, E, 0, tol=1e-15, max_iter=2)
+
+
+@needs_gravity
+def test_trade_without_borders_reproduces_the_book():
+    from multipolar.gravity.replicate import replicate
+    r = replicate("yotov2016-borders", SHARED / "gravity")
+    for k, v in BOOK_COEF.items():
+        assert r.fit.coef[k] == pytest.approx(v, abs=2e-6), k
+    assert r.fit.nobs == 4761 and r.fit.dropped.empty                 # as in the book's log: nothing excluded
+    t = r.table.set_index("country")
+    for c, v in BOOK_XI_CDL.items():
+        assert t.loc[c, "change_Xi_CDL"] == pytest.approx(v, abs=1e-3), c
+    assert list(r.table.columns) == ["country", "change_Xi_CDL", "change_Xi_FULL", "change_price_FULL", "change_IMR_FULL", "change_rGDP_FULL"]
+    assert t.loc["DEU", "change_IMR_FULL"] == pytest.approx(0, abs=1e-9)       # the numeraire
+    assert (t["change_Xi_FULL"] > 0).all()                                  # removing the border raises every country's exports
+
+
+@needs_gravity
+def test_nafta_application_sample_and_direction():
+    from multipolar.gravity.replicate import replicate
+    r = replicate("yotov2016-nafta", SHARED / "gravity")
+    # the estimation sample of the book's log (RTAsEffects.log): 28,482 observations, 84 excluded (pairs that never trade)
+    assert r.fit.nobs == 28482
+    assert r.fit.dropped["rows"].sum() == 84
+    assert 0.3 < r.fit.coef["RTA"] < 0.8
+    t = r.table.set_index("country")
+    for c in ("USA", "CAN", "MEX"):
+        assert t.loc[c, "change_rGDP_FULL"] < 0 and t.loc[c, "change_Xi_FULL"] < 0
+    outside = t.drop(index=["USA", "CAN", "MEX"])
+    assert (outside["change_rGDP_FULL"].abs() < t.loc[["CAN", "MEX"], "change_rGDP_FULL"].abs().min()).all()
+
+
+@needs_gravity
+def test_cli_replicate_writes_the_books_layout(tmp_path):
+    from typer.testing import CliRunner
+
+    from multipolar.cli import app
+    out = tmp_path / "borders.csv"
+    res = CliRunner().invoke(app, ["gravity", "replicate", "yotov2016-borders", "--out", str(out), "--data", str(SHARED / "gravity")])
+    assert res.exit_code == 0, res.output
+    df = pd.read_csv(out)
+    assert list(df.columns) == ["country", "change_Xi_CDL", "change_Xi_FULL", "change_price_FULL", "change_IMR_FULL", "change_rGDP_FULL"]
+    assert len(df) == 69
+    res = CliRunner().invoke(app, ["gravity", "replicate", "yotov2099"])
+    assert res.exit_code != 0 and "unknown application" in res.output
