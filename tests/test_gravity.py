@@ -144,3 +144,24 @@ def test_cli_replicate_writes_the_books_layout(tmp_path):
     assert len(df) == 69
     res = CliRunner().invoke(app, ["gravity", "replicate", "yotov2099"])
     assert res.exit_code != 0 and "unknown application" in res.output
+
+
+def test_monte_carlo_intervals_cover_the_point_estimate_and_widen_with_uncertainty():
+    tau, Y, E = _random_economy(3, 8)
+    names = [f"C{i}" for i in range(8)]
+    shock = np.zeros((8, 8))
+    shock[0, 1:] = shock[1:, 0] = 1
+    dist = tau ** -1.0
+
+    def costs(b):
+        base = b["ln_dist"] * np.log(dist)
+        return np.exp(base), np.exp(base + b["sanction"] * shock)
+    coef = pd.Series({"ln_dist": -1.0, "sanction": -1.0})
+    point = ge.counterfactual(names, *costs(coef), Y, E, "C7").table().set_index("country")
+    narrow = ge.monte_carlo(names, costs, coef, pd.DataFrame(np.diag([1e-4, 1e-4]), coef.index, coef.index), Y, E, "C7", draws=40)
+    wide = ge.monte_carlo(names, costs, coef, pd.DataFrame(np.diag([0.04, 0.25]), coef.index, coef.index), Y, E, "C7", draws=40)
+    g = narrow[narrow["measure"] == "change_rGDP_FULL"].set_index("country")
+    assert ((g["q05"] <= point["change_rGDP_FULL"] + 1e-6) & (point["change_rGDP_FULL"] <= g["q95"] + 1e-6)).all()
+    w = wide[wide["measure"] == "change_rGDP_FULL"].set_index("country")
+    assert ((w["q95"] - w["q05"]) > (g["q95"] - g["q05"])).all()
+    assert w.loc["C0", "q95"] < 0                      # the sanctioned state loses in (nearly) every draw

@@ -189,3 +189,23 @@ def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.nd
     return Counterfactual(countries, X0, X1, X2, p, {"BLN": bln.omr, "CDL": cdl.omr, "FULL": res.omr},
                           {"BLN": bln.imr, "CDL": cdl.imr, "FULL": res.imr}, {"BLN": Y, "FULL": Yf}, sigma,
                           {"baseline": bln.iterations, "conditional": cdl.iterations, "full_prices": it}, tol, notes)
+
+
+def monte_carlo(countries, costs, coef: pd.Series, vcov: pd.DataFrame, Y: np.ndarray, E: np.ndarray, ref: str, sigma: float = 7.0,
+                draws: int = 200, seed: int = 0, tol: float = 1e-8, quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
+    """Intervals for the counterfactual: ``draws`` coefficient vectors from N(coef, vcov), each
+    turned into baseline and counterfactual costs by ``costs(b) -> (tau_bln, tau_cfl)`` and solved
+    again. Returns per country and measure the quantiles of the % changes (columns q05, q50, q95)."""
+    rng = np.random.default_rng(seed)
+    b = rng.multivariate_normal(coef.to_numpy(), vcov.loc[coef.index, coef.index].to_numpy(), size=draws)
+    tabs = []
+    for k in range(draws):
+        t0, t1 = costs(pd.Series(b[k], index=coef.index))
+        tabs.append(counterfactual(countries, t0, t1, Y, E, ref, sigma, tol=tol).table().set_index("country"))
+    arr = np.stack([t.to_numpy() for t in tabs])            # draws x countries x measures
+    out = []
+    for m, col in enumerate(tabs[0].columns):
+        q = np.quantile(arr[:, :, m], quantiles, axis=0)
+        out.append(pd.DataFrame({"country": tabs[0].index, "measure": col,
+                                 **{f"q{int(round(qq * 100)):02d}": q[i] for i, qq in enumerate(quantiles)}}))
+    return pd.concat(out, ignore_index=True)
