@@ -93,8 +93,10 @@ def test_bad_input_and_non_convergence_are_reported():
     bad[0, 1] = -1
     with pytest.raises(InputError, match="non-negative"):
         ge.counterfactual(names, tau, bad, Y, E, "A")
-    with pytest.raises(InputError, match="positive; zero or negative for B"):
-        ge.counterfactual(names, tau, tau, np.array([1.0, 0.0, 2.0, 3.0]), E, "A")
+    with pytest.raises(InputError, match="not both zero; wrong for B"):
+        ge.counterfactual(names, tau, tau, np.array([1.0, 0.0, 2.0, 3.0]), np.array([1.0, 0.0, 2.0, 3.0]), "A")
+    with pytest.raises(InputError, match="non-negative"):
+        ge.counterfactual(names, tau, tau, np.array([1.0, -1.0, 2.0, 3.0]), E, "A")
     with pytest.raises(InputError, match="sigma"):
         ge.counterfactual(names, tau, tau, Y, E, "A", sigma=1.0)
     with pytest.raises(ge.NotConverged, match="no convergence in 2 iterations"):

@@ -76,10 +76,14 @@ def resistances(tau: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: int, tol: fl
     omr = tau @ (E / imr)
     change = np.inf
     for it in range(1, max_iter + 1):
-        imr_new = tau.T @ (Y / omr)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            imr_new = tau.T @ np.where(Y > 0, Y / omr, 0.0)
         imr_new /= imr_new[ref]
         omr_new = tau @ (E / imr_new)
-        change = max(np.max(np.abs(imr_new / imr - 1)), np.max(np.abs(omr_new / omr - 1)))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ci = np.abs(imr_new / imr - 1)[E > 0]
+            co = np.abs(omr_new / omr - 1)[Y > 0]
+        change = max(np.max(ci, initial=0.0), np.max(co, initial=0.0))
         imr, omr = imr_new, omr_new
         if change < tol:
             return Resistances(omr, imr, it, float(change))
@@ -88,7 +92,9 @@ def resistances(tau: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: int, tol: fl
 
 
 def flows(tau, Y, E, r: Resistances) -> np.ndarray:
-    return (Y[:, None] * E[None, :]) * tau / (r.omr[:, None] * r.imr[None, :])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        X = (Y[:, None] * E[None, :]) * tau / (r.omr[:, None] * r.imr[None, :])
+    return np.nan_to_num(X, nan=0.0, posinf=0.0)
 
 
 @dataclass
@@ -132,10 +138,14 @@ class Counterfactual:
         return pd.DataFrame(rows).head(top)
 
 
-def expenditure(phi: np.ndarray, Y: np.ndarray) -> np.ndarray:
+def expenditure(phi: np.ndarray, Y: np.ndarray, E0: np.ndarray | None = None, Y0: np.ndarray | None = None) -> np.ndarray:
     """E_j = φ_j Y_j, rescaled so that world expenditure equals world output (without it the
-    resistance system has no solution once prices move unevenly)."""
+    resistance system has no solution once prices move unevenly). States that only buy (Y_j = 0,
+    as in a sector's trade data) keep their expenditure E0_j, scaled with world output."""
     E = phi * Y
+    if E0 is not None:
+        buy = Y0 <= 0
+        E = np.where(buy, E0 * (Y.sum() / Y0.sum()), E)
     return E * (Y.sum() / E.sum())
 
 
@@ -149,13 +159,17 @@ def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.nd
     for name, a in (("baseline costs", tau_bln), ("counterfactual costs", tau_cfl)):
         if a.shape != (n, n) or not np.all(np.isfinite(a)) or np.any(a < 0):
             raise InputError(f"{name}: expected a {n}x{n} matrix of finite, non-negative t^(1-σ), got shape {a.shape}")
-    if np.any(Y <= 0) or np.any(E <= 0):
-        bad = [countries[k] for k in np.flatnonzero((Y <= 0) | (E <= 0))]
-        raise InputError(f"output and expenditure must be positive; zero or negative for {', '.join(bad[:10])}")
+    if np.any(Y < 0) or np.any(E < 0) or np.any((Y <= 0) & (E <= 0)):
+        bad = [countries[k] for k in np.flatnonzero((Y < 0) | (E < 0) | ((Y <= 0) & (E <= 0)))]
+        raise InputError(f"output and expenditure must be non-negative and not both zero; wrong for {', '.join(bad[:10])}")
     if sigma <= 1:
         raise InputError(f"sigma must exceed 1 (the elasticity of substitution), got {sigma}")
     r = countries.index(ref)
-    phi = E / Y
+    if Y[r] <= 0 or E[r] <= 0:
+        raise InputError(f"the reference country {ref} needs both sales and purchases in the data")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        phi = np.where(Y > 0, E / Y, 0.0)
+    pure_buyers = (Y <= 0)
     bln = resistances(tau_bln, Y, E, r, tol * 1e-2)
     X0 = flows(tau_bln, Y, E, bln)
     cdl = resistances(tau_cfl, Y, E, r, tol * 1e-2, imr0=bln.imr)
@@ -166,11 +180,12 @@ def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.nd
     change = np.inf
     for it in range(1, max_iter + 1):
         Yf = p * Y
-        Ef = expenditure(phi, Yf)
+        Ef = expenditure(phi, Yf, E, Y)
         res = resistances(tau_cfl, Yf, Ef, r, tol * 1e-2, imr0=res.imr)
-        p_new = (res.omr / bln.omr) ** (1.0 / sigma)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p_new = np.where(pure_buyers, 1.0, (res.omr / bln.omr) ** (1.0 / sigma))
         p_new = damping * p_new + (1 - damping) * p
-        change = float(np.max(np.abs(p_new / p - 1)))
+        change = float(np.nanmax(np.abs(p_new / p - 1)))
         p = p_new
         if change < tol:
             break
@@ -178,7 +193,7 @@ def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.nd
         raise NotConverged(f"full-endowment prices: no convergence in {max_iter} iterations (last change {change:.2e}, tolerance {tol:.0e}); "
                            "try damping < 1")
     Yf = p * Y
-    Ef = expenditure(phi, Yf)
+    Ef = expenditure(phi, Yf, E, Y)
     res = resistances(tau_cfl, Yf, Ef, r, tol * 1e-2, imr0=res.imr)
     X2 = flows(tau_cfl, Yf, Ef, res)
     notes = []

@@ -1,0 +1,123 @@
+"""The gravity panel of a sector: directed flows per year with zeros, and the trade-cost variables.
+
+Flows: BACI (the warehouse's ``baci_trade``), summed over the sector's HS6 products
+(``gravity/data/sectors.csv``: crude oil, natural gas, coal, metal ores, precious metals, critical
+minerals (the EU 2023 list), other minerals; ``total`` = every product the file holds). Every
+ordered pair of the states that trade the sector in the period, every year: a missing flow is a
+zero inside BACI's years (PPML needs the zeros), never outside them.
+
+Costs (:data:`COSTS`): log distance, contiguity, common official language and colonial tie
+(CEPII GeoDist); a shared trade agreement, a defence or offence pact, sanctions by type either way
+(GSDB; after 2022 the dated list of measures) and the ideal-point distance (UN votes), from
+:class:`~multipolar.dimensions.dyads.Dyads`.
+"""
+from __future__ import annotations
+
+import csv
+from importlib import resources
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+from ..warehouse import Warehouse
+
+TIME_INVARIANT = ["ln_dist", "contig", "comlang", "colony"]
+TIME_VARYING = ["rta", "alliance", "sanction_trade", "sanction_financial", "sanction_other", "ip_distance"]
+COSTS = TIME_INVARIANT + TIME_VARYING
+
+
+def sectors() -> pd.DataFrame:
+    with resources.files("multipolar.gravity").joinpath("data/sectors.csv").open(encoding="utf-8") as f:
+        return pd.DataFrame(list(csv.DictReader(f)))
+
+
+def sector_products(sector: str) -> list[str]:
+    s = sectors()
+    if sector == "total":
+        return s["hs6"].tolist()
+    if sector not in set(s["sector"]):
+        raise InputError(f"--sector: unknown sector {sector!r}; choose one of {', '.join(sorted(set(s['sector'])) + ['total'])}")
+    return s.loc[s["sector"] == sector, "hs6"].tolist()
+
+
+def build(years: tuple[int, int], sector: str, db=None) -> pd.DataFrame:
+    """exporter, importer, year, trade (thousand US$), pair, exp_year, imp_year and the :data:`COSTS`."""
+    from ..dimensions.dyads import Dyads
+    w = Warehouse(db)
+    if not (w.path.exists() and w.has("baci_trade")):
+        raise InputError("gravity: the warehouse has no BACI trade; import it (`multipolar data import ../shared/data`)")
+    if not w.has("geodist_dyad"):
+        raise InputError("gravity: the warehouse has no CEPII GeoDist (geodist_dyad); import it (`multipolar data import ../shared/data`)")
+    prods = ", ".join(f"'{p}'" for p in sector_products(sector))
+    fl = w.query(f"""SELECT exporter, importer, year, sum(value_kusd) AS trade FROM baci_trade
+                     WHERE hs6 IN ({prods}) AND year BETWEEN {years[0]} AND {years[1]} AND exporter <> importer
+                     GROUP BY ALL""")
+    if fl.empty:
+        raise InputError(f"gravity: no {sector} flows in BACI in {years[0]}-{years[1]}")
+    span = w.query("SELECT min(year) AS a, max(year) AS b FROM baci_trade").iloc[0]
+    yrs = [y for y in range(years[0], years[1] + 1) if span["a"] <= y <= span["b"]]
+    states = sorted(set(fl["exporter"]) | set(fl["importer"]))
+    full = pd.MultiIndex.from_product([states, states, yrs], names=["exporter", "importer", "year"]).to_frame(index=False)
+    full = full[full["exporter"] != full["importer"]]
+    d = full.merge(fl, on=["exporter", "importer", "year"], how="left")
+    d["trade"] = d["trade"].fillna(0.0)          # inside BACI's years a missing flow is no flow
+    geo = w.query("SELECT code_o AS exporter, code_d AS importer, dist, contig, comlang_off AS comlang, colony FROM geodist_dyad")
+    geo = geo.groupby(["exporter", "importer"], as_index=False).first()
+    d = d.merge(geo, on=["exporter", "importer"], how="left")
+    d["ln_dist"] = np.log(d["dist"])
+    dy = Dyads(years=f"{yrs[0]}:{yrs[-1]}", states=states, db=db).add_values().add_institutions().add_interaction()
+    m = dy.to_pandas(["trade_agreements_shared_n", "alliance_defense", "alliance_offense", "sanctions_a_on_b_types",
+                      "sanctions_b_on_a_types", "ip_distance"])
+    types = m["sanctions_a_on_b_types"].astype(str).fillna("") + "," + m["sanctions_b_on_a_types"].astype(str).fillna("")
+    m["rta"] = (m["trade_agreements_shared_n"].fillna(0) > 0).astype(float)
+    m["alliance"] = ((m["alliance_defense"].fillna(0) > 0) | (m["alliance_offense"].fillna(0) > 0)).astype(float)
+    m["sanction_trade"] = types.str.contains("trade").astype(float)
+    m["sanction_financial"] = types.str.contains("financial").astype(float)
+    m["sanction_other"] = types.str.contains("arms|military|travel|other").astype(float)
+    m = m.rename(columns={"code_a": "exporter", "code_b": "importer"})
+    d = d.merge(m[["exporter", "importer", "year", "rta", "alliance", "sanction_trade", "sanction_financial", "sanction_other", "ip_distance"]],
+                on=["exporter", "importer", "year"], how="left")
+    d["pair"] = np.where(d["exporter"] < d["importer"], d["exporter"] + "-" + d["importer"], d["importer"] + "-" + d["exporter"])
+    d["exp_year"] = d["exporter"] + d["year"].astype(str)
+    d["imp_year"] = d["importer"] + d["year"].astype(str)
+    d.attrs.update({"sector": sector, "years": (yrs[0], yrs[-1]), "states": len(states), "notes": list(dy.notes)})
+    return d
+
+
+def fit(years=(1995, 2021), sector: str = "crude_oil", db=None, pair_effects: bool | None = None, costs: list[str] | None = None):
+    """PPML on the sector panel: exporter-year and importer-year effects, and pair effects when the
+    panel has more than one year (then the time-invariant costs are absorbed and left out)."""
+    from . import estimate
+    from .ge import NotConverged
+    d = build(years, sector, db)
+    multi = d["year"].nunique() > 1
+    pair_effects = multi if pair_effects is None else pair_effects
+    if pair_effects and not multi:
+        raise InputError("pair fixed effects need more than one year")
+    x = list(costs or (TIME_VARYING if pair_effects else COSTS))
+    fes = ["exp_year", "imp_year"] + (["pair"] if pair_effects else [])
+    # a cost variable without variation left after the fixed effects cannot be estimated: say so and leave it out
+    dropped_vars = [c for c in x if d[c].nunique(dropna=True) < 2]
+    x = [c for c in x if c not in dropped_vars]
+    fallback = None
+    try:
+        f = estimate.fit(d, "trade", x, fes, cluster="pair", fixef_tol=1e-6)
+    except NotConverged as e:
+        if not pair_effects or costs is not None:
+            raise
+        # the panel does not allow pair effects (too few positive flows per pair for the demeaning to converge)
+        fallback = str(e)
+        pair_effects = False
+        x = [c for c in COSTS if d[c].nunique(dropna=True) >= 2]
+        f = estimate.fit(d, "trade", x, ["exp_year", "imp_year"], cluster="pair", fixef_tol=1e-6)
+    for c in dropped_vars:
+        f.notes.append(f"{c}: no variation in the sample, left out")
+    if fallback:
+        f.notes.append(f"pair fixed effects: {fallback.split(';')[0]}; estimated without them, with the time-invariant costs")
+    elif pair_effects:
+        f.notes.append("pair fixed effects absorb distance, contiguity, language and colony (time-invariant)")
+    f.pair_effects = pair_effects
+    f.notes.append("no domestic flows in the energy and minerals data: exporter-year and importer-year effects absorb each "
+                   "country's total supply and demand of the sector")
+    return f, d
