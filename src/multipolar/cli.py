@@ -625,6 +625,94 @@ def gravity_replicate(name: str = typer.Argument(..., help="yotov2016-borders or
         console.print(f"wrote {out}")
 
 
+@gravity_app.command("fit")
+def gravity_fit(years: str = typer.Option("1995:2021", "--years", help="Years FIRST:LAST."),
+                sector: str = typer.Option("crude_oil", "--sector", help="crude_oil, natural_gas, coal, metal_ores, precious_metals, "
+                                           "critical_minerals, other_minerals or total."),
+                pair: Optional[bool] = typer.Option(None, "--pair/--no-pair", help="Pair fixed effects (default: when the panel allows)."),
+                out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the estimates (.csv, .parquet, .dta)."),
+                db: Optional[Path] = DB):
+    """PPML gravity on a sector of the BACI data: estimates with standard errors clustered by pair, what
+    was dropped and why, and the fit diagnostics."""
+    from .dimensions.values import parse_years
+    from .gravity.ge import NotConverged
+    from .gravity.panel import fit
+    try:
+        rng = parse_years(years)
+        with console.status(f"{sector} {rng[0]}-{rng[1]}: building the panel and fitting PPML…"):
+            f, d = fit(rng, sector, db, pair)
+    except (MultipolarError, NotConverged) as e:
+        _fail(e)
+    console.print(f"[bold]{sector}, {d.attrs['years'][0]}-{d.attrs['years'][1]}[/]: {f.formula}")
+    console.print(f"  {f.nobs:,} observations used of {len(d):,} ({d.attrs['states']} states, every ordered pair and year, zeros included); "
+                  f"standard errors clustered by pair")
+    t = Table(title="PPML estimates")
+    for c in ("variable", "coef", "se (pair)", "z", "p"):
+        t.add_column(c, justify="right" if c != "variable" else "left")
+    tab = f.table()
+    for k, r in tab.iterrows():
+        t.add_row(str(k), f"{r['coef']:+.4f}", f"{r['se_cluster_pair']:.4f}", f"{r['z']:.2f}", f"{r['p']:.3f}")
+    console.print(t)
+    for r in f.dropped.itertuples(index=False):
+        console.print(f"  dropped {r.rows:,} rows: {r.reason}{' (' + r.fixed_effect + ')' if r.fixed_effect else ''}")
+    for n in f.notes:
+        console.print(f"  note: {n}")
+    if out:
+        _write_table(tab.reset_index().rename(columns={"index": "variable", "Coefficient": "variable"}), out)
+        console.print(f"wrote {out}")
+
+
+@app.command()
+def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAML file or the name of a built-in one."),
+             list_: bool = typer.Option(False, "--list", help="List the built-in scenarios."),
+             draws: Optional[int] = typer.Option(None, "--draws", help="Monte Carlo draws (default: the scenario's)."),
+             out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the per-country table (.csv, .parquet, .dta)."),
+             db: Optional[Path] = DB):
+    """Solve a scenario in general equilibrium: trade flows, diversion and real income per country, with intervals."""
+    from .gravity import scenarios as SC
+    from .gravity.ge import NotConverged
+    if list_ or scenario is None:
+        for name, p in SC.builtin().items():
+            sc = SC.load(p)
+            console.print(f"[bold]{name}[/]: {sc.name} ({sc.sector}, base year {sc.base_year})")
+        if scenario is None:
+            return
+    try:
+        sc = SC.load(scenario)
+        with console.status(f"{sc.name}: fitting {sc.sector} {sc.fit_years[0]}-{sc.fit_years[1]} and solving…"):
+            r = SC.simulate(sc, db, draws)
+    except (MultipolarError, NotConverged) as e:
+        _fail(e)
+    console.print(f"[bold]{sc.name}[/] ({sc.sector}, base year {sc.base_year}, sigma {sc.sigma})")
+    for line in r.shocks:
+        console.print(f"  shock: {line}")
+    t = r.table.dropna(subset=["change_real_income_FULL"]).sort_values("change_real_income_FULL")
+    iv = None
+    if r.intervals is not None:
+        iv = r.intervals[r.intervals["measure"] == "change_real_income_FULL"].set_index("country")
+
+    def fmt(row):
+        s = f"{row.country} {row.change_real_income_FULL:+.2f}%"
+        if iv is not None and row.country in iv.index:
+            s += f" [{iv.loc[row.country, 'q05']:+.2f}, {iv.loc[row.country, 'q95']:+.2f}]"
+        return s
+    console.print("  largest real-income losers: " + "; ".join(fmt(x) for x in t.head(5).itertuples()))
+    console.print("  largest real-income gainers: " + "; ".join(fmt(x) for x in t.tail(5).iloc[::-1].itertuples()))
+    gains = r.diversion[r.diversion["change"] > 0].head(5)
+    console.print("  largest diversion routes: " + "; ".join(f"{g.exporter}→{g.importer} {g.change / 1e3:+,.0f} M$ ({g.change_pct:+.0f}%)"
+                                                          for g in gains.itertuples()))
+    losses = r.diversion[r.diversion["change"] < 0].head(3)
+    console.print("  largest flows lost: " + "; ".join(f"{g.exporter}→{g.importer} {g.change / 1e3:+,.0f} M$ ({g.change_pct:+.0f}%)"
+                                                     for g in losses.itertuples()))
+    if r.intervals is not None:
+        console.print(f"  intervals: 90% over {r.intervals.attrs.get('draws', draws or sc.draws)} draws of the coefficients")
+    for n in r.notes:
+        console.print(f"  note: {n}")
+    if out:
+        _write_table(r.table, out)
+        console.print(f"wrote {out}")
+
+
 snapshot_app = typer.Typer(help="The embedded snapshot that the package ships.", no_args_is_help=True)
 app.add_typer(snapshot_app, name="snapshot")
 

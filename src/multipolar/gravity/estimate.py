@@ -66,7 +66,7 @@ def _drop_degenerate(df: pd.DataFrame, y: str, fes: list[str]) -> tuple[pd.DataF
 
 
 def fit(df: pd.DataFrame, y: str, x: list[str], fes: list[str], cluster: str = "pair", offset: str | None = None,
-        tol: float = 1e-10, max_iter: int = 100, fixef_tol: float = 1e-8) -> GravityFit:
+        tol: float = 1e-10, max_iter: int = 100, fixef_tol: float = 1e-8, fixef_maxiter: int = 20_000) -> GravityFit:
     """PPML of ``y`` on ``x`` with the fixed effects ``fes`` (column names), clustered by ``cluster``."""
     import pyfixest as pf
     missing = [c for c in [y, *x, *fes, cluster] + ([offset] if offset else []) if c not in df.columns]
@@ -90,7 +90,7 @@ def fit(df: pd.DataFrame, y: str, x: list[str], fes: list[str], cluster: str = "
         warnings.simplefilter("always")
         try:
             m = pf.fepois(formula, data=d, vcov={"CRV1": cluster}, offset=offset, iwls_tol=tol, iwls_maxiter=max_iter,
-                          fixef_rm="singleton", separation_check=["fe", "ir"], fixef_tol=fixef_tol, fixef_maxiter=20_000)
+                          fixef_rm="singleton", separation_check=["fe", "ir"], fixef_tol=fixef_tol, fixef_maxiter=fixef_maxiter)
         except ValueError as e:
             from .ge import NotConverged
             raise NotConverged(f"gravity: PPML did not converge ({e}); try fewer years, a looser --tol, or no pair effects") from None

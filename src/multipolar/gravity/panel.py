@@ -102,7 +102,7 @@ def fit(years=(1995, 2021), sector: str = "crude_oil", db=None, pair_effects: bo
     x = [c for c in x if c not in dropped_vars]
     fallback = None
     try:
-        f = estimate.fit(d, "trade", x, fes, cluster="pair", fixef_tol=1e-6)
+        f = estimate.fit(d, "trade", x, fes, cluster="pair", fixef_tol=1e-6, fixef_maxiter=3000 if pair_effects else 20_000)
     except NotConverged as e:
         if not pair_effects or costs is not None:
             raise

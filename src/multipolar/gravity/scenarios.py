@@ -1,0 +1,258 @@
+"""Scenarios: cost shocks named in plain terms (a YAML file), solved in general equilibrium.
+
+A scenario file::
+
+    name: Secondary sanctions on Russia's oil trade through China, the UAE and Turkey
+    sector: crude_oil          # a sector of gravity/data/sectors.csv, or total
+    fit_years: 2012:2019       # the years the costs are estimated on
+    base_year: 2019            # the baseline flows and costs
+    sigma: 7                   # elasticity of substitution (Yotov et al. 2016 use 7)
+    draws: 100                 # Monte Carlo draws of the coefficients for the intervals (0: none)
+    shocks:
+      - {type: sanction, exporters: [RUS], importers: [EU, USA], ban: true, direction: one-way}   # or tariff_pct: 35
+      - {type: secondary, target: RUS, through: [CHN, ARE, TUR], tariff_pct: 50}
+      - {type: payment_friction, pairs: [[RUS, CHN], [RUS, IND]], tariff_pct: 5}
+      - {type: decouple, blocs_year: 2019, tariff_pct: 30}                 # US-leaning vs China-leaning (ideal points)
+      - {type: reopen, between: [EU], and: [RUS], year: 2013}              # the pairs' time-varying costs of that year
+
+States are names or codes (resolved by the actor registry, with suggestions when unknown) or
+groupings (EU, NATO, BRICS, G7...: their members in the base year). A tariff-equivalent of t%
+multiplies t_ij^(1-σ) by (1 + t/100)^(1-σ); a ban sets it to
+0 (no flow). ``sanction`` bans or taxes the ``exporters``' sales to the ``importers`` and, unless
+``direction: one-way``, the reverse flows too; ``payment_friction`` applies both ways; ``secondary`` taxes the trade of each ``through`` state with the target,
+both ways. Shocks compound.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from ..errors import InputError
+
+SHOCK_KEYS = {"sanction": {"exporters", "importers", "ban", "tariff_pct", "direction"},
+              "secondary": {"target", "through", "tariff_pct", "ban"},
+              "payment_friction": {"pairs", "tariff_pct"},
+              "decouple": {"blocs_year", "tariff_pct", "ban"},
+              "reopen": {"between", "and", "year"}}
+TOP_KEYS = {"name", "sector", "fit_years", "base_year", "sigma", "draws", "shocks", "description", "seed"}
+
+
+@dataclass
+class Scenario:
+    name: str
+    sector: str
+    fit_years: tuple[int, int]
+    base_year: int
+    sigma: float
+    draws: int
+    shocks: list[dict]
+    source: str = ""
+    seed: int = 0
+
+
+def builtin() -> dict[str, Path]:
+    d = Path(str(resources.files("multipolar.gravity").joinpath("scenarios")))
+    return {p.stem: p for p in sorted(d.glob("*.yaml"))}
+
+
+def load(path) -> Scenario:
+    import yaml
+    p = Path(path)
+    if not p.exists():
+        b = builtin()
+        if str(path) in b:
+            p = b[str(path)]
+        else:
+            raise InputError(f"{path}: no such scenario file or built-in scenario; built-in: {', '.join(b)}")
+    try:
+        spec = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise InputError(f"{p}: not valid YAML ({e})") from None
+    where = str(p)
+    if not isinstance(spec, dict):
+        raise InputError(f"{where}: expected a mapping with name, sector, shocks...")
+    unknown = set(spec) - TOP_KEYS
+    if unknown:
+        raise InputError(f"{where}: unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(TOP_KEYS))}")
+    for k in ("name", "sector", "shocks"):
+        if k not in spec:
+            raise InputError(f"{where}: missing {k!r}")
+    from ..dimensions.values import parse_years
+    fy = parse_years(str(spec.get("fit_years", "2012:2019")))
+    by = int(spec.get("base_year", fy[1]))
+    sigma = float(spec.get("sigma", 7))
+    if sigma <= 1:
+        raise InputError(f"{where}: sigma must exceed 1, got {sigma}")
+    shocks = spec["shocks"]
+    if not isinstance(shocks, list) or not shocks:
+        raise InputError(f"{where}: shocks must be a non-empty list")
+    for i, s in enumerate(shocks, 1):
+        if not isinstance(s, dict) or s.get("type") not in SHOCK_KEYS:
+            raise InputError(f"{where}, shock {i}: type must be one of {', '.join(SHOCK_KEYS)}, got {s!r}")
+        extra = set(s) - SHOCK_KEYS[s["type"]] - {"type"}
+        if extra:
+            raise InputError(f"{where}, shock {i} ({s['type']}): unknown key(s) {', '.join(sorted(extra))}; "
+                             f"allowed: {', '.join(sorted(SHOCK_KEYS[s['type']]))}")
+        if s["type"] != "reopen":
+            if bool(s.get("ban")) == ("tariff_pct" in s):
+                raise InputError(f"{where}, shock {i} ({s['type']}): give either ban: true or tariff_pct, not both or neither")
+            if "tariff_pct" in s:
+                t = s["tariff_pct"]
+                if not isinstance(t, (int, float)) or t <= -100 or t > 10_000:
+                    raise InputError(f"{where}, shock {i}: tariff_pct must be a number above -100 and at most 10000 (a tariff "
+                                     f"equivalent in %), got {t!r}")
+    return Scenario(str(spec["name"]), str(spec["sector"]), fy, by, sigma, int(spec.get("draws", 100)), shocks, where,
+                    int(spec.get("seed", 0)))
+
+
+def _states(items, year: int, where: str) -> list[str]:
+    """Codes of names, codes and groupings (members in ``year``); errors say which item is unknown."""
+    from ..actors import groupings
+    from ..actors.registry import registry
+    from ..errors import MultipolarError
+    if isinstance(items, str):
+        items = [items]
+    out = []
+    orgs = set(groupings.organisations()["org"])
+    for it in items:
+        if str(it).upper() in orgs:
+            m = groupings.members(str(it).upper(), year)
+            if not m:
+                raise InputError(f"{where}: the group {it} has no members in {year}")
+            out += m
+        else:
+            try:
+                out.append(registry().resolve(it, year=year))
+            except MultipolarError as e:
+                raise InputError(f"{where}: {e}") from None
+    if not out:
+        raise InputError(f"{where}: an empty list of states")
+    return sorted(set(out))
+
+
+def _factor(s: dict, sigma: float) -> float:
+    return 0.0 if s.get("ban") else (1 + s["tariff_pct"] / 100.0) ** (1 - sigma)
+
+
+def apply(sc: Scenario, countries: list[str], tau: np.ndarray, panel: pd.DataFrame, coef: pd.Series) -> tuple[np.ndarray, list[str]]:
+    """The counterfactual costs and a line per shock saying what it did."""
+    idx = {c: i for i, c in enumerate(countries)}
+    out = tau.copy()
+    said = []
+    for k, s in enumerate(sc.shocks, 1):
+        where = f"{sc.source}, shock {k} ({s['type']})"
+        mask = np.zeros_like(tau, dtype=bool)
+        if s["type"] == "sanction":
+            a, b = _states(s.get("exporters", []), sc.base_year, where), _states(s.get("importers", []), sc.base_year, where)
+            ia, ib = [idx[c] for c in a if c in idx], [idx[c] for c in b if c in idx]
+            mask[np.ix_(ia, ib)] = True
+            if s.get("direction", "both") != "one-way":
+                mask[np.ix_(ib, ia)] = True
+        elif s["type"] == "secondary":
+            t = _states(s["target"], sc.base_year, where)
+            th = _states(s["through"], sc.base_year, where)
+            it, ith = [idx[c] for c in t if c in idx], [idx[c] for c in th if c in idx]
+            mask[np.ix_(it, ith)] = True
+            mask[np.ix_(ith, it)] = True
+        elif s["type"] == "payment_friction":
+            for pair in s["pairs"]:
+                if not isinstance(pair, (list, tuple)) or len(pair) != 2:
+                    raise InputError(f"{where}: each pair is two states, e.g. [RUS, CHN]; got {pair!r}")
+                a, b = (_states(x, sc.base_year, where) for x in pair)
+                for x in a:
+                    for y in b:
+                        if x in idx and y in idx:
+                            mask[idx[x], idx[y]] = mask[idx[y], idx[x]] = True
+        elif s["type"] == "decouple":
+            from .. import structure as S
+            yb = int(s.get("blocs_year", 2019))
+            summ, _ = S.blocs(str(yb), method="ideal-points", n_boot=50)
+            bl = summ.set_index("code")["bloc"]
+            us = [idx[c] for c in bl[bl == "US-leaning"].index if c in idx]
+            cn = [idx[c] for c in bl[bl == "China-leaning"].index if c in idx]
+            if not us or not cn:
+                raise InputError(f"{where}: the blocs of {yb} leave one side empty among the sector's traders")
+            mask[np.ix_(us, cn)] = mask[np.ix_(cn, us)] = True
+        elif s["type"] == "reopen":
+            a, b = _states(s["between"], sc.base_year, where), _states(s["and"], sc.base_year, where)
+            year = int(s.get("year", 2013))
+            rows = panel[panel["year"] == year]
+            if rows.empty:
+                raise InputError(f"{where}: the panel has no year {year} (fit_years {sc.fit_years[0]}-{sc.fit_years[1]} must include it)")
+            then = rows.set_index(["exporter", "importer"])
+            now = panel[panel["year"] == sc.base_year].set_index(["exporter", "importer"])
+            tv = [c for c in coef.index if c in then.columns]
+            n = 0
+            for x in a:
+                for y in b:
+                    for e, i in ((x, y), (y, x)):
+                        if e in idx and i in idx and (e, i) in then.index and (e, i) in now.index:
+                            diff = float(sum(coef[c] * (np.nan_to_num(then.at[(e, i), c]) - np.nan_to_num(now.at[(e, i), c])) for c in tv))
+                            out[idx[e], idx[i]] *= np.exp(diff)
+                            n += 1
+            said.append(f"reopen: {n} directed pairs back to their {year} costs ({', '.join(tv)})")
+            continue
+        f = _factor(s, sc.sigma)
+        out[mask] *= f
+        said.append(f"{s['type']}: {int(mask.sum())} directed pairs, t^(1-σ) x {f:.3g}" + (" (ban)" if s.get("ban") else f" ({s['tariff_pct']}% tariff equivalent)"))
+        if not mask.any():
+            raise InputError(f"{where}: no pair of the sector's traders is affected; check the states and the sector")
+    return out, said
+
+
+@dataclass
+class Simulation:
+    scenario: Scenario
+    table: pd.DataFrame
+    diversion: pd.DataFrame
+    intervals: pd.DataFrame | None
+    fit: object
+    shocks: list[str]
+    notes: list[str] = field(default_factory=list)
+
+
+def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
+    from . import ge, panel as P
+    f, d = P.fit(sc.fit_years, sc.sector, db)
+    base = d[d["year"] == sc.base_year].copy()
+    if base.empty:
+        raise InputError(f"{sc.source}: base_year {sc.base_year} is outside fit_years {sc.fit_years[0]}-{sc.fit_years[1]}")
+    coef = f.coef
+    xs = list(coef.index)
+    countries = sorted(set(base["exporter"]) | set(base["importer"]))
+    from .replicate import _matrix
+
+    def costs_of(b: pd.Series):
+        z = sum(b[c] * base[c].fillna(0).to_numpy() for c in xs)
+        t0 = _matrix(base, countries, np.exp(z))
+        t1, _ = apply(sc, countries, t0, d, b)
+        return t0, t1
+    X = _matrix(base, countries, base["trade"])
+    Y, E = X.sum(axis=1), X.sum(axis=0)
+    keep = (Y > 0) | (E > 0)
+    countries = [c for c, k in zip(countries, keep) if k]
+    base = base[base["exporter"].isin(countries) & base["importer"].isin(countries)]
+    X = _matrix(base, countries, base["trade"])
+    Y, E = X.sum(axis=1), X.sum(axis=0)
+    t0, t1 = costs_of(coef)
+    _, said = apply(sc, countries, t0, d, coef)
+    ref = max(countries, key=lambda c: min(Y[countries.index(c)], E[countries.index(c)]))     # a large two-way trader as numeraire
+    res = ge.counterfactual(countries, t0, t1, Y, E, ref, sc.sigma)
+    tab = res.table()
+    tab["baseline_exports_kusd"] = (X * ~np.eye(len(countries), dtype=bool)).sum(axis=1)
+    tab["baseline_imports_kusd"] = E
+    tab = tab.rename(columns={"change_rGDP_FULL": "change_real_income_FULL"})
+    n = draws if draws is not None else sc.draws
+    iv = None
+    if n and n > 0 and f.vcov is not None:
+        iv = ge.monte_carlo(countries, costs_of, coef, f.vcov, Y, E, ref, sc.sigma, draws=n, seed=sc.seed)
+        iv["measure"] = iv["measure"].replace({"change_rGDP_FULL": "change_real_income_FULL"})
+    notes = list(f.notes) + res.notes + [
+        "No domestic flows: output is each state's sales of the sector abroad and expenditure its purchases; the real-income "
+        "change is the change in the real value of that trade (deflated by the inward resistance), not a change in GDP.",
+        f"numeraire: {ref} (its inward resistance is held at 1)"]
+    return Simulation(sc, tab, res.diversion(15), iv, f, said, notes)

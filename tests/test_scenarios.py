@@ -1,0 +1,91 @@
+"""Scenario files: clear errors for bad input; a built-in scenario solved on the real data."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from multipolar.errors import InputError
+from multipolar.gravity import scenarios as S
+
+
+def _write(tmp_path, text):
+    p = tmp_path / "s.yaml"
+    p.write_text(text)
+    return p
+
+
+GOOD = """name: test
+sector: crude_oil
+fit_years: 2015:2019
+base_year: 2019
+draws: 0
+shocks:
+"""
+
+
+@pytest.mark.parametrize("shock, words", [
+    ("  - {type: embargo, exporters: [RUS], importers: [EU], ban: true}", "type must be one of"),
+    ("  - {type: sanction, exporters: [Narnia], importers: [EU], ban: true}", "not a known state"),
+    ("  - {type: sanction, exporters: [RUS], importers: [AUKUS], ban: true}", "the group AUKUS has no members in 2019"),
+    ("  - {type: sanction, exporters: [RUS], importers: [EU], tariff_pct: -150}", "tariff_pct must be a number above -100"),
+    ("  - {type: sanction, exporters: [RUS], importers: [EU], ban: true, tariff_pct: 10}", "either ban: true or tariff_pct"),
+    ("  - {type: secondary, target: RUS, via: [CHN], tariff_pct: 10}", "unknown key(s) via"),
+])
+def test_bad_scenarios_get_clear_errors(tmp_path, shock, words):
+    p = _write(tmp_path, GOOD + shock + "\n")
+    with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        sc = S.load(p)
+        countries = ["CHN", "DEU", "FRA", "RUS", "USA"]
+        import pandas as pd
+        S.apply(sc, countries, np.ones((5, 5)), pd.DataFrame({"year": []}), pd.Series(dtype=float))
+
+
+def test_scenario_file_errors(tmp_path):
+    with pytest.raises(InputError, match="no such scenario file"):
+        S.load(tmp_path / "missing.yaml")
+    with pytest.raises(InputError, match="unknown key"):
+        S.load(_write(tmp_path, GOOD.replace("draws: 0", "drawz: 0") + "  - {type: decouple, tariff_pct: 10}\n"))
+    with pytest.raises(InputError, match="shocks must be a non-empty list"):
+        S.load(_write(tmp_path, GOOD + "  []\n"))
+
+
+def test_shocks_change_the_right_pairs():
+    import pandas as pd
+    sc = S.load(_write_tmp(GOOD + "  - {type: sanction, exporters: [RUS], importers: [DEU, FRA], ban: true, direction: one-way}\n"
+                           "  - {type: payment_friction, pairs: [[RUS, CHN]], tariff_pct: 10}\n"))
+    countries = ["CHN", "DEU", "FRA", "RUS", "USA"]
+    t1, said = S.apply(sc, countries, np.ones((5, 5)), pd.DataFrame({"year": []}), pd.Series(dtype=float))
+    i = {c: k for k, c in enumerate(countries)}
+    assert t1[i["RUS"], i["DEU"]] == 0 and t1[i["DEU"], i["RUS"]] == 1          # one-way ban
+    assert t1[i["RUS"], i["CHN"]] == pytest.approx(1.1 ** -6) == t1[i["CHN"], i["RUS"]]
+    assert t1[i["USA"], i["CHN"]] == 1
+    assert len(said) == 2
+
+
+def _write_tmp(text):
+    import tempfile
+    from pathlib import Path
+    p = Path(tempfile.mkdtemp()) / "s.yaml"
+    p.write_text(text)
+    return p
+
+
+def test_builtin_scenarios_load():
+    b = S.builtin()
+    assert set(b) == {"secondary_sanctions_china", "two_bloc_decoupling", "eu_russia_reopening"}
+    for p in b.values():
+        sc = S.load(p)
+        assert sc.shocks and sc.sigma > 1
+
+
+def test_secondary_sanctions_on_the_real_data(full_warehouse):
+    r = S.simulate(S.load("secondary_sanctions_china"), db=full_warehouse.path, draws=5)
+    t = r.table.set_index("country")
+    assert t.loc["RUS", "change_real_income_FULL"] < 0 and t.loc["RUS", "change_Xi_FULL"] < 0
+    d = r.diversion.set_index(["exporter", "importer"])
+    banned = [k for k in d.index if k[0] == "RUS" and k[1] in ("NLD", "DEU", "ITA", "FRA", "POL", "JPN")]
+    assert banned and all(d.loc[k, "counterfactual"] == 0 for k in banned)
+    assert (r.diversion["change"] > 0).any()                     # someone gains the trade
+    iv = r.intervals[r.intervals["measure"] == "change_real_income_FULL"].set_index("country")
+    assert iv.loc["RUS", "q05"] <= t.loc["RUS", "change_real_income_FULL"] + 1.0
+    assert any("not a change in GDP" in n for n in r.notes)
