@@ -118,6 +118,10 @@ class Counterfactual:
         xi = lambda X: (X * off).sum(axis=1)  # noqa: E731
         s = 1.0 / (1.0 - self.sigma)
         p_bln, p_full = self.imr["BLN"] ** s, self.imr["FULL"] ** s
+        with np.errstate(divide="ignore", invalid="ignore"):      # states that only buy have no exports: NaN, not an error
+            return self._table(xi, p_bln, p_full)
+
+    def _table(self, xi, p_bln, p_full) -> pd.DataFrame:
         return pd.DataFrame({
             "country": self.countries,
             "change_Xi_CDL": (xi(self.conditional) / xi(self.baseline) - 1) * 100,
