@@ -37,7 +37,12 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.optimize import linear_sum_assignment
+
+
+def linear_sum_assignment(cost):
+    """scipy's Hungarian algorithm, imported when first needed (scipy.optimize takes seconds to import)."""
+    from scipy.optimize import linear_sum_assignment as lsa
+    return lsa(cost)
 
 IP_BLOCS = ["US-leaning", "nonaligned", "China-leaning"]
 ANCHORS = [("USA", "Western"), ("SUN", "Soviet"), ("CHN", "China"), ("RUS", "Russia")]
