@@ -89,3 +89,16 @@ def test_secondary_sanctions_on_the_real_data(full_warehouse):
     iv = r.intervals[r.intervals["measure"] == "change_real_income_FULL"].set_index("country")
     assert iv.loc["RUS", "q05"] <= t.loc["RUS", "change_real_income_FULL"] + 1.0
     assert any("not a change in GDP" in n for n in r.notes)
+
+
+def test_backtest_on_russian_crude(full_warehouse):
+    from multipolar.gravity.backtest import backtest
+    b = backtest(full_warehouse.path)
+    assert -1 <= b["spearman"] <= 1 and b["importers"] > 50
+    s = b["shares"]
+    assert set(s.index) == {"EU", "China", "India", "Türkiye"}
+    assert ((s >= 0) & (s <= 1)).all().all()
+    # the direction the sanctions push, whatever the size: the EU's share falls, China's and India's rise
+    assert s.loc["EU", "predicted_2023"] < s.loc["EU", "baseline_2021"]
+    assert s.loc["China", "predicted_2023"] > s.loc["China", "baseline_2021"]
+    assert s.loc["India", "predicted_2023"] > s.loc["India", "baseline_2021"]

@@ -662,6 +662,32 @@ def gravity_fit(years: str = typer.Option("1995:2021", "--years", help="Years FI
         console.print(f"wrote {out}")
 
 
+@gravity_app.command("backtest")
+def gravity_backtest(cap_pct: float = typer.Option(10.0, "--cap-pct", help="The G7 price cap as a tariff equivalent on Russia's other crude sales (%)."),
+                     db: Optional[Path] = DB):
+    """Fit crude-oil gravity on 2012-2021, impose the 2022-23 embargoes and the price cap on Russian crude, and compare the
+    predicted 2023 destinations of Russia's crude with those observed in BACI."""
+    from .gravity.backtest import backtest
+    from .gravity.ge import NotConverged
+    try:
+        with console.status("backtest: fitting crude oil 2012-2021 and solving the 2022-23 sanctions…"):
+            b = backtest(db, cap_pct=cap_pct)
+    except (MultipolarError, NotConverged) as e:
+        _fail(e)
+    console.print(f"Russian crude: rank correlation (Spearman) of predicted and observed 2023 destination shares across "
+                  f"{b['importers']} importers: {b['spearman']:+.3f}")
+    t = Table(title="Share of Russia's crude exports")
+    for c in ("destination", "2021 (baseline)", "2023 predicted", "2023 observed"):
+        t.add_column(c, justify="right" if c != "destination" else "left")
+    for g, r in b["shares"].iterrows():
+        t.add_row(g, f"{r['baseline_2021']:.1%}", f"{r['predicted_2023']:.1%}", f"{r['observed_2023']:.1%}")
+    console.print(t)
+    console.print(f"  totals (M$): baseline 2021 {b['baseline_total_musd']:,.0f}; predicted {b['predicted_total_musd']:,.0f}; "
+                  f"observed 2023 {b['observed_total_musd']:,.0f} (prices changed too; the shares are the comparison)")
+    for n in b["fit"].notes:
+        console.print(f"  note: {n}")
+
+
 @app.command()
 def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAML file or the name of a built-in one."),
              list_: bool = typer.Option(False, "--list", help="List the built-in scenarios."),
