@@ -102,3 +102,31 @@ def test_backtest_on_russian_crude(full_warehouse):
     assert s.loc["EU", "predicted_2023"] < s.loc["EU", "baseline_2021"]
     assert s.loc["China", "predicted_2023"] > s.loc["China", "baseline_2021"]
     assert s.loc["India", "predicted_2023"] > s.loc["India", "baseline_2021"]
+
+
+def test_stored_scenario_appears_in_the_report_and_the_dashboard(full_warehouse, tmp_path):
+    """simulate --store keeps the run (one transaction, replacing the same scenario); the report and the API show it."""
+    import shutil
+
+    from fastapi.testclient import TestClient
+    from typer.testing import CliRunner
+
+    from multipolar import api
+    from multipolar.cli import app
+    from multipolar.web import create_app
+    db = tmp_path / "w.duckdb"
+    shutil.copy(full_warehouse.path, db)
+    for _ in range(2):                                      # twice: the second run replaces the first
+        res = CliRunner().invoke(app, ["simulate", "secondary_sanctions_china", "--draws", "3", "--db", str(db)])
+        assert res.exit_code == 0, res.output
+    runs, results, div = S.stored(db)
+    assert list(runs["key"]) == ["secondary_sanctions_china"] and results["key"].nunique() == 1
+    html = api.write_report(tmp_path / "r.html", db=db).read_text()
+    assert "Under “Secondary sanctions on Russia" in html and 'id="chart-scenarios"' in html
+    c = TestClient(create_app(db))
+    body = c.get("/api/scenarios").json()
+    assert body["runs"][0]["key"] == "secondary_sanctions_china"
+    one = c.get("/api/scenarios/secondary_sanctions_china").json()
+    assert any(r["country"] == "RUS" and r["change_real_income_FULL"] < 0 for r in one["results"])
+    assert c.get("/api/scenarios/nonexistent").status_code == 404
+    assert c.get("/scenarios").status_code == 200

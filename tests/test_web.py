@@ -145,7 +145,7 @@ def test_openapi_fuzz_no_server_errors(api_schema):
             if r.status_code >= 500 or "application/json" not in r.headers.get("content-type", ""):
                 failures.append((op.label, case.path_parameters, case.query, r.status_code, r.text[:200]))
         run()
-    assert len(ops) == 9, ops
+    assert len(ops) == 11, ops
     assert len(calls) >= 5 * len(ops)                  # the fuzzer did run
     assert any(c < 300 for c in calls) and any(400 <= c < 500 for c in calls)
     assert failures == []
@@ -171,7 +171,8 @@ def test_every_page_draws(server, page):
                       ["#chart-dims", "#chart-dep"]),
              "blocs": ("/blocs", "document.querySelector('#chart-map path.choroplethlocation') !== null", ["#chart-map"]),
              "triangle": ("/triangle", "document.querySelector('#triangle-type').textContent.length > 10", ["#chart-triangle"]),
-             "data": ("/data", "document.querySelectorAll('#sources-table tr').length > 5", [])}
+             "data": ("/data", "document.querySelectorAll('#sources-table tr').length > 5", []),
+             "scenarios": ("/scenarios", "document.querySelector('p.missing') !== null", [])}     # none stored with the snapshot
     for name, (url, ready, charts) in pages.items():
         _visit(page, server + url, ready)
         for sel in charts:

@@ -693,6 +693,7 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAM
              list_: bool = typer.Option(False, "--list", help="List the built-in scenarios."),
              draws: Optional[int] = typer.Option(None, "--draws", help="Monte Carlo draws (default: the scenario's)."),
              out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the per-country table (.csv, .parquet, .dta)."),
+             keep: bool = typer.Option(True, "--store/--no-store", help="Keep the results in the warehouse for the report and the dashboard."),
              db: Optional[Path] = DB):
     """Solve a scenario in general equilibrium: trade flows, diversion and real income per country, with intervals."""
     from .gravity import scenarios as SC
@@ -737,6 +738,9 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAM
     if out:
         _write_table(r.table, out)
         console.print(f"wrote {out}")
+    if keep:
+        key = SC.store(r, db)
+        console.print(f"stored as {key!r} in the warehouse (shown by `multipolar report` and `multipolar serve`)")
 
 
 snapshot_app = typer.Typer(help="The embedded snapshot that the package ships.", no_args_is_help=True)

@@ -256,3 +256,53 @@ def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
         "change is the change in the real value of that trade (deflated by the inward resistance), not a change in GDP.",
         f"numeraire: {ref} (its inward resistance is held at 1)"]
     return Simulation(sc, tab, res.diversion(15), iv, f, said, notes)
+
+
+def store(sim: Simulation, db=None) -> str:
+    """Keep a simulation's results in the warehouse (tables ``scenario_runs``, ``scenario_results``,
+    ``scenario_diversion``), replacing an earlier run of the same scenario, in one transaction; the
+    report and the dashboard show the stored runs. Returns the scenario's key (its file name)."""
+    import datetime as dt
+    import json
+
+    from ..warehouse import Warehouse
+    key = Path(sim.scenario.source).stem
+    sc = sim.scenario
+    run = pd.DataFrame([{"key": key, "name": sc.name, "sector": sc.sector, "fit_years": f"{sc.fit_years[0]}:{sc.fit_years[1]}",
+                         "base_year": sc.base_year, "sigma": sc.sigma, "draws": 0 if sim.intervals is None else int(sc.draws),
+                         "shocks": json.dumps(sc.shocks), "applied": json.dumps(sim.shocks), "notes": json.dumps(sim.notes),
+                         "created": dt.datetime.now().isoformat(timespec="seconds")}])
+    res = sim.table.copy()
+    if sim.intervals is not None:
+        iv = sim.intervals[sim.intervals["measure"] == "change_real_income_FULL"].set_index("country")
+        res["real_income_q05"] = res["country"].map(iv["q05"])
+        res["real_income_q95"] = res["country"].map(iv["q95"])
+    else:
+        res["real_income_q05"] = res["real_income_q95"] = np.nan
+    res.insert(0, "key", key)
+    div = sim.diversion.copy()
+    div.insert(0, "key", key)
+    w = Warehouse(db)
+    with w.connect(read_only=False) as con:
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for name, df in (("scenario_runs", run), ("scenario_results", res), ("scenario_diversion", div)):
+                con.register("_df", df)
+                con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM _df LIMIT 0")
+                con.execute(f"DELETE FROM {name} WHERE key = ?", [key])
+                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _df")
+                con.unregister("_df")
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return key
+
+
+def stored(db=None) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame] | None:
+    """(runs, results, diversion) of the stored simulations, or None."""
+    from ..warehouse import Warehouse
+    w = Warehouse(db)
+    if not (w.path.exists() and w.has("scenario_runs")):
+        return None
+    return w.table("scenario_runs"), w.table("scenario_results"), w.table("scenario_diversion")

@@ -53,7 +53,7 @@ def build_report(out: Path, db=None, *, years=None, focus: str = "RUS", triangle
         ctx = Context(db, years, focus, triangle, n_boot)
         ctx.prefetched_triangle = tri
         secs = all_sections(ctx, progress)
-    findings = [s.finding for s in secs if s.finding and not s.missing and s.id in ("blocs", "triangle", "focus", "scoreboard", "poles", "movers")]
+    findings = [s.finding for s in secs if s.finding and not s.missing and s.id in ("blocs", "triangle", "focus", "scoreboard", "poles", "movers", "scenarios")]
     env = Environment(loader=PackageLoader("multipolar.report", "templates"), autoescape=select_autoescape(["html", "j2"]))
     page = env.get_template("report.html.j2").render(
         title="multipolar — the world order at a glance", generated=dt.datetime.now().strftime("%Y-%m-%d %H:%M"), basis=ctx.basis,

@@ -545,6 +545,48 @@ def movers_section(ctx: Context) -> Section:
     return sec
 
 
+# -- 6b. scenarios ---------------------------------------------------------------------------------
+def scenario_section(ctx: Context) -> Section:
+    """The stored scenario runs (``multipolar simulate``): real-income losers and gainers with their
+    intervals, and the largest diversion routes."""
+    import plotly.graph_objects as go
+
+    from ..gravity.scenarios import stored
+    sec = Section("scenarios", "Scenarios: sanctions, decoupling, re-opening")
+    st = stored(ctx.db)
+    if st is None or st[0].empty:
+        sec.missing = ("No scenario has been simulated on this warehouse: run e.g. `multipolar simulate secondary_sanctions_china` "
+                       "(`multipolar simulate --list` shows the built-in ones).")
+        return sec
+    runs, res, div = st
+    run = runs.sort_values("created").iloc[-1]
+    r = res[res["key"] == run["key"]].dropna(subset=["change_real_income_FULL"]).sort_values("change_real_income_FULL")
+    show = pd.concat([r.head(8), r.tail(8)]).drop_duplicates("country")
+    err = None
+    if show["real_income_q05"].notna().any():
+        err = {"type": "data", "symmetric": False, "array": (show["real_income_q95"] - show["change_real_income_FULL"]).tolist(),
+               "arrayminus": (show["change_real_income_FULL"] - show["real_income_q05"]).tolist()}
+    fig = go.Figure(go.Bar(x=show["change_real_income_FULL"], y=show["country"].map(name), orientation="h", error_x=err,
+                           marker={"color": np.where(show["change_real_income_FULL"] < 0, "#d7301f", "#4575b4").tolist()}))
+    d = div[(div["key"] == run["key"]) & (div["change"] > 0)].sort_values("change", ascending=False)
+    lose, gain = r.iloc[0], r.iloc[-1]
+    route = (f"; the largest diversion route is {name(d.iloc[0]['exporter'])} → {name(d.iloc[0]['importer'])} "
+             f"({d.iloc[0]['change'] / 1e3:+,.0f} M$)") if len(d) else ""
+    sec.finding = (f"Under “{run['name']}” ({run['sector'].replace('_', ' ')}, {int(run['base_year'])}), {name(lose['country'])} loses most "
+                   f"({lose['change_real_income_FULL']:+.1f}% real income from that trade) and {name(gain['country'])} gains most "
+                   f"({gain['change_real_income_FULL']:+.1f}%){route}.")
+    sec.figure = finish(fig, sec.finding, "BACI trade, CEPII GeoDist, multipolar dyad measures; PPML (pyfixest) and the multipolar general-"
+                        "equilibrium solver; bars: 90% intervals over coefficient draws.", x="change in real income from the sector's trade (%)",
+                        height=520)
+    sec.figure["layout"].setdefault("yaxis", {})["automargin"] = True
+    sec.columns = ["scenario", "sector", "base year", "shocks applied", "stored"]
+    sec.table = [{"scenario": x["name"], "sector": x["sector"], "base year": int(x["base_year"]),
+                  "shocks applied": "; ".join(json.loads(x["applied"])), "stored": x["created"]} for _, x in runs.iterrows()]
+    sec.notes.append("No domestic flows in the energy and minerals data: the real-income change is the change in the real value of a "
+                     "state's trade in that sector, not a change in GDP.")
+    return sec
+
+
 # -- 7. data and coverage --------------------------------------------------------------------------
 def provenance(db=None) -> tuple[str, list[dict], pd.DataFrame, list[dict]]:
     """(basis, imports, coverage per source-table-year, citations) from the warehouse or the snapshot."""
@@ -614,8 +656,10 @@ def coverage_section(ctx: Context) -> Section:
 
 HEADINGS = {"blocs_map": "The map of blocs", "poles_section": "Poles over time", "triangle_section": "The great-power triangle",
             "focus_section": "The focus state's partners", "scoreboard_section": "De-globalization along five processes",
-            "movers_section": "Movers: the relations that changed most", "coverage_section": "Data and coverage"}
-SECTIONS = [blocs_map, poles_section, triangle_section, focus_section, scoreboard_section, movers_section, coverage_section]
+            "movers_section": "Movers: the relations that changed most", "scenario_section": "Scenarios",
+            "coverage_section": "Data and coverage"}
+SECTIONS = [blocs_map, poles_section, triangle_section, focus_section, scoreboard_section, movers_section, scenario_section,
+            coverage_section]
 
 
 def all_sections(ctx: Context, progress=None) -> list[Section]:

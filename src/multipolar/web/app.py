@@ -13,6 +13,7 @@ from importlib import resources
 from pathlib import Path
 
 from fastapi import FastAPI, Query, Request
+from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -143,6 +144,11 @@ def create_app(db=None, store: Store | None = None, cache: bool = True) -> FastA
         basis, prov, cov, cites = st.provenance()
         return page("data.html.j2", title="Data and coverage — multipolar", prov=prov, cites=cites, notes=st.notes)
 
+    @app.get("/scenarios", response_class=HTMLResponse, include_in_schema=False)
+    def scenarios_page():
+        runs = [] if st.scenario_runs is None else records(st.scenario_runs, ["key", "name", "sector", "base_year", "created"])
+        return page("scenarios.html.j2", title="Scenarios — multipolar", runs=runs)
+
     @app.get("/static/{name}", include_in_schema=False)
     def static_file(name: str):
         p = static.get(name)
@@ -224,6 +230,21 @@ def create_app(db=None, store: Store | None = None, cache: bool = True) -> FastA
         sb = st.scoreboard()
         return J({"blocs_year": _clean(sb.attrs.get("blocs_year")),
                 "rows": records(sb, ["year", "process", "within", "across", "fragmentation", "pairs_within", "pairs_across"])})
+
+    @app.get("/api/scenarios", summary="The scenario runs stored by `multipolar simulate`")
+    async def scenarios():
+        runs = [] if st.scenario_runs is None else records(st.scenario_runs, ["key", "name", "sector", "fit_years", "base_year", "sigma",
+                                                                              "draws", "applied", "created"])
+        return J({"runs": runs})
+
+    @app.get("/api/scenarios/{key}", summary="One stored scenario: real income, exports and prices per country; diversion routes")
+    async def scenario(key: str = PathParam(..., max_length=80, pattern=r"^[A-Za-z0-9_\-]+$")):
+        if st.scenario_runs is None or key not in set(st.scenario_runs["key"]):
+            raise MultipolarError(f"no stored scenario {key!r}; run `multipolar simulate {key}` first (see `multipolar simulate --list`)")
+        res = st.scenario_results[st.scenario_results["key"] == key].drop(columns=["key"])
+        div = st.scenario_diversion[st.scenario_diversion["key"] == key].drop(columns=["key"])
+        run = records(st.scenario_runs[st.scenario_runs["key"] == key])[0]
+        return J({"run": run, "results": records(res), "diversion": records(div)})
 
     @app.get("/api/coverage", summary="Every source with version, years, rows and citation")
     async def coverage():

@@ -91,6 +91,9 @@ class Store:
         self.blocs_by_code = {c: records(g.sort_values("year"), ["year", "bloc", "probability"]) for c, g in self.blocs.groupby("code")}
         self.poles = records(S.poles(f"1946:{self.latest}", db),
                              ["year", "enp_cinc", "enp_gdp", "polarity", "reading", "leader", "runner_up_ratio"])
+        from ..gravity.scenarios import stored
+        sc = stored(db)
+        self.scenario_runs, self.scenario_results, self.scenario_diversion = sc if sc is not None else (None, None, None)
         self._lock = threading.Lock()
         self._scoreboard = None
         self._provenance = None

@@ -153,6 +153,29 @@ const pages = {
     await draw();
   },
 
+  async scenarios() {
+    const sel = document.getElementById("scenario-select");
+    if (!sel) return;
+    async function draw() {
+      const d = await api(`/api/scenarios/${encodeURIComponent(sel.value)}`);
+      const r = d.results.filter(x => x.change_real_income_FULL !== null).sort((a, b) => a.change_real_income_FULL - b.change_real_income_FULL);
+      const show = r.slice(0, 8).concat(r.slice(-8));
+      const lose = r[0], gain = r[r.length - 1];
+      const finding = `Under “${d.run.name}”, ${lose.country} loses most (${fmt(lose.change_real_income_FULL, 1)}% real income from that trade) and ${gain.country} gains most (${fmt(gain.change_real_income_FULL, 1)}%).`;
+      document.getElementById("scenario-finding").textContent = finding;
+      Plotly.newPlot("chart-scenario", [{type: "bar", orientation: "h", x: show.map(x => x.change_real_income_FULL), y: show.map(x => x.country),
+        error_x: {type: "data", symmetric: false, array: show.map(x => x.real_income_q95 === null ? 0 : x.real_income_q95 - x.change_real_income_FULL),
+          arrayminus: show.map(x => x.real_income_q05 === null ? 0 : x.change_real_income_FULL - x.real_income_q05)},
+        marker: {color: show.map(x => x.change_real_income_FULL < 0 ? "#d7301f" : "#4575b4")}}],
+        layout(finding, {height: 520, xaxis: {title: {text: "change in real income from the sector's trade (%)"}}, yaxis: {automargin: true},
+          annotations: [source("BACI, CEPII GeoDist, multipolar dyad measures; PPML and the multipolar GE solver")]}), CONFIG);
+      table(document.getElementById("diversion-table"), [["exporter", x => esc(x.exporter)], ["importer", x => esc(x.importer)],
+        ["baseline (k$)", x => fmt(x.baseline, 0)], ["scenario (k$)", x => fmt(x.counterfactual, 0)], ["change (%)", x => fmt(x.change_pct, 1)]], d.diversion);
+    }
+    sel.addEventListener("change", () => draw().catch(e => showError(e.message)));
+    await draw();
+  },
+
   async data() {},
 };
 
