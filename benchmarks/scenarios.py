@@ -99,7 +99,7 @@ def main():
     m.define_experiment(x)
     m.simulate(ge_tolerance=1e-12)
     t_gg = time.perf_counter() - t
-    from multipolar.gravity.replicate import _matrix
+    from multipolar.gravity.panel import matrix as _matrix
     c = sorted(d["exporter"].unique())
     cost = b["ln_DIST"] * d["ln_DIST"] + b["CNTG"] * d["CNTG"]
     X = _matrix(d, c, d["trade"])

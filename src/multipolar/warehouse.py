@@ -125,6 +125,19 @@ class Warehouse:
         finally:
             con.close()
 
+    @contextmanager
+    def transaction(self):
+        """A write connection inside one transaction: committed when the block ends, rolled back
+        (the warehouse left as it was) when it raises."""
+        with self.connect(read_only=False) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                yield con
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+
     def tables(self) -> list[str]:
         with self.connect() as con:
             return [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' ORDER BY 1").fetchall()]

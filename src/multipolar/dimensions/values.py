@@ -273,15 +273,9 @@ def estimate(wh, years=None, *, store: bool = True, progress=None, **params) -> 
 def store_run(wh, run: Run) -> None:
     """Replace the stored results in one transaction (a failure leaves the previous ones)."""
     meta = pd.DataFrame([run.meta])
-    with wh.connect(read_only=False) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for name, df in (("ideal_points", run.ideal_points), ("ideal_point_items", run.items),
-                             ("vote_agreement", run.agreement), ("ideal_points_runs", meta)):
-                con.register("_df", df)
-                con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _df")
-                con.unregister("_df")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with wh.transaction() as con:
+        for name, df in (("ideal_points", run.ideal_points), ("ideal_point_items", run.items),
+                         ("vote_agreement", run.agreement), ("ideal_points_runs", meta)):
+            con.register("_df", df)
+            con.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM _df")
+            con.unregister("_df")

@@ -26,24 +26,12 @@ def backtest(db=None, fit_years=(2012, 2021), base_year: int = 2021, observed_ye
              sigma: float = 7.0) -> dict:
     from ..actors import groupings
     from . import ge, panel as P
-    from .replicate import _matrix
     costs = [c for c in P.COSTS if c != "ip_distance"]          # no UN votes after 2019: the distance would be missing
     # the crude-oil panel does not allow pair effects (their demeaning does not converge; see panel.fit)
     f, d = P.fit(fit_years, "crude_oil", db, pair_effects=False, costs=costs)
-    base = d[d["year"] == base_year]
-    if base.empty:
-        raise InputError(f"backtest: no {base_year} in the panel")
-    countries = sorted(set(base["exporter"]) | set(base["importer"]))
-    z = sum(f.coef[c] * base[c].fillna(0).to_numpy() for c in f.coef.index)
-    X = _matrix(base, countries, base["trade"])
-    Y, E = X.sum(axis=1), X.sum(axis=0)
-    keep = (Y > 0) | (E > 0)
-    countries = [c for c, k in zip(countries, keep) if k]
-    base = base[base["exporter"].isin(countries) & base["importer"].isin(countries)]
-    z = sum(f.coef[c] * base[c].fillna(0).to_numpy() for c in f.coef.index)
-    tau0 = _matrix(base, countries, np.exp(z))
-    X = _matrix(base, countries, base["trade"])
-    Y, E = X.sum(axis=1), X.sum(axis=0)
+    bl = P.baseline(d, base_year, "backtest")
+    countries, X, Y, E = bl.countries, bl.X, bl.Y, bl.E
+    tau0 = bl.costs(f.coef)
     idx = {c: i for i, c in enumerate(countries)}
     eu = [c for c in groupings.members("EU", 2022) if c not in PIPELINE_EXEMPT]
     tau1 = tau0.copy()

@@ -14,6 +14,7 @@ Costs (:data:`COSTS`): log distance, contiguity, common official language and co
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 from importlib import resources
 
 import numpy as np
@@ -121,3 +122,37 @@ def fit(years=(1995, 2021), sector: str = "crude_oil", db=None, pair_effects: bo
     f.notes.append("no domestic flows in the energy and minerals data: exporter-year and importer-year effects absorb each "
                    "country's total supply and demand of the sector")
     return f, d
+
+
+def matrix(d: pd.DataFrame, countries: list[str], values) -> np.ndarray:
+    """An exporter x importer matrix of ``values`` (aligned with the rows of ``d``), zero elsewhere."""
+    idx = {c: k for k, c in enumerate(countries)}
+    m = np.zeros((len(countries), len(countries)))
+    m[d["exporter"].map(idx).to_numpy(), d["importer"].map(idx).to_numpy()] = np.asarray(values, dtype=float)
+    return m
+
+
+@dataclass
+class Baseline:
+    """A year of the panel as the GE solver takes it: the states that trade, their flows, sales and purchases."""
+    countries: list[str]
+    rows: pd.DataFrame
+    X: np.ndarray
+    Y: np.ndarray
+    E: np.ndarray
+
+    def costs(self, coef: pd.Series) -> np.ndarray:
+        """t_ij^(1-σ) = exp(b·x_ij) from the estimated coefficients (missing costs count as zero)."""
+        z = sum(coef[c] * self.rows[c].fillna(0).to_numpy() for c in coef.index)
+        return matrix(self.rows, self.countries, np.exp(z))
+
+
+def baseline(d: pd.DataFrame, year: int, where: str = "gravity") -> Baseline:
+    rows = d[d["year"] == year]
+    if rows.empty:
+        raise InputError(f"{where}: the panel has no year {year}")
+    traded = rows[rows["trade"] > 0]
+    countries = sorted(set(traded["exporter"]) | set(traded["importer"]))
+    rows = rows[rows["exporter"].isin(countries) & rows["importer"].isin(countries)]
+    X = matrix(rows, countries, rows["trade"])
+    return Baseline(countries, rows, X, X.sum(axis=1), X.sum(axis=0))

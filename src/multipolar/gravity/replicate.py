@@ -27,6 +27,7 @@ import pandas as pd
 
 from ..errors import InputError
 from . import estimate, ge
+from .panel import matrix
 
 SIGMA = 7.0
 REFERENCE = "DEU"
@@ -55,13 +56,6 @@ def _read(path: Path) -> pd.DataFrame:
     return d
 
 
-def _matrix(d: pd.DataFrame, countries: list[str], values) -> np.ndarray:
-    idx = {c: k for k, c in enumerate(countries)}
-    m = np.zeros((len(countries), len(countries)))
-    m[d["exporter"].map(idx).to_numpy(), d["importer"].map(idx).to_numpy()] = np.asarray(values, dtype=float)
-    return m
-
-
 def borders(path: Path, sigma: float = SIGMA, tol: float = 1e-10) -> Replication:
     d = _read(path)
     d = d[d["year"] == 2006].copy()
@@ -72,9 +66,9 @@ def borders(path: Path, sigma: float = SIGMA, tol: float = 1e-10) -> Replication
     b = f.coef
     countries = sorted(d["exporter"].unique())
     cost = b["ln_DIST"] * d["ln_DIST"] + b["CNTG"] * d["CNTG"]
-    tau0 = _matrix(d, countries, np.exp(cost + b["INTL_BRDR"] * d["INTL_BRDR"]))
-    tau1 = _matrix(d, countries, np.exp(cost))
-    X = _matrix(d, countries, d["trade"])
+    tau0 = matrix(d, countries, np.exp(cost + b["INTL_BRDR"] * d["INTL_BRDR"]))
+    tau1 = matrix(d, countries, np.exp(cost))
+    X = matrix(d, countries, d["trade"])
     res = ge.counterfactual(countries, tau0, tau1, X.sum(axis=1), X.sum(axis=0), REFERENCE, sigma, tol=tol)
     return Replication("yotov2016-borders", res.table(), f, res)
 
@@ -117,9 +111,9 @@ def nafta(path: Path, sigma: float = SIGMA, tol: float = 1e-10) -> Replication:
     nafta_pair = y["exporter"].isin(NAFTA) & y["importer"].isin(NAFTA) & (y["exporter"] != y["importer"])
     rta_cfl = np.where(nafta_pair, 0, y["RTA"])
     countries = sorted(y["exporter"].unique())
-    tau0 = _matrix(y, countries, np.exp(y["pair_fe"] + b * y["RTA"]))
-    tau1 = _matrix(y, countries, np.exp(y["pair_fe"] + b * rta_cfl))
-    X = _matrix(y, countries, y["trade"])
+    tau0 = matrix(y, countries, np.exp(y["pair_fe"] + b * y["RTA"]))
+    tau1 = matrix(y, countries, np.exp(y["pair_fe"] + b * rta_cfl))
+    X = matrix(y, countries, y["trade"])
     res = ge.counterfactual(countries, tau0, tau1, X.sum(axis=1), X.sum(axis=0), REFERENCE, sigma, tol=tol)
     return Replication("yotov2016-nafta", res.table(), f, res)
 

@@ -218,28 +218,17 @@ class Simulation:
 def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
     from . import ge, panel as P
     f, d = P.fit(sc.fit_years, sc.sector, db)
-    base = d[d["year"] == sc.base_year].copy()
-    if base.empty:
+    if not sc.fit_years[0] <= sc.base_year <= sc.fit_years[1]:
         raise InputError(f"{sc.source}: base_year {sc.base_year} is outside fit_years {sc.fit_years[0]}-{sc.fit_years[1]}")
     coef = f.coef
-    xs = list(coef.index)
-    countries = sorted(set(base["exporter"]) | set(base["importer"]))
-    from .replicate import _matrix
+    bl = P.baseline(d, sc.base_year, sc.source)
+    countries, X, Y, E = bl.countries, bl.X, bl.Y, bl.E
 
     def costs_of(b: pd.Series):
-        z = sum(b[c] * base[c].fillna(0).to_numpy() for c in xs)
-        t0 = _matrix(base, countries, np.exp(z))
-        t1, _ = apply(sc, countries, t0, d, b)
-        return t0, t1
-    X = _matrix(base, countries, base["trade"])
-    Y, E = X.sum(axis=1), X.sum(axis=0)
-    keep = (Y > 0) | (E > 0)
-    countries = [c for c, k in zip(countries, keep) if k]
-    base = base[base["exporter"].isin(countries) & base["importer"].isin(countries)]
-    X = _matrix(base, countries, base["trade"])
-    Y, E = X.sum(axis=1), X.sum(axis=0)
-    t0, t1 = costs_of(coef)
-    _, said = apply(sc, countries, t0, d, coef)
+        t0 = bl.costs(b)
+        return t0, apply(sc, countries, t0, d, b)[0]
+    t0 = bl.costs(coef)
+    t1, said = apply(sc, countries, t0, d, coef)
     ref = max(countries, key=lambda c: min(Y[countries.index(c)], E[countries.index(c)]))     # a large two-way trader as numeraire
     res = ge.counterfactual(countries, t0, t1, Y, E, ref, sc.sigma)
     tab = res.table()
@@ -282,20 +271,13 @@ def store(sim: Simulation, db=None) -> str:
     res.insert(0, "key", key)
     div = sim.diversion.copy()
     div.insert(0, "key", key)
-    w = Warehouse(db)
-    with w.connect(read_only=False) as con:
-        con.execute("BEGIN TRANSACTION")
-        try:
-            for name, df in (("scenario_runs", run), ("scenario_results", res), ("scenario_diversion", div)):
-                con.register("_df", df)
-                con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM _df LIMIT 0")
-                con.execute(f"DELETE FROM {name} WHERE key = ?", [key])
-                con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _df")
-                con.unregister("_df")
-            con.execute("COMMIT")
-        except BaseException:
-            con.execute("ROLLBACK")
-            raise
+    with Warehouse(db).transaction() as con:
+        for name, df in (("scenario_runs", run), ("scenario_results", res), ("scenario_diversion", div)):
+            con.register("_df", df)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {name} AS SELECT * FROM _df LIMIT 0")
+            con.execute(f"DELETE FROM {name} WHERE key = ?", [key])
+            con.execute(f"INSERT INTO {name} BY NAME SELECT * FROM _df")
+            con.unregister("_df")
     return key
 
 

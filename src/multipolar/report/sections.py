@@ -212,7 +212,6 @@ def blocs_map(ctx: Context) -> Section:
     if year < upto:
         sec.notes.append(f"The UN votes in the data end with the {year} session (later years hold a handful of roll calls), "
                          f"so the blocs are those of {year}, not {upto}.")
-    sec.year = year
     return sec
 
 
@@ -329,7 +328,6 @@ def triangle_section(ctx: Context) -> Section:
     sec.table = [{"year": int(r.year), "type": r.type, "pivot or pariah": r.pivot_or_pariah or "–", "relations": r.relations}
                  for r in ch.itertuples(index=False)]
     sec.source = "The years in which the triangle changed type (the first year shown is the first with all three relations)."
-    sec.current = {"year": int(last["year"]), "type": last["type"], "pivot_or_pariah": who if isinstance(who, str) else None}
     return sec
 
 
@@ -495,7 +493,6 @@ def scoreboard_section(ctx: Context) -> Section:
     sec.columns = list(rows[0]) if rows else []
     sec.table = rows
     sec.source = "A gap is a year without data for that process, never a zero. Information rests on small event samples."
-    sec.scoreboard = sb
     return sec
 
 

@@ -20,6 +20,7 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..errors import InputError, MultipolarError
 from ..report import sections as R
+from ..relations.measures import SCORES
 from .store import Store, clean as _clean, records
 
 YEARS = Query(None, max_length=9, pattern=r"^\d{4}(:\d{4})?$", description="a year or a range, e.g. 1991:2024")
@@ -187,7 +188,7 @@ def create_app(db=None, store: Store | None = None, cache: bool = True) -> FastA
         if ca == cb:
             raise InputError("a and b must be two different states")
         rng = st.years(years)
-        rows = st.dyad(ca, cb, rng, ["year", "closeness", "closeness_lo", "closeness_hi", "closeness_n_dims", *R_SCORES,
+        rows = st.dyad(ca, cb, rng, ["year", "closeness", "closeness_lo", "closeness_hi", "closeness_n_dims", *SCORES,
                                      "relation_type", "relation_evidence", "dependence_a_on_b", "dependence_b_on_a"])
         return J({"a": ca, "b": cb, "name_a": st.name(ca), "name_b": st.name(cb), "years": list(rng), "rows": rows})
 
@@ -256,4 +257,3 @@ def create_app(db=None, store: Store | None = None, cache: bool = True) -> FastA
     return app
 
 
-R_SCORES = ["score_values", "score_people", "score_economy", "score_institutions", "score_interaction"]
