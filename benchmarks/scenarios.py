@@ -12,7 +12,6 @@ import argparse
 import os
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +20,7 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _memory import reset_hwm, vm_hwm_mb  # noqa: E402
 
+from multipolar.errors import InputError  # noqa: E402
 from multipolar.gravity import ge  # noqa: E402
 
 
@@ -72,52 +72,27 @@ def main():
         return
     shared = Path(os.environ.get("MULTIPOLAR_SHARED", Path(__file__).resolve().parents[2] / "shared" / "data"))
     path = shared / "gravity" / "Chapter2Application1.dta"
+    from multipolar.gravity import replicate
     try:
-        import gegravity as gg
-    except ImportError:
-        print("gegravity not installed: `uv pip install gegravity` to compare")
+        chk = replicate.against_gegravity(path)
+    except InputError as e:      # gegravity missing (uv pip install gegravity) or the data absent
+        print(f"no comparison with gegravity: {e}")
         return
-    warnings.filterwarnings("ignore")
-    d = pd.read_stata(path)
-    d = d[d["year"] == 2006].copy()
-    d["exporter"], d["importer"] = d["exporter"].astype(str), d["importer"].astype(str)
-    d["ln_DIST"] = np.log(d["DIST"])
-    d["INTL_BRDR"] = (d["exporter"] != d["importer"]).astype(int)
-    d["year"] = "2006"
-    d["Y"] = d.groupby("exporter")["trade"].transform("sum")
-    d["E"] = d.groupby("importer")["trade"].transform("sum")
-    b = {"ln_DIST": -0.7912879, "CNTG": 0.6736456, "INTL_BRDR": -2.47445}
-    cols = ["exporter", "importer", "year", "trade", "Y", "E", "ln_DIST", "CNTG", "INTL_BRDR"]
-    t = time.perf_counter()
-    bd = gg.BaselineData(d[cols], trade_var_name="trade", expend_var_name="E", output_var_name="Y")
-    cc = gg.CostCoeffs(pd.DataFrame({"v": list(b), "c": list(b.values())}), identifier_col="v", coeff_col="c")
-    m = gg.OneSectorGE(bd, year="2006", reference_importer="DEU", sigma=7, expend_var_name="E", output_var_name="Y",
-                       cost_variables=list(b), cost_coeff_values=cc, quiet=True)
-    m.build_baseline(omr_rescale=1000)
-    x = d[cols].copy()
-    x["INTL_BRDR"] = 0
-    m.define_experiment(x)
-    m.simulate(ge_tolerance=1e-12)
-    t_gg = time.perf_counter() - t
-    from multipolar.gravity.panel import matrix as _matrix
-    c = sorted(d["exporter"].unique())
-    cost = b["ln_DIST"] * d["ln_DIST"] + b["CNTG"] * d["CNTG"]
-    X = _matrix(d, c, d["trade"])
-    t = time.perf_counter()
-    res = ge.counterfactual(c, _matrix(d, c, np.exp(cost + b["INTL_BRDR"] * d["INTL_BRDR"])), _matrix(d, c, np.exp(cost)),
-                            X.sum(1), X.sum(0), "DEU", 7.0, tol=1e-12)
-    t_mp = time.perf_counter() - t
-    mine = res.table().set_index("country")
-    theirs = m.country_results
-    omr_mine = ((res.omr["CDL"] / res.omr["BLN"]) ** (1 / (1 - 7.0)) - 1) * 100
-    print(f"vs gegravity (same data, same coefficients, 69 countries): gegravity {t_gg:.1f} s, multipolar {t_mp * 1000:.0f} ms "
-          f"-> {t_gg / t_mp:,.0f}x faster")
-    print(f"  conditional outward resistance change, max |difference|: "
-          f"{np.max(np.abs(omr_mine - theirs['omr change (percent)'].reindex(c).to_numpy())):.2e} percentage points")
-    for ours, label in (("change_price_FULL", "factory gate price change (percent)"), ("change_IMR_FULL", "imr change (percent)"),
-                        ("change_rGDP_FULL", "GDP change (percent)")):
-        diff = np.abs(mine[ours].to_numpy() - theirs[label].reindex(c).to_numpy())
-        print(f"  full endowment {ours} vs gegravity '{label}': max |difference| {np.nanmax(diff):.3f} pp (median {np.nanmedian(diff):.3f})")
+    print(f"vs gegravity (trade without borders, same data, same coefficients, 69 countries, tolerance 1e-12): "
+          f"gegravity {chk.seconds_gegravity:.1f} s, multipolar {chk.seconds_multipolar * 1000:.0f} ms "
+          f"-> {chk.seconds_gegravity / chk.seconds_multipolar:,.0f}x faster")
+    print(f"  conditional outward resistance change, max |difference|: {chk.conditional_omr_diff:.1e} pp")
+    ok = 69 - len(chk.negative_roots)
+    for m in replicate.GEGRAVITY_COLUMNS:
+        print(f"  full endowment (endowment='fixed-shares', gegravity's formulation) {m}: max |difference| "
+              f"{chk.max_diff(m):.1e} pp over the {ok} countries where gegravity's price root is positive")
+    print(f"  gegravity returned the negative price root for {', '.join(chk.negative_roots)} (a price change below -100%); "
+          "every country's exports above are computed with gegravity's prices, these included, since they enter world output")
+    it = replicate.borders(path).table.set_index("country")
+    fs = chk.table[chk.table["measure"] == "change_price_FULL"].set_index("country")["multipolar"]
+    dif = (it["change_price_FULL"] - fs).abs()
+    print(f"  multipolar's default (endowment='iterative', the book's loop) vs the fixed-shares formulation, producer price change: "
+          f"median |difference| {dif.median():.2f} pp, max {dif.max():.2f} pp")
 
 
 if __name__ == "__main__":

@@ -119,6 +119,40 @@ def test_trade_without_borders_reproduces_the_book():
 
 
 @needs_gravity
+def test_solver_agrees_with_gegravity_to_1e4():
+    """Issue 7's bar: the same data and coefficients in the GE package on PyPI (gegravity 0.3) and in
+    multipolar's solver (its ``fixed-shares`` formulation) give the same changes to 1e-4 pp."""
+    pytest.importorskip("gegravity", reason="gegravity is in the test extra: uv pip install -e '.[test]'")
+    from multipolar.gravity.replicate import GEGRAVITY_COLUMNS, against_gegravity
+    chk = against_gegravity(SHARED / "gravity" / "Chapter2Application1.dta")
+    assert chk.conditional_omr_diff < 1e-4
+    for m in GEGRAVITY_COLUMNS:
+        assert chk.max_diff(m) < 1e-4, m
+    # where gegravity's root finder returns a negative price (a change below -100%), it is the other
+    # root of the same equation p^(1-σ) = Ω/Ω' (σ - 1 = 6 is even): |p̂| is ours
+    t = chk.table[(chk.table["measure"] == "change_price_FULL") & chk.table["negative_root"]]
+    assert len(t) <= 5
+    np.testing.assert_allclose(-(t["gegravity"] / 100 + 1), t["multipolar"] / 100 + 1, atol=1e-6)
+    assert (t["multipolar"] > -100).all()
+
+
+def test_fixed_shares_formulation_and_its_difference_from_the_iterative_one():
+    tau, Y, E = _random_economy(3, 8)
+    tau1 = tau.copy()
+    tau1[0, 1:] *= 0.3                                   # country 0's exports get dearer
+    it = ge.counterfactual([f"C{i}" for i in range(8)], tau, tau1, Y, E, "C7", 7.0, tol=1e-12)
+    fs = ge.counterfactual([f"C{i}" for i in range(8)], tau, tau1, Y, E, "C7", 7.0, tol=1e-12, endowment="fixed-shares")
+    # resistances are the conditional ones; prices solve p^(1-σ) = Ω/Ω'
+    np.testing.assert_allclose(fs.omr["FULL"], fs.omr["CDL"])
+    np.testing.assert_allclose(fs.price_change ** (1 - 7.0), fs.omr["BLN"] / fs.omr["CDL"], rtol=1e-12)
+    assert fs.price_change[0] < 1 and it.price_change[0] < 1          # both: the shocked exporter's price falls
+    assert not np.allclose(fs.price_change, it.price_change)         # but they are different models
+    np.testing.assert_allclose(it.conditional, fs.conditional)       # which share the conditional equilibrium
+    with pytest.raises(InputError, match="endowment must be one of"):
+        ge.counterfactual([f"C{i}" for i in range(8)], tau, tau1, Y, E, "C7", endowment="one-step")
+
+
+@needs_gravity
 def test_nafta_application_sample_and_direction():
     from multipolar.gravity.replicate import replicate
     r = replicate("yotov2016-nafta", SHARED / "gravity")

@@ -13,7 +13,6 @@ observed, and in the 2021 baseline. Put in the docs as it comes out.
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError

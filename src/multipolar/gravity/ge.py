@@ -40,6 +40,22 @@ iterates p̂ → (Y', E') → (Ω', Φ') → p̂ to the fixed point (damped, sam
 Reported per country, in % (the book's layout): exports to other countries (CDL and FULL),
 the producer price, the inward resistance P = Φ^(1/(1-σ)), and real GDP Y / P.
 
+*Full endowment with fixed shares* (``endowment="fixed-shares"``): the formulation of the PyPI
+package ``gegravity`` (Larch & Yotov 2016, "General equilibrium trade policy analysis with
+structural gravity", WTO ERSD-2016-08, as that package solves it). Output and expenditure shares
+stay at their baseline values inside the resistance equations, so the resistances are the
+conditional ones, Ω' = Ω^CDL and Φ' = Φ^CDL, and the producer price solves
+p_i^(1-σ) = Ω_i / Ω_i', i.e.
+
+.. math:: \\hat p_i = \\left( Ω_i' / Ω_i \\right)^{1/(σ-1)}
+
+in one step; Y_i' = p̂_i Y_i, E_j' = φ_j Y_j', and the flows X_ij' = t'_ij E_j' (Y_i'/ΣY') ΣY /
+(Ω_i' Φ_j'), which need not add up to Y' and E'. It is offered to compare with that package and
+with work done in it; the default (``"iterative"``) is the book's GEPPML loop, which keeps the
+adding-up constraints in the new equilibrium. (``gegravity`` solves the same equation for p with
+a root finder on p^(1-σ); with σ - 1 even the negative root -p̂ satisfies it too, and the package
+can return it: a price change below -100%.)
+
 Welfare without domestic flows
 ------------------------------
 The formulas need each country's domestic sales (X_ii). Where the data hold only international
@@ -154,9 +170,14 @@ def expenditure(phi: np.ndarray, Y: np.ndarray, E0: np.ndarray | None = None, Y0
 
 
 def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: str, sigma: float = 7.0,
-                   tol: float = 1e-10, max_iter: int = 10_000, damping: float = 1.0, domestic: bool = True) -> Counterfactual:
-    """Baseline, conditional and full-endowment equilibria for the cost change ``tau_bln`` → ``tau_cfl``."""
+                   tol: float = 1e-10, max_iter: int = 10_000, damping: float = 1.0, domestic: bool = True,
+                   endowment: str = "iterative") -> Counterfactual:
+    """Baseline, conditional and full-endowment equilibria for the cost change ``tau_bln`` → ``tau_cfl``.
+    ``endowment``: ``"iterative"`` (the book's GEPPML loop) or ``"fixed-shares"`` (gegravity's
+    one-step formulation); see the module docstring."""
     countries = list(countries)
+    if endowment not in ENDOWMENT:
+        raise InputError(f"endowment must be one of {', '.join(ENDOWMENT)}, got {endowment!r}")
     n = len(countries)
     if ref not in countries:
         raise InputError(f"reference country {ref!r} is not among the {n} countries")
@@ -178,6 +199,8 @@ def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.nd
     X0 = flows(tau_bln, Y, E, bln)
     cdl = resistances(tau_cfl, Y, E, r, tol * 1e-2, imr0=bln.imr)
     X1 = flows(tau_cfl, Y, E, cdl)
+    if endowment == "fixed-shares":
+        return _fixed_shares(countries, X0, X1, bln, cdl, tau_cfl, Y, E, phi, sigma, tol, domestic)
     # full endowment: iterate on producer prices
     p = np.ones(n)
     res = cdl
@@ -200,14 +223,34 @@ def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.nd
     Ef = expenditure(phi, Yf, E, Y)
     res = resistances(tau_cfl, Yf, Ef, r, tol * 1e-2, imr0=res.imr)
     X2 = flows(tau_cfl, Yf, Ef, res)
-    notes = []
-    if not domestic:
-        notes.append("No domestic flows in the data: output and expenditure are the modelled trade alone, so 'real GDP' is the real value "
-                     "of that trade (sales deflated by the inward resistance), not the country's GDP; welfare effects leave out every "
-                     "other good and the domestic market.")
     return Counterfactual(countries, X0, X1, X2, p, {"BLN": bln.omr, "CDL": cdl.omr, "FULL": res.omr},
                           {"BLN": bln.imr, "CDL": cdl.imr, "FULL": res.imr}, {"BLN": Y, "FULL": Yf}, sigma,
-                          {"baseline": bln.iterations, "conditional": cdl.iterations, "full_prices": it}, tol, notes)
+                          {"baseline": bln.iterations, "conditional": cdl.iterations, "full_prices": it}, tol, _notes(domestic))
+
+
+ENDOWMENT = ("iterative", "fixed-shares")
+
+
+def _notes(domestic: bool) -> list[str]:
+    if domestic:
+        return []
+    return [("No domestic flows in the data: output and expenditure are the modelled trade alone, so 'real GDP' is the real value "
+             "of that trade (sales deflated by the inward resistance), not the country's GDP; welfare effects leave out every "
+             "other good and the domestic market.")]
+
+
+def _fixed_shares(countries, X0, X1, bln: Resistances, cdl: Resistances, tau_cfl, Y, E, phi, sigma, tol, domestic) -> Counterfactual:
+    """The full endowment with baseline shares in the resistance equations (module docstring)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = np.where(Y > 0, (cdl.omr / bln.omr) ** (1.0 / (sigma - 1.0)), 1.0)
+    Yf = p * Y
+    Ef = np.where(Y > 0, phi * Yf, E)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        X2 = tau_cfl * ((Yf / Yf.sum())[:, None] * Ef[None, :]) * Y.sum() / (cdl.omr[:, None] * cdl.imr[None, :])
+    X2 = np.nan_to_num(X2, nan=0.0, posinf=0.0)
+    return Counterfactual(countries, X0, X1, X2, p, {"BLN": bln.omr, "CDL": cdl.omr, "FULL": cdl.omr},
+                          {"BLN": bln.imr, "CDL": cdl.imr, "FULL": cdl.imr}, {"BLN": Y, "FULL": Yf}, sigma,
+                          {"baseline": bln.iterations, "conditional": cdl.iterations, "full_prices": 1}, tol, _notes(domestic))
 
 
 def monte_carlo(countries, costs, coef: pd.Series, vcov: pd.DataFrame, Y: np.ndarray, E: np.ndarray, ref: str, sigma: float = 7.0,

@@ -56,7 +56,7 @@ def _read(path: Path) -> pd.DataFrame:
     return d
 
 
-def borders(path: Path, sigma: float = SIGMA, tol: float = 1e-10) -> Replication:
+def borders(path: Path, sigma: float = SIGMA, tol: float = 1e-10, endowment: str = "iterative") -> Replication:
     d = _read(path)
     d = d[d["year"] == 2006].copy()
     d["ln_DIST"] = np.log(d["DIST"])
@@ -69,11 +69,11 @@ def borders(path: Path, sigma: float = SIGMA, tol: float = 1e-10) -> Replication
     tau0 = matrix(d, countries, np.exp(cost + b["INTL_BRDR"] * d["INTL_BRDR"]))
     tau1 = matrix(d, countries, np.exp(cost))
     X = matrix(d, countries, d["trade"])
-    res = ge.counterfactual(countries, tau0, tau1, X.sum(axis=1), X.sum(axis=0), REFERENCE, sigma, tol=tol)
+    res = ge.counterfactual(countries, tau0, tau1, X.sum(axis=1), X.sum(axis=0), REFERENCE, sigma, tol=tol, endowment=endowment)
     return Replication("yotov2016-borders", res.table(), f, res)
 
 
-def nafta(path: Path, sigma: float = SIGMA, tol: float = 1e-10) -> Replication:
+def nafta(path: Path, sigma: float = SIGMA, tol: float = 1e-10, endowment: str = "iterative") -> Replication:
     d = _read(path)
     if "RTA" not in d.columns:
         raise InputError(f"{path}: the RTA application needs the column RTA")
@@ -114,7 +114,7 @@ def nafta(path: Path, sigma: float = SIGMA, tol: float = 1e-10) -> Replication:
     tau0 = matrix(y, countries, np.exp(y["pair_fe"] + b * y["RTA"]))
     tau1 = matrix(y, countries, np.exp(y["pair_fe"] + b * rta_cfl))
     X = matrix(y, countries, y["trade"])
-    res = ge.counterfactual(countries, tau0, tau1, X.sum(axis=1), X.sum(axis=0), REFERENCE, sigma, tol=tol)
+    res = ge.counterfactual(countries, tau0, tau1, X.sum(axis=1), X.sum(axis=0), REFERENCE, sigma, tol=tol, endowment=endowment)
     return Replication("yotov2016-nafta", res.table(), f, res)
 
 
@@ -129,3 +129,96 @@ def replicate(name: str, data_dir: Path | None = None, **kw) -> Replication:
         data_dir = Path(base) / "gravity"
     path = Path(data_dir) / APPLICATIONS[name]
     return (borders if name == "yotov2016-borders" else nafta)(path, **kw)
+
+
+# gegravity's result columns (OneSectorGE.country_results) and ours
+GEGRAVITY_COLUMNS = {"change_price_FULL": "factory gate price change (percent)", "change_IMR_FULL": "imr change (percent)",
+                     "change_rGDP_FULL": "GDP change (percent)", "change_Xi_FULL": "foreign exports change (percent)"}
+
+
+@dataclass
+class PeerCheck:
+    """multipolar against the GE gravity package on PyPI, same data and coefficients."""
+    table: pd.DataFrame          # country, measure, multipolar, gegravity, abs_diff, negative_root
+    conditional_omr_diff: float  # max |difference| in the conditional outward resistance change, pp
+    seconds_gegravity: float
+    seconds_multipolar: float
+    negative_roots: list[str]    # countries where gegravity returned the price root p̂ < 0
+
+    def max_diff(self, measure: str, valid_only: bool = True) -> float:
+        t = self.table[self.table["measure"] == measure]
+        if valid_only:
+            t = t[~t["negative_root"]]
+        return float(t["abs_diff"].max())
+
+
+def against_gegravity(path: Path, tol: float = 1e-12) -> PeerCheck:
+    """Solve "trade without borders" in ``gegravity`` (OneSectorGE, ``omr_rescale=1000``: the
+    smaller factors 1-100 fail in its baseline on these data) and in multipolar's
+    ``endowment="fixed-shares"`` (the same formulation), with the book's coefficients as estimated by
+    :func:`borders`, and compare per country. Where gegravity's root finder lands on the negative
+    price root (p̂ < 0, a change below -100%), the flows into and out of that country are negative
+    in its results and feed every other country's export change through world output; those
+    exports are compared after giving multipolar's flow formula gegravity's prices (column
+    ``multipolar``) — the prices, resistances and real GDP are compared as solved."""
+    import time
+    import warnings
+
+    try:
+        import gegravity as gg
+    except ImportError as e:        # pragma: no cover - the test extra installs it
+        raise InputError("the comparison needs the package gegravity: uv pip install gegravity") from e
+    rep = borders(path, tol=tol, endowment="fixed-shares")
+    b = rep.fit.coef[["ln_DIST", "CNTG", "INTL_BRDR"]]
+    d = _read(path)
+    d = d[d["year"] == 2006].copy()
+    d["ln_DIST"] = np.log(d["DIST"])
+    d["INTL_BRDR"] = (d["exporter"] != d["importer"]).astype(int)
+    d["year"] = "2006"
+    d["Y"] = d.groupby("exporter")["trade"].transform("sum")
+    d["E"] = d.groupby("importer")["trade"].transform("sum")
+    cols = ["exporter", "importer", "year", "trade", "Y", "E", *b.index]
+    d = d[cols].reset_index(drop=True)
+    t = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        base = gg.BaselineData(d, trade_var_name="trade", expend_var_name="E", output_var_name="Y")
+        coeffs = gg.CostCoeffs(pd.DataFrame({"v": list(b.index), "c": b.to_numpy()}), identifier_col="v", coeff_col="c")
+        m = gg.OneSectorGE(base, year="2006", reference_importer=REFERENCE, sigma=SIGMA, expend_var_name="E", output_var_name="Y",
+                           cost_variables=list(b.index), cost_coeff_values=coeffs, quiet=True)
+        m.build_baseline(omr_rescale=1000)
+        x = d.copy()
+        x["INTL_BRDR"] = 0
+        m.define_experiment(x)
+        m.simulate(ge_tolerance=tol)
+    t_gg = time.perf_counter() - t
+    # multipolar's time: the counterfactual alone, as gegravity's above (costs built, no estimation)
+    res = rep.result
+    countries = res.countries
+    X = matrix(d, countries, d["trade"])
+    tau0 = matrix(d, countries, np.exp(d[list(b.index)].to_numpy() @ b.to_numpy()))
+    nb = b.drop("INTL_BRDR")
+    tau1 = matrix(d, countries, np.exp(d[list(nb.index)].to_numpy() @ nb.to_numpy()))
+    t = time.perf_counter()
+    ge.counterfactual(countries, tau0, tau1, X.sum(axis=1), X.sum(axis=0), REFERENCE, SIGMA, tol=tol, endowment="fixed-shares")
+    t_mp = time.perf_counter() - t
+    theirs = m.country_results.reindex(countries)
+    mine = res.table().set_index("country")
+    neg = theirs["factory gate price change (percent)"].to_numpy() <= -100
+    # exports with gegravity's prices (negative roots included), through multipolar's formula
+    Y, E = res.Y["BLN"], X.sum(axis=0)
+    p = np.where(neg, -res.price_change, res.price_change)
+    Yf, Ef = p * Y, (E / Y) * p * Y
+    flows = tau1 * ((Yf / Yf.sum())[:, None] * Ef[None, :]) * Y.sum() / (res.omr["CDL"][:, None] * res.imr["CDL"][None, :])
+    off = ~np.eye(len(countries), dtype=bool)
+    xi_with_their_prices = ((flows * off).sum(1) / (res.baseline * off).sum(1) - 1) * 100
+    rows = []
+    for ours, label in GEGRAVITY_COLUMNS.items():
+        a = xi_with_their_prices if ours == "change_Xi_FULL" else mine[ours].to_numpy()
+        rows.append(pd.DataFrame({"country": countries, "measure": ours, "multipolar": a, "gegravity": theirs[label].to_numpy(),
+                                  "negative_root": neg}))
+    tab = pd.concat(rows, ignore_index=True)
+    tab["abs_diff"] = (tab["multipolar"] - tab["gegravity"]).abs()
+    omr = ((res.omr["CDL"] / res.omr["BLN"]) ** (1 / (1 - SIGMA)) - 1) * 100
+    return PeerCheck(tab, float(np.max(np.abs(omr - theirs["omr change (percent)"].to_numpy()))), t_gg, t_mp,
+                     [c for c, n in zip(countries, neg) if n])
