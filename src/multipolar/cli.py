@@ -632,8 +632,9 @@ def gravity_fit(years: str = typer.Option("1995:2021", "--years", help="Years FI
                 pair: Optional[bool] = typer.Option(None, "--pair/--no-pair", help="Pair fixed effects (default: when the panel allows)."),
                 out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the estimates (.csv, .parquet, .dta)."),
                 db: Optional[Path] = DB):
-    """PPML gravity on a sector of the BACI data: estimates with standard errors clustered by pair, what
-    was dropped and why, and the fit diagnostics."""
+    """PPML gravity on a sector of the BACI data, or on all goods (--sector total) from a full trade file you imported
+    (a full BACI file, or COW dyadic trade): estimates with standard errors clustered by pair, what was dropped and why,
+    and the fit diagnostics."""
     from .dimensions.values import parse_years
     from .gravity.ge import NotConverged
     from .gravity.panel import fit
@@ -644,7 +645,7 @@ def gravity_fit(years: str = typer.Option("1995:2021", "--years", help="Years FI
     except (MultipolarError, NotConverged) as e:
         _fail(e)
     console.print(f"[bold]{sector}, {d.attrs['years'][0]}-{d.attrs['years'][1]}[/]: {f.formula}")
-    console.print(f"  {f.nobs:,} observations used of {len(d):,} ({d.attrs['states']} states, every ordered pair and year, zeros included); "
+    console.print(f"  {f.nobs:,} observations used of {len(d):,} ({d.attrs['states']} states, {d.attrs['rows']}; {d.attrs['source']}); "
                   f"standard errors clustered by pair")
     t = Table(title="PPML estimates")
     for c in ("variable", "coef", "se (pair)", "z", "p"):

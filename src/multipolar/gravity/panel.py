@@ -2,9 +2,11 @@
 
 Flows: BACI (the warehouse's ``baci_trade``), summed over the sector's HS6 products
 (``gravity/data/sectors.csv``: crude oil, natural gas, coal, metal ores, precious metals, critical
-minerals (the EU 2023 list), other minerals; ``total`` = every product the file holds). Every
-ordered pair of the states that trade the sector in the period, every year: a missing flow is a
-zero inside BACI's years (PPML needs the zeros), never outside them.
+minerals (the EU 2023 list), other minerals). Every ordered pair of the states that trade the
+sector in the period, every year: a missing flow is a zero inside BACI's years (PPML needs the
+zeros), never outside them. ``total`` is all goods, from a full trade file the user imports: a
+full BACI file (every HS6 product), or else COW's dyadic trade, whose missing flows stay missing
+(see :func:`_flows`); the energy and minerals subset alone is refused for it.
 
 Costs (:data:`COSTS`): log distance, contiguity, common official language and colonial tie
 (CEPII GeoDist); a shared trade agreement, a defence or offence pact, sanctions by type either way
@@ -35,8 +37,6 @@ def sectors() -> pd.DataFrame:
 
 def sector_products(sector: str) -> list[str]:
     s = sectors()
-    if sector == "total":
-        return s["hs6"].tolist()
     if sector not in set(s["sector"]):
         raise InputError(f"--sector: unknown sector {sector!r}; choose one of {', '.join(sorted(set(s['sector'])) + ['total'])}")
     return s.loc[s["sector"] == sector, "hs6"].tolist()
@@ -46,23 +46,18 @@ def build(years: tuple[int, int], sector: str, db=None) -> pd.DataFrame:
     """exporter, importer, year, trade (thousand US$), pair, exp_year, imp_year and the :data:`COSTS`."""
     from ..dimensions.dyads import Dyads
     w = Warehouse(db)
-    if not (w.path.exists() and w.has("baci_trade")):
-        raise InputError("gravity: the warehouse has no BACI trade; import it (`multipolar data import ../shared/data`)")
-    if not w.has("geodist_dyad"):
+    if not (w.path.exists() and w.has("geodist_dyad")):
         raise InputError("gravity: the warehouse has no CEPII GeoDist (geodist_dyad); import it (`multipolar data import ../shared/data`)")
-    prods = ", ".join(f"'{p}'" for p in sector_products(sector))
-    fl = w.query(f"""SELECT exporter, importer, year, sum(value_kusd) AS trade FROM baci_trade
-                     WHERE hs6 IN ({prods}) AND year BETWEEN {years[0]} AND {years[1]} AND exporter <> importer
-                     GROUP BY ALL""")
-    if fl.empty:
-        raise InputError(f"gravity: no {sector} flows in BACI in {years[0]}-{years[1]}")
-    span = w.query("SELECT min(year) AS a, max(year) AS b FROM baci_trade").iloc[0]
-    yrs = [y for y in range(years[0], years[1] + 1) if span["a"] <= y <= span["b"]]
+    fl, source, zeros = _flows(w, years, sector)
+    yrs = sorted(fl["year"].unique().tolist()) if not zeros else zeros
     states = sorted(set(fl["exporter"]) | set(fl["importer"]))
-    full = pd.MultiIndex.from_product([states, states, yrs], names=["exporter", "importer", "year"]).to_frame(index=False)
-    full = full[full["exporter"] != full["importer"]]
-    d = full.merge(fl, on=["exporter", "importer", "year"], how="left")
-    d["trade"] = d["trade"].fillna(0.0)          # inside BACI's years a missing flow is no flow
+    if zeros:                                   # BACI: every ordered pair, every year; inside BACI a missing flow is no flow
+        full = pd.MultiIndex.from_product([states, states, yrs], names=["exporter", "importer", "year"]).to_frame(index=False)
+        full = full[full["exporter"] != full["importer"]]
+        d = full.merge(fl, on=["exporter", "importer", "year"], how="left")
+        d["trade"] = d["trade"].fillna(0.0)
+    else:                                       # COW: the pairs and years it lists; its missing flows stay out
+        d = fl
     geo = w.query("SELECT code_o AS exporter, code_d AS importer, dist, contig, comlang_off AS comlang, colony FROM geodist_dyad")
     geo = geo.groupby(["exporter", "importer"], as_index=False).first()
     d = d.merge(geo, on=["exporter", "importer"], how="left")
@@ -82,8 +77,67 @@ def build(years: tuple[int, int], sector: str, db=None) -> pd.DataFrame:
     d["pair"] = np.where(d["exporter"] < d["importer"], d["exporter"] + "-" + d["importer"], d["importer"] + "-" + d["exporter"])
     d["exp_year"] = d["exporter"] + d["year"].astype(str)
     d["imp_year"] = d["importer"] + d["year"].astype(str)
-    d.attrs.update({"sector": sector, "years": (yrs[0], yrs[-1]), "states": len(states), "notes": list(dy.notes)})
+    d.attrs.update({"sector": sector, "years": (yrs[0], yrs[-1]), "states": len(states), "source": source,
+                    "rows": ("every ordered pair and year, zeros included" if zeros else
+                             "the pairs and years the source lists, its missing flows left out"),
+                    "notes": [*fl.attrs.get("notes", []), *dy.notes]})
     return d
+
+
+FULL_PRODUCTS = 1000        # a BACI year with fewer HS6 products is a subset (the shared energy and minerals file has 74)
+
+
+def _flows(w: Warehouse, years: tuple[int, int], sector: str) -> tuple[pd.DataFrame, str, list[int]]:
+    """Directed flows (exporter, importer, year, trade in thousand US$) of the sector, the source, and
+    the years inside which a missing flow is a zero (BACI's; empty for COW, whose missing flows are
+    marked and stay missing).
+
+    ``total``: every product of a full BACI file (a year with at least :data:`FULL_PRODUCTS` HS6
+    products) where the warehouse has one for every requested year BACI covers; otherwise COW's
+    dyadic trade (``flow1`` = imports of ``ccode1`` from ``ccode2``, million current US$) for the
+    years it covers."""
+    has_baci = w.path.exists() and w.has("baci_trade")
+    if sector != "total":
+        if not has_baci:
+            raise InputError("gravity: the warehouse has no BACI trade; import it (`multipolar data import ../shared/data`)")
+        prods = ", ".join(f"'{p}'" for p in sector_products(sector))
+        fl = w.query(f"""SELECT exporter, importer, year, sum(value_kusd) AS trade FROM baci_trade
+                         WHERE hs6 IN ({prods}) AND year BETWEEN {years[0]} AND {years[1]} AND exporter <> importer GROUP BY ALL""")
+        if fl.empty:
+            raise InputError(f"gravity: no {sector} flows in BACI in {years[0]}-{years[1]}")
+        return fl, "CEPII BACI", _baci_years(w, years)
+    found = []
+    if has_baci:
+        per_year = w.query(f"""SELECT year, count(DISTINCT hs6) AS n FROM baci_trade WHERE year BETWEEN {years[0]} AND {years[1]}
+                               GROUP BY year ORDER BY year""")
+        full = per_year[per_year["n"] >= FULL_PRODUCTS]
+        if len(per_year) and len(full) == len(per_year):
+            fl = w.query(f"""SELECT exporter, importer, year, sum(value_kusd) AS trade FROM baci_trade
+                             WHERE year BETWEEN {years[0]} AND {years[1]} AND exporter <> importer GROUP BY ALL""")
+            return fl, f"CEPII BACI, all {int(full['n'].min())}+ HS6 products", _baci_years(w, years)
+        if len(per_year):
+            found.append(f"BACI with {int(per_year['n'].max())} HS6 products at most per year (a subset; a full file has about 5,000)")
+    if w.path.exists() and w.has("cow_trade_dyad"):
+        fl = w.query(f"""SELECT code_b AS exporter, code_a AS importer, year, flow1 * 1000 AS trade FROM cow_trade_dyad
+                         WHERE year BETWEEN {years[0]} AND {years[1]} AND code_a <> code_b
+                         UNION ALL
+                         SELECT code_a, code_b, year, flow2 * 1000 FROM cow_trade_dyad
+                         WHERE year BETWEEN {years[0]} AND {years[1]} AND code_a <> code_b""")
+        if len(fl):
+            miss = int(fl["trade"].isna().sum())
+            fl = fl.dropna(subset=["trade"]).groupby(["exporter", "importer", "year"], as_index=False)["trade"].sum()
+            fl.attrs["notes"] = [f"COW dyadic trade: {miss:,} directed flows marked missing (-9) left out, not set to zero"] if miss else []
+            return fl, "COW Trade 4.0 dyadic", []
+        found.append("COW dyadic trade outside these years")
+    raise InputError(f"gravity --sector total: no full trade file in the warehouse for {years[0]}-{years[1]}"
+                     + (f" (it holds {'; '.join(found)})" if found else "")
+                     + ". Import a full BACI file (columns t,i,j,k,v,q, from cepii.fr) or COW dyadic trade (ccode1, ccode2, year, "
+                       "flow1, flow2) with `multipolar data import FILE`, or pick a sector")
+
+
+def _baci_years(w: Warehouse, years: tuple[int, int]) -> list[int]:
+    span = w.query("SELECT min(year) AS a, max(year) AS b FROM baci_trade").iloc[0]
+    return [y for y in range(years[0], years[1] + 1) if span["a"] <= y <= span["b"]]
 
 
 def fit(years=(1995, 2021), sector: str = "crude_oil", db=None, pair_effects: bool | None = None, costs: list[str] | None = None):
@@ -119,7 +173,7 @@ def fit(years=(1995, 2021), sector: str = "crude_oil", db=None, pair_effects: bo
     elif pair_effects:
         f.notes.append("pair fixed effects absorb distance, contiguity, language and colony (time-invariant)")
     f.pair_effects = pair_effects
-    f.notes.append("no domestic flows in the energy and minerals data: exporter-year and importer-year effects absorb each "
+    f.notes.append(f"data: {d.attrs['source']}; no domestic flows: exporter-year and importer-year effects absorb each "
                    "country's total supply and demand of the sector")
     return f, d
 
