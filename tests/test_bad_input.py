@@ -152,3 +152,32 @@ def test_unknown_country_error_suggests_names(tmp_path):
     p.write_text(rows)
     msg = Warehouse(tmp_path / "w.duckdb").import_file(p, source="gsdb").message
     assert "Rusia" in msg and "Russia" in msg
+
+
+def test_baci_lines_are_named_and_rejections_counted_in_lines(tmp_path):
+    """BACI years are parsed in DuckDB (9 million lines each): the errors still name the line, and
+    lines of territories are counted one by one although only distinct codes are looked up."""
+    head = "t,i,j,k,v,q\n"
+    good = ["2021,643,156,270900,10.0,1.0", "2021,643,276,270900,5.0,NA", "2021,842,124,10110,1.0,   NA"]
+    cases = {"duplicate": (good + ["2021,643,276,270900,7.0,2.0"], "line 5", "duplicate trade flow"),
+             "year": (good[:1] + ["3025,643,156,270900,1.0,1.0"] + good[1:], "line 3", "year 3025"),
+             "code": (good[:2] + ["2021,643,999,270900,1.0,1.0"] + good[2:], "line 4", "unknown BACI country code 999")}
+    for name, (lines, where, what) in cases.items():
+        p = tmp_path / name / "baci.csv"
+        p.parent.mkdir()
+        p.write_text(head + "\n".join(lines) + "\n")
+        msg = Warehouse(tmp_path / f"{name}.duckdb").import_file(p, source="baci").message
+        assert where in msg and what in msg and "baci.csv" in msg, msg
+    # Belgium-Luxembourg (58) and Belgium (56) in the same year are one state: summed; Greenland (304) lines rejected
+    p = tmp_path / "ok.csv"
+    p.write_text(head + "\n".join(good + ["1998,58,276,270900,2.0,1.0", "1998,56,276,270900,3.0,1.0",
+                                          "2021,304,276,30110,1.0,1.0", "2021,304,156,30110,1.0,1.0", "2021,643,304,30110,1.0,1.0"]) + "\n")
+    w = Warehouse(tmp_path / "ok.duckdb")
+    rep = w.import_file(p, source="baci")
+    assert rep.status == "imported", rep.message
+    t = w.query("SELECT year, exporter, importer, hs6, value_kusd, quantity_t FROM baci_trade ORDER BY year, exporter, importer")
+    assert t[t["year"] == 1998]["value_kusd"].tolist() == [5.0]                     # 58 + 56
+    assert t["hs6"].str.len().eq(6).all() and "010110" in set(t["hs6"])           # HS6 codes keep their leading zero
+    rd = t[(t["exporter"] == "RUS") & (t["importer"] == "DEU")]
+    assert len(rd) == 1 and rd["quantity_t"].isna().all()                        # NA stays missing, not zero
+    assert sum(rep.rejected.values()) == 3 and len(t) == 4, rep.rejected

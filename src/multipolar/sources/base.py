@@ -350,16 +350,24 @@ def check_duplicates(df: pd.DataFrame, keys: list[str] | None, path, line_offset
 # ---------------------------------------------------------------------------------------
 def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | None = None,
                   date: str | None = None, out: str = "code", strict: bool = True, rejected: Counter | None = None,
-                  reg: Registry | None = None, line_offset: int = 2, drop: bool = True, overrides: dict | None = None) -> pd.DataFrame:
+                  reg: Registry | None = None, line_offset: int = 2, drop: bool = True, overrides: dict | None = None,
+                  weight: str | None = None) -> pd.DataFrame:
     """Add ``out`` = registry code for ``df[col]`` in ``system`` ('iso3', 'iso2', 'cow', 'gw', 'name', ...).
 
     The key is matched with the year (``year`` column: the state holding the code at the end of
     that year) or the date (``date`` column, exact spell). Rows whose key names a territory or an
     aggregate, or a state that did not exist then, are dropped and counted in ``rejected``.
     A key that nothing knows is an error (``strict``) or a counted rejection.
-    ``overrides`` maps raw keys to registry codes for documented source quirks.
+    ``overrides`` maps raw keys to registry codes for documented source quirks. ``weight``: a
+    column of row counts when ``df`` holds the distinct keys of a larger table (the rejections are
+    then counted in rows of that table).
     """
     from .normalise import join_codes
+
+    def n_rows(frame: pd.DataFrame, mask=None) -> int:
+        frame = frame if mask is None else frame[np.asarray(mask, dtype=bool)]
+        return int(frame[weight].sum()) if weight else len(frame)
+
     reg = reg or registry()
     when = year or date
     if when is not None:
@@ -367,22 +375,23 @@ def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | 
         early = (y < FIRST_YEAR).fillna(False).to_numpy(dtype=bool)
         if early.any():
             if rejected is not None:
-                rejected[f"before {FIRST_YEAR} (outside multipolar's coverage)"] += int(early.sum())
+                rejected[f"before {FIRST_YEAR} (outside multipolar's coverage)"] += n_rows(df, early)
             df = df[~early]
     if overrides:
         nonstate = df[col].astype(str).isin([k for k, v in overrides.items() if v is None]).to_numpy()
         if nonstate.any():
             if rejected is not None:
-                rejected[f"not a state ({col}; documented code of the source)"] += int(nonstate.sum())
+                rejected[f"not a state ({col}; documented code of the source)"] += n_rows(df, nonstate)
             df = df[~nonstate]
     mapped = join_codes(df, col, system=system, year=year, date=date, out=out, reg=reg, overrides=overrides)
     miss = mapped[out].isna() & mapped[col].notna()
     if miss.any():
         keys = mapped.loc[miss, col].astype(str)
+        counts = (mapped.loc[miss, weight].groupby(keys).sum() if weight else keys.value_counts())
         unknown = []
         for k in keys.unique():
             kind = _classify_key(reg, k, system)
-            n = int((keys == k).sum())
+            n = int(counts[k])
             if kind in ("territory", "aggregate", "non-state"):
                 if rejected is not None:
                     rejected[f"{kind} ({col})"] += n
@@ -404,9 +413,9 @@ def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | 
                                  hint="correct the value; `multipolar actors --list` shows the known states")
             for k in unknown:
                 if rejected is not None:
-                    rejected[f"unknown country code ({col})"] += int((keys == k).sum())
+                    rejected[f"unknown country code ({col})"] += int(counts[k])
     if mapped[col].isna().any() and rejected is not None:
-        rejected[f"missing country ({col})"] += int(mapped[col].isna().sum())
+        rejected[f"missing country ({col})"] += n_rows(mapped, mapped[col].isna())
     if drop:
         mapped = mapped[mapped[out].notna()]
     return mapped

@@ -9,7 +9,7 @@ import pandas as pd
 import pycountry
 
 from ..errors import InputError
-from .base import Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
+from .base import CURRENT_YEAR, Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
 
 
 class WDI(Reader):
@@ -196,37 +196,59 @@ class BACI(Reader):
             df = df.rename(columns={"code": "hs6"})
             df["hs6"] = df["hs6"].str.zfill(6)
             return Parsed({"baci_products": df}, rows_read=len(df), version="BACI products")
+        return self._read_trade(path, head, rej)
+
+    def _read_trade(self, path, head, rej: Counter) -> Parsed:
+        """A BACI year has ~9 million lines: parsed, checked and aggregated in DuckDB; only the
+        distinct (country, year) keys go through the registry (``map_countries(weight=)``)."""
         import duckdb
         con = duckdb.connect()
-        src = f"read_parquet('{path}')" if head.kind == "parquet" else f"read_csv('{path}', header=true, columns={{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}})"
-        try:
-            raw = con.execute(f"SELECT * FROM {src}").df()
+        src = (f"read_parquet('{path}')" if head.kind == "parquet" else
+               f"read_csv('{path}', header=true, columns={{'t':'INTEGER','i':'INTEGER','j':'INTEGER','k':'VARCHAR','v':'DOUBLE','q':'VARCHAR'}})")
+        try:       # insertion order is kept, so rowid + 2 is the line in the file
+            con.execute(f"CREATE TABLE raw AS SELECT t, i, j, k, v, q FROM {src}")
         except duckdb.Error as e:
             m = re.search(r"[Ll]ine:? (\d+)", str(e))
             raise InputError(f"cannot parse the BACI file ({str(e).splitlines()[0]})", file=str(path), line=int(m.group(1)) if m else None,
                              expected="columns t,i,j,k,v,q with numbers", hint="download the file again") from None
-        rows = len(raw)
-        raw.columns = [c.lower() for c in raw.columns]
-        raw["q"] = pd.to_numeric(raw["q"].astype(str).str.strip().replace({"NA": None, "": None}), errors="coerce")
-        check_years(raw["t"], path, col="t", lo=1988)
-        check_duplicates(raw, ["t", "i", "j", "k"], path, what="trade flow")
+        rows = con.execute("SELECT count(*) FROM raw").fetchall()[0][0]
+        bad = con.execute(f"SELECT rowid, t FROM raw WHERE t < 1988 OR t > {CURRENT_YEAR + 1} ORDER BY rowid LIMIT 1").fetchall()
+        if bad:
+            raise InputError(f"year {bad[0][1]} out of range", file=str(path), line=bad[0][0] + 2, field="t",
+                             expected=f"a year between 1988 and {CURRENT_YEAR + 1}",
+                             hint="check the file: a year outside the data's coverage means a corrupted or wrong file")
+        dup = con.execute("""SELECT t, i, j, k, max(rowid) FROM (SELECT rowid, t, i, j, k, row_number() OVER (PARTITION BY t, i, j, k ORDER BY rowid) AS n
+                             FROM raw) WHERE n = 2 GROUP BY ALL ORDER BY 5 LIMIT 1""").fetchall()
+        if dup:
+            t, i, j, k, line = dup[0]
+            raise InputError(f"duplicate trade flow for {{'t': {t}, 'i': {i}, 'j': {j}, 'k': {k!r}}}", file=str(path), line=line + 2,
+                             field="t,i,j,k", expected="one trade flow per t, i, j, k",
+                             hint="remove the duplicated lines or download the original file again")
         codes = baci_code_table()
-        iso = dict(zip(codes["num"], codes["iso3"]))
-        for c in ("i", "j"):
-            raw[c + "_iso3"] = raw[c].map(iso)
-            unknown = raw.loc[raw[c + "_iso3"].isna() & ~raw[c].isin(list(BACI_EXCEPTIONS)), c]
+        con.register("codes", codes)
+        maps = {}
+        for c, out in (("i", "exporter"), ("j", "importer")):
+            keys = con.execute(f"""SELECT r.{c} AS num, r.t AS year, c.iso3, count(*) AS n, min(r.rowid) + 2 AS __line
+                                   FROM raw r LEFT JOIN codes c ON c.num = r.{c} GROUP BY ALL ORDER BY __line""").df()
+            unknown = keys[keys["iso3"].isna()]
             if len(unknown):
-                raise InputError(f"unknown BACI country code {int(unknown.iloc[0])}", file=str(path), line=int(unknown.index[0]) + 2, field=c,
-                                 expected="a BACI/ISO numeric country code", hint="check the file against BACI's country_codes file")
-        raw = raw.rename(columns={"t": "year"})
-        raw = map_countries(raw, "i_iso3", system="iso3", year="year", path=path, out="exporter", rejected=rej)
-        raw = map_countries(raw, "j_iso3", system="iso3", year="year", path=path, out="importer", rejected=rej)
-        raw["hs6"] = raw["k"].astype(str).str.zfill(6)
-        out = raw[["year", "exporter", "importer", "hs6", "v", "q"]].rename(columns={"v": "value_kusd", "q": "quantity_t"})
-        out = out.groupby(["year", "exporter", "importer", "hs6"], as_index=False).sum(min_count=1)  # 58 Bel-Lux + 56 Belgium
-        product_set = "subset" if out["hs6"].nunique() < 1000 else "full"
+                if unknown["num"].isna().iloc[0]:
+                    raise InputError("missing country code", file=str(path), line=int(unknown["__line"].iloc[0]), field=c,
+                                     expected="a BACI/ISO numeric country code", hint="download the file again")
+                raise InputError(f"unknown BACI country code {int(unknown['num'].iloc[0])}", file=str(path), line=int(unknown["__line"].iloc[0]),
+                                 field=c, expected="a BACI/ISO numeric country code", hint="check the file against BACI's country_codes file")
+            m = map_countries(keys, "iso3", system="iso3", year="year", path=path, out=out, rejected=rej, weight="n")
+            maps[c] = m[["num", "year", out]]
+            con.register(f"map_{c}", maps[c])
+        # 58 Belgium-Luxembourg and 56 Belgium are one state: their lines are summed
+        out = con.execute("""SELECT r.t AS year, mi.exporter, mj.importer, lpad(trim(CAST(r.k AS VARCHAR)), 6, '0') AS hs6,
+                                    sum(r.v) AS value_kusd, sum(TRY_CAST(trim(CAST(r.q AS VARCHAR)) AS DOUBLE)) AS quantity_t
+                             FROM raw r JOIN map_i mi ON mi.num = r.i AND mi.year = r.t JOIN map_j mj ON mj.num = r.j AND mj.year = r.t
+                             GROUP BY ALL ORDER BY year, exporter, importer, hs6""").df()
+        n_prod = out["hs6"].nunique()
+        product_set = "subset" if n_prod < 1000 else "full"
         return Parsed({"baci_trade": out}, rows_read=rows, rejected=rej, partitions={"baci_trade": ["year"]},
-                      version=f"BACI ({product_set}: {out['hs6'].nunique()} HS6 products)")
+                      version=f"BACI ({product_set}: {n_prod} HS6 products)")
 
 
 def _second_line(path):
