@@ -119,3 +119,23 @@ def test_relation_on_a_fresh_install_uses_the_snapshot_and_says_what_is_missing(
     d = Dyads(years="2019", states=["RUS", "CHN"], db=tmp_path / "empty.duckdb").add_all().add_relation()
     df = d.to_pandas()
     assert len(df) == 2 and df["ip_distance"].notna().all() and df["baci_trade_share_of_a"].isna().all()
+
+
+def test_sanctions_of_organisations_count_for_their_member_states(full_warehouse):
+    """GSDB names the EU (EEC), NATO, the G7... as one sender: each member state of the year is a
+    sender in the dyads (the EU's 2014 sanctions on Russia, Russia's counter-sanctions on the EU)."""
+    d = Dyads(years="2013:2015", states=["DEU", "POL", "RUS", "NOR", "SRB", "ARG", "FRA"], db=full_warehouse.path).add_interaction()
+    m = d.to_pandas(["sanctions_a_on_b_n", "sanctions_a_on_b_types"]).set_index(["code_a", "code_b", "year"])
+    for eu in ("DEU", "POL", "FRA"):
+        assert m.loc[(eu, "RUS", 2015), "sanctions_a_on_b_n"] >= 1, eu
+        assert "financial" in m.loc[(eu, "RUS", 2015), "sanctions_a_on_b_types"]
+        assert m.loc[("RUS", eu, 2015), "sanctions_a_on_b_n"] >= 1            # Russia's food embargo on the EU
+        assert m.loc[(eu, "RUS", 2013), "sanctions_a_on_b_n"] == 0            # before Crimea: none
+    assert m.loc[("NOR", "RUS", 2015), "sanctions_a_on_b_n"] >= 1            # named as a state in GSDB
+    assert m.loc[("SRB", "RUS", 2015), "sanctions_a_on_b_n"] == 0            # not an EU member: not a sender
+    assert any("counts for each member state of the year" in n for n in d.notes)
+    # the EEC's 1982 embargo on Argentina: its members of 1982, not Poland
+    d = Dyads(years="1982:1982", states=["FRA", "POL", "ARG"], db=full_warehouse.path).add_interaction()
+    m = d.to_pandas(["sanctions_a_on_b_n"]).set_index(["code_a", "code_b", "year"])
+    assert m.loc[("FRA", "ARG", 1982), "sanctions_a_on_b_n"] >= 1
+    assert m.loc[("POL", "ARG", 1982), "sanctions_a_on_b_n"] == 0

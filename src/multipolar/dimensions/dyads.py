@@ -571,16 +571,23 @@ class Dyads:
             p, c = self._t("sanction_parties"), self._t("sanction_cases")
             last = int(self._x(f'SELECT max(coalesce("end", "begin")) FROM {c}')[0][0])
             self._later_sanctions(last)
-            self._join(f"""WITH s AS (SELECT DISTINCT case_id, code FROM {p} WHERE role = 'sender' AND code IS NOT NULL),
-                                 t AS (SELECT DISTINCT case_id, code FROM {p} WHERE role = 'target' AND code IS NOT NULL),
-                                 cs AS (SELECT * FROM {c}),
-                                 yrs AS (SELECT range AS year FROM range({self.years[0]}, {self.years[1] + 1}))
-                           SELECT s.code AS code_a, t.code AS code_b, CAST(yrs.year AS INTEGER) AS year, count(DISTINCT cs.case_id) AS sanctions_a_on_b_n,
+            self._org_members()
+            # each party of each case in each year it is in force: states as they are, organisations as their members that year
+            parties = f"""SELECT DISTINCT p.case_id, p.role, coalesce(p.code, m.code) AS code, CAST(yrs.year AS INTEGER) AS year
+                          FROM {p} p JOIN {c} cs ON cs.case_id = p.case_id
+                          JOIN yrs ON yrs.year BETWEEN cs."begin" AND coalesce(cs."end", {self.years[1]})
+                          LEFT JOIN _gsdb_org_members m ON p.code IS NULL AND m.party = p.party AND m.year = yrs.year
+                          WHERE coalesce(p.code, m.code) IS NOT NULL"""
+            self._join(f"""WITH yrs AS (SELECT range AS year FROM range({self.years[0]}, {self.years[1] + 1})),
+                                 pty AS ({parties}),
+                                 cs AS (SELECT * FROM {c})
+                           SELECT s.code AS code_a, t.code AS code_b, s.year, count(DISTINCT cs.case_id) AS sanctions_a_on_b_n,
                                   concat_ws(',', CASE WHEN max(cs.trade) > 0 THEN 'trade' END, CASE WHEN max(cs.arms) > 0 THEN 'arms' END,
                                             CASE WHEN max(cs.military) > 0 THEN 'military' END, CASE WHEN max(cs.financial) > 0 THEN 'financial' END,
                                             CASE WHEN max(cs.travel) > 0 THEN 'travel' END, CASE WHEN max(cs.other) > 0 THEN 'other' END) AS sanctions_a_on_b_types
-                           FROM s JOIN t ON s.case_id = t.case_id AND s.code <> t.code JOIN cs ON cs.case_id = s.case_id
-                           JOIN yrs ON yrs.year BETWEEN cs."begin" AND coalesce(cs."end", {self.years[1]})
+                           FROM pty s JOIN pty t ON s.case_id = t.case_id AND s.year = t.year AND s.role = 'sender' AND t.role = 'target'
+                                                    AND s.code <> t.code
+                           JOIN cs ON cs.case_id = s.case_id
                            GROUP BY ALL
                            UNION ALL
                            SELECT code_a, code_b, CAST(year AS INTEGER), count(*), string_agg(DISTINCT types, ',') FROM _later_sanctions GROUP BY ALL""",
@@ -588,7 +595,9 @@ class Dyads:
                         "sanctions_a_on_b_types": ("interaction", "their types", "GSDB")},
                        fill={"sanctions_a_on_b_n": f"d.year <= {last}"})
             k = len(self._parts) - 1
-            self.notes.append(f"interaction: sanctions from GSDB to {last}; after {last}, only the dated list of measures on and by Russia "
+            self.notes.append(f"interaction: sanctions from GSDB to {last}; a case sent or received by the EU (EEC), NATO, the G7, G8, "
+                              "AU (OAU) or EAEU counts for each member state of the year; UN Security Council cases and other groups' "
+                              f"are not expanded; after {last}, only the dated list of measures on and by Russia "
                               "(relations/data/sanctions.csv), other pairs missing")
             self._add_exprs({"sanctions_b_on_a_n": ("interaction", "sanction cases in force with B sending, A targeted", "GSDB"),
                              "sanctions_b_on_a_types": ("interaction", "their types", "GSDB")},
@@ -602,6 +611,17 @@ class Dyads:
                               "sanctions_b_on_a_n": ("interaction", "sanction cases B on A", "GSDB"),
                               "sanctions_b_on_a_types": ("interaction", "their types", "GSDB")})
         return self
+
+    def _org_members(self):
+        """``_gsdb_org_members`` (party, code, year): the member states of GSDB's organisations that
+        multipolar has dated memberships for (:data:`multipolar.sources.security.GSDB_ORG_MEMBERS`)."""
+        from ..actors.groupings import membership_years
+        from ..sources.security import GSDB_ORG_MEMBERS
+        my = membership_years(self.years[0], self.years[1])
+        m = pd.DataFrame([(party, r.code, r.year) for party, org in GSDB_ORG_MEMBERS.items()
+                          for r in my[my["org"] == org].itertuples(index=False)], columns=["party", "code", "year"], dtype=object)
+        self.con.register("_gom_df", m)
+        self._x("CREATE OR REPLACE TEMP TABLE _gsdb_org_members AS SELECT DISTINCT party, code, CAST(year AS INTEGER) AS year FROM _gom_df")
 
     def _later_sanctions(self, last: int):
         """The dated list of sanctions (relations/data/sanctions.csv) for the years after GSDB; a sender

@@ -17,6 +17,12 @@ GSDB_ORGS = {"EU", "EEC", "UN", "NATO", "G7", "G8", "ECOWAS", "African Union", "
              "Organization of American States", "OAPEC", "OIC", "OSCE", "CSCE", "MERCOSUR", "NAFTA", "SADC", "UNASUR", "Commonwealth",
              "CoCom", "ChinCom", "Comecon", "EEU", "Pacific Islands Forum", "Kimberly Process Participants",
              "Organization of Eastern Carribean States", "Paris Agreement Signatories", "ICC Rome Statute Signatories"}
+# The organisations among them whose dated memberships multipolar holds (actors/data/memberships.csv): in the
+# dyad measures, a case they send or receive counts for each of their member states of each year. The UN's
+# Security Council cases are not expanded (they would make every member state a sender), nor the groups
+# without dated memberships here (the Arab League, ECOWAS, the OAS, CoCom...): those cases stay without a dyad.
+GSDB_ORG_MEMBERS = {"EU": "EU", "EEC": "EU", "NATO": "NATO", "G7": "G7", "G8": "G8", "African Union": "AU",
+                    "Organisation of African Unity": "AU", "EEU": "EAEU"}
 GSDB_NONSTATE = {"Western countries", "Balkans", "Western Balkans", "Hong Kong", "Gibraltar", "Cyprus (Northern)", "Palestine"}
 COMMA_NAMES = ["Egypt, Arab Rep.", "Korea, North", "Korea, South", "Gambia, The", "Congo, Democratic Republic of the", "Yemen, North"]
 
