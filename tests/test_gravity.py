@@ -201,3 +201,59 @@ def test_monte_carlo_intervals_cover_the_point_estimate_and_widen_with_uncertain
     w = wide[wide["measure"] == "change_rGDP_FULL"].set_index("country")
     assert ((w["q95"] - w["q05"]) > (g["q95"] - g["q05"])).all()
     assert w.loc["C0", "q95"] < 0                      # the sanctioned state loses in (nearly) every draw
+
+
+def _pair_panel(never: bool):
+    rng = np.random.default_rng(5)
+    names = [f"C{i:02d}" for i in range(12)]
+    xy = rng.uniform(0, 10, (12, 2))
+    rows, pair_u = [], {}
+    for a in range(12):
+        for b in range(12):
+            if a == b:
+                continue
+            key = tuple(sorted((a, b)))
+            pair_u.setdefault(key, rng.normal(0, 0.8))
+            dist = float(np.hypot(*(xy[a] - xy[b]))) + 0.5
+            for y in range(2015, 2020):
+                rta = float((a + b + y) % 3 == 0)
+                mu = np.exp(8 + 0.3 * a - 0.2 * b - 1.0 * np.log(dist) + pair_u[key] + 0.5 * rta)
+                rows.append({"exporter": names[a], "importer": names[b], "year": y, "trade": float(rng.poisson(mu)),
+                             "ln_dist": np.log(dist), "contig": float(dist < 2), "comlang": float((a + b) % 4 == 0), "colony": 0.0, "rta": rta})
+    d = pd.DataFrame(rows)
+    if never:
+        d.loc[d["exporter"].isin(["C00", "C01"]) & d["importer"].isin(["C00", "C01"]), "trade"] = 0.0
+    d["pair"] = np.where(d["exporter"] < d["importer"], d["exporter"] + "-" + d["importer"], d["importer"] + "-" + d["exporter"])
+    d["exp_year"], d["imp_year"] = d["exporter"] + d["year"].astype(str), d["importer"] + d["year"].astype(str)
+    from multipolar.gravity import estimate
+    f = estimate.fit(d, "trade", ["rta"], ["exp_year", "imp_year", "pair"], cluster="pair")
+    f.pair_effects = True
+    return d, f
+
+
+def test_sector_baseline_with_pair_effects_reproduces_the_ppml_fit():
+    """With pair fixed effects, the base year's GE flows equal the PPML fitted values (the pair
+    effects enter the costs); a pair that never trades gets its effect from the second stage."""
+    from multipolar.gravity import panel
+    d, f = _pair_panel(never=False)
+    assert f.coef["rta"] == pytest.approx(0.5, abs=0.05)
+    bl = panel.baseline(d, 2019, fit=f)
+    assert "0 that never traded" in bl.notes[0]
+    ref = bl.countries.index("C05")
+    tau = bl.costs(f.coef)
+    X = ge.flows(tau, bl.Y, bl.E, ge.resistances(tau, bl.Y, bl.E, ref))
+    u = f.used[f.used["year"] == 2019]
+    fitted = panel.matrix(u, bl.countries, u["fitted"])
+    on = panel.matrix(u, bl.countries, np.ones(len(u))) > 0
+    np.testing.assert_allclose(X[on], fitted[on], rtol=1e-5)
+    # without the pair effects (costs from the regressors alone) the baseline misses the fit
+    tau0 = panel.Baseline(bl.countries, bl.rows, bl.X, bl.Y, bl.E).costs(f.coef)
+    X0 = ge.flows(tau0, bl.Y, bl.E, ge.resistances(tau0, bl.Y, bl.E, ref))
+    assert np.max(np.abs(X0[on] / fitted[on] - 1)) > 0.1
+    # a pair that never trades in the fit years: its effect predicted, so a shock can open it
+    d, f = _pair_panel(never=True)
+    bl = panel.baseline(d, 2019, fit=f)
+    assert "2 that never traded" in bl.notes[0]                     # both directions of C00-C01
+    tau = bl.costs(f.coef)
+    i, j = bl.countries.index("C00"), bl.countries.index("C01")
+    assert tau[i, j] > 0 and tau[j, i] > 0

@@ -62,6 +62,28 @@ def test_shocks_change_the_right_pairs():
     assert len(said) == 2
 
 
+def test_reopen_restores_the_base_years_costs_and_names_its_channels():
+    import pandas as pd
+    sc = S.load(_write_tmp(GOOD.replace("fit_years: 2015:2019", "fit_years: 2013:2019")
+                           + "  - {type: reopen, between: [DEU], and: [RUS], year: 2013}\n"))
+    countries = ["CHN", "DEU", "RUS"]
+    rows = []
+    for y, sanc in ((2013, 0.0), (2019, 1.0)):
+        for e in countries:
+            for i in countries:
+                if e != i:
+                    s_ = sanc if {e, i} == {"DEU", "RUS"} else 0.0
+                    rows.append({"exporter": e, "importer": i, "year": y, "sanction_financial": s_, "rta": 1.0})
+    panel = pd.DataFrame(rows)
+    coef = pd.Series({"sanction_financial": -0.7, "rta": 0.4})
+    t1, said = S.apply(sc, countries, np.ones((3, 3)), panel, coef)
+    i = {c: k for k, c in enumerate(countries)}
+    assert t1[i["DEU"], i["RUS"]] == pytest.approx(np.exp(0.7)) == t1[i["RUS"], i["DEU"]]    # the 2019 sanction lifted
+    assert t1[i["CHN"], i["RUS"]] == 1
+    assert said == ["reopen: 2 directed pairs back to their 2013 costs; change in log t^(1-σ) by channel, mean over the pairs: "
+                    "sanction_financial +0.70"]
+
+
 def _write_tmp(text):
     import tempfile
     from pathlib import Path

@@ -108,3 +108,33 @@ def fit(df: pd.DataFrame, y: str, x: list[str], fes: list[str], cluster: str = "
                       fixef=m.fixef(), vcov=pd.DataFrame(m._vcov, index=m.coef().index, columns=m.coef().index),
                       deviance=float(getattr(m, "deviance", np.nan)) if np.ndim(getattr(m, "deviance", np.nan)) == 0 else None,
                       notes=notes, used=u)
+
+
+def pair_effects(f: GravityFit, rows: pd.DataFrame, x: list[str], pair: str = "pair", exporter: str = "exporter",
+                 importer: str = "importer") -> tuple[pd.Series, int, int]:
+    """The estimated pair effects (log) of ``rows`` (aligned with them), those the fit has none for
+    (pairs that never trade in the sample) predicted by the second stage of Anderson & Yotov (2016,
+    "Terms of trade and global efficiency effects of free trade agreements", JIE 99): PPML of
+    exp(pair effect) on the time-invariant costs ``x`` with exporter and importer effects.
+    Returns the effects, how many were predicted, and how many stay missing (a cost or a country
+    effect the second stage cannot give)."""
+    fe = {str(k): v for k, v in f.fixef[f"C({pair})"].items()}
+    seen = set(f.used[pair].astype(str))
+    # pyfixest leaves one level of each extra effect out as the reference: its effect is 0
+    eff = rows[pair].astype(str).map(lambda p: fe.get(p, 0.0) if p in seen else np.nan).astype(float)
+    miss = eff.isna()
+    if not miss.any():
+        return eff, 0, 0
+    known = rows[~miss].assign(_tbar=np.exp(eff[~miss]))
+    x = [v for v in x if known[v].nunique(dropna=True) >= 2]        # a cost without variation cannot be estimated
+    s2 = fit(known, "_tbar", x, [exporter, importer], cluster=pair)
+    c = s2.coef
+    used = s2.used
+
+    def country(col):
+        lv = {str(k): v for k, v in s2.fixef[f"C({col})"].items()}
+        present = set(used[col].astype(str))
+        return rows.loc[miss, col].astype(str).map(lambda k: lv.get(k, 0.0) if k in present else np.nan).to_numpy()
+    pred = sum(c[v] * rows.loc[miss, v].to_numpy(dtype=float) for v in x) + country(exporter) + country(importer)
+    eff[miss] = pred
+    return eff, int(miss.sum()), int(np.isnan(pred).sum())

@@ -16,7 +16,7 @@ Costs (:data:`COSTS`): log distance, contiguity, common official language and co
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 
 import numpy as np
@@ -188,25 +188,42 @@ def matrix(d: pd.DataFrame, countries: list[str], values) -> np.ndarray:
 
 @dataclass
 class Baseline:
-    """A year of the panel as the GE solver takes it: the states that trade, their flows, sales and purchases."""
+    """A year of the panel as the GE solver takes it: the states that trade, their flows, sales and
+    purchases, and (when the fit has them) the pair effects of its rows."""
     countries: list[str]
     rows: pd.DataFrame
     X: np.ndarray
     Y: np.ndarray
     E: np.ndarray
+    pair_effect: np.ndarray | None = None
+    notes: list[str] = field(default_factory=list)
 
     def costs(self, coef: pd.Series) -> np.ndarray:
-        """t_ij^(1-σ) = exp(b·x_ij) from the estimated coefficients (missing costs count as zero)."""
+        """t_ij^(1-σ) = exp(pair effect_ij + b·x_ij) from the estimated coefficients (missing costs
+        count as zero; a pair whose effect cannot be had gets t = 0: no trade). The pair effects
+        stay as estimated when ``coef`` is a Monte Carlo draw."""
         z = sum(coef[c] * self.rows[c].fillna(0).to_numpy() for c in coef.index)
-        return matrix(self.rows, self.countries, np.exp(z))
+        if self.pair_effect is not None:
+            z = z + self.pair_effect
+        return matrix(self.rows, self.countries, np.nan_to_num(np.exp(z), nan=0.0))
 
 
-def baseline(d: pd.DataFrame, year: int, where: str = "gravity") -> Baseline:
+def baseline(d: pd.DataFrame, year: int, where: str = "gravity", fit=None) -> Baseline:
+    """The base year of the panel; with a ``fit`` that has pair effects, they enter the costs
+    (the pairs it has none for predicted by :func:`estimate.pair_effects`)."""
     rows = d[d["year"] == year]
     if rows.empty:
         raise InputError(f"{where}: the panel has no year {year}")
     traded = rows[rows["trade"] > 0]
     countries = sorted(set(traded["exporter"]) | set(traded["importer"]))
-    rows = rows[rows["exporter"].isin(countries) & rows["importer"].isin(countries)]
+    rows = rows[rows["exporter"].isin(countries) & rows["importer"].isin(countries)].reset_index(drop=True)
     X = matrix(rows, countries, rows["trade"])
-    return Baseline(countries, rows, X, X.sum(axis=1), X.sum(axis=0))
+    eff, notes = None, []
+    if fit is not None and getattr(fit, "pair_effects", False):
+        from .estimate import pair_effects
+        e, n_pred, n_miss = pair_effects(fit, rows, TIME_INVARIANT)
+        eff = e.to_numpy()
+        notes.append(f"pair effects in the {year} costs: {len(rows) - n_pred:,} pairs as estimated, {n_pred:,} that never traded in the "
+                     f"fit years predicted from distance, contiguity, language and colony (Anderson & Yotov 2016)"
+                     + (f"; {n_miss:,} without the data for it get no trade" if n_miss else ""))
+    return Baseline(countries, rows, X, X.sum(axis=1), X.sum(axis=0), eff, notes)

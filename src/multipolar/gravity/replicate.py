@@ -86,23 +86,19 @@ def nafta(path: Path, sigma: float = SIGMA, tol: float = 1e-10, endowment: str =
     # pyfixest reports one level per extra fixed-effect dimension as the reference (effect 0, not listed)
     fe = {str(k): v for k, v in f.fixef["C(pair)"].items()}
     pair_fe = pd.Series({p: fe.get(p, 0.0) for p in f.used["pair"].unique()})
-    pair_fe = pair_fe - pair_fe.get("domestic", 0.0)                  # domestic trade as the base: t_ii^(1-σ) = 1
+    pair_fe_raw_domestic = pair_fe.get("domestic", 0.0)
+    pair_fe = pair_fe - pair_fe_raw_domestic                          # domestic trade as the base: t_ii^(1-σ) = 1
     y = d[d["year"] == 2006].copy()
     y["pair_fe"] = y["pair"].map(pair_fe)
     # Anderson & Yotov (2016) stage 2: the pair effects of pairs that never trade, from the gravity variables
     intl = y[y["exporter"] != y["importer"]].copy()
     intl["ln_DIST"] = np.log(intl["DIST"])
-    intl["tij_bar"] = np.exp(intl["pair_fe"])
-    known = intl.dropna(subset=["tij_bar"])
-    s2 = estimate.fit(known, "tij_bar", ["ln_DIST", "CNTG", "LANG", "CLNY"], ["exporter", "importer"], cluster="pair")
-    miss = intl["tij_bar"].isna()
-    if miss.any():
-        c = s2.coef
-        fe_e, fe_i = pd.Series(s2.fixef["C(exporter)"]), pd.Series(s2.fixef["C(importer)"])
-        pred = (c["ln_DIST"] * intl.loc[miss, "ln_DIST"] + c["CNTG"] * intl.loc[miss, "CNTG"] + c["LANG"] * intl.loc[miss, "LANG"]
-                + c["CLNY"] * intl.loc[miss, "CLNY"] + intl.loc[miss, "exporter"].map(fe_e).to_numpy() + intl.loc[miss, "importer"].map(fe_i).to_numpy())
-        intl.loc[miss, "pair_fe"] = pred
-        f.notes.append(f"{int(miss.sum())} pairs without trade: pair effects predicted by the Anderson-Yotov second stage")
+    known = intl["pair_fe"].notna()
+    eff, n_pred, _ = estimate.pair_effects(f, intl, ["ln_DIST", "CNTG", "LANG", "CLNY"])
+    # the second stage is fitted on the effects as pyfixest reports them; re-base them on domestic trade as above
+    intl.loc[~known, "pair_fe"] = eff[~known] - pair_fe_raw_domestic
+    if n_pred:
+        f.notes.append(f"{n_pred} pairs without trade: pair effects predicted by the Anderson-Yotov second stage")
     y = y.set_index(["exporter", "importer"])
     y.loc[intl.set_index(["exporter", "importer"]).index, "pair_fe"] = intl["pair_fe"].to_numpy()
     y = y.reset_index()

@@ -186,15 +186,19 @@ def apply(sc: Scenario, countries: list[str], tau: np.ndarray, panel: pd.DataFra
             then = rows.set_index(["exporter", "importer"])
             now = panel[panel["year"] == sc.base_year].set_index(["exporter", "importer"])
             tv = [c for c in coef.index if c in then.columns]
-            n = 0
+            n, channel = 0, dict.fromkeys(tv, 0.0)
             for x in a:
                 for y in b:
                     for e, i in ((x, y), (y, x)):
                         if e in idx and i in idx and (e, i) in then.index and (e, i) in now.index:
-                            diff = float(sum(coef[c] * (np.nan_to_num(then.at[(e, i), c]) - np.nan_to_num(now.at[(e, i), c])) for c in tv))
-                            out[idx[e], idx[i]] *= np.exp(diff)
+                            parts = {c: coef[c] * (np.nan_to_num(then.at[(e, i), c]) - np.nan_to_num(now.at[(e, i), c])) for c in tv}
+                            out[idx[e], idx[i]] *= np.exp(float(sum(parts.values())))
+                            for c, v in parts.items():
+                                channel[c] += float(v)
                             n += 1
-            said.append(f"reopen: {n} directed pairs back to their {year} costs ({', '.join(tv)})")
+            moved = sorted(((c, v / n) for c, v in channel.items() if n and abs(v / n) > 1e-3), key=lambda cv: -abs(cv[1]))
+            said.append(f"reopen: {n} directed pairs back to their {year} costs; change in log t^(1-σ) by channel, mean over the pairs: "
+                        + (", ".join(f"{c} {v:+.2f}" for c, v in moved) or "none (the costs did not change)"))
             continue
         f = _factor(s, sc.sigma)
         out[mask] *= f
@@ -221,7 +225,7 @@ def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
     if not sc.fit_years[0] <= sc.base_year <= sc.fit_years[1]:
         raise InputError(f"{sc.source}: base_year {sc.base_year} is outside fit_years {sc.fit_years[0]}-{sc.fit_years[1]}")
     coef = f.coef
-    bl = P.baseline(d, sc.base_year, sc.source)
+    bl = P.baseline(d, sc.base_year, sc.source, fit=f)
     countries, X, Y, E = bl.countries, bl.X, bl.Y, bl.E
 
     def costs_of(b: pd.Series):
@@ -240,10 +244,14 @@ def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
     if n and n > 0 and f.vcov is not None:
         iv = ge.monte_carlo(countries, costs_of, coef, f.vcov, Y, E, ref, sc.sigma, draws=n, seed=sc.seed)
         iv["measure"] = iv["measure"].replace({"change_rGDP_FULL": "change_real_income_FULL"})
-    notes = list(f.notes) + res.notes + [
+    notes = list(f.notes) + bl.notes + res.notes + [
         "No domestic flows: output is each state's sales of the sector abroad and expenditure its purchases; the real-income "
         "change is the change in the real value of that trade (deflated by the inward resistance), not a change in GDP.",
         f"numeraire: {ref} (its inward resistance is held at 1)"]
+    for c in ("sanction_trade", "sanction_financial", "sanction_other"):
+        if c in coef.index and coef[c] > 0:
+            notes.append(f"{c} is estimated at {coef[c]:+.2f} (se {f.se[c]:.2f}): in these {sc.sector} data such sanctions went with "
+                         "more trade, not less, so a shock that lifts them lowers the modelled flows")
     return Simulation(sc, tab, res.diversion(15), iv, f, said, notes)
 
 
