@@ -257,3 +257,13 @@ def test_sector_baseline_with_pair_effects_reproduces_the_ppml_fit():
     tau = bl.costs(f.coef)
     i, j = bl.countries.index("C00"), bl.countries.index("C01")
     assert tau[i, j] > 0 and tau[j, i] > 0
+    # a state whose every pair lacks a cost variable: no pair effect at all, so it is left out, and said
+    d.loc[(d["exporter"] == "C11") | (d["importer"] == "C11"), "rta"] = np.nan
+    from multipolar.gravity import estimate
+    f = estimate.fit(d, "trade", ["rta"], ["exp_year", "imp_year", "pair"], cluster="pair")
+    f.pair_effects = True
+    bl = panel.baseline(d, 2019, fit=f)
+    assert "C11" not in bl.countries and len(bl.countries) == 11 and "left out of the equilibrium" in bl.notes[-1]
+    tau = bl.costs(f.coef)
+    r = ge.resistances(tau, bl.Y, bl.E, 0)
+    assert np.isfinite(r.omr).all() and np.isfinite(r.imr).all()

@@ -222,8 +222,28 @@ def baseline(d: pd.DataFrame, year: int, where: str = "gravity", fit=None) -> Ba
     if fit is not None and getattr(fit, "pair_effects", False):
         from .estimate import pair_effects
         e, n_pred, n_miss = pair_effects(fit, rows, TIME_INVARIANT)
-        eff = e.to_numpy()
         notes.append(f"pair effects in the {year} costs: {len(rows) - n_pred:,} pairs as estimated, {n_pred:,} that never traded in the "
                      f"fit years predicted from distance, contiguity, language and colony (Anderson & Yotov 2016)"
                      + (f"; {n_miss:,} without the data for it get no trade" if n_miss else ""))
+        # a state none of whose sales (or purchases) has a cost cannot be in the equilibrium: left out, and said
+        out, alone = [], []
+        while True:
+            ok = e.notna()
+            sells, buys = set(rows.loc[ok, "exporter"]), set(rows.loc[ok, "importer"])
+            Xs, Xb = rows.groupby("exporter")["trade"].sum(), rows.groupby("importer")["trade"].sum()
+            bad = [c for c in countries if (Xs.get(c, 0) > 0 and c not in sells) or (Xb.get(c, 0) > 0 and c not in buys)]
+            lone = [c for c in countries if c not in bad and Xs.get(c, 0) + Xb.get(c, 0) <= 0]
+            if not bad and not lone:
+                break
+            out += bad
+            alone += lone
+            countries = [c for c in countries if c not in bad and c not in lone]
+            keep = (rows["exporter"].isin(countries) & rows["importer"].isin(countries)).to_numpy()
+            rows, e = rows[keep].reset_index(drop=True), e[keep].reset_index(drop=True)
+        if out:
+            notes.append(f"left out of the equilibrium, as no pair effect of theirs could be estimated or predicted (a cost variable "
+                         f"missing for all their pairs): {', '.join(sorted(out))}"
+                         + (f"; and, their only partners gone, {', '.join(sorted(alone))}" if alone else ""))
+            X = matrix(rows, countries, rows["trade"])
+        eff = e.to_numpy()
     return Baseline(countries, rows, X, X.sum(axis=1), X.sum(axis=0), eff, notes)

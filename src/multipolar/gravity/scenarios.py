@@ -249,9 +249,9 @@ def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
         "change is the change in the real value of that trade (deflated by the inward resistance), not a change in GDP.",
         f"numeraire: {ref} (its inward resistance is held at 1)"]
     for c in ("sanction_trade", "sanction_financial", "sanction_other"):
-        if c in coef.index and coef[c] > 0:
-            notes.append(f"{c} is estimated at {coef[c]:+.2f} (se {f.se[c]:.2f}): in these {sc.sector} data such sanctions went with "
-                         "more trade, not less, so a shock that lifts them lowers the modelled flows")
+        if c in coef.index and coef[c] > 1.645 * f.se[c]:
+            notes.append(f"{c} is estimated at {coef[c]:+.2f} (se {f.se[c]:.2f}), above zero at the 10% level: in these {sc.sector} "
+                         "data such sanctions went with more trade, not less, so a shock that lifts them lowers the modelled flows")
     return Simulation(sc, tab, res.diversion(15), iv, f, said, notes)
 
 
