@@ -28,8 +28,9 @@ def backtest(db=None, fit_years=(2012, 2021), base_year: int = 2021, observed_ye
     costs = [c for c in P.COSTS if c != "ip_distance"]          # no UN votes after 2019: the distance would be missing
     # the crude-oil panel does not allow pair effects (their demeaning does not converge; see panel.fit)
     f, d = P.fit(fit_years, "crude_oil", db, pair_effects=False, costs=costs)
-    bl = P.baseline(d, base_year, "backtest")
+    bl = P.baseline(d, base_year, "backtest", fit=f)
     countries, X, Y, E = bl.countries, bl.X, bl.Y, bl.E
+    f.notes.extend(bl.notes)
     tau0 = bl.costs(f.coef)
     idx = {c: i for i, c in enumerate(countries)}
     eu = [c for c in groupings.members("EU", 2022) if c not in PIPELINE_EXEMPT]

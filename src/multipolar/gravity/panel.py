@@ -199,51 +199,66 @@ class Baseline:
     notes: list[str] = field(default_factory=list)
 
     def costs(self, coef: pd.Series) -> np.ndarray:
-        """t_ij^(1-σ) = exp(pair effect_ij + b·x_ij) from the estimated coefficients (missing costs
-        count as zero; a pair whose effect cannot be had gets t = 0: no trade). The pair effects
-        stay as estimated when ``coef`` is a Monte Carlo draw."""
-        z = sum(coef[c] * self.rows[c].fillna(0).to_numpy() for c in coef.index)
+        """t_ij^(1-σ) = exp(pair effect_ij + b·x_ij) from the estimated coefficients. A pair
+        without one of its costs gets t = 0 (no trade), never a guessed cost; :func:`baseline`
+        leaves out the states for which that would be every pair. The pair effects stay as
+        estimated when ``coef`` is a Monte Carlo draw."""
+        z = sum(coef[c] * self.rows[c].to_numpy(dtype=float) for c in coef.index)
         if self.pair_effect is not None:
             z = z + self.pair_effect
         return matrix(self.rows, self.countries, np.nan_to_num(np.exp(z), nan=0.0))
 
 
 def baseline(d: pd.DataFrame, year: int, where: str = "gravity", fit=None) -> Baseline:
-    """The base year of the panel; with a ``fit`` that has pair effects, they enter the costs
-    (the pairs it has none for predicted by :func:`estimate.pair_effects`)."""
+    """The base year of the panel as the solver takes it. With the ``fit``: its cost variables
+    must be there for a pair to have a cost, and its pair effects (when it has them) enter the
+    costs, the pairs it has none for predicted by :func:`estimate.pair_effects`. A state none of
+    whose sales (or purchases) can be given a cost is left out of the equilibrium, and named."""
     rows = d[d["year"] == year]
     if rows.empty:
         raise InputError(f"{where}: the panel has no year {year}")
     traded = rows[rows["trade"] > 0]
     countries = sorted(set(traded["exporter"]) | set(traded["importer"]))
     rows = rows[rows["exporter"].isin(countries) & rows["importer"].isin(countries)].reset_index(drop=True)
-    X = matrix(rows, countries, rows["trade"])
-    eff, notes = None, []
-    if fit is not None and getattr(fit, "pair_effects", False):
+    notes = []
+    if fit is None:
+        X = matrix(rows, countries, rows["trade"])
+        return Baseline(countries, rows, X, X.sum(axis=1), X.sum(axis=0), None, notes)
+    lacking = {c: rows[c].isna() for c in fit.coef.index if c in rows.columns}
+    eff = None
+    if getattr(fit, "pair_effects", False):
         from .estimate import pair_effects
-        e, n_pred, n_miss = pair_effects(fit, rows, TIME_INVARIANT)
+        eff, n_pred, n_miss = pair_effects(fit, rows, TIME_INVARIANT)
+        lacking["pair effect"] = eff.isna()
         notes.append(f"pair effects in the {year} costs: {len(rows) - n_pred:,} pairs as estimated, {n_pred:,} that never traded in the "
-                     f"fit years predicted from distance, contiguity, language and colony (Anderson & Yotov 2016)"
-                     + (f"; {n_miss:,} without the data for it get no trade" if n_miss else ""))
-        # a state none of whose sales (or purchases) has a cost cannot be in the equilibrium: left out, and said
-        out, alone = [], []
-        while True:
-            ok = e.notna()
-            sells, buys = set(rows.loc[ok, "exporter"]), set(rows.loc[ok, "importer"])
-            Xs, Xb = rows.groupby("exporter")["trade"].sum(), rows.groupby("importer")["trade"].sum()
-            bad = [c for c in countries if (Xs.get(c, 0) > 0 and c not in sells) or (Xb.get(c, 0) > 0 and c not in buys)]
-            lone = [c for c in countries if c not in bad and Xs.get(c, 0) + Xb.get(c, 0) <= 0]
-            if not bad and not lone:
-                break
-            out += bad
-            alone += lone
-            countries = [c for c in countries if c not in bad and c not in lone]
-            keep = (rows["exporter"].isin(countries) & rows["importer"].isin(countries)).to_numpy()
-            rows, e = rows[keep].reset_index(drop=True), e[keep].reset_index(drop=True)
-        if out:
-            notes.append(f"left out of the equilibrium, as no pair effect of theirs could be estimated or predicted (a cost variable "
-                         f"missing for all their pairs): {', '.join(sorted(out))}"
-                         + (f"; and, their only partners gone, {', '.join(sorted(alone))}" if alone else ""))
-            X = matrix(rows, countries, rows["trade"])
-        eff = e.to_numpy()
-    return Baseline(countries, rows, X, X.sum(axis=1), X.sum(axis=0), eff, notes)
+                     "fit years predicted from distance, contiguity, language and colony (Anderson & Yotov 2016)")
+    gaps = pd.DataFrame(lacking)
+    costed = ~gaps.any(axis=1) if len(gaps.columns) else pd.Series(True, index=rows.index)
+    out, alone = {}, []
+    while True:
+        ok = costed.to_numpy()
+        sells, buys = set(rows.loc[ok, "exporter"]), set(rows.loc[ok, "importer"])
+        Xs, Xb = rows.groupby("exporter")["trade"].sum(), rows.groupby("importer")["trade"].sum()
+        bad = [c for c in countries if (Xs.get(c, 0) > 0 and c not in sells) or (Xb.get(c, 0) > 0 and c not in buys)]
+        lone = [c for c in countries if c not in bad and Xs.get(c, 0) + Xb.get(c, 0) <= 0]
+        if not bad and not lone:
+            break
+        for c in bad:
+            mine = ((rows["exporter"] == c) | (rows["importer"] == c)).to_numpy()
+            out[c] = [v for v in gaps.columns if gaps.loc[mine, v].all()] or ["a cost on every pair"]
+        alone += lone
+        countries = [c for c in countries if c not in bad and c not in lone]
+        keep = (rows["exporter"].isin(countries) & rows["importer"].isin(countries)).to_numpy()
+        rows, gaps, costed = rows[keep].reset_index(drop=True), gaps[keep].reset_index(drop=True), costed[keep].reset_index(drop=True)
+        if eff is not None:
+            eff = eff[keep].reset_index(drop=True)
+    if out:
+        notes.append("left out of the equilibrium, as none of their pairs has every cost: "
+                     + "; ".join(f"{c} (missing: {', '.join(v)})" for c, v in sorted(out.items()))
+                     + (f"; and, their only partners gone, {', '.join(sorted(alone))}" if alone else ""))
+    n_gap = int((~costed).sum())
+    if n_gap:
+        by = ", ".join(f"{c} {int(n):,}" for c, n in gaps.sum().items() if n)
+        notes.append(f"{n_gap:,} of the {len(rows):,} pairs in the equilibrium lack a cost ({by}): no trade on them, not a guessed cost")
+    X = matrix(rows, countries, rows["trade"])
+    return Baseline(countries, rows, X, X.sum(axis=1), X.sum(axis=0), None if eff is None else eff.to_numpy(), notes)
