@@ -25,9 +25,16 @@ def _directed(rng: np.random.Generator, codes, years) -> pd.DataFrame:
     key = [und[(min(a, b), max(a, b), y)] for a, b, y in rows]
     for c in M.COLUMNS:
         d[c] = np.nan
-    d["ip_distance"] = np.round(sym[key] * 3, 3)
-    d["ip_distance_lo"] = np.maximum(d["ip_distance"] - 0.3, 0)
-    d["ip_distance_hi"] = d["ip_distance"] + 0.3
+    # ideal points per state-year (one state-year without), and the distance with its 90% interval from them
+    ip = pd.DataFrame([(c, y, rng.normal(0, 1.5), rng.uniform(0.05, 0.4)) for c in codes for y in years],
+                      columns=["code", "year", "ideal_point", "se"]).iloc[1:]
+    a = d.merge(ip, left_on=["code_a", "year"], right_on=["code", "year"], how="left")
+    b = d.merge(ip, left_on=["code_b", "year"], right_on=["code", "year"], how="left")
+    diff, sd = a["ideal_point"] - b["ideal_point"], np.sqrt(a["se"] ** 2 + b["se"] ** 2)
+    d["ip_distance"] = diff.abs()
+    d["ip_distance_lo"] = np.where((diff - 1.6449 * sd < 0) & (diff + 1.6449 * sd > 0), 0.0, diff.abs() - 1.6449 * sd)
+    d["ip_distance_lo"] = d["ip_distance_lo"].where(diff.notna())
+    d["ip_distance_hi"] = diff.abs() + 1.6449 * sd
     d["groupings_shared_n"] = (sym[key] * 5).astype(int)
     # mirrored measures: A's share of trade with B is B's "share_of_b" in the reverse row
     share = pd.Series(np.round(rng.random(n), 3), index=d.index)
@@ -40,7 +47,7 @@ def _directed(rng: np.random.Generator, codes, years) -> pd.DataFrame:
     for k in ("people", "economy", "institutions", "interaction"):
         d[f"score_{k}"] = np.round(rng.random(n), 3)
     d.loc[rng.random(n) < 0.2, "score_people"] = np.nan
-    return d
+    return d, ip
 
 
 @settings(max_examples=15, deadline=None)
@@ -48,23 +55,31 @@ def _directed(rng: np.random.Generator, codes, years) -> pd.DataFrame:
 def test_compact_then_expand_gives_back_the_directed_table(seed, n):
     rng = np.random.default_rng(seed)
     codes = [f"S{i:02d}" for i in range(n)]
-    d = _directed(rng, codes, [2000, 2001])
+    d, ip = _directed(rng, codes, [2000, 2001])
     u = M.compact(d)
     assert len(u) == len(d) // 2
     assert "ip_distance_rev" not in u and "baci_trade_share_of_b_rev" not in u    # stored once
     assert "events_a_to_b_n_rev" in u                                              # directed: stored twice
     e = M.expand(u).sort_values(M.KEYS).reset_index(drop=True)
+    # the snapshot's way: the distances not stored, recomputed from the ideal points on reading
+    u2 = M.compact(d, from_ideal_points=True)
+    assert not set(M.FROM_IDEAL_POINTS) & set(u2.columns)
+    e2 = M.expand(u2, ideal_points=ip).sort_values(M.KEYS).reset_index(drop=True)
     d = d.sort_values(M.KEYS).reset_index(drop=True)
-    assert len(e) == len(d)
+    assert len(e) == len(d) == len(e2)
     for c in ("ip_distance", "baci_trade_share_of_a", "baci_trade_share_of_b", "events_a_to_b_n", "score_people"):
-        np.testing.assert_allclose(e[c].astype(float), d[c].astype(float), atol=1e-6, err_msg=c)
+        np.testing.assert_allclose(e[c].astype(float), d[c].astype(float), atol=1e-3, err_msg=c)
+    for c in M.FROM_IDEAL_POINTS + ["closeness", "closeness_lo", "closeness_hi"]:
+        np.testing.assert_allclose(e2[c].astype(float), e[c].astype(float) if c.startswith("clos") else d[c].astype(float),
+                                   atol=1e-3, err_msg=c)
+    assert e2["ip_distance"].isna().sum() == d["ip_distance"].isna().sum() > 0      # missing stays missing
     assert (e["relation_type"].astype(str) == d["relation_type"].astype(str)).all()
     # closeness recomputed from the stored scores (and the values score from the distance)
     w = {"values": 0.30, "institutions": 0.25, "economy": 0.15, "people": 0.10, "interaction": 0.20}
     sv = np.clip(1 - d["ip_distance"] / 2, -1, 1)
-    num = w["values"] * sv + sum(w[k] * d[f"score_{k}"].fillna(0) for k in ("people", "economy", "institutions", "interaction"))
-    den = w["values"] + sum(w[k] * d[f"score_{k}"].notna() for k in ("people", "economy", "institutions", "interaction"))
-    np.testing.assert_allclose(e["closeness"], num / den, atol=1e-6)
+    num = w["values"] * sv.fillna(0) + sum(w[k] * d[f"score_{k}"].fillna(0) for k in ("people", "economy", "institutions", "interaction"))
+    den = w["values"] * sv.notna() + sum(w[k] * d[f"score_{k}"].notna() for k in ("people", "economy", "institutions", "interaction"))
+    np.testing.assert_allclose(e["closeness"], num / den, atol=1e-4)      # the stored distance is rounded to 3 decimals
     assert (e["closeness_lo"] <= e["closeness"] + 1e-9).all() and (e["closeness"] <= e["closeness_hi"] + 1e-9).all()
 
 

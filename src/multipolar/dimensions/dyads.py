@@ -62,6 +62,18 @@ def conflicts() -> pd.DataFrame:
     return _data("conflicts.csv")
 
 
+
+def ip_distance_sql(a: str = "ipa", b: str = "ipb") -> dict[str, str]:
+    """SQL for the ideal-point distance of A and B, its sd (Laplace) and 90% interval, from their
+    state-year rows ``a`` and ``b`` (columns ideal_point, se); the low end is 0 when the interval
+    of the difference contains 0. Shared with the snapshot, which recomputes the distance on reading."""
+    diff = f"({a}.ideal_point - {b}.ideal_point)"
+    sd = f"sqrt({a}.se * {a}.se + {b}.se * {b}.se)"
+    return {"ip_distance": f"abs({diff})", "ip_distance_se": sd,
+            "ip_distance_lo": f"CASE WHEN {diff} - 1.6449 * {sd} < 0 AND {diff} + 1.6449 * {sd} > 0 THEN 0.0 "
+                              f"ELSE abs({diff}) - 1.6449 * {sd} END",
+            "ip_distance_hi": f"abs({diff}) + 1.6449 * {sd}"}
+
 class Dyads:
     """A directed dyad-year table being built; every verb returns ``self`` so calls chain."""
 
@@ -245,15 +257,8 @@ class Dyads:
         else:
             # a state-year table joined twice (no pair expansion)
             self._state_year("ipsy", f"SELECT code, year, ideal_point, se FROM {ip_sql}")
-            diff = "(ipa.ideal_point - ipb.ideal_point)"
-            sd = "sqrt(ipa.se * ipa.se + ipb.se * ipb.se)"
-            self._add_exprs(cols, {
-                "ideal_point_a": "ipa.ideal_point", "ideal_point_b": "ipb.ideal_point", "ip_distance": f"abs({diff})",
-                "ip_distance_se": sd,
-                "ip_distance_lo": f"CASE WHEN {diff} - 1.6449 * {sd} < 0 AND {diff} + 1.6449 * {sd} > 0 THEN 0.0 "
-                                  f"ELSE abs({diff}) - 1.6449 * {sd} END",
-                "ip_distance_hi": f"abs({diff}) + 1.6449 * {sd}"},
-                ["LEFT JOIN ipsy ipa ON ipa._ks = d._ka", "LEFT JOIN ipsy ipb ON ipb._ks = d._kb"])
+            self._add_exprs(cols, {"ideal_point_a": "ipa.ideal_point", "ideal_point_b": "ipb.ideal_point", **ip_distance_sql()},
+                            ["LEFT JOIN ipsy ipa ON ipa._ks = d._ka", "LEFT JOIN ipsy ipb ON ipb._ks = d._kb"])
         cols = {"votes_common_n": ("values", "roll calls both voted on (count)", src),
                 "vote_agree_share": ("values", "share of identical votes (0-1)", src),
                 "vote_kappa": ("values", "Cohen's kappa of the votes (-1 to 1)", src),

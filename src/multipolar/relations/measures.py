@@ -13,7 +13,9 @@ Where the numbers come from (``attrs["basis"]``):
   build`` computes with the same code from ``../shared/data``. To stay small it holds every pair
   from 1991 on and, before 1991, the pairs among the major powers (:data:`SNAPSHOT_MAJORS`); it
   leaves out the sanctions columns (the Global Sanctions Database may not be redistributed; the
-  relation types computed from it are kept). Stored compactly: one row per unordered pair, a
+  relation types computed from it are kept) and the ideal-point distances, recomputed on reading from
+  the shipped ideal points with the SQL of :func:`~multipolar.dimensions.dyads.ip_distance_sql`.
+  Stored compactly: one row per unordered pair, a
   column stored once where both directions agree and twice (``*_rev``) where they differ, floats
   rounded to 3 decimals (trade in thousand US$ to 0.1).
 """
@@ -41,6 +43,8 @@ COLUMNS = [
 SCORES = [f"score_{k}" for k in component_sql()]
 #: computed from the other columns when the snapshot is read (not stored)
 DERIVED = ["score_values", "closeness", "closeness_n_dims", "closeness_lo", "closeness_hi"]
+#: computed on reading from the snapshot's ideal points (``ideal_points.parquet``), not stored
+FROM_IDEAL_POINTS = ["ip_distance", "ip_distance_lo", "ip_distance_hi"]
 #: pairs of columns that swap with the direction (A's row x = B's row y)
 MIRRORS = {"visa_openness_b_for_a": "visa_openness_a_for_b", "baci_exports_a_to_b_kusd": "baci_exports_b_to_a_kusd",
            "baci_trade_share_of_a": "baci_trade_share_of_b", "dependence_a_on_b": "dependence_b_on_a"}
@@ -95,7 +99,8 @@ def from_snapshot(rng=None, states=None) -> pd.DataFrame:
         reg = registry()
         codes = ", ".join(f"'{c}'" for c in sorted({reg.resolve(str(s).strip()) for s in items if str(s).strip()}))
         conds.append(f"code_a IN ({codes}) AND code_b IN ({codes})")
-    out = expand(p, " AND ".join(conds))
+    ip = snapshot_dir() / "ideal_points.parquet"
+    out = expand(p, " AND ".join(conds), ip if ip.exists() else None)
     man = manifest()
     out.attrs.update({"basis": f"the embedded snapshot (built {man['built']})",
                       "notes": [f"dyad measures from the embedded snapshot: every pair from {SNAPSHOT_FROM}, before that the pairs among "
@@ -103,10 +108,13 @@ def from_snapshot(rng=None, states=None) -> pd.DataFrame:
     return out
 
 
-def compact(df: pd.DataFrame) -> pd.DataFrame:
+def compact(df: pd.DataFrame, from_ideal_points: bool = False) -> pd.DataFrame:
     """One row per unordered pair-year, for the snapshot: a column once where both directions agree
     (or, for the :data:`MIRRORS`, where B's row holds A's mirror value), else also as ``*_rev``; the
-    :data:`DERIVED` columns are left out (recomputed on reading, with the same formulas)."""
+    :data:`DERIVED` columns are left out (recomputed on reading, with the same formulas), and with
+    ``from_ideal_points`` the :data:`FROM_IDEAL_POINTS` too (the snapshot ships the ideal points)."""
+    if from_ideal_points:
+        df = df.drop(columns=[c for c in FROM_IDEAL_POINTS if c in df.columns])
     fwd = df[df["code_a"] < df["code_b"]].reset_index(drop=True)
     rev = df[df["code_a"] > df["code_b"]].rename(columns={"code_a": "code_b", "code_b": "code_a"})
     rev = fwd[KEYS].merge(rev, on=KEYS, how="left")
@@ -127,12 +135,14 @@ def compact(df: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(KEYS).reset_index(drop=True)
 
 
-def expand(u, where: str = "") -> pd.DataFrame:
+def expand(u, where: str = "", ideal_points=None) -> pd.DataFrame:
     """The directed table back from :func:`compact` (both rows of every pair, the derived columns
     computed), in DuckDB. ``u``: the compact frame or the path of its Parquet file; ``where``: a SQL
-    condition on the compact rows (years, states)."""
+    condition on the compact rows (years, states); ``ideal_points`` (frame or Parquet path with
+    code, year, ideal_point, se): the :data:`FROM_IDEAL_POINTS` columns computed from them."""
     import duckdb
 
+    from ..dimensions.dyads import ip_distance_sql
     from . import closeness_from_scores_sql
     con = duckdb.connect(config={"threads": 2})
     con.execute("SET enable_progress_bar = false").fetchall()
@@ -142,6 +152,11 @@ def expand(u, where: str = "") -> pd.DataFrame:
     else:
         con.execute(f"CREATE VIEW u AS SELECT * FROM read_parquet('{u}')").fetchall()
         names = [r[0] for r in con.execute("DESCRIBE u").fetchall()]
+    if ideal_points is not None:
+        if isinstance(ideal_points, pd.DataFrame):
+            con.register("ip", ideal_points)
+        else:
+            con.execute(f"CREATE VIEW ip AS SELECT * FROM read_parquet('{ideal_points}')").fetchall()
     base = [c for c in names if not c.endswith("_rev") and c not in KEYS]
     stored_rev = {c[:-4] for c in names if c.endswith("_rev")}
     rev = {c: f"{c}_rev" if c in stored_rev else (MIRRORS[c] if c in MIRRORS else c) for c in base}
@@ -152,8 +167,13 @@ def expand(u, where: str = "") -> pd.DataFrame:
     close, ndims = closeness_from_scores_sql()
     lo, _ = closeness_from_scores_sql(values=component_sql("ip_distance_hi")["values"])
     hi, _ = closeness_from_scores_sql(values=component_sql("ip_distance_lo")["values"])
-    cols = KEYS + [c for c in COLUMNS + SCORES if c in base or c in DERIVED]
-    q = (f"WITH d AS (SELECT {fwd_sel} FROM u {w} UNION ALL SELECT {rev_sel} FROM u {w}), "
+    cols = KEYS + [c for c in COLUMNS + SCORES if c in base or c in DERIVED or (ideal_points is not None and c in FROM_IDEAL_POINTS)]
+    d = f"SELECT {fwd_sel} FROM u {w} UNION ALL SELECT {rev_sel} FROM u {w}"
+    if ideal_points is not None:
+        ipd = ip_distance_sql()
+        d = (f"SELECT d0.*, {', '.join(f'{ipd[c]} AS {c}' for c in FROM_IDEAL_POINTS)} FROM ({d}) d0 "
+             "LEFT JOIN ip ipa ON ipa.code = d0.code_a AND ipa.year = d0.year LEFT JOIN ip ipb ON ipb.code = d0.code_b AND ipb.year = d0.year")
+    q = (f"WITH d AS ({d}), "
          f"s AS (SELECT *, {comp['values']} AS score_values FROM d), "
          f"c AS (SELECT *, {close} AS closeness, CAST({ndims} AS INTEGER) AS closeness_n_dims, {lo} AS closeness_lo, {hi} AS closeness_hi FROM s) "
          f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM c")

@@ -131,7 +131,9 @@ def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
         from ..dimensions.dyads import Dyads
         from ..relations import measures as M
         dy = M.snapshot_rows(M.from_dyads(Dyads(db=w.path)))
-        M.compact(dy).to_parquet(out / "dyads.parquet", compression="zstd", compression_level=19, index=False)
+        # the ideal-point distances are recomputed on reading from ideal_points.parquet (written below)
+        M.compact(dy, from_ideal_points=run is not None).to_parquet(out / "dyads.parquet", compression="zstd", compression_level=19,
+                                                                    index=False)
         del dy
     geo = build_geometry(shared, out)
     if run is not None:
