@@ -1,7 +1,7 @@
 """The gravity panel of a sector: directed flows per year with zeros, and the trade-cost variables.
 
 Flows: BACI (the warehouse's ``baci_trade``), summed over the sector's HS6 products
-(``gravity/data/sectors.csv``: crude oil, natural gas, coal, metal ores, precious metals, critical
+(``sources/data/hs6_sectors.csv``: crude oil, natural gas, coal, metal ores, precious metals, critical
 minerals (the EU 2023 list), other minerals). Every ordered pair of the states that trade the
 sector in the period, every year: a missing flow is a zero inside BACI's years (PPML needs the
 zeros), never outside them. ``total`` is all goods, from a full trade file the user imports: a
@@ -15,9 +15,7 @@ Costs (:data:`COSTS`): log distance, contiguity, common official language and co
 """
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
-from importlib import resources
 
 import numpy as np
 import pandas as pd
@@ -31,8 +29,8 @@ COSTS = TIME_INVARIANT + TIME_VARYING
 
 
 def sectors() -> pd.DataFrame:
-    with resources.files("multipolar.gravity").joinpath("data/sectors.csv").open(encoding="utf-8") as f:
-        return pd.DataFrame(list(csv.DictReader(f)))
+    from ..sources.products import hs6_sectors
+    return hs6_sectors().copy()
 
 
 def sector_products(sector: str) -> list[str]:

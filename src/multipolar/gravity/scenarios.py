@@ -3,7 +3,7 @@
 A scenario file::
 
     name: Secondary sanctions on Russia's oil trade through China, the UAE and Turkey
-    sector: crude_oil          # a sector of gravity/data/sectors.csv, or total
+    sector: crude_oil          # a sector of sources/data/hs6_sectors.csv, or total
     fit_years: 2012:2019       # the years the costs are estimated on
     base_year: 2019            # the baseline flows and costs
     sigma: 7                   # elasticity of substitution (Yotov et al. 2016 use 7)

@@ -6,63 +6,98 @@ changed: pass your own ``weights`` or ``rules`` to :func:`relation_columns`.
 
 Closeness (-1 hostile ... 1 close)
 ----------------------------------
-A weighted mean of the component scores that have data (``closeness_n_dims`` says how many):
+The weighted mean of the component scores that have data. ``closeness_n_dims`` counts them and
+``closeness_components`` names them, so a value always says what it rests on:
 
 =============  ======  ============================================================================
-component      weight  score
+component      weight  score (missing when its data are)
 =============  ======  ============================================================================
 values         0.30    1 - ip_distance / 2, clipped to [-1, 1] (0 apart -> 1; 2 sd apart -> 0)
-institutions   0.25    0.5 defence/offence pact + 0.2 other pact + 0.3 min(1, groupings shared beyond the UN / 4)
-economy        0.15    min(1, 5 x the larger of the two BACI trade shares)
+institutions   0.25    0.5 defence/offence pact + 0.2 other pact + 0.3 min(1, groupings shared beyond
+                       the UN / 4); missing where the alliance data are
+economy        0.15    the weak link (Oneal & Russett 1997): the smaller of the two states' trade
+                       shares, / :data:`ECONOMY_FULL_SHARE`, at most 1 — all goods where a full trade
+                       file gives both shares, else the energy and minerals products
+                       (``economy_measure`` says which)
 people         0.10    mean of the two visa openness scores (0-1)
-interaction    0.20    war -1; armed conflict -0.8; a MID at hostility >= 4 -0.6; a rivalry -0.5;
-                       sanctions either way -0.3; otherwise net cooperation of events, or 0
+interaction    0.20    evidence of hostility: war -1; armed conflict -0.8; a MID at hostility >= 4
+                       -0.6; a strategic rivalry -0.5; sanctions either way -0.3; else the net
+                       cooperation of events in a year the event files cover; else missing (the
+                       absence of a war is not a measure of interaction)
 =============  ======  ============================================================================
 
 ``closeness_lo``/``closeness_hi``: the same with the ends of the 90% interval of the ideal-point
 distance (the interval carries the uncertainty of the values component only).
 
-Dependence (0 ... 1, directed)
+A component that enters or leaves the data (visas from 2019, the UN votes' last session, BACI
+from 1995) changes the level of closeness by itself; a change over time is therefore always
+computed over the components both years have (:func:`common_change`, the report's movers) or
+chained year to year over them (:func:`chained`, the series of ``relation`` and the triangle).
+
+Dependence (directed, 0 ... 1)
 ------------------------------
-``dependence_a_on_b`` = the mean, over the channels with data, of B's share in A's totals: A's trade
-(BACI), A's energy imports, A's arms imports. In the spirit of the dyadic influence-capacity
-index (Moyer, Meisel, Matthews, Bohl & Burrows 2021, *Foreign Policy Analysis* 17(2)): the
-bandwidth of the tie weighted by its share of A's total. ``dependence_asymmetry`` =
-dependence_a_on_b - dependence_b_on_a (positive: A depends on B more than B on A).
+``dependence_a_on_b`` is B's weight in A's external ties, each channel weighted by its size for A
+(after the bandwidth-times-dependence logic of FBIC, Moyer et al. 2021):
+
+.. math:: D_{A \\leftarrow B} = \\frac{T_{AB} + R_{B \\to A}}{T_A + R_A}
+
+with :math:`T_{AB}` A's trade with B and :math:`T_A` A's trade with all (million US$: all goods
+where a full trade file gives them, else the energy and minerals products), :math:`R_{B\\to A}` the
+arms A received from B and :math:`R_A` all arms A received (million SIPRI TIV, read as million
+US$ at 1990 prices: an approximation, TIV being a volume indicator). A channel enters only with
+data; ``dependence_channels`` names them. A tiny channel cannot outweigh a large one: a state that
+imports 1 M of arms, all from C, and trades 10,000 M, 30% with B, depends on B (0.30) far more
+than on C (0.0001). ``dependence_a_on_b_gdp`` is the same numerator over A's GDP (current US$,
+World Bank): how large the tie is for A's economy. ``dependence_asymmetry`` = D(A<-B) - D(B<-A).
 
 Relation type
 -------------
-The first rule that holds, in the order of :data:`RULES`; ``relation_evidence`` names it.
+The first rule that holds, in the order of :data:`RULES`; ``relation_evidence`` names it. A rule
+whose data are missing does not hold (a pair is not called an ally without alliance data).
 """
 from __future__ import annotations
 
+import numpy as np
+import pandas as pd
+
 WEIGHTS = {"values": 0.30, "institutions": 0.25, "economy": 0.15, "people": 0.10, "interaction": 0.20}
+#: the weak-link trade share at which the economy score reaches 1
+ECONOMY_FULL_SHARE = 0.05
+
+_TOTAL = "total_trade_share_of_a IS NOT NULL AND total_trade_share_of_b IS NOT NULL"
+_HOSTILE = ("CASE WHEN war_ongoing = 1 THEN -1.0 WHEN armed_conflict_ongoing = 1 THEN -0.8 "
+            "WHEN mid_hostility_max >= 4 THEN -0.6 WHEN rivalry_tss = 1 OR rivalry_td = 1 THEN -0.5 "
+            "WHEN sanctions_a_on_b_n > 0 OR sanctions_b_on_a_n > 0 THEN -0.3 END")
 
 COMPONENTS = {
     # (DuckDB's greatest/least skip NULLs: every score is NULL explicitly when its data are)
     "values": "CASE WHEN {ip_distance} IS NULL THEN NULL ELSE greatest(-1.0, least(1.0, 1 - {ip_distance} / 2)) END",
-    "institutions": ("least(1.0, 0.5 * greatest(coalesce(alliance_defense, 0), coalesce(alliance_offense, 0))"
+    "institutions": ("CASE WHEN alliance_defense IS NULL THEN NULL ELSE "
+                     "least(1.0, 0.5 * greatest(alliance_defense, coalesce(alliance_offense, 0))"
                      " + 0.2 * greatest(coalesce(alliance_neutrality, 0), coalesce(alliance_nonaggression, 0), coalesce(alliance_consultation, 0))"
-                     " + 0.3 * least(1.0, greatest(0, groupings_shared_n - (CASE WHEN groupings_shared LIKE '%UN%' THEN 1 ELSE 0 END)) / 4.0))"),
-    "economy": ("CASE WHEN baci_trade_share_of_a IS NULL AND baci_trade_share_of_b IS NULL THEN NULL "
-                "ELSE least(1.0, 5 * greatest(baci_trade_share_of_a, baci_trade_share_of_b)) END"),
+                     " + 0.3 * least(1.0, greatest(0, groupings_shared_n - (CASE WHEN groupings_shared LIKE '%UN%' THEN 1 ELSE 0 END)) / 4.0)) END"),
+    "economy": (f"CASE WHEN {_TOTAL} THEN least(1.0, least(total_trade_share_of_a, total_trade_share_of_b) / {ECONOMY_FULL_SHARE}) "
+                "WHEN energy_minerals_trade_share_of_a IS NOT NULL AND energy_minerals_trade_share_of_b IS NOT NULL "
+                f"THEN least(1.0, least(energy_minerals_trade_share_of_a, energy_minerals_trade_share_of_b) / {ECONOMY_FULL_SHARE}) END"),
     "people": "(visa_openness_b_for_a + visa_openness_a_for_b) / 2",
-    "interaction": ("CASE WHEN war_ongoing = 1 THEN -1.0 WHEN armed_conflict_ongoing = 1 THEN -0.8 "
-                    "WHEN mid_hostility_max >= 4 THEN -0.6 WHEN rivalry_strategic = 1 OR rivalry_enduring = 1 THEN -0.5 "
-                    "WHEN coalesce(sanctions_a_on_b_n, 0) + coalesce(sanctions_b_on_a_n, 0) > 0 THEN -0.3 "
-                    "ELSE coalesce(net_cooperation_a_to_b, 0.0) END"),
+    "interaction": f"coalesce({_HOSTILE}, net_cooperation_a_to_b)",
 }
+
+#: the broad-sanctions rule counts distinct measures; an arms embargo coded "arms" and "military" is one
+BREADTH = ("((coalesce({t}, '') LIKE '%trade%')::INT + (coalesce({t}, '') LIKE '%financial%')::INT + "
+           "(coalesce({t}, '') LIKE '%travel%')::INT + (coalesce({t}, '') LIKE '%other%')::INT + "
+           "(coalesce({t}, '') LIKE '%arms%' OR coalesce({t}, '') LIKE '%military%')::INT)")
 
 #: (type, condition, evidence): the first that holds sets the type. Conditions are SQL over the dyad columns.
 RULES = [
     ("at war", "war_ongoing = 1", "at war (COW / UCDP / dated list)"),
     ("adversary", "armed_conflict_ongoing = 1", "interstate armed conflict (UCDP / dated list)"),
     ("adversary", "mid_hostility_max >= 4", "militarised dispute with use of force (MID)"),
-    ("adversary", "(rivalry_strategic = 1 OR rivalry_enduring = 1) AND closeness < -0.15", "rivalry and closeness below -0.15"),
-    ("adversary", "(coalesce(sanctions_a_on_b_types, '') LIKE '%,%' OR coalesce(sanctions_b_on_a_types, '') LIKE '%,%') AND closeness < 0.3",
-     "broad sanctions (two or more types) and closeness below 0.3"),
-    ("alliance", "alliance_defense = 1 OR alliance_offense = 1", "defence or offence pact (ATOP / NATO, CSTO / treaty list)"),
-    ("rivalry", "rivalry_strategic = 1 OR rivalry_enduring = 1 OR mid_ongoing = 1", "rivalry or a militarised dispute"),
+    ("adversary", "(rivalry_tss = 1 OR rivalry_td = 1) AND closeness < -0.15", "strategic rivalry and closeness below -0.15"),
+    ("adversary", f"({BREADTH.format(t='sanctions_a_on_b_types')} >= 2 OR {BREADTH.format(t='sanctions_b_on_a_types')} >= 2) AND closeness < 0.3",
+     "broad sanctions (two or more kinds of measure) and closeness below 0.3"),
+    ("alliance", "alliance_defense = 1 OR alliance_offense = 1", "defence or offence pact (ATOP / compiled pacts / NATO, CSTO / treaty list)"),
+    ("rivalry", "rivalry_tss = 1 OR rivalry_td = 1 OR mid_ongoing = 1", "strategic rivalry or a militarised dispute"),
     ("strategic partnership", "(alliance_neutrality = 1 OR alliance_nonaggression = 1 OR alliance_consultation = 1) AND closeness > 0",
      "neutrality, non-aggression or consultation pact and positive closeness"),
     ("alignment", "closeness >= 0.5", "closeness at least 0.5 without a pact"),
@@ -72,44 +107,132 @@ RULES = [
 TYPES = ["at war", "adversary", "rivalry", "neutral", "alignment", "strategic partnership", "alliance"]
 
 
-def _weighted(components: dict[str, str], weights: dict[str, float]) -> tuple[str, str]:
-    num = " + ".join(f"coalesce({weights[k]} * ({e}), 0)" for k, e in components.items())
-    den = " + ".join(f"CASE WHEN ({e}) IS NULL THEN 0 ELSE {weights[k]} END" for k, e in components.items())
-    return f"({num}) / nullif({den}, 0)", " + ".join(f"CASE WHEN ({e}) IS NULL THEN 0 ELSE 1 END" for e in components.values())
-
-
 def component_sql(distance_col: str = "ip_distance") -> dict[str, str]:
     """The five component scores as SQL expressions (component -> expression)."""
     return {k: v.replace("{ip_distance}", distance_col) for k, v in COMPONENTS.items()}
 
 
-def closeness_sql(weights=None, distance_col="ip_distance") -> tuple[str, str]:
+def _weighted(scores: dict[str, str], weights: dict[str, float]) -> tuple[str, str, str]:
+    num = " + ".join(f"coalesce({weights[k]} * {e}, 0)" for k, e in scores.items())
+    den = " + ".join(f"CASE WHEN {e} IS NULL THEN 0 ELSE {weights[k]} END" for k, e in scores.items())
+    n = " + ".join(f"CASE WHEN {e} IS NULL THEN 0 ELSE 1 END" for e in scores.values())
+    names = "concat_ws(',', " + ", ".join(f"CASE WHEN {e} IS NOT NULL THEN '{k}' END" for k, e in scores.items()) + ")"
+    return f"({num}) / nullif({den}, 0)", n, names
+
+
+def closeness_from_scores_sql(weights=None, values: str = "score_values") -> tuple[str, str, str]:
+    """Closeness, its number of components and their names, from the ``score_*`` columns;
+    ``values``: the expression of the values score (to compute the interval ends)."""
     w = {**WEIGHTS, **(weights or {})}
-    return _weighted(component_sql(distance_col), w)
+    return _weighted({k: (f"({values})" if k == "values" else f"score_{k}") for k in COMPONENTS}, w)
 
 
-def closeness_from_scores_sql(weights=None, values: str = "score_values") -> tuple[str, str]:
-    """Closeness and its number of components from stored component scores (``score_*`` columns);
-    ``values``: the expression of the values score (to recompute the interval ends)."""
-    w = {**WEIGHTS, **(weights or {})}
-    return _weighted({k: (values if k == "values" else f"score_{k}") for k in COMPONENTS}, w)
+def dependence_sql(a: str = "a", b: str = "b") -> tuple[str, str, str]:
+    """(D(A<-B), D(A<-B) over A's GDP, channels) as SQL, for ``a``/``b`` = 'a', 'b' or swapped."""
+    total = f"total_trade_share_of_{a} IS NOT NULL"
+    trade_ab = (f"CASE WHEN {total} THEN total_trade_exports_a_to_b_musd + total_trade_exports_b_to_a_musd "
+                f"ELSE (energy_minerals_exports_a_to_b_kusd + energy_minerals_exports_b_to_a_kusd) / 1000 END")
+    trade_a = f"CASE WHEN {total} THEN total_trade_of_{a}_musd ELSE energy_minerals_trade_of_{a}_kusd / 1000 END"
+    arms_in = "arms_tiv_b_to_a" if a == "a" else "arms_tiv_a_to_b"
+    num = f"(coalesce({trade_ab}, 0) + coalesce({arms_in}, 0))"
+    den = f"(coalesce({trade_a}, 0) + coalesce(arms_imports_{a}_tiv, 0))"
+    has = f"(({trade_ab}) IS NOT NULL AND ({trade_a}) IS NOT NULL OR arms_imports_{a}_tiv IS NOT NULL)"
+    dep = f"CASE WHEN {has} THEN coalesce({num} / nullif({den}, 0), 0) END"
+    gdp = f"CASE WHEN {has} THEN {num} * 1e6 / nullif(gdp_{a}_usd, 0) END"
+    return dep, gdp, has
 
 
-def relation_columns(weights=None, rules=None) -> list[tuple[str, str]]:
-    """(column, SQL expression) pairs, in dependency order, for the relation layer."""
-    close, ndims = closeness_sql(weights)
-    lo, _ = closeness_sql(weights, "ip_distance_hi")
-    hi, _ = closeness_sql(weights, "ip_distance_lo")
-    dep_a = ("(coalesce(baci_trade_share_of_a, 0) + coalesce(energy_imports_a_from_b_share, 0) + coalesce(arms_share_of_a_imports_from_b, 0))"
-             " / nullif((CASE WHEN baci_trade_share_of_a IS NULL THEN 0 ELSE 1 END) + (CASE WHEN energy_imports_a_from_b_share IS NULL THEN 0 ELSE 1 END)"
-             " + (CASE WHEN arms_share_of_a_imports_from_b IS NULL THEN 0 ELSE 1 END), 0)")
-    dep_b = ("(coalesce(baci_trade_share_of_b, 0) + coalesce(energy_imports_b_from_a_share, 0) + coalesce(arms_share_of_b_imports_from_a, 0))"
-             " / nullif((CASE WHEN baci_trade_share_of_b IS NULL THEN 0 ELSE 1 END) + (CASE WHEN energy_imports_b_from_a_share IS NULL THEN 0 ELSE 1 END)"
-             " + (CASE WHEN arms_share_of_b_imports_from_a IS NULL THEN 0 ELSE 1 END), 0)")
+def relation_columns(weights=None, rules=None) -> list[list[tuple[str, str]]]:
+    """The relation layer as stages of (column, SQL expression) pairs; each stage sees the columns
+    of the earlier ones: the component scores, then closeness and dependence, then the type."""
+    comp = component_sql()
+    scores = [(f"score_{k}", e) for k, e in comp.items()]
+    scores.append(("economy_measure", f"CASE WHEN {_TOTAL} THEN 'all goods' WHEN energy_minerals_trade_share_of_a IS NOT NULL "
+                                      "AND energy_minerals_trade_share_of_b IS NOT NULL THEN 'energy and minerals' END"))
+    close, n, names = closeness_from_scores_sql(weights)
+    lo, _, _ = closeness_from_scores_sql(weights, component_sql("ip_distance_hi")["values"])
+    hi, _, _ = closeness_from_scores_sql(weights, component_sql("ip_distance_lo")["values"])
+    dep_a, gdp_a, has_a = dependence_sql("a", "b")
+    dep_b, gdp_b, _ = dependence_sql("b", "a")
+    trade_measure = ("CASE WHEN total_trade_share_of_a IS NOT NULL THEN 'trade (all goods)' "
+                     "WHEN energy_minerals_trade_share_of_a IS NOT NULL THEN 'trade (energy and minerals)' END")
+    channels = f"concat_ws(' + ', {trade_measure}, CASE WHEN arms_imports_a_tiv IS NOT NULL THEN 'arms' END)"
+    second = [("closeness", close), ("closeness_n_dims", f"CAST({n} AS TINYINT)"), ("closeness_components", names),
+              ("closeness_lo", lo), ("closeness_hi", hi),
+              ("dependence_a_on_b", dep_a), ("dependence_b_on_a", dep_b), ("dependence_asymmetry", f"({dep_a}) - ({dep_b})"),
+              ("dependence_a_on_b_gdp", gdp_a), ("dependence_b_on_a_gdp", gdp_b),
+              ("dependence_channels", f"CASE WHEN {has_a} THEN nullif({channels}, '') END")]
     rules = rules or RULES
     typ = "CASE " + " ".join(f"WHEN {cond} THEN '{t}'" for t, cond, _ in rules) + " ELSE NULL END"
     ev = "CASE " + " ".join(f"WHEN {cond} THEN '{e}'" for _, cond, e in rules) + " ELSE NULL END"
-    return [("closeness", close), ("closeness_n_dims", ndims), ("closeness_lo", lo), ("closeness_hi", hi),
-            ("dependence_a_on_b", dep_a), ("dependence_b_on_a", dep_b),
-            ("dependence_asymmetry", f"({dep_a}) - ({dep_b})"),
-            ("relation_type", typ), ("relation_evidence", ev)]
+    return [scores, second, [("relation_type", typ), ("relation_evidence", ev)]]
+
+
+#: the columns the relation layer adds, with their units
+UNITS = {"score_values": "component score: values (-1 ... 1)", "score_institutions": "component score: institutions (0 ... 1)",
+         "score_economy": "component score: economy (0 ... 1)", "score_people": "component score: people (0 ... 1)",
+         "score_interaction": "component score: interaction (-1 ... 1)",
+         "economy_measure": "the trade the economy score used: all goods or energy and minerals",
+         "closeness": "closeness, -1 hostile ... 1 close", "closeness_n_dims": "number of components with data (of 5)",
+         "closeness_components": "the components closeness rests on", "closeness_lo": "closeness, 90% interval low",
+         "closeness_hi": "closeness, 90% interval high", "dependence_a_on_b": "dependence of A on B (0-1, size-weighted channels)",
+         "dependence_b_on_a": "dependence of B on A (0-1)", "dependence_asymmetry": "dependence_a_on_b - dependence_b_on_a",
+         "dependence_a_on_b_gdp": "A's trade with B and arms from B / A's GDP", "dependence_b_on_a_gdp": "the same for B",
+         "dependence_channels": "the channels dependence used", "relation_type": "type of relation (rule set)",
+         "relation_evidence": "the rule that set the type"}
+
+
+def common_change(now: pd.DataFrame, then: pd.DataFrame, weights=None) -> pd.DataFrame:
+    """Closeness of the same pairs in two years over the components both years have data for (a
+    change is then a change in the ties, not in the data). ``now``/``then``: rows keyed by code_a,
+    code_b with the ``score_*`` columns (and ``economy_measure``: an economy score on another trade
+    measure is not comparable and is left out). Returns code_a, code_b, close_then, close_now,
+    change, n_common, components."""
+    w = {**WEIGHTS, **(weights or {})}
+    m = now.merge(then, on=["code_a", "code_b"], suffixes=("", "_then"))
+    num_now, num_then, den = np.zeros(len(m)), np.zeros(len(m)), np.zeros(len(m))
+    n = np.zeros(len(m), dtype=int)
+    used = [[] for _ in range(len(m))]
+    for k, wk in w.items():
+        x, y = m[f"score_{k}"].to_numpy(float), m[f"score_{k}_then"].to_numpy(float)
+        both = ~np.isnan(x) & ~np.isnan(y)
+        if k == "economy" and "economy_measure" in m and "economy_measure_then" in m:
+            both &= (m["economy_measure"].astype(object) == m["economy_measure_then"].astype(object)).to_numpy()
+        num_now += np.where(both, wk * np.nan_to_num(x), 0)
+        num_then += np.where(both, wk * np.nan_to_num(y), 0)
+        den += np.where(both, wk, 0)
+        n += both
+        for i in np.flatnonzero(both):
+            used[i].append(k)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cn, ct = np.where(den > 0, num_now / den, np.nan), np.where(den > 0, num_then / den, np.nan)
+    return pd.DataFrame({"code_a": m["code_a"].to_numpy(), "code_b": m["code_b"].to_numpy(), "close_then": ct, "close_now": cn,
+                         "change": cn - ct, "n_common": n, "components": [",".join(u) for u in used]})
+
+
+def chained(series: pd.DataFrame, weights=None, anchor: str = "last") -> pd.Series:
+    """A pair's closeness over years, chained over common components: the level at the anchor year
+    (the last year with closeness) and, year to year, only the change of the components both years
+    have. A component that enters or leaves then never moves the series by itself; a year without
+    a common component breaks the chain (missing). ``series``: one pair's rows (year, ``score_*``,
+    ``closeness``, optionally ``economy_measure``)."""
+    s = series.sort_values("year").reset_index(drop=True)
+    out = pd.Series(np.nan, index=s.index)
+    have = s.index[s["closeness"].notna()]
+    if not len(have):
+        return out.set_axis(s["year"].to_numpy())
+    a = have[-1] if anchor == "last" else have[0]
+    out[a] = s.loc[a, "closeness"]
+    rows = s.to_dict("records")
+
+    def step(i, j):        # closeness change from row i to row j over their common components
+        if rows[j]["year"] - rows[i]["year"] != 1:
+            return np.nan
+        c = common_change(pd.DataFrame([rows[j]]).assign(code_a="a", code_b="b"),
+                          pd.DataFrame([rows[i]]).assign(code_a="a", code_b="b"), weights)
+        return float(c["change"].iloc[0]) if c["n_common"].iloc[0] else np.nan
+    for j in range(a + 1, len(s)):
+        out[j] = out[j - 1] + step(j - 1, j)
+    for i in range(a - 1, -1, -1):
+        out[i] = out[i + 1] - step(i, i + 1)
+    return out.set_axis(s["year"].to_numpy())

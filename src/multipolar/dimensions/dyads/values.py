@@ -1,0 +1,73 @@
+"""Shared values: UN General Assembly votes (ideal points and vote agreement).
+
+A state-year has an ideal point only where the UN votes of that year support one (at least
+:data:`~multipolar.dimensions.values.MIN_ROLL_CALLS` recorded roll calls; see
+:func:`~multipolar.dimensions.values.estimate`); vote agreement likewise. Nothing is filled:
+a pair-year without both ideal points has no distance.
+"""
+from __future__ import annotations
+
+from .frame import Frame
+
+SOURCE = "UN General Assembly votes (Voeten et al.), multipolar dynamic ordinal ideal points"
+
+
+def ip_distance_sql(a: str = "ipa", b: str = "ipb") -> dict[str, str]:
+    """SQL for the ideal-point distance of A and B, its sd (Laplace) and 90% interval, from their
+    state-year rows ``a`` and ``b`` (columns ideal_point, se); the low end is 0 when the interval
+    of the difference contains 0. Shared with the snapshot, which recomputes the distance on reading."""
+    diff = f"({a}.ideal_point - {b}.ideal_point)"
+    sd = f"sqrt({a}.se * {a}.se + {b}.se * {b}.se)"
+    return {"ip_distance": f"abs({diff})", "ip_distance_se": sd,
+            "ip_distance_lo": f"CASE WHEN {diff} - 1.6449 * {sd} < 0 AND {diff} + 1.6449 * {sd} > 0 THEN 0.0 "
+                              f"ELSE abs({diff}) - 1.6449 * {sd} END",
+            "ip_distance_hi": f"abs({diff}) + 1.6449 * {sd}"}
+
+
+def add(d: Frame):
+    """``ideal_point_a``, ``ideal_point_b``; ``ip_distance`` = |theta_a - theta_b| with ``ip_distance_se``
+    and the 90% interval ``ip_distance_lo``/``_hi``; ``votes_common_n``, ``vote_agree_share``,
+    ``vote_kappa``, ``vote_scott_pi`` over the roll calls both voted on."""
+    cov = "state-years with ideal points (years with enough recorded roll calls); never filled"
+    if d.has("ideal_points"):
+        ip_sql = d.t("ideal_points")
+        basis = "the warehouse"
+    else:
+        from ...snapshot import snapshot_table
+        snap = snapshot_table("ideal_points")
+        ip_sql = None
+        if snap is not None:
+            d.register("_ip", snap)
+            ip_sql = "_ip"
+            basis = "the embedded snapshot"
+            d.notes.append("values: ideal points from the embedded snapshot (run `multipolar idealpoints` to refit)")
+    cols = {"ideal_point_a": ("values", "ideal point of A (sd-1 scale, US high)", SOURCE, cov),
+            "ideal_point_b": ("values", "ideal point of B", SOURCE, cov),
+            "ip_distance": ("values", "|ideal point A - ideal point B|", SOURCE, cov),
+            "ip_distance_se": ("values", "sd of the distance (Laplace)", SOURCE, cov),
+            "ip_distance_lo": ("values", "90% interval, low", SOURCE, cov),
+            "ip_distance_hi": ("values", "90% interval, high", SOURCE, cov)}
+    if ip_sql is None:
+        d.missing("ideal_points", "values")
+        d.pairs(None, cols)
+    else:
+        d.state_year("ipsy", f"SELECT code, CAST(year AS INTEGER) AS year, ideal_point, se FROM {ip_sql}")
+        yrs = d._x("SELECT min(year), max(year) FROM ipsy")[0]
+        d.record("ideal_points", f"{SOURCE} ({basis})", yrs, cov, cols)
+        d.exprs(cols, {"ideal_point_a": "ipa.ideal_point", "ideal_point_b": "ipb.ideal_point", **ip_distance_sql()},
+                ["LEFT JOIN ipsy ipa ON ipa._ks = d._ka", "LEFT JOIN ipsy ipb ON ipb._ks = d._kb"])
+    cov = "pair-years in which both states voted on a common roll call; never filled"
+    cols = {"votes_common_n": ("values", "roll calls both voted on (count)", SOURCE, cov),
+            "vote_agree_share": ("values", "share of identical votes (0-1)", SOURCE, cov),
+            "vote_kappa": ("values", "Cohen's kappa of the votes (-1 to 1)", SOURCE, cov),
+            "vote_scott_pi": ("values", "Scott's pi of the votes (-1 to 1)", SOURCE, cov)}
+    if d.has("vote_agreement"):
+        t = d.t("vote_agreement")
+        d.pairs(f"""SELECT code_a, code_b, CAST(year AS INTEGER) AS year, n_common AS votes_common_n, agree_share AS vote_agree_share,
+                           kappa AS vote_kappa, scott_pi AS vote_scott_pi FROM {t}
+                    UNION ALL
+                    SELECT code_b, code_a, CAST(year AS INTEGER), n_common, agree_share, kappa, scott_pi FROM {t}""", cols)
+        d.record("vote_agreement", SOURCE, d.span("vote_agreement"), cov, cols)
+    else:
+        d.missing("vote_agreement", "values (run `multipolar idealpoints`)")
+        d.pairs(None, cols)
