@@ -22,9 +22,10 @@ from __future__ import annotations
 import re
 from collections import Counter
 
+import numpy as np
 import pandas as pd
 
-from ..actors.registry import normalise_name
+from ..actors.registry import normalise_name, registry
 from ..errors import InputError
 from .base import Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
 
@@ -135,16 +136,153 @@ DESA_TERRITORIES = ["China Hong Kong SAR", "China Macao SAR", "Caribbean Netherl
                     "Cook Islands", "Niue", "Tokelau", "Saint Pierre and Miquelon", "Turks and Caicos Islands", "Northern Mariana Islands"]
 
 
+#: the years of each UN DESA edition; an edition is named after its last year (how multipolar
+#: tells the revision from a file's content)
+DESA_EDITION_YEARS = {
+    2015: (1990, 1995, 2000, 2005, 2010, 2015),
+    2017: (1990, 1995, 2000, 2005, 2010, 2015, 2017),
+    2019: (1990, 1995, 2000, 2005, 2010, 2015, 2019),
+    2020: (1990, 1995, 2000, 2005, 2010, 2015, 2020),
+    2024: (1990, 1995, 2000, 2005, 2010, 2015, 2020, 2024),
+}
+DESA_CITATIONS = {
+    2017: "United Nations, Department of Economic and Social Affairs, Population Division (2017). Trends in International Migrant Stock: The 2017 Revision (POP/DB/MIG/Stock/Rev.2017).",
+    2024: "United Nations, Department of Economic and Social Affairs, Population Division (2024). International Migrant Stock 2024.",
+}
+DESA_TITLES = {2017: "UN DESA 2017 revision", 2024: "UN DESA International Migrant Stock 2024"}
+
+#: every revision imported, one partition per revision
+MIGRANT_TABLE = "migrant_stock_revisions"
+#: the view that readers of the warehouse use: per year, the latest revision that covers it
+MIGRANT_VIEW = "migrant_stock"
+MIGRANT_COLUMNS = ["year", "origin", "destination", "migrant_stock", "migrant_stock_male", "migrant_stock_female", "revision"]
+
+
+def migrant_stock_latest_sql(table: str = MIGRANT_TABLE) -> str:
+    """SELECT giving one row per observed (year, origin, destination) from the latest revision
+    that has rows in that year, with that revision named (``revision``). Observed: a positive
+    stock (see "Coverage" in :class:`UNDesaMigration`); zero and absent rows are left out, so
+    they come out missing in a left join. ``table``: the table of all revisions (e.g.
+    ``w.main."migrant_stock_revisions"`` from an attached warehouse)."""
+    return f"""SELECT r.year, r.origin, r.destination, r.migrant_stock, r.migrant_stock_male, r.migrant_stock_female, r.revision
+        FROM {table} r
+        JOIN (SELECT year, max(CAST(revision AS INTEGER)) AS latest FROM {table} GROUP BY year) l
+          ON r.year = l.year AND CAST(r.revision AS INTEGER) = l.latest
+        WHERE r.migrant_stock > 0"""
+
+
+def migrant_stock_latest(warehouse) -> pd.DataFrame:
+    """The view ``migrant_stock`` as a DataFrame (see :class:`UNDesaMigration`)."""
+    return warehouse.query(migrant_stock_latest_sql())
+
+
+def _edition(years: pd.Series, path, lines: pd.Series | None = None) -> int:
+    """The UN DESA edition of a file: its last year, which must be an edition's, with every year
+    one of that edition's. ``lines``: the file line of each year, for the error message."""
+    last = int(years.max())
+    if last not in DESA_EDITION_YEARS:
+        raise InputError(f"cannot tell the UN DESA edition: the last year is {last}", file=str(path), field="year",
+                         expected="a file whose last year is an edition's (" + ", ".join(map(str, DESA_EDITION_YEARS)) + ")",
+                         hint="import the edition's file as published (all its years)")
+    bad = ~years.isin(DESA_EDITION_YEARS[last])
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy())[0])
+        raise InputError(f"year {int(years.iloc[i])} is not a year of UN DESA's {last} edition", file=str(path),
+                         line=int(lines.iloc[i]) if lines is not None else None, field="year",
+                         expected="one of " + ", ".join(map(str, DESA_EDITION_YEARS[last])), hint="the file may be edited or corrupted; download it again")
+    return last
+
+
 class UNDesaMigration(Reader):
-    """UN DESA International Migrant Stock 2017: destination x origin, 1990-2017."""
-    name, title = "undesa_migration", "UN DESA International Migrant Stock (2017 revision), origin-destination"
-    citation = "United Nations, Department of Economic and Social Affairs, Population Division (2017). Trends in International Migrant Stock: The 2017 Revision (POP/DB/MIG/Stock/Rev.2017)."
+    """UN DESA International Migrant Stock, origin x destination: the 2017 revision and the 2024 edition.
+
+    Layouts (recognised by their columns)
+    -------------------------------------
+    ``long`` / ``wide``: the 2017 revision (destination and origin as UN DESA names; a long
+    reshaping, or the wide CSV with ``Other North``/``Other South``); names are resolved by year.
+    ``iso3_long_by_sex``: the 2024 edition reshaped long by a third party: ``year, orig, dest``
+    (ISO3), ``stock, stock_male, stock_female`` and, optional, ``orig_name, dest_name,
+    orig_iso3n, dest_iso3n``. ISO3 codes are resolved **by year** through the registry; a
+    territory (Hong Kong, Puerto Rico, Palestine...), an aggregate, or a state that did not exist
+    that year (Russia in 1990, South Sudan before 2011) is rejected and counted, and the import's
+    notes name the rejected codes with their names from the file. Names and ISO numeric codes are
+    only cross-checked: one name and one number per code, and the number must be the code's ISO
+    3166 number (a shifted column is an error). Errors (file, line, field): a year that is not one
+    of the edition's, a negative or non-numeric stock, ``stock_male + stock_female <> stock``
+    (the file holds this on every row, so a row that breaks it means an edited or corrupted
+    file, not a value to drop), a duplicated (year, orig, dest). A row without a stock is
+    counted and left out.
+
+    The edition is read from the content: its last year (2017, 2024), which names the revision.
+
+    Tables
+    ------
+    ``migrant_stock_revisions`` (year, origin, destination, migrant_stock, migrant_stock_male,
+    migrant_stock_female, revision): every revision, partitioned by ``revision`` ('2017', '2024'):
+    importing one revision never deletes another; importing a file again replaces its own
+    revision with the same rows. The 2017 revision has no sex breakdown (NULL).
+    ``migrant_stock`` (a view, same columns): for each year, the rows of the latest revision that
+    has that year (1990-2015, 2020, 2024: the 2024 edition; 2017: the 2017 revision), so one row
+    per (year, origin, destination); :func:`migrant_stock_latest_sql` is its SELECT. A warehouse
+    written before revisions held the 2017 revision in a table ``migrant_stock``: the next import
+    of this source moves those rows into ``migrant_stock_revisions`` (revision = their last year)
+    and puts the view in its place.
+
+    Coverage: what an absent row means
+    ----------------------------------
+    Measured on the 2024 file against the 2017 revision (both resolved to registry states, 1990-2015):
+
+    * **An absent pair is not a zero.** The file keeps 9,348 pairs (8,377 between registry
+      states), always with all eight years; the pair list is cut for many destinations without
+      any mark in the file. 14,617 pair-years that the 2017 revision gives a positive stock
+      (42.9 M migrant-years; 10.1 M in 2015) are absent, between states that both have rows that
+      year: Netherlands -> Germany 117,420 in 2015, Portugal -> Germany 129,271 in 2000,
+      Bosnia -> USA 121,415, Pakistan -> Singapore 129,253, Latvia -> UK 94,066. Germany keeps
+      27 origins (the smallest 140,939 in 2024), the United States 59 (smallest 125,844), the UK
+      35; in 2015 the absent origins held 23 % of the UK's 2017-revision stock, 17 % of
+      Germany's, 8 % of the USA's. 145 of 193 destinations list every origin that the 2017
+      revision has, but nothing in the file tells those from the cut ones, nor shows whether
+      2020 and 2024 were cut the same way.
+    * **A zero is not a measured zero either.** 4,321 kept rows are 0: 3,560 before the pair's
+      first positive year, 612 after its last, 139 between two positive years (Netherlands ->
+      Egypt: 2,208 in 2010, 0 in 2015, 3,746 in 2020), 10 in pairs with no positive year kept.
+      The 2017 revision's zeros (176,690 of its 242,689 kept rows) include 636 pairs in 2015
+      that the 2024 edition puts at 0.99 M migrants (Myanmar -> China 98,893, North Macedonia ->
+      Germany 83,304).
+    * **The gap to UN DESA's totals**: the file sums to 282.0 M migrants in 2024 and 252.7 M in
+      2020, against 304 M and 275 M in the 2024 edition (22 M, about 7-8 %); about half is
+      origins that UN DESA does not know (the 2017 revision's "Other North/South": 4.1 % of
+      its world total, 10.1 M in 2015), the other half the cut pairs above. Territories are
+      in the file and are rejected here, not part of the gap.
+
+    The rule, for every revision: **(origin, destination, year) is observed when the latest
+    revision covering that year has a row for it with a positive stock; a pair it does not
+    list, or lists with 0, is missing, never 0.** ``migrant_stock_revisions`` keeps the rows
+    as the files give them (zeros included); the view ``migrant_stock`` holds only observed
+    rows, so a left join yields NULL for everything else. There is no (origin, destination,
+    year) where an absent pair may be read as 0.
+
+    Borders: UN DESA gives every year within today's borders. Rows of a state that did not exist
+    that year are rejected (Russia, Czechia, the Baltic states in 1990, Serbia and Montenegro
+    before 2006, South Sudan before 2011; also Kiribati, Nauru, Tonga, Tuvalu, Andorra, Monaco,
+    San Marino, Marshall Islands, Micronesia and Palau before they enter the registry's state
+    system); a code that did exist keeps the registry's state although UN DESA's area is
+    today's: Sudan before 2011 without South Sudan, Ethiopia 1990 without Eritrea, Indonesia
+    1990-2000 without Timor-Leste. Serbia includes Kosovo (no Kosovo rows: its pairs are
+    missing). Names ending in '*' carry a UN DESA footnote on the area covered.
+    """
+    name = "undesa_migration"
+    title = "UN DESA International Migrant Stock (2017 revision, 2024 edition), origin-destination"
+    citation = DESA_CITATIONS[2017] + " " + DESA_CITATIONS[2024]
     license = "UN terms of use (free with citation)"
-    keys = {"migrant_stock": ["year", "origin", "destination"]}
-    signatures = {"long": {"year", "destination", "origin", "migrant_stock"}}
+    keys = {MIGRANT_TABLE: ["revision", "year", "origin", "destination"]}
+    signatures = {"long": {"year", "destination", "origin", "migrant_stock"},
+                  "iso3_long_by_sex": {"year", "orig", "dest", "stock", "stock_male", "stock_female"}}
 
     def sniff(self, head):
         cols = set(head.columns)
+        if {"year", "orig", "dest", "stock", "stock_male", "stock_female"} <= cols:
+            return "iso3_long_by_sex"
         if {"year", "destination", "origin", "migrant_stock"} <= cols:
             return "long"
         if {"Year", "MajorArea", "Total", "Other North", "Other South"} <= cols:
@@ -157,6 +295,8 @@ class UNDesaMigration(Reader):
         if layout == "codes":
             from .peacescience import _Skip
             raise _Skip("the UN DESA country-name table is not needed: multipolar resolves the names with its actor registry")
+        if layout == "iso3_long_by_sex":
+            return self._read_by_sex(path, head)
         rej = Counter()
         if layout == "long":
             df = pd.read_parquet(path) if head.kind == "parquet" else read_csv(path)
@@ -180,6 +320,7 @@ class UNDesaMigration(Reader):
         df = df[~miss].copy()
         df["year"] = to_numeric(df.reset_index(drop=True), "year", path, integer=True).to_numpy()
         check_years(df["year"].reset_index(drop=True), path, lo=1950)
+        edition = _edition(df["year"].astype("int64").reset_index(drop=True), path)
         df["migrant_stock"] = pd.to_numeric(df["migrant_stock"], errors="coerce")
         names = pd.unique(pd.concat([df["destination"], df["origin"]]).astype(str))
         agg_names = {n for n in names if normalise_name(n) in DESA_AGGREGATES}
@@ -197,4 +338,163 @@ class UNDesaMigration(Reader):
         rej["empty cell (no migrants recorded)"] += int(empty.sum())
         out = out[~empty]
         check_duplicates(out, ["year", "origin", "destination"], path)
-        return Parsed({"migrant_stock": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="UN DESA 2017 revision")
+        return self._parsed(out, edition, rows, rej)
+
+    # -- the 2024 edition, ISO3 codes, by sex ---------------------------------------------------
+    def _read_by_sex(self, path, head):
+        text = head.kind != "parquet"
+        if text:
+            df = read_csv(path, sep="\t" if head.kind == "tsv" else ",", dtype={"orig": str, "dest": str, "orig_name": str, "dest_name": str},
+                          keep_default_na=False, na_values=["", "NA", ".."])
+        else:
+            df = pd.read_parquet(path)
+        off = 2 if text else 1      # the line of the first record: after the header, or row 1
+        rows = len(df)
+        df = df.reset_index(drop=True)
+        df["__line"] = np.arange(off, off + rows)
+        rej = Counter()
+        df["year"] = to_numeric(df, "year", path, integer=True, allow_na=False, line_offset=off).astype("int64")
+        check_years(df["year"], path, lo=1950, line_offset=off)
+        edition = _edition(df["year"], path, df["__line"])
+        for c in ("orig", "dest"):
+            v = df[c]
+            blank = v.isna() | (v.astype(str).str.strip() == "")
+            if blank.any():
+                i = int(np.flatnonzero(blank.to_numpy())[0])
+                raise InputError("country code missing", file=str(path), line=i + off, field=c, expected="an ISO 3166 alpha-3 code on every row",
+                                 hint="the file may be truncated or edited; download it again")
+            df[c] = v.astype(str).str.strip()
+        for c in ("stock", "stock_male", "stock_female"):
+            df[c] = to_numeric(df, c, path, line_offset=off)
+            neg = df[c] < 0
+            if neg.any():
+                i = int(np.flatnonzero(neg.to_numpy())[0])
+                raise InputError(f"negative number of migrants: {df[c].iloc[i]:g}", file=str(path), line=i + off, field=c,
+                                 expected="a number >= 0", hint="the file may be edited or corrupted; download it again")
+        both = df["stock"].notna() & df["stock_male"].notna() & df["stock_female"].notna()
+        off_sum = both & ((df["stock_male"] + df["stock_female"] - df["stock"]).abs() > 0.5)
+        if off_sum.any():
+            i = int(np.flatnonzero(off_sum.to_numpy())[0])
+            r = df.iloc[i]
+            raise InputError(f"stock_male + stock_female = {r['stock_male'] + r['stock_female']:g} but stock = {r['stock']:g} "
+                             f"({r['orig']} -> {r['dest']}, {r['year']})", file=str(path), line=i + off, field="stock",
+                             expected="stock = stock_male + stock_female on every row (as UN DESA publishes it)",
+                             hint="the file is edited or corrupted, or is not this dataset; download it again")
+        check_duplicates(df, ["year", "orig", "dest"], path, line_offset=off)
+        self._cross_check_codes(df, path, off)
+        empty = df["stock"].isna()
+        if empty.any():
+            rej["no stock given"] += int(empty.sum())
+        df = df[~empty]
+        notes = []
+        reg = registry()
+        names = self._names(df)
+        for c, label in (("orig", "origin"), ("dest", "destination")):
+            mapped = map_countries(df, c, system="iso3", year="year", path=path, out=c + "_code", rejected=rej, drop=False, reg=reg)
+            gone = mapped[mapped[c + "_code"].isna()]
+            if len(gone):
+                notes.append(f"{label}s rejected: " + _explain(gone, c, names, reg))
+            df = mapped[mapped[c + "_code"].notna()]
+        same = df["orig_code"] == df["dest_code"]
+        if same.any():
+            rej["origin = destination"] += int(same.sum())
+        df = df[~same]
+        out = pd.DataFrame({
+            "year": df["year"].astype("int64").to_numpy(), "origin": df["orig_code"].astype(str).to_numpy(),
+            "destination": df["dest_code"].astype(str).to_numpy(), "migrant_stock": df["stock"].astype("float64").to_numpy(),
+            "migrant_stock_male": df["stock_male"].astype("float64").to_numpy(), "migrant_stock_female": df["stock_female"].astype("float64").to_numpy(),
+        })
+        check_duplicates(out, ["year", "origin", "destination"], path)
+        pairs = out[["origin", "destination"]].drop_duplicates()
+        notes.append(f"coverage: {len(pairs):,} origin-destination pairs kept, {int((out['migrant_stock'] == 0).sum()):,} rows with 0 "
+                     "(observed: a positive stock; a pair absent or 0 is missing, not 0)")
+        return self._parsed(out, edition, rows, rej, notes)
+
+    @staticmethod
+    def _names(df) -> dict:
+        out = {}
+        for c in ("orig", "dest"):
+            if f"{c}_name" in df.columns:
+                out.update(dict(zip(df[c], df[f"{c}_name"].astype(str).str.rstrip("*").str.strip())))
+        return out
+
+    @staticmethod
+    def _cross_check_codes(df, path, off) -> None:
+        """One name and one ISO number per code; the number must be the code's in ISO 3166."""
+        import pycountry
+        for c in ("orig", "dest"):
+            for extra, what in ((f"{c}_iso3n", "ISO numeric code"), (f"{c}_name", "name")):
+                if extra not in df.columns:
+                    continue
+                sub = df[[c, extra]].drop_duplicates(subset=[c], keep="first")
+                first = df[c].map(dict(zip(sub[c], sub[extra])))
+                vals = df[extra]
+                differs = ~((vals == first) | (vals.isna() & first.isna()))
+                if differs.any():
+                    i = int(np.flatnonzero(differs.to_numpy())[0])
+                    raise InputError(f"{df[c].iloc[i]} has two {what}s: {_show(first.iloc[i])} and {_show(vals.iloc[i])}", file=str(path), line=i + off, field=extra,
+                                     expected=f"one {what} per ISO3 code", hint="the file is edited or corrupted; download it again")
+                if extra.endswith("_iso3n"):
+                    for code, num in zip(sub[c], sub[extra]):
+                        known = pycountry.countries.get(alpha_3=code)
+                        if known is not None and pd.notna(num) and str(num).strip() != "" and int(float(num)) != int(known.numeric):
+                            i = int(np.flatnonzero((df[c] == code).to_numpy())[0])
+                            other = pycountry.countries.get(numeric=f"{int(float(num)):03d}")
+                            raise InputError(f"ISO3 {code} and ISO numeric {int(float(num))} disagree ({code} is {int(known.numeric)}"
+                                             + (f"; {int(float(num))} is {other.alpha_3}" if other else "") + ")",
+                                             file=str(path), line=i + off, field=extra, expected="the ISO 3166 number of the row's ISO3 code",
+                                             hint="columns may be shifted or the file edited; download it again")
+
+    def _parsed(self, out: pd.DataFrame, edition: int, rows: int, rej: Counter, notes: list | None = None) -> Parsed:
+        out = out.reset_index(drop=True)
+        for c in ("migrant_stock_male", "migrant_stock_female"):
+            if c not in out.columns:
+                out[c] = np.nan
+        out["migrant_stock"] = out["migrant_stock"].astype("float64")
+        out["revision"] = str(edition)
+        notes = list(notes or [])
+        notes.append("cite: " + DESA_CITATIONS.get(edition, f"United Nations, Department of Economic and Social Affairs, Population Division ({edition}). International Migrant Stock {edition}."))
+        return Parsed({MIGRANT_TABLE: out[MIGRANT_COLUMNS]}, rows_read=rows, rejected=rej, partitions={MIGRANT_TABLE: ["revision"]},
+                      version=DESA_TITLES.get(edition, f"UN DESA International Migrant Stock {edition}"), notes=notes)
+
+    def derive(self, con, changed=None) -> None:
+        """The view ``migrant_stock`` (latest revision per year); moves a pre-revision table first."""
+        kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables WHERE table_schema = 'main'").fetchall())
+        if MIGRANT_TABLE not in kinds:
+            return
+        if kinds.get(MIGRANT_VIEW) == "BASE TABLE":
+            # written by this reader before revisions: the 2017 revision, the only one it read then
+            last = con.execute(f'SELECT max(year) FROM "{MIGRANT_VIEW}"').fetchone()[0]
+            if last is not None:
+                rev = str(int(last))
+                if not con.execute(f'SELECT count(*) FROM "{MIGRANT_TABLE}" WHERE revision = ?', [rev]).fetchone()[0]:
+                    con.execute(f'INSERT INTO "{MIGRANT_TABLE}" BY NAME SELECT year, origin, destination, migrant_stock, ? AS revision FROM "{MIGRANT_VIEW}"', [rev])
+            con.execute(f'DROP TABLE "{MIGRANT_VIEW}"')
+        con.execute(f'CREATE OR REPLACE VIEW "{MIGRANT_VIEW}" AS ' + migrant_stock_latest_sql(f'"{MIGRANT_TABLE}"'))
+
+
+def _show(v) -> str:
+    return repr(v) if isinstance(v, str) else f"{v:g}" if isinstance(v, (int, float, np.number)) else repr(v)
+
+
+def _explain(gone: pd.DataFrame, col: str, names: dict, reg, top: int = 8) -> str:
+    """'territory: China, Hong Kong SAR (HKG) 232 rows, ...; state did not exist that year: ...'"""
+    parts = {}
+    for code, g in gone.groupby(col, sort=False):
+        kind = reg.classify(code)
+        nm = names.get(code, "")
+        label = f"{nm} ({code})" if nm else code
+        if code in reg._systems["iso3"]:
+            spans = reg._systems["iso3"][code]
+            yrs = sorted(set(int(y) for y in g["year"]))
+            span = ", ".join(f"{c} from {s}" + (f" to {e}" if e < "9999" else "") for s, e, c in spans)
+            reason, label = "state did not exist that year", f"{label} in {', '.join(map(str, yrs))} (registry: {span})"
+        else:
+            reason = kind or "unknown"
+        parts.setdefault(reason, []).append((len(g), label))
+    out = []
+    for reason, items in parts.items():
+        items.sort(key=lambda t: (-t[0], t[1]))
+        more = f", and {len(items) - top} more" if len(items) > top else ""
+        out.append(f"{reason} ({sum(n for n, _ in items):,} rows): " + ", ".join(f"{lab} {n}" for n, lab in items[:top]) + more)
+    return " / ".join(out)
