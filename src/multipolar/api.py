@@ -144,6 +144,10 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     df = d.to_pandas()
     ca, cb = reg.resolve(a), reg.resolve(b)
     sa, sb = {ca, extra.get(ca, ca)}, {cb, extra.get(cb, cb)}
-    out = df[df["code_a"].isin(sa) & df["code_b"].isin(sb)].reset_index(drop=True)
+    out = df[df["code_a"].isin(sa) & df["code_b"].isin(sb)].sort_values("year").reset_index(drop=True)
+    from .relations import chained
+    # the series over time: chained over the components each pair of consecutive years has, so that a
+    # component entering or leaving the data (visas from 2019, the last UN session) does not move it
+    out["closeness_chained"] = chained(out).to_numpy() if len(out) else []
     out.attrs["notes"] = list(d.notes)
     return out

@@ -392,12 +392,13 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
         _fail(MultipolarError(f"no dyad-years for {a} and {b} in these years (both must be states then)"))
     def fmt(v, f):
         return "–" if v is None or (not isinstance(v, str) and pd.isna(v)) else f.format(v)
-    t = Table(title=f"{df['code_a'].iloc[-1]} → {df['code_b'].iloc[-1]}: closeness -1…1, visa: B's openness to A, trade share "
-                    "of A, dependence 0–1; – no data", padding=(0, 1))
+    t = Table(title=f"{df['code_a'].iloc[-1]} → {df['code_b'].iloc[-1]}: closeness -1…1 over the components with data (chained: "
+                    "its changes over the components both consecutive years have), visa: B's openness to A, energy and minerals trade share of A, dependence 0–1; – no data", padding=(0, 1))
     short = {"strategic partnership": "partner", "alignment": "aligned", "at war": "war"}
-    cols = [("year", "year", "{}"), ("type", "relation_type", "{}"), ("close", "closeness", "{:+.2f}"), ("dims", "closeness_n_dims", "{:.0f}"),
+    cols = [("year", "year", "{}"), ("type", "relation_type", "{}"), ("close", "closeness", "{:+.2f}"), ("chained", "closeness_chained", "{:+.2f}"),
+            ("dims", "closeness_n_dims", "{:.0f}"),
             ("IPdist", "ip_distance", "{:.2f}"), ("vote κ", "vote_kappa", "{:+.2f}"), ("visa", "visa_openness_b_for_a", "{:.2f}"),
-            ("tradeA", "baci_trade_share_of_a", "{:.2f}"), ("depA←B", "dependence_a_on_b", "{:.2f}"), ("depB←A", "dependence_b_on_a", "{:.2f}")]
+            ("EMtradeA", "energy_minerals_trade_share_of_a", "{:.2f}"), ("depA←B", "dependence_a_on_b", "{:.2f}"), ("depB←A", "dependence_b_on_a", "{:.2f}")]
     for name, _, _ in cols:
         t.add_column(name, justify="left" if name == "type" else "right", no_wrap=True)
     for r in df.itertuples(index=False):

@@ -21,6 +21,11 @@ import pandas as pd
 from ..errors import InputError, MultipolarError
 
 VOTE_SOURCE = "Voeten, E., Strezhnev, A., Bailey, M. United Nations General Assembly Voting Data (Harvard Dataverse), via the R package unvotes"
+#: a calendar year needs at least this many recorded roll calls to get ideal points and vote agreement.
+#: In the shared data every regular year has 26 to 160; below 10 are 1951 (7: the sixth session met in
+#: Paris and recorded its votes in 1952), 2020 (1: the tail of the 74th session) and 2022 (1: ES-11/1).
+#: A year below it gets no estimate at all, not a number from one roll call.
+MIN_ROLL_CALLS = 10
 METHOD = "multipolar dynamic ordinal ideal points (MAP, Laplace intervals)"
 
 
@@ -72,6 +77,21 @@ def load_votes(wh, years=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     votes = votes.merge(rc[["rcid", "item"]], on="rcid", how="left")
     votes["item"] = votes["item"].fillna("R" + votes["rcid"].astype(str))
     return votes, rc
+
+
+def supported_years(votes: pd.DataFrame) -> tuple[list[int], dict[int, int]]:
+    """(the years with at least :data:`MIN_ROLL_CALLS` roll calls, {year: roll calls} of the others)."""
+    n = votes.groupby("year")["rcid"].nunique()
+    return sorted(int(y) for y in n[n >= MIN_ROLL_CALLS].index), {int(y): int(k) for y, k in n[n < MIN_ROLL_CALLS].items()}
+
+
+def last_full_session(ip: pd.DataFrame, upto: int | None = None) -> int | None:
+    """The last year (up to ``upto``) whose ideal points rest on a full session: the median state
+    voted on at least :data:`MIN_ROLL_CALLS` roll calls (the one rule for "the latest UN votes")."""
+    d = ip if upto is None else ip[ip["year"] <= upto]
+    full = d.groupby("year")["n_votes"].median()
+    full = full[full >= MIN_ROLL_CALLS]
+    return int(full.index.max()) if len(full) else None
 
 
 def vote_agreement(votes: pd.DataFrame) -> pd.DataFrame:
@@ -243,6 +263,13 @@ def estimate(wh, years=None, *, store: bool = True, progress=None, **params) -> 
     say = progress or (lambda msg: None)
     say("reading votes")
     votes, rc = load_votes(wh, years)
+    keep, dropped = supported_years(votes)
+    if dropped:
+        say("left out (fewer than %d roll calls): %s" % (MIN_ROLL_CALLS, ", ".join(f"{y} ({n})" for y, n in sorted(dropped.items()))))
+        votes = votes[votes["year"].isin(keep)].reset_index(drop=True)
+        rc = rc[rc["year"].isin(keep)].reset_index(drop=True)
+    if votes.empty:
+        raise MultipolarError(f"no year has {MIN_ROLL_CALLS} or more recorded roll calls in these years: nothing to estimate")
     t_load = time.perf_counter() - t0
     say(f"fitting {len(votes):,} votes")
     from .idealpoints import DynamicOrdinalIdealPoints
@@ -255,6 +282,7 @@ def estimate(wh, years=None, *, store: bool = True, progress=None, **params) -> 
     meta = {
         "method": METHOD, "source": VOTE_SOURCE, "created": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
         "years": f"{int(votes['year'].min())}-{int(votes['year'].max())}", "n_votes": int(len(votes)),
+        "min_roll_calls": MIN_ROLL_CALLS, "years_left_out": json.dumps(dropped),
         "n_roll_calls": int(len(rc)), "n_items": int(rc["item"].nunique()), "bridged_roll_calls": int(bridged.sum()),
         "bridge_chains": int(rc.loc[bridged, "item"].nunique()), "n_states": int(ip["code"].nunique()),
         "state_years": int(len(ip)), "omega": float(model.omega_), "iterations": int(model.n_iter_),

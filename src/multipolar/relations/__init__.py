@@ -182,6 +182,24 @@ UNITS = {"score_values": "component score: values (-1 ... 1)", "score_institutio
          "relation_evidence": "the rule that set the type"}
 
 
+#: the coverage gate: a year's relations are read (the report's latest year, the dashboard's years)
+#: when its dyads have on average at least this many components with data ...
+MIN_MEAN_DIMS = 3.0
+#: ... and the values component (the UN votes, the foundation of closeness) for at least this share of them
+MIN_VALUES_SHARE = 0.5
+
+
+def covered_years(dy: pd.DataFrame) -> pd.DataFrame:
+    """Per year: mean number of components with data, share of dyads with the values component, and
+    whether the year passes the gate (:data:`MIN_MEAN_DIMS`, :data:`MIN_VALUES_SHARE`)."""
+    if not len(dy):
+        return pd.DataFrame(columns=["year", "mean_dims", "values_share", "covered"]).set_index("year")
+    g = dy.assign(_v=dy["score_values"].notna()).groupby("year")
+    out = pd.DataFrame({"mean_dims": g["closeness_n_dims"].mean().astype(float), "values_share": g["_v"].mean().astype(float)})
+    out["covered"] = (out["mean_dims"] >= MIN_MEAN_DIMS) & (out["values_share"] >= MIN_VALUES_SHARE)
+    return out
+
+
 def common_change(now: pd.DataFrame, then: pd.DataFrame, weights=None) -> pd.DataFrame:
     """Closeness of the same pairs in two years over the components both years have data for (a
     change is then a change in the ties, not in the data). ``now``/``then``: rows keyed by code_a,

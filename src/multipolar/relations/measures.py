@@ -12,8 +12,9 @@ Where the numbers come from (``attrs["basis"]``):
 * otherwise the embedded snapshot (``snapshot/data/dyads.parquet``), which ``multipolar snapshot
   build`` computes with the same code from ``../shared/data``. To stay small it holds every pair
   from 1991 on and, before 1991, the pairs among the major powers (:data:`SNAPSHOT_MAJORS`); it
-  leaves out the sanctions columns (the Global Sanctions Database may not be redistributed; the
-  relation types computed from it are kept) and the ideal-point distances, recomputed on reading from
+  is built without the Global Sanctions Database (its terms forbid redistributing its data or values
+  derived from them), so its sanctions, interaction scores and relation types rest on multipolar's own
+  dated sanctions list only; and it leaves out the ideal-point distances, recomputed on reading from
   the shipped ideal points with the SQL of :func:`~multipolar.dimensions.dyads.ip_distance_sql`.
   Stored compactly: one row per unordered pair, a
   column stored once where both directions agree and twice (``*_rev``) where they differ, floats
@@ -32,22 +33,24 @@ KEYS = ["code_a", "code_b", "year"]
 COLUMNS = [
     "ip_distance", "ip_distance_lo", "ip_distance_hi", "votes_common_n", "vote_agree_share", "vote_kappa",
     "visa_openness_b_for_a", "visa_openness_a_for_b",
-    "baci_exports_a_to_b_kusd", "baci_exports_b_to_a_kusd", "baci_trade_share_of_a", "baci_trade_share_of_b",
+    "energy_minerals_exports_a_to_b_kusd", "energy_minerals_exports_b_to_a_kusd", "energy_minerals_trade_share_of_a",
+    "energy_minerals_trade_share_of_b", "total_trade_share_of_a", "total_trade_share_of_b",
     "groupings_shared_n", "groupings_shared", "alliance_defense", "alliance_offense", "alliance_neutrality",
     "alliance_nonaggression", "alliance_consultation", "alliance_source", "trade_agreements_shared_n",
     "events_a_to_b_n", "events_verbal_coop_a_to_b", "events_material_coop_a_to_b",
-    "war_ongoing", "armed_conflict_ongoing", "rivalry_strategic", "rivalry_enduring",
-    "closeness", "closeness_n_dims", "closeness_lo", "closeness_hi",
-    "dependence_a_on_b", "dependence_b_on_a", "relation_type", "relation_evidence",
+    "war_ongoing", "armed_conflict_ongoing", "rivalry_tss", "rivalry_td",
+    "closeness", "closeness_n_dims", "closeness_components", "closeness_lo", "closeness_hi",
+    "dependence_a_on_b", "dependence_b_on_a", "dependence_channels", "economy_measure", "relation_type", "relation_evidence",
 ]
 SCORES = [f"score_{k}" for k in component_sql()]
 #: computed from the other columns when the snapshot is read (not stored)
-DERIVED = ["score_values", "closeness", "closeness_n_dims", "closeness_lo", "closeness_hi"]
+DERIVED = ["score_values", "closeness", "closeness_n_dims", "closeness_components", "closeness_lo", "closeness_hi"]
 #: computed on reading from the snapshot's ideal points (``ideal_points.parquet``), not stored
 FROM_IDEAL_POINTS = ["ip_distance", "ip_distance_lo", "ip_distance_hi"]
 #: pairs of columns that swap with the direction (A's row x = B's row y)
-MIRRORS = {"visa_openness_b_for_a": "visa_openness_a_for_b", "baci_exports_a_to_b_kusd": "baci_exports_b_to_a_kusd",
-           "baci_trade_share_of_a": "baci_trade_share_of_b", "dependence_a_on_b": "dependence_b_on_a"}
+MIRRORS = {"visa_openness_b_for_a": "visa_openness_a_for_b", "energy_minerals_exports_a_to_b_kusd": "energy_minerals_exports_b_to_a_kusd",
+           "energy_minerals_trade_share_of_a": "energy_minerals_trade_share_of_b", "total_trade_share_of_a": "total_trade_share_of_b",
+           "dependence_a_on_b": "dependence_b_on_a"}
 MIRRORS.update({v: k for k, v in MIRRORS.items()})
 
 #: before 1991 the snapshot keeps the pairs among these (COW major powers, the G20's states and the
@@ -62,7 +65,7 @@ def from_dyads(d) -> pd.DataFrame:
     """The measures of a :class:`Dyads` table (adds the relation layer when it is not there)."""
     if "closeness" not in d.columns:
         d.add_relation()
-    out = d.to_pandas([c for c in COLUMNS if c in d.columns], {f"score_{k}": e for k, e in component_sql().items()})
+    out = d.to_pandas([c for c in COLUMNS + SCORES if c in d.columns])
     for c in COLUMNS:
         if c not in out:          # a family of measures whose table the warehouse lacks (Dyads.notes says which)
             out[c] = np.nan
@@ -104,7 +107,8 @@ def from_snapshot(rng=None, states=None) -> pd.DataFrame:
     man = manifest()
     out.attrs.update({"basis": f"the embedded snapshot (built {man['built']})",
                       "notes": [f"dyad measures from the embedded snapshot: every pair from {SNAPSHOT_FROM}, before that the pairs among "
-                                f"{len(SNAPSHOT_MAJORS)} major states; sanctions columns left out (licence). Import the data for the rest."]})
+                                f"{len(SNAPSHOT_MAJORS)} major states; built without the Global Sanctions Database (licence): sanctions "
+                                "and the relation types they set rest on multipolar's own dated list. Import the data for the rest."]})
     return out
 
 
@@ -164,9 +168,9 @@ def expand(u, where: str = "", ideal_points=None) -> pd.DataFrame:
     rev_sel = ", ".join(["code_b AS code_a", "code_a AS code_b", "year"] + [f'"{rev[c]}" AS "{c}"' for c in base])
     w = f"WHERE {where}" if where else ""
     comp = component_sql()
-    close, ndims = closeness_from_scores_sql()
-    lo, _ = closeness_from_scores_sql(values=component_sql("ip_distance_hi")["values"])
-    hi, _ = closeness_from_scores_sql(values=component_sql("ip_distance_lo")["values"])
+    close, ndims, names = closeness_from_scores_sql()
+    lo, _, _ = closeness_from_scores_sql(values=component_sql("ip_distance_hi")["values"])
+    hi, _, _ = closeness_from_scores_sql(values=component_sql("ip_distance_lo")["values"])
     cols = KEYS + [c for c in COLUMNS + SCORES if c in base or c in DERIVED or (ideal_points is not None and c in FROM_IDEAL_POINTS)]
     d = f"SELECT {fwd_sel} FROM u {w} UNION ALL SELECT {rev_sel} FROM u {w}"
     if ideal_points is not None:
@@ -175,7 +179,8 @@ def expand(u, where: str = "", ideal_points=None) -> pd.DataFrame:
              "LEFT JOIN ip ipa ON ipa.code = d0.code_a AND ipa.year = d0.year LEFT JOIN ip ipb ON ipb.code = d0.code_b AND ipb.year = d0.year")
     q = (f"WITH d AS ({d}), "
          f"s AS (SELECT *, {comp['values']} AS score_values FROM d), "
-         f"c AS (SELECT *, {close} AS closeness, CAST({ndims} AS INTEGER) AS closeness_n_dims, {lo} AS closeness_lo, {hi} AS closeness_hi FROM s) "
+         f"c AS (SELECT *, {close} AS closeness, CAST({ndims} AS TINYINT) AS closeness_n_dims, {names} AS closeness_components, "
+         f"{lo} AS closeness_lo, {hi} AS closeness_hi FROM s) "
          f"SELECT {', '.join(chr(34) + c + chr(34) for c in cols)} FROM c")
     # strings arrive as categoricals (a fraction of the time and memory of Python strings); the
     # state codes as plain strings, so that they compare and sort as codes
@@ -200,7 +205,7 @@ def _eq(x, y, mask):
 
 def _round(name: str, s: pd.Series) -> pd.Series:
     if s.dtype.kind == "f":
-        return s.round(1) if name.endswith("_kusd") else s.round(3).astype("float32")
+        return s.round(1) if name.endswith(("_kusd", "_musd")) else s.round(3).astype("float32")
     return s
 
 

@@ -1,4 +1,4 @@
-"""The project's own dated list of sanctions regimes (``relations/data/sanctions.csv``), for the
+"""The project's own dated list of sanctions regimes (``actors/data/sanctions.csv``), for the
 years after the Global Sanctions Database ends (2022), and its check against GSDB.
 
 Each row is one regime of one sender on one target: sender, target, start, end (empty: in force),
@@ -10,9 +10,7 @@ served as the map of which regimes exist, and :func:`validate_against_gsdb` meas
 """
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
@@ -24,8 +22,8 @@ TYPES = ("trade", "arms", "military", "financial", "travel", "other")
 @lru_cache(maxsize=1)
 def compiled_sanctions() -> pd.DataFrame:
     """The shipped list: sender, target, start, end, types, name, source."""
-    with resources.files("multipolar.relations").joinpath("data/sanctions.csv").open(encoding="utf-8") as f:
-        return pd.DataFrame(list(csv.DictReader(f)))
+    from ..actors.facts import sanctions
+    return sanctions()
 
 
 def _members(code: str, year: int) -> list[str]:

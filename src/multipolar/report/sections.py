@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..actors.registry import registry
 from ..errors import InputError, MultipolarError
+from ..relations import common_change
 
 #: colours of the relation types (hostile red ... friendly blue) and of the blocs
 TYPE_COLOURS = {"at war": "#7f0000", "adversary": "#d7301f", "rivalry": "#fc8d59", "neutral": "#9e9e9e",
@@ -26,8 +27,6 @@ TYPE_COLOURS = {"at war": "#7f0000", "adversary": "#d7301f", "rivalry": "#fc8d59
 BLOC_COLOURS = {"US-leaning": "#2166ac", "nonaligned": "#bdbdbd", "China-leaning": "#b2182b"}
 PROCESS_COLOURS = {"values": "#1f5a96", "people": "#b0413e", "economy": "#2e7d32", "institutions": "#8e6c00",
                    "information": "#6a3d9a"}
-#: a year counts as covered when its dyads have on average at least this many of the five dimensions
-MIN_MEAN_DIMS = 3.5
 
 
 @dataclass
@@ -122,20 +121,26 @@ class Context:
         self.dy = dy
         self.basis = dy.attrs.get("basis", "")
         self.notes += list(dy.attrs.get("notes", []))
-        dims = dy.groupby("year")["closeness_n_dims"].mean().astype(float) if len(dy) else pd.Series(dtype=float)
-        ok = dims[dims >= MIN_MEAN_DIMS]
-        #: the latest year whose dyads are covered on most dimensions (None: no such year)
+        from ..relations import MIN_MEAN_DIMS, MIN_VALUES_SHARE, covered_years
+        cov = covered_years(dy)
+        ok = cov[cov["covered"]]
+        #: the latest year whose dyads pass the coverage gate (None: no such year)
         self.latest = int(ok.index.max()) if len(ok) else None
-        self.dims_by_year = dims
+        self.dims_by_year = cov["mean_dims"]
+        self.coverage = cov
+        self.gate = (f"at least {MIN_MEAN_DIMS:g} of the five components with data on average, the UN votes among them "
+                     f"for {MIN_VALUES_SHARE:.0%} of the pairs")
         if self.latest is None:
-            self.notes.append(f"No year in {rng[0]}-{rng[1]} has dyads with data on at least {MIN_MEAN_DIMS} of the five dimensions on "
-                              "average, so the sections built on the relations are left out; import the data (`multipolar data import "
-                              "../shared/data`, then `multipolar idealpoints`).")
+            self.notes.append(f"No year in {rng[0]}-{rng[1]} has dyads with {self.gate}, so the sections built on the relations are "
+                              "left out; import the data (`multipolar data import ../shared/data`, then `multipolar idealpoints`).")
+        elif self.latest < rng[1]:
+            self.notes.append(f"The relations are read up to {self.latest}, the latest year whose dyads have {self.gate}; "
+                              f"later years lack the UN votes or other components.")
 
     def lacks_dyads(self, sec: "Section") -> bool:
         """True (and the section marked missing) when there is no year with dyads covered on most dimensions."""
         if self.latest is None:
-            sec.missing = (f"The dyad measures cover fewer than {MIN_MEAN_DIMS} of the five dimensions in every year; import the data "
+            sec.missing = (f"No year's dyad measures have {self.gate}; import the data "
                            "(`multipolar data import ../shared/data`, `multipolar idealpoints`).")
             return True
         return False
@@ -146,13 +151,6 @@ class Context:
 
 
 # -- 1. the map of blocs ---------------------------------------------------------------------------
-def last_full_session(ip: pd.DataFrame, upto: int) -> int | None:
-    """The last year up to ``upto`` with a full UN session (median state voting at least 20 times)."""
-    full = ip[ip["year"] <= upto].groupby("year")["n_votes"].median()
-    full = full[full >= 20]
-    return int(full.index.max()) if len(full) else None
-
-
 def blocs_of_year(ctx_db, year: int, n_boot: int = 100) -> pd.DataFrame:
     from .. import structure as S
     summ, _ = S.blocs(str(year), method="ideal-points", db=ctx_db, n_boot=n_boot)
@@ -170,6 +168,7 @@ def blocs_map(ctx: Context) -> Section:
         sec.missing = "No ideal points: run `multipolar idealpoints` (needs the UN votes imported)."
         return sec
     upto = ctx.latest or ctx.years[1]
+    from ..dimensions.values import last_full_session
     year = last_full_session(ip, upto)
     if year is None:
         sec.missing = f"No year up to {upto} has a full UN session in the data."
@@ -332,28 +331,6 @@ def triangle_section(ctx: Context) -> Section:
 
 
 # -- 4. the focus state's partners -----------------------------------------------------------------
-def common_closeness(now: pd.DataFrame, then: pd.DataFrame) -> pd.DataFrame:
-    """Closeness of the same pairs in two years over the components both years have data for
-    (a change is then a change in the ties, not in the data). ``now``/``then``: rows keyed by
-    code_a, code_b with the ``score_*`` columns. Returns code_a, code_b, close_then, close_now, change, n_common."""
-    from ..relations import WEIGHTS
-    m = now.merge(then, on=["code_a", "code_b"], suffixes=("", "_then"))
-    num_now = np.zeros(len(m))
-    num_then = np.zeros(len(m))
-    den = np.zeros(len(m))
-    n = np.zeros(len(m), dtype=int)
-    for k, w in WEIGHTS.items():
-        x, y = m[f"score_{k}"].to_numpy(float), m[f"score_{k}_then"].to_numpy(float)
-        both = ~np.isnan(x) & ~np.isnan(y)
-        num_now += np.where(both, w * np.nan_to_num(x), 0)
-        num_then += np.where(both, w * np.nan_to_num(y), 0)
-        den += np.where(both, w, 0)
-        n += both
-    with np.errstate(invalid="ignore", divide="ignore"):
-        cn, ct = np.where(den > 0, num_now / den, np.nan), np.where(den > 0, num_then / den, np.nan)
-    return pd.DataFrame({"code_a": m["code_a"], "code_b": m["code_b"], "close_then": ct, "close_now": cn, "change": cn - ct, "n_common": n})
-
-
 def partners(ctx: Context, focus: str | None = None, year: int | None = None, since: int = 2013, top: int = 20) -> pd.DataFrame:
     focus = focus or ctx.focus
     year = year or ctx.latest
@@ -361,7 +338,7 @@ def partners(ctx: Context, focus: str | None = None, year: int | None = None, si
     now = d[(d["year"] == year) & d["closeness"].notna()].sort_values("closeness", ascending=False).head(top).copy()
     then = d[d["year"] == since]
     if len(then):
-        cc = common_closeness(now, then).set_index("code_b")
+        cc = common_change(now, then).set_index("code_b")
         now["change_since"] = now["code_b"].map(cc["change"])
     else:
         now["change_since"] = np.nan
@@ -425,18 +402,18 @@ def focus_section(ctx: Context, since: int = 2013) -> Section:
     if f != "CHN" and len(zh) and pd.notna(zh["dependence_a_on_b"].iloc[0]):
         r = zh.iloc[0]
         dep = (f"; its dependence on China is {r['dependence_a_on_b']:.2f} and China's on it {r['dependence_b_on_a']:.2f} "
-               f"(index 0–1: the partner's share of the state's energy and minerals trade, energy imports and arms imports, averaged)")
+               f"(index 0–1: the partner's share of the state's {r['dependence_channels'] or 'ties'}, each channel weighted by its size)")
     sec.finding = f"In {ctx.latest}, {name(f)}'s closest partners are {top3}{dep}."
     sec.figure = finish(fig, sec.finding, "multipolar closeness (nearer the centre: closer; size: closeness) and relation types; arrows point "
                         "from the dependent state to the one it depends on (width: dependence). BACI, SIPRI, Passport Index, ATOP, "
                         "dated memberships and treaties.", height=560)
     vy = p.attrs.get("vote_year")
-    sec.columns = ["partner", "type", "closeness", f"change since {since}", f"exports {f}→partner (k$)", f"imports partner→{f} (k$)",
+    sec.columns = ["partner", "type", "closeness", f"change since {since}", f"energy and minerals exports {f}→partner (k$)", f"energy and minerals imports partner→{f} (k$)",
                    f"{f} depends on partner", f"partner depends on {f}", "alliance / treaty / groupings",
                    f"UN vote agreement{f' ({vy})' if vy else ''}", f"visa: partner open to {f} citizens", f"visa: {f} open to partner's"]
     sec.table = [{sec.columns[0]: f"{r.partner} ({r.code_b})", "type": r.relation_type, "closeness": _f(r.closeness),
-                  sec.columns[3]: _f(r.change_since, "{:+.2f}"), sec.columns[4]: _f(r.baci_exports_a_to_b_kusd, "{:,.0f}"),
-                  sec.columns[5]: _f(r.baci_exports_b_to_a_kusd, "{:,.0f}"), sec.columns[6]: _f(r.dependence_a_on_b),
+                  sec.columns[3]: _f(r.change_since, "{:+.2f}"), sec.columns[4]: _f(r.energy_minerals_exports_a_to_b_kusd, "{:,.0f}"),
+                  sec.columns[5]: _f(r.energy_minerals_exports_b_to_a_kusd, "{:,.0f}"), sec.columns[6]: _f(r.dependence_a_on_b),
                   sec.columns[7]: _f(r.dependence_b_on_a),
                   sec.columns[8]: "; ".join(x for x in (r.alliance_source if isinstance(r.alliance_source, str) else "",
                                                          r.groupings_shared if isinstance(r.groupings_shared, str) else "") if x) or "–",
@@ -502,7 +479,7 @@ def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3) -> pd.Da
     now, then = ctx.undirected(y1), ctx.undirected(y0)
     if now.empty or then.empty:
         return pd.DataFrame()
-    cc = common_closeness(now, then)
+    cc = common_change(now, then)
     cc = cc[cc["n_common"] >= min_common].dropna(subset=["change"])
     out = pd.concat([cc.nlargest(top, "change").assign(direction="closer"), cc.nsmallest(top, "change").assign(direction="further apart")])
     out["pair"] = [f"{name(a)} – {name(b)}" for a, b in zip(out["code_a"], out["code_b"])]

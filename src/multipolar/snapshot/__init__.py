@@ -19,7 +19,8 @@ It lets ``multipolar report`` run on a fresh machine before anything is imported
 
 Rebuild it with one command: ``multipolar snapshot build`` (reads ``../shared/data`` or
 ``$MULTIPOLAR_SHARED``). Sources whose terms forbid redistribution (the Global Sanctions
-Database) are never included.
+Database) are dropped from the build's warehouse before anything is computed, so that no shipped
+value derives from them.
 """
 from __future__ import annotations
 
@@ -36,7 +37,7 @@ from ..errors import MultipolarError
 
 EXCLUDED_SOURCES = {"gsdb"}
 #: tables that readers derive inside the warehouse from their own imports
-DERIVED_TABLES = {"un_votes": "unvotes"}     # licence: research use, no redistribution
+DERIVED_TABLES = {"un_votes": "unvotes", "migrant_stock": "undesa_migration"}     # tables or views a reader derives from its imports
 SNAPSHOT_DIR = Path(__file__).resolve().parent / "data"
 
 
@@ -119,6 +120,7 @@ def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
     with tempfile.TemporaryDirectory() as tmp:
         w = Warehouse(Path(tmp) / "snapshot.duckdb")
         reps = w.import_path(shared)
+        _drop_excluded(w)
         st = w.status()
         st = st[~st["source"].isin(EXCLUDED_SOURCES)]
         cov = coverage_from_warehouse(w)
@@ -153,12 +155,24 @@ def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
         "ideal_points_run": run.meta if run is not None else None,
         "excluded": {s: "licence does not allow redistribution" for s in EXCLUDED_SOURCES},
         "dyads": {"from_year_all_pairs": M.SNAPSHOT_FROM, "majors_before": M.SNAPSHOT_MAJORS,
-                  "left_out": "sanctions columns (Global Sanctions Database licence)"},
+                  "left_out": "the Global Sanctions Database: not imported into the build, so no value rests on it (licence); "
+                              "sanctions come from multipolar's own dated list"},
         "geometry": geo,
         "errors": [{"file": r.file, "message": r.message} for r in reps if r.status == "error"],
     }
     (out / "manifest.json").write_text(json.dumps(man, indent=1, default=str))
     return out
+
+
+def _drop_excluded(w) -> None:
+    """Remove the tables of sources whose terms forbid redistribution from the build's warehouse,
+    so that nothing computed afterwards (sanctions, interaction scores, relation types) rests on them."""
+    st = w.status()
+    tables = {t for r in st.itertuples(index=False) if r.source in EXCLUDED_SOURCES for t in json.loads(r.tables)}
+    if tables:
+        with w.transaction() as con:
+            for t in sorted(tables):
+                con.execute(f'DROP TABLE IF EXISTS "{t}"')
 
 
 def build_geometry(shared: Path, out: Path) -> dict | None:

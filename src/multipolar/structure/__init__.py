@@ -152,10 +152,8 @@ def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: st
         if ip is None:
             from ..errors import InputError
             raise InputError("no ideal points to form the blocs: run `multipolar idealpoints` first, or give --blocs-year with --method network")
-        blocs_year = int(ip.loc[ip["code"].isin(["USA", "CHN"]), "year"].value_counts().loc[lambda s: s == 2].index.max())
-        # the last year with a full session (not the single 2022 emergency-session vote)
-        full = ip.groupby("year")["n_votes"].median()
-        blocs_year = int(full[full >= 20].index.max())
+        from ..dimensions.values import last_full_session
+        blocs_year = last_full_session(ip[ip["code"].isin(["USA", "CHN"]).groupby(ip["year"]).transform("sum") == 2])
     summ, _ = blocs(str(blocs_year), method=method, db=db, seed=seed, dy=dy)
     bl = summ.set_index("code")["bloc"]
     sb = T.scoreboard(_measures(f"{rng[0]}:{rng[1]}", None, db, dy, T.COLUMNS), bl)

@@ -19,7 +19,7 @@ process         intensity of a pair's tie                    data
 ==============  ===========================================  =======================
 values          share of identical UN votes (>= 10 common)   UN votes, 1946-2019
 people          visa openness, both directions averaged      Passport Index, 2019-2025
-economy         trade in the file's products, both ways      BACI (energy, minerals) 1995-2024
+economy         energy and minerals trade, both ways         BACI (energy, minerals) 1995-2024
 institutions    groupings both belong to (count)             dated memberships, 1946-today
 information     share of cooperative events (quad 1-2)       event files (samples here)
 ==============  ===========================================  =======================
@@ -42,8 +42,8 @@ PROCESSES = {
 }
 
 #: the dyad columns the scoreboard reads
-COLUMNS = ["vote_agree_share", "votes_common_n", "visa_openness_b_for_a", "visa_openness_a_for_b", "baci_exports_a_to_b_kusd",
-           "baci_exports_b_to_a_kusd", "groupings_shared_n", "events_a_to_b_n", "events_verbal_coop_a_to_b", "events_material_coop_a_to_b"]
+COLUMNS = ["vote_agree_share", "votes_common_n", "visa_openness_b_for_a", "visa_openness_a_for_b", "energy_minerals_exports_a_to_b_kusd",
+           "energy_minerals_exports_b_to_a_kusd", "groupings_shared_n", "events_a_to_b_n", "events_verbal_coop_a_to_b", "events_material_coop_a_to_b"]
 
 
 def scoreboard(dy: pd.DataFrame, blocs: pd.Series) -> pd.DataFrame:
@@ -57,7 +57,7 @@ def scoreboard(dy: pd.DataFrame, blocs: pd.Series) -> pd.DataFrame:
     d = d[d["bloc_a"].isin(poles) & d["bloc_b"].isin(poles)]
     d["where"] = np.where(d["bloc_a"] == d["bloc_b"], "within", "across")
     d["visa_mean"] = (d["visa_openness_b_for_a"] + d["visa_openness_a_for_b"]) / 2
-    d["trade_kusd"] = d["baci_exports_a_to_b_kusd"] + d["baci_exports_b_to_a_kusd"]
+    d["trade_kusd"] = d["energy_minerals_exports_a_to_b_kusd"] + d["energy_minerals_exports_b_to_a_kusd"]
     d["groupings_n"] = d["groupings_shared_n"].astype(float)
     # a year's vote agreement counts for a pair only over at least MIN_COMMON_VOTES roll calls
     # (the warehouse's 2020 and 2022 votes are a handful of roll calls)

@@ -24,7 +24,7 @@ MAX_YEARS = 100
 #: the columns the API hands out
 API_COLUMNS = ["year", "code_b", "closeness", "closeness_lo", "closeness_hi", "closeness_n_dims", "score_values", "score_people",
                "score_economy", "score_institutions", "score_interaction", "relation_type", "relation_evidence", "dependence_a_on_b",
-               "dependence_b_on_a", "baci_exports_a_to_b_kusd", "baci_exports_b_to_a_kusd", "visa_openness_b_for_a"]
+               "dependence_b_on_a", "energy_minerals_exports_a_to_b_kusd", "energy_minerals_exports_b_to_a_kusd", "visa_openness_b_for_a"]
 
 
 def clean(v):
@@ -57,10 +57,11 @@ class Store:
         dy = measures(f"1946:{dt.date.today().year}", None, db)
         self.basis = dy.attrs.get("basis", "")
         self.notes = list(dy.attrs.get("notes", []))
-        dims = dy.groupby("year")["closeness_n_dims"].mean()
-        ok = dims[dims >= R.MIN_MEAN_DIMS]
+        from ..relations import covered_years
+        cov = covered_years(dy)
+        ok = cov[cov["covered"]]
         if ok.empty:
-            raise MultipolarError("no year has dyads with data on most dimensions; import data first (`multipolar data import`)")
+            raise MultipolarError("no year has dyads with data on most dimensions and the UN votes; import data first (`multipolar data import`)")
         self.first, self.latest, self.last = int(dy["year"].min()), int(ok.index.max()), int(dy["year"].max())
         dy = dy.sort_values(["code_a", "code_b", "year"]).reset_index(drop=True)
         self.dy = dy
@@ -79,8 +80,9 @@ class Store:
         ip = api.stored_ideal_points(db)
         self.blocs = pd.DataFrame(columns=["code", "bloc", "probability", "runner_up", "runner_up_probability", "swing", "year"])
         if ip is not None:
+            from ..dimensions.values import MIN_ROLL_CALLS
             full = ip.groupby("year")["n_votes"].median()
-            years = [int(y) for y in full[full >= 20].index if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2]
+            years = [int(y) for y in full[full >= MIN_ROLL_CALLS].index if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2]
             if years:
                 self.blocs = pd.concat([B.summarise(B.ideal_point_blocs(ip, y, n_boot=n_boot)).assign(year=y) for y in years],
                                        ignore_index=True)
@@ -144,7 +146,7 @@ class Store:
         order = ix[np.argsort(-self.col["closeness"][ix], kind="stable")]
         types, counts = np.unique(self.col["relation_type"][ix].astype(str), return_counts=True)
         rows = self.take(order[:limit], ["code_b", "relation_type", "closeness", "dependence_a_on_b", "dependence_b_on_a",
-                                         "baci_exports_a_to_b_kusd", "baci_exports_b_to_a_kusd", "visa_openness_b_for_a"])
+                                         "energy_minerals_exports_a_to_b_kusd", "energy_minerals_exports_b_to_a_kusd", "visa_openness_b_for_a"])
         for r in rows:
             r["name"] = self.name(r["code_b"])
         return rows, {str(t): int(n) for t, n in zip(types, counts) if t not in ("None", "nan")}

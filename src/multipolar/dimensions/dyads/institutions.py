@@ -90,7 +90,7 @@ def _compiled_pacts(d: Frame, first: int, last: int) -> tuple[pd.DataFrame | Non
     except ImportError:
         return None, ""
     ties = pacts.pact_ties(first, last)
-    return ties, getattr(pacts, "VALIDATION", "multipolar compiled pacts")
+    return ties, "multipolar compiled pacts in force, checked against ATOP in its last year"
 
 
 def _alliances(d: Frame, my: pd.DataFrame):

@@ -70,8 +70,8 @@ const pages = {
     table(document.getElementById("partners-table"), [
       ["partner", r => `<a href="/dyad/${esc(d.code)}/${esc(r.code_b)}">${esc(r.name)}</a>`], ["type", r => esc(r.relation_type)],
       ["closeness", r => fmt(r.closeness)], [`${d.code} depends on it`, r => fmt(r.dependence_a_on_b)],
-      [`it depends on ${d.code}`, r => fmt(r.dependence_b_on_a)], ["exports (k$)", r => fmt(r.baci_exports_a_to_b_kusd, 0)],
-      ["imports (k$)", r => fmt(r.baci_exports_b_to_a_kusd, 0)]], d.partners);
+      [`it depends on ${d.code}`, r => fmt(r.dependence_b_on_a)], ["energy & minerals exports (k$)", r => fmt(r.energy_minerals_exports_a_to_b_kusd, 0)],
+      ["energy & minerals imports (k$)", r => fmt(r.energy_minerals_exports_b_to_a_kusd, 0)]], d.partners);
   },
 
   async dyad() {
