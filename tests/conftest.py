@@ -43,6 +43,30 @@ def full_warehouse(tmp_path_factory) -> Warehouse:
     return w
 
 
+@pytest.fixture(scope="session")
+def fitted_warehouse(full_warehouse, tmp_path_factory) -> Path:
+    """A copy of the full warehouse with ideal points and vote agreement fitted (once per session)."""
+    import shutil
+
+    from multipolar.dimensions import values
+    path = tmp_path_factory.mktemp("fitted") / "w.duckdb"
+    shutil.copy(full_warehouse.path, path)
+    values.estimate(Warehouse(path))
+    return path
+
+
+@pytest.fixture(scope="session")
+def full_table(fitted_warehouse):
+    """The whole directed dyad-year table with the relation layer, on the fitted full warehouse."""
+    from multipolar.dimensions.dyads import Dyads
+    d = Dyads(db=fitted_warehouse)
+    n0 = len(d)
+    d.add_all().add_relation()
+    df = d.to_pandas()
+    assert len(df) == n0 == len(d)                         # every verb keeps the dyads
+    return d, df
+
+
 @pytest.fixture(autouse=True)
 def _isolated_db(tmp_path, monkeypatch):
     # no test may touch the user's real warehouse

@@ -53,7 +53,12 @@ World Bank): how large the tie is for A's economy. ``dependence_asymmetry`` = D(
 Relation type
 -------------
 The first rule that holds, in the order of :data:`RULES`; ``relation_evidence`` names it. A rule
-whose data are missing does not hold (a pair is not called an ally without alliance data).
+whose data are missing does not hold (a pair is not called an ally without alliance data). The
+rules rest on evidence observed in every year (pacts, groupings, wars, sanctions) and on closeness
+only as a sign or a low threshold, so that a component leaving the data (the UN votes' last
+session) does not change a type by itself: "alignment" is co-membership of an alignment grouping
+(:data:`ALIGNMENT_GROUPINGS`) without a pact, not "closeness above 0.5" (which labelled small states
+with the same UN votes and visa-free travel, Belarus and Barbados, as aligned, and ended with the votes).
 """
 from __future__ import annotations
 
@@ -88,6 +93,11 @@ BREADTH = ("((coalesce({t}, '') LIKE '%trade%')::INT + (coalesce({t}, '') LIKE '
            "(coalesce({t}, '') LIKE '%travel%')::INT + (coalesce({t}, '') LIKE '%other%')::INT + "
            "(coalesce({t}, '') LIKE '%arms%' OR coalesce({t}, '') LIKE '%military%')::INT)")
 
+#: groupings whose members align their foreign policies (clubs and security partnerships, not
+#: universal or economic bodies): co-members without a pact are aligned
+ALIGNMENT_GROUPINGS = ("G7", "BRICS", "SCO", "QUAD", "AUKUS", "GCC", "EAEU")
+ALIGNMENT_GROUPINGS_RE = "(^|,)(" + "|".join(ALIGNMENT_GROUPINGS) + ")(,|$)"
+
 #: (type, condition, evidence): the first that holds sets the type. Conditions are SQL over the dyad columns.
 RULES = [
     ("at war", "war_ongoing = 1", "at war (COW / UCDP / dated list)"),
@@ -100,7 +110,8 @@ RULES = [
     ("rivalry", "rivalry_tss = 1 OR rivalry_td = 1 OR mid_ongoing = 1", "strategic rivalry or a militarised dispute"),
     ("strategic partnership", "(alliance_neutrality = 1 OR alliance_nonaggression = 1 OR alliance_consultation = 1) AND closeness > 0",
      "neutrality, non-aggression or consultation pact and positive closeness"),
-    ("alignment", "closeness >= 0.5", "closeness at least 0.5 without a pact"),
+    ("alignment", f"regexp_matches(coalesce(groupings_shared, ''), '{ALIGNMENT_GROUPINGS_RE}') AND closeness > 0",
+     "co-members of an alignment grouping (" + ", ".join(ALIGNMENT_GROUPINGS) + ") without a pact, closeness above 0"),
     ("neutral", "closeness IS NOT NULL", "none of the above"),
 ]
 

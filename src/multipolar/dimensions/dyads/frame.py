@@ -30,6 +30,9 @@ import pandas as pd
 
 from ...errors import InputError, MultipolarError
 
+#: a state and its own continuation or successor, both members in the year of the change: never a dyad
+SAME_STATE_TRANSITIONS = {("GFR", "DEU"), ("DDR", "DEU"), ("SUN", "RUS"), ("YUG", "SCG"), ("SCG", "SRB"), ("YAR", "YEM"), ("YMD", "YEM")}
+
 #: what ``carry=`` accepts: family -> what is carried
 CARRIABLE = {
     "atop": "ATOP alliance ties of its last year (institutions)",
@@ -125,10 +128,12 @@ class Frame:
         self.con.register("_codes", codes)
         self._x("CREATE TEMP TABLE codes AS SELECT * FROM _codes")
         self.con.unregister("_codes")
-        where = ""
+        # a state and its own continuation, both listed in the year of the change, are not a dyad
+        same = ", ".join(f"'{x}>{y}'" for x, y in SAME_STATE_TRANSITIONS)
+        where = f"AND NOT (a.code || '>' || b.code IN ({same}) OR b.code || '>' || a.code IN ({same}))"
         if self.states:
             lst = ", ".join(f"'{s}'" for s in self.states)
-            where = f"AND a.code IN ({lst}) AND b.code IN ({lst})"
+            where += f" AND a.code IN ({lst}) AND b.code IN ({lst})"
         self.con.register("_sy", sy)
         self._x(f"""CREATE TEMP TABLE d AS
                     WITH s AS (SELECT _sy.code, CAST(_sy.year AS INTEGER) AS year, c.i FROM _sy JOIN codes c USING (code))

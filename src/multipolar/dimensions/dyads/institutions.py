@@ -188,7 +188,7 @@ def _trade_agreements(d: Frame):
     col = {"trade_agreements_shared_n": col["trade_agreements_shared_n"][:3] + (cov,)}
     d.pairs(f"""WITH m AS (SELECT DISTINCT manyID, code, year_in_force AS y0, coalesce(try_cast(year_end AS INTEGER), 9999) AS y1 FROM {t}
                            WHERE year_in_force IS NOT NULL),
-                     yrs AS (SELECT range AS year FROM range({d.years[0]}, {d.years[1] + 1}))
+                     yrs AS (SELECT range AS year FROM range({d.years[0]}, {min(d.years[1], int(last)) + 1}))
                 SELECT a.code AS code_a, b.code AS code_b, CAST(yrs.year AS INTEGER) AS year, count(DISTINCT a.manyID) AS trade_agreements_shared_n
                 FROM m a JOIN m b ON a.manyID = b.manyID AND a.code <> b.code
                 JOIN yrs ON yrs.year BETWEEN greatest(a.y0, b.y0) AND least(a.y1, b.y1)
