@@ -1,4 +1,4 @@
-"""The project's own dated list of sanctions regimes (``relations/data/sanctions.csv``), for the
+"""The project's own dated list of sanctions regimes (``actors/data/sanctions.csv``), for the
 years after the Global Sanctions Database ends (2022), and its check against GSDB.
 
 Each row is one regime of one sender on one target: sender, target, start, end (empty: in force),
@@ -7,12 +7,18 @@ official text or page). "EU" as sender or target stands for the EU's member stat
 :meth:`multipolar.dimensions.dyads.Dyads` reads it. The rows are compiled from legal acts and
 official pages, not from GSDB (whose licence forbids redistribution); GSDB's cases of 2022 only
 served as the map of which regimes exist, and :func:`validate_against_gsdb` measures the overlap.
+
+A row is a regime aimed at the target state: its government or (former) ruling officials, or the
+country as a whole (an embargo). Third countries' alignment with EU regimes is a row of the aligning
+state, sourced to the Council's alignment declarations, the Commission's enlargement reports (full
+alignment) or the state's own act. Measures GSDB codes on a state but aimed elsewhere are left out:
+the EU's Crimea/Sevastopol measures (aimed at Russia's annexation), frameworks protecting a state or
+aimed at armed groups (Bosnia and Herzegovina, Yemen, Lebanon's UN arms embargo) and frameworks
+without listings.
 """
 from __future__ import annotations
 
-import csv
 from functools import lru_cache
-from importlib import resources
 
 import pandas as pd
 
@@ -24,8 +30,8 @@ TYPES = ("trade", "arms", "military", "financial", "travel", "other")
 @lru_cache(maxsize=1)
 def compiled_sanctions() -> pd.DataFrame:
     """The shipped list: sender, target, start, end, types, name, source."""
-    with resources.files("multipolar.relations").joinpath("data/sanctions.csv").open(encoding="utf-8") as f:
-        return pd.DataFrame(list(csv.DictReader(f)))
+    from ..actors.facts import sanctions
+    return sanctions()
 
 
 def _members(code: str, year: int) -> list[str]:
