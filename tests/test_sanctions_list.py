@@ -1,4 +1,4 @@
-"""The project's dated list of sanctions regimes after GSDB (relations/data/sanctions.csv and
+"""The project's dated list of sanctions regimes after GSDB (actors/data/sanctions.csv and
 relations/sanctions.py): its form, its reading, and its check against the real GSDB of 2022."""
 from __future__ import annotations
 
@@ -62,6 +62,10 @@ def test_list_ends_and_changes_in_the_pairs():
     assert p.loc[("RUS", "DEU", 2023), "types"] == "trade,financial"                 # food ban + 'unfriendly' measures
     assert ("GBR", "RUS", 2019) not in p.index or "financial" in p.loc[("GBR", "RUS", 2019), "types"]
     assert ("DEU", "SOM", 2024) not in p.index                                       # UNSCR 2714
+    assert p.loc[("ALB", "RUS", 2022), "types"] == "trade,arms,financial,travel"      # alignment declarations
+    assert ("DEU", "UKR", 2022) not in p.index      # the Crimea/Sevastopol measures target the annexation, not Ukraine
+    assert ("CHE", "SYR", 2025) in p.index and ("CHE", "SYR", 2026) not in p.index   # lifted 20 Jun 2025
+    assert ("MNE", "SOM", 2024) not in p.index and ("NOR", "SYR", 2026) not in p.index
 
 
 def test_list_against_gsdb_2022(shared, tmp_path):
@@ -74,10 +78,12 @@ def test_list_against_gsdb_2022(shared, tmp_path):
     print({k: v[k] for k in ("gsdb", "compiled", "both", "recall", "precision")}, "arms+military as one:",
           {k: am[k] for k in ("gsdb", "recall", "precision")})
     print(v["missed"].to_string())
-    # The list covers the state-targeted regimes it can source officially. GSDB also counts regimes
-    # aimed at non-state actors or former officials in a country (EU on Ukraine, Egypt, Yemen, Lebanon,
-    # Bosnia), the alignment of third countries with EU decisions, and many one-off US designations;
-    # those are not in the list, so recall stays below the 0.75 sought (see the report of the branch).
-    assert v["recall"] >= 0.55, v["missed"]
+    # The list covers the state-targeted regimes it can source officially, including third countries'
+    # alignment with EU regimes (Council declarations, the Commission's reports, the states' own acts).
+    # GSDB also counts measures not aimed at the target state (the EU's Crimea/Sevastopol measures coded
+    # on Ukraine, its Yemen, Lebanon and Bosnia frameworks, its 2013 Egypt conclusions), alignments for
+    # which no declaration or act was found, and many one-off US designations; those are not in the list,
+    # so recall stays below the 0.75 sought (0.673 reached; see the report of the branch h5-sanctions).
+    assert v["recall"] >= 0.67, v["missed"]
     assert v["precision"] >= 0.90, v["extra_pairs"][:20]
     assert v["gsdb"] > 500 and v["compiled"] > 400

@@ -7,6 +7,14 @@ official text or page). "EU" as sender or target stands for the EU's member stat
 :meth:`multipolar.dimensions.dyads.Dyads` reads it. The rows are compiled from legal acts and
 official pages, not from GSDB (whose licence forbids redistribution); GSDB's cases of 2022 only
 served as the map of which regimes exist, and :func:`validate_against_gsdb` measures the overlap.
+
+A row is a regime aimed at the target state: its government or (former) ruling officials, or the
+country as a whole (an embargo). Third countries' alignment with EU regimes is a row of the aligning
+state, sourced to the Council's alignment declarations, the Commission's enlargement reports (full
+alignment) or the state's own act. Measures GSDB codes on a state but aimed elsewhere are left out:
+the EU's Crimea/Sevastopol measures (aimed at Russia's annexation), frameworks protecting a state or
+aimed at armed groups (Bosnia and Herzegovina, Yemen, Lebanon's UN arms embargo) and frameworks
+without listings.
 """
 from __future__ import annotations
 
