@@ -15,10 +15,12 @@ component      weight  score (missing when its data are)
 values         0.30    1 - ip_distance / 2, clipped to [-1, 1] (0 apart -> 1; 2 sd apart -> 0)
 institutions   0.25    0.5 defence/offence pact + 0.2 other pact + 0.3 min(1, groupings shared beyond
                        the UN / 4); missing where the alliance data are
-economy        0.15    the weak link (Oneal & Russett 1997): the smaller of the two states' trade
-                       shares, / :data:`ECONOMY_FULL_SHARE`, at most 1 — all goods where a full trade
-                       file gives both shares, else the energy and minerals products
-                       (``economy_measure`` says which)
+economy        0.15    the weak link (Oneal & Russett 1997): the pair's trade as a share of the
+                       larger of the two GDPs (current US$, World Bank), 1 at
+                       :data:`ECONOMY_FULL_INTENSITY` (2% for all goods, 0.5% for the energy and
+                       minerals products) — all goods where a full trade file gives them, else the
+                       energy and minerals products (``economy_measure`` says which); missing without
+                       GDP. Sizes, not shares: two microstates trading 100 US$ are not close
 people         0.10    mean of the two visa openness scores (0-1)
 interaction    0.20    evidence of hostility: war -1; armed conflict -0.8; a MID at hostility >= 4
                        -0.6; a strategic rivalry -0.5; sanctions either way -0.3; else the net
@@ -66,8 +68,8 @@ import numpy as np
 import pandas as pd
 
 WEIGHTS = {"values": 0.30, "institutions": 0.25, "economy": 0.15, "people": 0.10, "interaction": 0.20}
-#: the weak-link trade share at which the economy score reaches 1
-ECONOMY_FULL_SHARE = 0.05
+#: the weak-link trade intensity (the pair's trade / the larger GDP) at which the economy score reaches 1
+ECONOMY_FULL_INTENSITY = {"all goods": 0.02, "energy and minerals": 0.005}
 
 _TOTAL = "total_trade_share_of_a IS NOT NULL AND total_trade_share_of_b IS NOT NULL"
 _HOSTILE = ("CASE WHEN war_ongoing = 1 THEN -1.0 WHEN armed_conflict_ongoing = 1 THEN -0.8 "
@@ -81,13 +83,21 @@ COMPONENTS = {
                      "least(1.0, 0.5 * greatest(alliance_defense, coalesce(alliance_offense, 0))"
                      " + 0.2 * greatest(coalesce(alliance_neutrality, 0), coalesce(alliance_nonaggression, 0), coalesce(alliance_consultation, 0))"
                      " + 0.3 * least(1.0, greatest(0, groupings_shared_n - (CASE WHEN groupings_shared LIKE '%UN%' THEN 1 ELSE 0 END)) / 4.0)) END"),
-    "economy": (f"CASE WHEN {_TOTAL} THEN least(1.0, least(total_trade_share_of_a, total_trade_share_of_b) / {ECONOMY_FULL_SHARE}) "
+    "economy": (f"CASE WHEN {_TOTAL} THEN least(1.0, (total_trade_exports_a_to_b_musd + total_trade_exports_b_to_a_musd) * 1e6 "
+                f"/ greatest(gdp_a_usd, gdp_b_usd) / {ECONOMY_FULL_INTENSITY['all goods']}) "
                 "WHEN energy_minerals_trade_share_of_a IS NOT NULL AND energy_minerals_trade_share_of_b IS NOT NULL "
-                f"THEN least(1.0, least(energy_minerals_trade_share_of_a, energy_minerals_trade_share_of_b) / {ECONOMY_FULL_SHARE}) END"),
+                "THEN least(1.0, (energy_minerals_exports_a_to_b_kusd + energy_minerals_exports_b_to_a_kusd) * 1e3 "
+                f"/ greatest(gdp_a_usd, gdp_b_usd) / {ECONOMY_FULL_INTENSITY['energy and minerals']}) END"),
     "people": "(visa_openness_b_for_a + visa_openness_a_for_b) / 2",
     "interaction": f"coalesce({_HOSTILE}, net_cooperation_a_to_b)",
 }
 
+#: sanctions are broad with at least this many kinds of measure (trade, financial, travel, arms or
+#: military, other). Two kinds are most often measures on named persons or goods (an asset freeze with
+#: a travel ban; an arms embargo with its equipment ban: the EU on Egypt, Lebanon or Guinea, the US on
+#: officials of friendly states), not a break with the state; a regime against a state combines three
+#: or more (the US on Cuba, Iran, North Korea; the EU on Russia, Belarus, Syria).
+BROAD = 3
 #: the broad-sanctions rule counts distinct measures; an arms embargo coded "arms" and "military" is one
 BREADTH = ("((coalesce({t}, '') LIKE '%trade%')::INT + (coalesce({t}, '') LIKE '%financial%')::INT + "
            "(coalesce({t}, '') LIKE '%travel%')::INT + (coalesce({t}, '') LIKE '%other%')::INT + "
@@ -104,8 +114,8 @@ RULES = [
     ("adversary", "armed_conflict_ongoing = 1", "interstate armed conflict (UCDP / dated list)"),
     ("adversary", "mid_hostility_max >= 4", "militarised dispute with use of force (MID)"),
     ("adversary", "(rivalry_tss = 1 OR rivalry_td = 1) AND closeness < -0.15", "strategic rivalry and closeness below -0.15"),
-    ("adversary", f"({BREADTH.format(t='sanctions_a_on_b_types')} >= 2 OR {BREADTH.format(t='sanctions_b_on_a_types')} >= 2) AND closeness < 0.3",
-     "broad sanctions (two or more kinds of measure) and closeness below 0.3"),
+    ("adversary", f"({BREADTH.format(t='sanctions_a_on_b_types')} >= {BROAD} OR {BREADTH.format(t='sanctions_b_on_a_types')} >= {BROAD}) "
+                  "AND closeness < 0.3", f"broad sanctions ({BROAD} or more kinds of measure) and closeness below 0.3"),
     ("alliance", "alliance_defense = 1 OR alliance_offense = 1", "defence or offence pact (ATOP / compiled pacts / NATO, CSTO / treaty list)"),
     ("rivalry", "rivalry_tss = 1 OR rivalry_td = 1 OR mid_ongoing = 1", "strategic rivalry or a militarised dispute"),
     ("strategic partnership", "(alliance_neutrality = 1 OR alliance_nonaggression = 1 OR alliance_consultation = 1) AND closeness > 0",

@@ -113,9 +113,9 @@ def _observed_states(d: Frame, flows: str, out: str):
                   w AS (SELECT a, b, year, v, lag(year, 1) OVER p AS y1, lag(v, 1) OVER p AS v1, lag(year, 2) OVER p AS y2,
                                lag(v, 2) OVER p AS v2, lead(year) OVER p AS next_year
                         FROM u WINDOW p AS (PARTITION BY a, b ORDER BY year)),
-                  runs AS (SELECT a, b, year AS last_year, coalesce(next_year, 10000) AS next_year FROM w
+                  runs AS (SELECT a, b, year AS last_year, v AS last_v, coalesce(next_year, 10000) AS next_year FROM w
                            WHERE y1 = year - 1 AND y2 = year - 2 AND least(v, v1, v2) > {VANISH_KUSD} AND coalesce(next_year, 10000) > year + 1)
-             SELECT r.a, r.b, y.year FROM runs r JOIN yrs y ON y.year > r.last_year AND y.year < r.next_year
+             SELECT r.a, r.b, y.year, r.last_v FROM runs r JOIN yrs y ON y.year > r.last_year AND y.year < r.next_year
              JOIN pres pa ON pa.code = r.a AND pa.year = y.year JOIN pres pb ON pb.code = r.b AND pb.year = y.year""")
     d.state_year(out, f"""WITH pres AS (SELECT DISTINCT exporter AS code, year FROM {flows} UNION SELECT importer, year FROM {flows}),
                               gap AS (SELECT DISTINCT a AS code, year FROM {vanished} UNION SELECT b, year FROM {vanished}),
@@ -126,13 +126,14 @@ def _observed_states(d: Frame, flows: str, out: str):
 
 
 def _note_vanished(d: Frame, table: str, what: str):
-    rows = d._x(f"""SELECT a, b, min(year), max(year) FROM {table} WHERE year BETWEEN {d.years[0]} AND {d.years[1]}
-                    GROUP BY a, b ORDER BY min(year), a, b""")
+    rows = d._x(f"""SELECT a, b, min(year), max(year), max(last_v) FROM {table} WHERE year BETWEEN {d.years[0]} AND {d.years[1]}
+                    GROUP BY a, b ORDER BY max(last_v) DESC, a, b""")
     if rows:
-        listed = "; ".join(f"{a}-{b} {y0}" + (f"-{y1}" if y1 != y0 else "") for a, b, y0, y1 in rows[:25])
+        listed = "; ".join(f"{a}-{b} {y0}" + (f"-{y1}" if y1 != y0 else "") + f" (was {v / 1e6:,.1f} bn US$)" for a, b, y0, y1, v in rows[:25])
         more = f" and {len(rows) - 25} more" if len(rows) > 25 else ""
         d.notes.append(f"economy ({what}): {len(rows)} pairs vanished from BACI while both states stayed in the file, so neither "
-                       f"reported them; those pairs, and all pairs of two such likely non-reporters, are missing, not 0: {listed}{more}")
+                       f"reported them; those pairs, and all pairs of two such likely non-reporters, are missing, not 0 (largest "
+                       f"first): {listed}{more}")
 
 
 def _total_trade(d: Frame):

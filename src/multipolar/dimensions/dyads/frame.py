@@ -219,7 +219,7 @@ class Frame:
         if last is None or last >= self.years[1]:
             return sql
         return (f"SELECT * FROM ({sql}) WHERE year <= {int(last)} UNION ALL "
-                f"SELECT * REPLACE (CAST(y.range AS INTEGER) AS year) FROM ({sql}) x, range({int(last) + 1}, {self.years[1] + 1}) y "
+                f"SELECT x.* REPLACE (CAST(y.range AS INTEGER) AS year) FROM ({sql}) x, range({int(last) + 1}, {self.years[1] + 1}) y "
                 f"WHERE x.year = {int(last)}")
 
     def within(self, lo: int | None, hi: int | None) -> str:
