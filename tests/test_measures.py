@@ -38,9 +38,9 @@ def _directed(rng: np.random.Generator, codes, years) -> pd.DataFrame:
     d["groupings_shared_n"] = (sym[key] * 5).astype(int)
     # mirrored measures: A's share of trade with B is B's "share_of_b" in the reverse row
     share = pd.Series(np.round(rng.random(n), 3), index=d.index)
-    d["baci_trade_share_of_a"] = share
+    d["energy_minerals_trade_share_of_a"] = share
     rev = {(a, b, y): i for i, (a, b, y) in enumerate(rows)}
-    d["baci_trade_share_of_b"] = [share[rev[(b, a, y)]] for a, b, y in rows]
+    d["energy_minerals_trade_share_of_b"] = [share[rev[(b, a, y)]] for a, b, y in rows]
     # a directed measure with no mirror: events from A to B
     d["events_a_to_b_n"] = rng.integers(0, 5, n).astype(float)
     d["relation_type"] = np.where(sym[key] > 0.5, "alliance", "neutral")
@@ -58,7 +58,7 @@ def test_compact_then_expand_gives_back_the_directed_table(seed, n):
     d, ip = _directed(rng, codes, [2000, 2001])
     u = M.compact(d)
     assert len(u) == len(d) // 2
-    assert "ip_distance_rev" not in u and "baci_trade_share_of_b_rev" not in u    # stored once
+    assert "ip_distance_rev" not in u and "energy_minerals_trade_share_of_b_rev" not in u    # stored once
     assert "events_a_to_b_n_rev" in u                                              # directed: stored twice
     e = M.expand(u).sort_values(M.KEYS).reset_index(drop=True)
     # the snapshot's way: the distances not stored, recomputed from the ideal points on reading
@@ -67,7 +67,7 @@ def test_compact_then_expand_gives_back_the_directed_table(seed, n):
     e2 = M.expand(u2, ideal_points=ip).sort_values(M.KEYS).reset_index(drop=True)
     d = d.sort_values(M.KEYS).reset_index(drop=True)
     assert len(e) == len(d) == len(e2)
-    for c in ("ip_distance", "baci_trade_share_of_a", "baci_trade_share_of_b", "events_a_to_b_n", "score_people"):
+    for c in ("ip_distance", "energy_minerals_trade_share_of_a", "energy_minerals_trade_share_of_b", "events_a_to_b_n", "score_people"):
         np.testing.assert_allclose(e[c].astype(float), d[c].astype(float), atol=1e-3, err_msg=c)
     for c in M.FROM_IDEAL_POINTS + ["closeness", "closeness_lo", "closeness_hi"]:
         np.testing.assert_allclose(e2[c].astype(float), e[c].astype(float) if c.startswith("clos") else d[c].astype(float),
@@ -89,10 +89,10 @@ def test_the_shipped_snapshot_reads_back(tmp_path):
     assert "embedded snapshot" in d.attrs["basis"]
     r = d[(d["code_a"] == "RUS") & (d["code_b"] == "CHN") & (d["year"] == 2016)].iloc[0]
     q = d[(d["code_a"] == "CHN") & (d["code_b"] == "RUS") & (d["year"] == 2016)].iloc[0]
-    assert r["baci_trade_share_of_a"] == q["baci_trade_share_of_b"]          # mirrored
+    assert r["energy_minerals_trade_share_of_a"] == q["energy_minerals_trade_share_of_b"]          # mirrored
     assert r["dependence_a_on_b"] == q["dependence_b_on_a"]
     assert r["ip_distance"] == q["ip_distance"]
-    assert -1 <= r["closeness"] <= 1 and r["closeness_n_dims"] >= 4
+    assert -1 <= r["closeness"] <= 1 and r["closeness_n_dims"] >= 3
     # before 1991 only the major states' pairs
     old = M.measures("1980:1980", db=tmp_path / "none.duckdb")
     assert set(old["code_a"]) <= set(M.SNAPSHOT_MAJORS) and "SUN" in set(old["code_a"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
 from multipolar import api
@@ -61,17 +62,37 @@ def test_the_findings_are_the_data(ctx):
     assert R.focus_section(ctx).finding.startswith(f"In {ctx.latest}, Russia's closest partners are {R.name(best)}")
 
 
-def test_common_closeness_compares_like_with_like():
+def test_no_top_mover_comes_from_a_coverage_edge(ctx):
+    """The movers recomputed independently: per pair, closeness over only the components that have
+    data in both years (and the same trade measure); the report's top movers must be the same pairs
+    with the same change, and none of them may rest on a component that one of the years lacks."""
     import numpy as np
-    import pandas as pd
-    now = pd.DataFrame({"code_a": ["A"], "code_b": ["B"], "score_values": [np.nan], "score_people": [1.0], "score_economy": [0.5],
-                        "score_institutions": [0.2], "score_interaction": [0.0]})
-    then = now.assign(score_values=0.9, score_people=np.nan, score_economy=0.1)
-    cc = R.common_closeness(now, then).iloc[0]
-    # only economy, institutions and interaction have data in both years: weights 0.15, 0.25, 0.20
-    assert cc["n_common"] == 3
-    assert cc["close_now"] == pytest.approx((0.15 * 0.5 + 0.25 * 0.2) / 0.6)
-    assert cc["close_then"] == pytest.approx((0.15 * 0.1 + 0.25 * 0.2) / 0.6)
+    from multipolar.relations import WEIGHTS
+    for span in (10, 5):
+        m = R.movers(ctx, span)
+        if m.empty:
+            continue
+        y1, y0 = ctx.latest, ctx.latest - span
+        now, then = ctx.undirected(y1).set_index(["code_a", "code_b"]), ctx.undirected(y0).set_index(["code_a", "code_b"])
+        both = now.join(then, how="inner", rsuffix="_then")
+        num_now = num_then = den = 0
+        n = 0
+        for k, w in WEIGHTS.items():
+            ok = both[f"score_{k}"].notna() & both[f"score_{k}_then"].notna()
+            if k == "economy":
+                ok &= both["economy_measure"].astype(object) == both["economy_measure_then"].astype(object)
+            num_now = num_now + np.where(ok, w * both[f"score_{k}"].fillna(0), 0)
+            num_then = num_then + np.where(ok, w * both[f"score_{k}_then"].fillna(0), 0)
+            den = den + np.where(ok, w, 0)
+            n = n + ok.astype(int)
+        ch = pd.Series((num_now - num_then) / np.where(den > 0, den, np.nan), index=both.index)[n >= 3].dropna()
+        top = set(ch.nlargest(10, keep="all").index) | set(ch.nsmallest(10, keep="all").index)   # ties kept
+        got = set(zip(m["code_a"], m["code_b"]))
+        assert len(got) == min(20, len(ch)) and got <= top, (span, got - top)
+        for r in m.itertuples(index=False):
+            assert r.change == pytest.approx(ch.loc[(r.code_a, r.code_b)], abs=1e-9)
+            for comp in r.components.split(","):
+                assert pd.notna(now.loc[(r.code_a, r.code_b), f"score_{comp}"]) and pd.notna(then.loc[(r.code_a, r.code_b), f"score_{comp}"])
 
 
 def test_a_section_without_data_says_so_and_the_report_goes_on(tmp_path, monkeypatch):

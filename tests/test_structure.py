@@ -147,8 +147,8 @@ def test_fragmentation_index_on_a_hand_made_case():
     for a, b, agree in [("A1", "A2", 0.9), ("B1", "B2", 0.8), ("A1", "B1", 0.3), ("A1", "B2", 0.3), ("A2", "B1", 0.3), ("A2", "B2", 0.3),
                         ("A1", "N1", 0.5)]:
         rows.append({"code_a": a, "code_b": b, "year": 2000, "vote_agree_share": agree, "votes_common_n": 50,
-                     "visa_openness_b_for_a": np.nan, "visa_openness_a_for_b": np.nan, "baci_exports_a_to_b_kusd": np.nan,
-                     "baci_exports_b_to_a_kusd": np.nan, "groupings_shared_n": 1, "groupings_shared": "UN"})
+                     "visa_openness_b_for_a": np.nan, "visa_openness_a_for_b": np.nan, "energy_minerals_exports_a_to_b_kusd": np.nan,
+                     "energy_minerals_exports_b_to_a_kusd": np.nan, "groupings_shared_n": 1, "groupings_shared": "UN"})
     blocs = pd.Series({"A1": "US-leaning", "A2": "US-leaning", "B1": "China-leaning", "B2": "China-leaning", "N1": "nonaligned"})
     sb = scoreboard(pd.DataFrame(rows), blocs).set_index("process")
     v = sb.loc["values"]

@@ -247,7 +247,7 @@ class Frame:
             self._x(f"""CREATE OR REPLACE TEMP TABLE m{k} AS
                         SELECT x.*, CAST(x.year AS BIGINT) * 1000000 + ca.i * 1000 + cb.i AS _k FROM ({sql}) x
                         JOIN codes ca ON ca.code = x.code_a JOIN codes cb ON cb.code = x.code_b
-                        WHERE x.year BETWEEN {self.years[0]} AND {self.years[1]}""")
+                        WHERE x.year BETWEEN {self.years[0]} AND {self.years[1]} {self._state_filter("x")}""")
             dup = self._x(f"SELECT count(*) FROM (SELECT _k FROM m{k} GROUP BY ALL HAVING count(*) > 1)")[0][0]
             if dup:
                 raise MultipolarError(f"internal: the measures {names} are not unique per dyad-year ({dup} duplicated keys)")
@@ -260,6 +260,13 @@ class Frame:
         for c, spec in cols.items():
             self._doc(c, *spec)
         return k
+
+    def _state_filter(self, alias: str) -> str:
+        """With ``states``: the condition that keeps their pairs only (pushed down into the sources)."""
+        if not self.states:
+            return ""
+        lst = ", ".join(f"'{c}'" for c in self.states)
+        return f"AND {alias}.code_a IN ({lst}) AND {alias}.code_b IN ({lst})"
 
     def state_year(self, name: str, sql: str):
         """A temp state-year table with the integer key ``_ks`` (unique; checked)."""
