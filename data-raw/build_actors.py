@@ -347,7 +347,7 @@ def check_names(rows: list[dict]) -> None:
     import unicodedata
 
     def norm(x):   # the registry's normalise_name
-        x = unicodedata.normalize("NFKD", x).encode("ascii", "ignore").decode().lower().replace("&", " and ").replace("’", "'")
+        x = unicodedata.normalize("NFKD", x.replace("’", "'").replace("‘", "'")).encode("ascii", "ignore").decode().lower().replace("&", " and ")
         return re.sub(r"^the ", "", re.sub(r"[^a-z0-9]+", " ", x).strip())
     held: dict[str, list[tuple[str, str, str]]] = {}
     for r in rows:

@@ -178,8 +178,10 @@ class State:
 
 
 def normalise_name(s: str) -> str:
-    s = unicodedata.normalize("NFKD", str(s)).encode("ascii", "ignore").decode()
-    s = s.lower().replace("&", " and ").replace("’", "'")
+    """Case, accents and punctuation removed: 'Côte d’Ivoire' and "Cote d'Ivoire" are one key."""
+    s = str(s).replace("’", "'").replace("‘", "'")     # before the ASCII folding, which would drop them
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    s = s.lower().replace("&", " and ")
     s = re.sub(r"[^a-z0-9]+", " ", s).strip()
     s = re.sub(r"^the ", "", s)
     return s

@@ -190,11 +190,15 @@ class UNDesaMigration(Reader):
         nterr = int((df["destination"].isin(over) | df["origin"].isin(over)).sum())
         df = df[~(df["destination"].isin(over) | df["origin"].isin(over))]
         rej["territory"] += nterr
+        notes: list[str] = []
         for c in ("destination", "origin"):
-            df = map_countries(df, c, system="name", year="year", path=path, out=c + "_code", rejected=rej)
+            # dated names of states of the system only: the 1990 figures of Russia, Croatia or Ukraine (then Soviet
+            # and Yugoslav republics) are rejected and named, never given to the USSR or Yugoslavia
+            df = map_countries(df, c, system="name", year="year", path=path, out=c + "_code", rejected=rej, notes=notes,
+                               source="undesa_migration", system_only=True)
         out = df[["year", "origin_code", "destination_code", "migrant_stock"]].rename(columns={"origin_code": "origin", "destination_code": "destination"})
         empty = out["migrant_stock"].isna()
         rej["empty cell (no migrants recorded)"] += int(empty.sum())
         out = out[~empty]
         check_duplicates(out, ["year", "origin", "destination"], path)
-        return Parsed({"migrant_stock": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="UN DESA 2017 revision")
+        return Parsed({"migrant_stock": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="UN DESA 2017 revision", notes=notes)
