@@ -135,6 +135,12 @@ DESA_TERRITORIES = ["China Hong Kong SAR", "China Macao SAR", "Caribbean Netherl
                     "Cook Islands", "Niue", "Tokelau", "Saint Pierre and Miquelon", "Turks and Caicos Islands", "Northern Mariana Islands"]
 
 
+def _named(reason: str, rows: pd.DataFrame, names: set) -> str:
+    """'reason: name ×rows, ...' for the rows of ``rows`` whose destination or origin is in ``names``."""
+    n = pd.concat([rows.loc[rows["destination"].isin(names), "destination"], rows.loc[rows["origin"].isin(names), "origin"]]).value_counts()
+    return f"{reason}: " + ", ".join(f"{k} ×{v:,}" for k, v in n.items())
+
+
 class UNDesaMigration(Reader):
     """UN DESA International Migrant Stock 2017: destination x origin, 1990-2017."""
     name, title = "undesa_migration", "UN DESA International Migrant Stock (2017 revision), origin-destination"
@@ -185,12 +191,13 @@ class UNDesaMigration(Reader):
         agg_names = {n for n in names if normalise_name(n) in DESA_AGGREGATES}
         agg = df["destination"].isin(agg_names) | df["origin"].isin(agg_names)
         rej["aggregate (region or income group)"] += int(agg.sum())
+        notes: list[str] = [_named("aggregate (region or income group)", df[agg], agg_names)]
         df = df[~agg]
         over = {n: None for n in DESA_TERRITORIES}
-        nterr = int((df["destination"].isin(over) | df["origin"].isin(over)).sum())
-        df = df[~(df["destination"].isin(over) | df["origin"].isin(over))]
-        rej["territory"] += nterr
-        notes: list[str] = []
+        terr = df["destination"].isin(over) | df["origin"].isin(over)
+        rej["territory"] += int(terr.sum())
+        notes.append(_named("territory", df[terr], set(over)))
+        df = df[~terr]
         for c in ("destination", "origin"):
             # dated names of states of the system only: the 1990 figures of Russia, Croatia or Ukraine (then Soviet
             # and Yugoslav republics) are rejected and named, never given to the USSR or Yugoslavia

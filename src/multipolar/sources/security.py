@@ -136,7 +136,8 @@ class GSDB(Reader):
         for (kind, col), g in bad.groupby(["kind", "_col"], sort=True):
             reason = f"party-years: {GSDB_REJECTED_KINDS[kind]} ({col})"
             rej[reason] += len(g)
-            parts = [f"{party} {x.year.min()}–{x.year.max()} ×{len(x)} (case {', '.join(map(str, sorted(x.case_id.unique())[:8]))}"
+            parts = [f"{party} {x.year.min()}{'' if x.year.min() == x.year.max() else '–' + str(x.year.max())} ×{len(x)} "
+                     f"(case {', '.join(map(str, sorted(x.case_id.unique())[:8]))}"
                      f"{', ...' if x.case_id.nunique() > 8 else ''})" for party, x in g.groupby("party")]
             notes.append(f"{reason}, kept without a code: " + "; ".join(parts))
         # documented source aliases that were applied, named
@@ -315,8 +316,14 @@ class SIPRI(Reader):
                 k = df[c + "_kind"]
                 named = k.isin(list(SIPRI_REJECTED_KINDS))
                 reason[named] = k[named].map(SIPRI_REJECTED_KINDS) + f" ({c})"
-            reason[miss & reason.isna()] = "non-state supplier or recipient (marked *, organisations, territories)"
+            nonstate = miss & reason.isna()
+            reason[nonstate] = "non-state supplier or recipient (marked *, organisations, territories)"
             rej.update(reason[miss].value_counts().to_dict())
+            if nonstate.any():
+                ns_names = pd.concat([df.loc[nonstate & df["supplier_code"].isna(), "supplier"],
+                                      df.loc[nonstate & df["recipient_code"].isna(), "recipient"]]).value_counts()
+                ns.append("rows dropped: non-state supplier or recipient (marked *, organisations, territories): " +
+                          ", ".join(f"{k} ×{v}" for k, v in ns_names.items()))
             df = df[~miss]
             out = pd.DataFrame({"table": layout, "supplier": df["supplier_code"], "recipient": df["recipient_code"],
                                 "year": df["year"].astype("int64"), "tiv_mn": pd.to_numeric(df[value])})
@@ -357,8 +364,8 @@ class SIPRI(Reader):
         bad = (df["supplier_kind"] == "malformed") | (df["recipient_kind"] == "malformed")
         rej["malformed row (a number where a supplier or recipient should be)"] += int(bad.sum())
         df = df[~bad].reset_index(drop=True)
-        notes = ["non-state recipients are kept with an empty code; so is a party that was not a state in the order year "
-                 "(its kind says why; counted above as 'kept without a code')"]
+        notes = ["empty codes: non-state recipients, and parties that were not states in the order year "
+                 "(the kind says why, counted as 'kept without a code')"]
         for c in ("supplier", "recipient"):
             r2, n2 = _named_rejections(df, c, c + "_kind", "order_year", "deals kept without a code: ")
             rej.update({f"deals kept without a code: {k}": v for k, v in r2.items()})
