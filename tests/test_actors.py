@@ -243,3 +243,12 @@ def test_every_iso_name_of_a_state_resolves_to_it():
         year = int((st.end or "2024")[:4])
         for n in {c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)} - {None}:
             assert reg.resolve(n, year=year) == c.alpha_3, n
+
+
+def test_relation_series_has_one_row_per_year(tmp_path):
+    """`multipolar relation RUS CHN` over 1991: the USSR's row only (Russia held the series six days)."""
+    r = mp.api.relation("RUS", "CHN", "1989:1993", db=tmp_path / "none.duckdb")
+    assert list(r["year"]) == [1989, 1990, 1991, 1992, 1993]
+    assert dict(zip(r["year"], r["code_a"])) == {1989: "SUN", 1990: "SUN", 1991: "SUN", 1992: "RUS", 1993: "RUS"}
+    g = mp.api.relation("Germany", "France", "1989:1991", db=tmp_path / "none.duckdb")
+    assert dict(zip(g["year"], g["code_a"])) == {1989: "GFR", 1990: "GFR", 1991: "DEU"}

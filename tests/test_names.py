@@ -207,3 +207,18 @@ def test_eurostat_suffixes_period_kind_and_repeated_folders(tmp_path):
                             "the same figure under a second folder": 1}
     notes = w.status().notes.iloc[0]
     assert "Hong Kong 2021 ×1" in notes and "America 2021 ×1" in notes and "Russian Federation (Russia) -> RUS" in notes
+
+
+def test_an_import_without_the_new_table_is_not_unchanged(tmp_path):
+    """A warehouse filled by an older reader (no sanction_party_years, no period_kind) imports the
+    same file again instead of skipping it as unchanged."""
+    from tests.conftest import FIXTURES
+    w = Warehouse(tmp_path / "w.duckdb")
+    assert w.import_file(FIXTURES / "gsdb.csv", source="gsdb").status == "imported"
+    assert w.import_file(FIXTURES / "gsdb.csv", source="gsdb").status == "unchanged"
+    with w.connect(read_only=False) as con:       # as the older reader left it
+        con.execute("DROP TABLE sanction_party_years")
+        con.execute("""UPDATE _imports SET tables = '["sanction_cases", "sanction_parties"]' WHERE source = 'gsdb'""")
+    rep = w.import_file(FIXTURES / "gsdb.csv", source="gsdb")
+    assert rep.status == "imported" and w.has("sanction_party_years")
+    assert w.import_file(FIXTURES / "gsdb.csv", source="gsdb").status == "unchanged"

@@ -8,10 +8,10 @@ re_number = re.compile(r"-?\d+(\.\d+)?")
 
 import pandas as pd
 
-from ..actors.registry import normalise_name, registry
+from ..actors.registry import registry
 from ..errors import InputError, UnknownCountryError
-from .base import NON_STATE_NAMES, Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
-from .names import resolve_name
+from .base import Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
+from .names import name_key, resolve_name, source_aliases
 
 # Senders and targets in GSDB that are organisations or groups, not states.
 GSDB_ORGS = {"EU", "EEC", "UN", "NATO", "G7", "G8", "ECOWAS", "African Union", "Organisation of African Unity", "League of Arab States",
@@ -141,11 +141,9 @@ class GSDB(Reader):
                      f"{', ...' if x.case_id.nunique() > 8 else ''})" for party, x in g.groupby("party")]
             notes.append(f"{reason}, kept without a code: " + "; ".join(parts))
         # documented source aliases that were applied, named
-        from .names import source_aliases
-        from ..actors.registry import normalise_name
         al = source_aliases("gsdb")
         for party, g in py[py["code"].notna()].groupby("party"):
-            for a in al.get(normalise_name(party), []):
+            for a in al.get(name_key(party), []):
                 hit = g[g["year"].map(a.covers) & g["_begin"].map(a.covers) & (g["code"] == a.code)]
                 if len(hit):
                     notes.append(f"documented source alias applied: GSDB '{a.name}' {a.first or ''}–{a.last or ''} -> {a.code}: "
@@ -242,13 +240,12 @@ def _named_rejections(df: pd.DataFrame, name_col: str, kind_col: str, year_col: 
 
 def _alias_notes(df: pd.DataFrame, name_col: str, code_col: str, year_col: str) -> list[str]:
     """The documented SIPRI aliases that gave a code, with their counts."""
-    from .names import source_aliases
     out = []
     for k, rows in source_aliases("sipri").items():
         for a in rows:
             if a.code is None:
                 continue
-            m = (df[name_col].astype(str).map(normalise_name) == k) & df[year_col].map(lambda y: a.covers(int(y)) if pd.notna(y) else False)
+            m = (df[name_col].astype(str).map(name_key) == k) & df[year_col].map(lambda y: a.covers(int(y)) if pd.notna(y) else False)
             m &= df[code_col] == a.code
             if m.any():
                 out.append(f"documented source alias applied ({name_col}): SIPRI '{a.name}' {a.first or ''}–{a.last or ''} -> {a.code} ×{int(m.sum())} ({a.evidence})")
