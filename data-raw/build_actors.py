@@ -144,7 +144,7 @@ ALIASES = {
     "SWZ": ["Swaziland", "eSwatini"],
     "MMR": ["Burma", "Myanmar (Burma)", "Naypyidaw", "Rangoon", "Yangon"],
     "CIV": ["Ivory Coast", "Cote d'Ivoire", "Côte d’Ivoire"],
-    "COD": ["Democratic Republic of Congo", "Rep. Dem. of the Congo", "Congo, Democratic Republic of the", "Congo (Kinshasa)", "Zaire", "Congo-Kinshasa", "Congo - Kinshasa", "Democratic Republic of the Congo", "DRC", "Kinshasa", "Congo, Dem. Rep."],
+    "COD": ["Democratic Republic of Congo", "Rep. Dem. of the Congo", "Congo, Democratic Republic of the", "Congo, Democratic Republic of", "Congo (Kinshasa)", "Zaire", "Congo-Kinshasa", "Congo - Kinshasa", "Democratic Republic of the Congo", "DRC", "Kinshasa", "Congo, Dem. Rep."],
     "COG": ["Congo (Brazzaville)", "Congo-Brazzaville", "Congo - Brazzaville", "Republic of the Congo", "Brazzaville", "Congo, Rep."],
     "KHM": ["Kampuchea", "Phnom Penh"],
     "BFA": ["Upper Volta", "Ouagadougou"],
@@ -153,8 +153,10 @@ ALIASES = {
     "THA": ["Siam", "Bangkok"],
     "VNM": ["North Vietnam", "Democratic Republic of Vietnam", "Viet Nam", "Hanoi"],
     "RVN": ["South Vietnam", "Republic of Vietnam", "Saigon"],
-    "YAR": ["Yemen, North", "North Yemen", "Yemen Arab Republic", "Sanaa"],
-    "YMD": ["South Yemen", "Yemen People's Republic", "People's Democratic Republic of Yemen", "Aden"],
+    # 1946-1990 plain "Yemen" is the Yemen Arab Republic: its UN seat (admitted 1947) was "Yemen",
+    # the South's "Democratic Yemen" (UN 1967-1990); after 22 May 1990 it is the Republic of Yemen.
+    "YAR": ["Yemen", "Yemen, North", "North Yemen", "Yemen Arab Republic", "Sanaa"],
+    "YMD": ["South Yemen", "Yemen People's Republic", "People's Democratic Republic of Yemen", "Democratic Yemen", "Yemen, Democratic", "Aden"],
     "YEM": ["Republic of Yemen", "Yemen, Rep."],
     "TLS": ["East Timor", "Timor Leste", "Dili"],
     "CPV": ["Cape Verde"],
@@ -218,6 +220,11 @@ ALIASES = {
 
 # Metonyms that multipolar refuses to attach to a state: they usually mean an organisation.
 NOT_ALIASES = {"Brussels", "Bruxelles", "Vienna", "Geneva", "New York"}
+
+# Names an input would attach to a state that never carried them (per state). pycountry's historic
+# entry for South Yemen is "Yemen, Democratic, ...", whose first part "Yemen" was North Yemen's name
+# (and then the Republic of Yemen's), never South Yemen's.
+NOT_NAMES = {"YMD": {"Yemen"}}
 
 # Capitals are aliases only where they are a common metonym (a list, not every capital:
 # 'Victoria', 'Kingston' or 'Georgetown' would be ambiguous between several states).
@@ -289,14 +296,17 @@ def build(shared: Path) -> list[dict]:
         gwc = gw_map.get(code, p["cow"])
         gw_rows = gw_by_code.get(gwc, []) if gwc is not None else []
         microstate = not gw_rows and gwc is not None
-        iso3, iso2, isonum, iso_name, iso_official = _iso(code)
-        name = NAMES.get(code) or iso_name or p["cow_name"]
-        names = {name, p.get("cow_name") or "", iso_name or "", iso_official or ""}
+        iso3, iso2, isonum, iso_names = _iso(code)
+        name = NAMES.get(code) or (iso_names[0] if iso_names else "") or p["cow_name"]
+        # every ISO 3166 name of the state (short, common and official: "Iran, Islamic Republic of",
+        # "Iran", "Islamic Republic of Iran"): publishers write any of them
+        names = {name, p.get("cow_name") or "", *iso_names}
         for g in gw_rows:
             names.add(g["statename"])
         names |= set(ALIASES.get(code, []))
         names -= {""}
         names -= NOT_ALIASES
+        names -= NOT_NAMES.get(code, set())
         rows.append(dict(
             code=code, name=name, iso3=iso3, iso2=iso2, isonum=isonum or "",
             cow=p["cow"] if p["cow"] is not None else "", cow_abb=p["cow_abb"],
@@ -316,17 +326,41 @@ def _prev_day(d: str) -> str:
 
 
 def _iso(code: str):
+    """(iso3, iso2, isonum, names): the names are ISO 3166's for the state, the name to print first."""
     if code in HISTORIC_ISO:
         iso3, iso2, num = HISTORIC_ISO[code]
-        name = official = None
+        names = []
         h = pycountry.historic_countries.get(alpha_3=iso3) if iso3 and code not in {"GFR", "YAR", "XKX"} else None
         if h is not None:
-            name = h.name.split(",")[0]
-        return iso3, iso2, num, name, official
+            names = [h.name.split(",")[0], h.name]
+        return iso3, iso2, num, names
     c = pycountry.countries.get(alpha_3=code)
     if c is None:
         raise SystemExit(f"no ISO 3166-1 entry for {code}: add it to HISTORIC_ISO")
-    return c.alpha_3, c.alpha_2, int(c.numeric), getattr(c, "common_name", None) or c.name, getattr(c, "official_name", None)
+    names = [getattr(c, "common_name", None) or c.name, c.name, getattr(c, "official_name", None)]
+    return c.alpha_3, c.alpha_2, int(c.numeric), [n for n in names if n]
+
+
+def check_names(rows: list[dict]) -> None:
+    """No name or alias may belong to two states on one date: a dated lookup must give one state."""
+    import re
+    import unicodedata
+
+    def norm(x):   # the registry's normalise_name
+        x = unicodedata.normalize("NFKD", x.replace("’", "'").replace("‘", "'")).encode("ascii", "ignore").decode().lower().replace("&", " and ")
+        return re.sub(r"^the ", "", re.sub(r"[^a-z0-9]+", " ", x).strip())
+    held: dict[str, list[tuple[str, str, str]]] = {}
+    for r in rows:
+        for n in {r["name"], r["code"], *r["aliases"].split("|")} - {""}:
+            held.setdefault(norm(n), []).append((r["start"], r["end"] or "9999-12-31", r["code"]))
+    bad = []
+    for n, spans in held.items():
+        for i, (s1, e1, c1) in enumerate(spans):
+            for s2, e2, c2 in spans[i + 1:]:
+                if c1 != c2 and s1 <= e2 and s2 <= e1:
+                    bad.append(f"{n!r}: {c1} {s1}..{e1} and {c2} {s2}..{e2}")
+    if bad:
+        raise SystemExit("names held by two states on one date (fix ALIASES / NOT_NAMES):\n  " + "\n  ".join(sorted(set(bad))))
 
 
 def main():
@@ -337,6 +371,7 @@ def main():
     if (shared / "data").is_dir():
         shared = shared / "data"
     rows = build(shared)
+    check_names(rows)
     OUT.parent.mkdir(parents=True, exist_ok=True)
     with open(OUT, "w", newline="", encoding="utf-8") as f:
         w = csv.DictWriter(f, fieldnames=list(rows[0]))

@@ -35,7 +35,7 @@ class UnknownCountryError(MultipolarError, LookupError):
     """A name or code that the actor registry cannot resolve; never guessed."""
 
     def __init__(self, value, *, suggestions=(), reason: str = "not a known state", context: str = ""):
-        self.value, self.suggestions = value, list(suggestions)
+        self.value, self.suggestions, self.reason = value, list(suggestions), reason
         msg = f"{value!r}: {reason}"
         if context:
             msg += f" ({context})"

@@ -176,10 +176,13 @@ class Warehouse:
         with self.connect() as con:
             df = con.execute("SELECT sha256, source, tables, imported_at FROM _imports WHERE NOT superseded").df()
             existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+            columns: dict[str, set] = {}
+            for t, c in con.execute("SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'").fetchall():
+                columns.setdefault(t, set()).add(c)
         out = {}
         for r in df.itertuples(index=False):
             if all(t in existing for t in json.loads(r.tables)):
-                out[r.sha256] = {"source": r.source, "tables": r.tables, "imported_at": r.imported_at}
+                out[r.sha256] = {"source": r.source, "tables": r.tables, "imported_at": r.imported_at, "columns": columns}
         return out
 
     def _finish_job(self, job: dict, options: dict | None = None, written: set | None = None) -> ImportReport:
@@ -359,7 +362,7 @@ def _parse_job(path: str, source: str | None, known: dict | None) -> dict:
             reader, layout, head = found
         sha = sha256_file(p)
         prev = (known or {}).get(sha)
-        if prev is not None and prev["source"] == reader.name:
+        if prev is not None and prev["source"] == reader.name and _up_to_date(reader, prev):
             job["report"] = ImportReport(path, reader.name, "unchanged",
                                          f"already imported on {prev['imported_at']:%Y-%m-%d %H:%M} (sha256 {sha[:12]}); nothing changed",
                                          tables=json.loads(prev["tables"]))
@@ -387,6 +390,13 @@ def _parse_job(path: str, source: str | None, known: dict | None) -> dict:
         job["report"] = ImportReport(path, source, "error", f"internal error in multipolar ({type(e).__name__}: {e} at {Path(where.filename).name}:{where.lineno}); the warehouse is unchanged. Please report it.",
                                      seconds=time.perf_counter() - t0)
         return job
+
+
+def _up_to_date(reader, prev: dict) -> bool:
+    """Whether the warehouse holds every table and column that the reader declares in its
+    ``schema`` (readers that changed their tables declare it); if not, the file is imported again."""
+    cols = prev.get("columns") or {}
+    return all(set(want) <= cols.get(t, set()) for t, want in getattr(reader, "schema", {}).items())
 
 
 def _coverage(tables: dict[str, pd.DataFrame]):

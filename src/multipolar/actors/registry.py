@@ -10,8 +10,23 @@ Each state has one or more *spells* of existence. COW and GW keep one code acros
 of state (COW 365 for the USSR and Russia; 345 for Yugoslavia, Serbia and Montenegro and Serbia);
 multipolar splits such chains into separate states and records the successor rule in
 ``State.succession``. Codes are resolved **with a date** where one is known: COW 365 in 1980 is
-``SUN``, in 2000 ``RUS``; ISO2 ``CS`` in 1980 is ``CSK``, in 2004 ``SCG``. For yearly data the
-state that holds a code at the end of the year (the last one that held it that year) is used.
+``SUN``, in 2000 ``RUS``; ISO2 ``CS`` in 1980 is ``CSK``, in 2004 ``SCG``.
+
+**The yearly rule.** Yearly data (a code or a name with a year, no date) belong to the state that
+held the code (or the name) for the larger part of the year: the days of its spells inside the
+year are counted, and on a tie the later holder wins. COW 365 in 1991 is the USSR (``SUN``, to
+25 Dec), ISO3 ``DEU`` in 1990 is West Germany (``GFR``, to 2 Oct), ``YEM`` in 1990 is united Yemen
+(from 22 May). Two states that hold one key on the same date are never split by this rule: that
+is an ambiguity and an error. :meth:`Registry.resolve`, :meth:`Registry.year_crosswalk` (and so
+every reader's yearly join) and :meth:`Registry.system_members` all use this one rule.
+
+**Series.** Some states continue one country's series under a new code: :data:`SERIES_TRANSITIONS`
+(the USSR and Russia, West and East Germany and Germany, Yugoslavia, Serbia and Montenegro and
+Serbia, the two Yemens and Yemen). In the year of such a change only one state of the series is a
+member of the system, the one that held it for the larger part of the year (1991: ``SUN``; 1990:
+``GFR`` and ``DDR``, and ``YEM``; 1992: ``SCG``; 2006: ``SRB``), so a series never counts twice in
+one year (:meth:`Registry.system_members`, :meth:`Registry.series_transitions`,
+:meth:`Registry.same_series`, :meth:`Registry.series_member`).
 
 Names never resolve by guesswork: a name must match a known name or alias exactly (after
 normalising case, accents and punctuation). An unknown name raises
@@ -59,6 +74,46 @@ ISO2_VALID_FROM = {"SCG": "2003-02-04"}
 #: for long series of one country: the historical state whose years come before its successor's
 #: (the USSR before Russia, the Federal Republic before united Germany, ...). Each keeps its own code.
 SERIES_PREDECESSORS = {"RUS": "SUN", "DEU": "GFR", "SRB": "YUG", "CZE": "CSK", "YEM": "YAR"}
+
+#: (predecessor, successor): a state and the state that continues its series under a new code. Both
+#: exist in the year of the change; only the one that held the series for the larger part of that
+#: year is a system member then (:meth:`Registry.system_members`), and the two never form a dyad.
+SERIES_TRANSITIONS = (("SUN", "RUS"), ("GFR", "DEU"), ("DDR", "DEU"), ("YUG", "SCG"), ("SCG", "SRB"),
+                      ("YAR", "YEM"), ("YMD", "YEM"))
+
+
+def _d(iso: str) -> dt.date:
+    return dt.date.fromisoformat(iso)
+
+
+def days_in_year(start: str, end: str | None, year: int) -> int:
+    """Days of the spell [start, end] (ISO dates, end None or '9999-12-31': open) inside ``year``."""
+    lo, hi = max(start, f"{year}-01-01"), min(end or "9999-12-31", f"{year}-12-31")
+    return (_d(hi) - _d(lo)).days + 1 if lo <= hi else 0
+
+
+class _Ambiguous(Exception):
+    pass
+
+
+def _year_holder(spans, year: int) -> str | None:
+    """The yearly rule: of ``spans`` [(start, end, code)], the code held for most days of ``year``
+    (ties: the later holder). None when no span touches the year; :class:`_Ambiguous` when two
+    codes hold the key on one same date."""
+    inside = [(s, e, c) for s, e, c in spans if days_in_year(s, e, year)]
+    codes = {c for _, _, c in inside}
+    if len(codes) <= 1:
+        return next(iter(codes), None)
+    for i, (s1, e1, c1) in enumerate(inside):
+        for s2, e2, c2 in inside[i + 1:]:
+            if c1 != c2 and s1 <= (e2 or "9999-12-31") and s2 <= (e1 or "9999-12-31"):
+                raise _Ambiguous(f"{c1} and {c2} both hold it from {max(s1, s2)}")
+    days: dict[str, int] = {}
+    first: dict[str, str] = {}
+    for s, e, c in inside:
+        days[c] = days.get(c, 0) + days_in_year(s, e, year)
+        first[c] = max(first.get(c, ""), s)
+    return max(codes, key=lambda c: (days[c], first[c]))
 
 
 @dataclass(frozen=True)
@@ -123,8 +178,10 @@ class State:
 
 
 def normalise_name(s: str) -> str:
-    s = unicodedata.normalize("NFKD", str(s)).encode("ascii", "ignore").decode()
-    s = s.lower().replace("&", " and ").replace("’", "'")
+    """Case, accents and punctuation removed: 'Côte d’Ivoire' and "Cote d'Ivoire" are one key."""
+    s = str(s).replace("’", "'").replace("‘", "'")     # before the ASCII folding, which would drop them
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    s = s.lower().replace("&", " and ")
     s = re.sub(r"[^a-z0-9]+", " ", s).strip()
     s = re.sub(r"^the ", "", s)
     return s
@@ -191,8 +248,47 @@ class Registry:
             raise UnknownCountryError(code, suggestions=self.suggest(code), reason="not a multipolar state code") from None
 
     def system_members(self, year: int) -> list[str]:
-        """Codes of the states that are members of the state system at some point of ``year``."""
-        return sorted(c for c, st in self.states.items() if st.exists(year=year))
+        """Codes of the states that are members of the state system at some point of ``year``; of a
+        series (:data:`SERIES_TRANSITIONS`) only the state that held it for the larger part of the
+        year (ties: the later one): 1991 lists ``SUN`` and not ``RUS``, 1990 ``GFR`` and ``DDR`` and
+        not ``DEU``, but ``YEM`` and not ``YAR`` or ``YMD``."""
+        codes = {c for c, st in self.states.items() if st.exists(year=year)}
+        for pred, succ in SERIES_TRANSITIONS:
+            if pred in codes and succ in codes:
+                # the later holder wins a tie: the predecessor stays only with more days
+                keep_pred = self.days_in_year(pred, year) > self.days_in_year(succ, year)
+                codes.discard(succ if keep_pred else pred)
+        return sorted(codes)
+
+    def days_in_year(self, code: str, year: int, system_only: bool = True) -> int:
+        """Days of ``year`` on which the state existed (as a system member, unless ``system_only=False``)."""
+        return sum(days_in_year(s.start, s.end, year) for s in self.get(code).spells if s.system_member or not system_only)
+
+    @staticmethod
+    def series_transitions() -> frozenset[tuple[str, str]]:
+        """(predecessor, successor) pairs of states that continue one series under two codes
+        (:data:`SERIES_TRANSITIONS`): never a dyad, never both members of the system in one year."""
+        return frozenset(SERIES_TRANSITIONS)
+
+    @staticmethod
+    def same_series(a: str, b: str) -> bool:
+        """True when ``a`` and ``b`` are a predecessor and its successor in one series (either order)."""
+        return (a, b) in SERIES_TRANSITIONS or (b, a) in SERIES_TRANSITIONS
+
+    def series_member(self, code: str, year: int) -> str | None:
+        """The state that stands for ``code``'s series in ``year``: ``code`` itself when it is a
+        system member that year, else its predecessor or successor that is (RUS in 1991 -> SUN,
+        YAR in 1990 -> YEM); None when neither is."""
+        members = set(self.system_members(year))
+        if code in members:
+            return code
+        linked = [b for a, b in SERIES_TRANSITIONS if a == code] + [a for a, b in SERIES_TRANSITIONS if b == code]
+        hit = [c for c in linked if c in members]
+        if len(hit) == 1:
+            return hit[0]
+        if len(hit) > 1 and code in SERIES_PREDECESSORS:      # DEU in 1990: its continuator GFR
+            return SERIES_PREDECESSORS[code]
+        return None
 
     def suggest(self, value: str, n: int = 5) -> list[str]:
         key = normalise_name(value)
@@ -231,10 +327,13 @@ class Registry:
             if len(alive) == 1:
                 return alive[0]
             if len(alive) > 1 and year is not None and date is None:
-                # year-level: the state holding the name at the end of the year
-                eoy = f"{year}-12-31"
-                last = max(alive, key=lambda c: max(s.start for s in self.states[c].spells if s.start <= eoy))
-                return last
+                # the yearly rule: the state that held the name for the larger part of the year
+                spans = [(s.start, s.end, c) for c in alive for s in self.states[c].spells]
+                try:
+                    return _year_holder(spans, year)
+                except _Ambiguous as e:
+                    raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c})" for c in sorted(alive)],
+                                              reason=f"ambiguous in {year}: {e}", context=context) from None
             when = date or str(year)
             if not alive:
                 raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c}, {self.states[c].start[:4]}–{(self.states[c].end or '')[:4]})" for c in sorted(candidates)],
@@ -285,10 +384,17 @@ class Registry:
             raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c})" for c in sorted(codes)],
                                       reason=f"{system} code used by several states; give a year", context=context)
         if date is not None:
-            hit = [c for s, e, c in spans if s <= date <= e]
+            hit = sorted({c for s, e, c in spans if s <= date <= e})
+            if len(hit) > 1:
+                raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c})" for c in hit],
+                                          reason=f"{system} code held by several states on {date}", context=context)
         else:
-            lo, hi = f"{year}-01-01", f"{year}-12-31"
-            hit = [c for s, e, c in sorted(spans) if s <= hi and e >= lo]
+            try:
+                h = _year_holder(spans, year)       # the yearly rule
+            except _Ambiguous as e:
+                raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c})" for c in sorted(codes)],
+                                          reason=f"{system} code ambiguous in {year}: {e}", context=context) from None
+            hit = [h] if h else []
         if not hit:
             when = date or year
             raise UnknownCountryError(value, suggestions=[f"{self.states[c].name} ({c}, {s[:4]}–{e[:4] if e < '9999' else ''})" for s, e, c in spans],
@@ -305,13 +411,25 @@ class Registry:
         return pd.DataFrame(rows, columns=["key", "start", "end", "code"])
 
     def year_crosswalk(self, system: str, years=range(1816, int(TODAY[:4]) + 1)) -> pd.DataFrame:
-        """One row per (key, year) -> code, the state holding the key at the end of that year."""
-        out = {}
+        """One row per (key, year) -> code by the yearly rule: the state that held the key for the
+        larger part of that year (ties: the later holder). A key held by two states on one date
+        (none is, see the tests) has no row in the years concerned."""
+        rows = []
         for k, spans in self._systems[system].items():
-            for s, e, c in sorted(spans):
-                for y in range(max(int(s[:4]), years.start), min(int(e[:4]), years.stop - 1) + 1):
-                    out[(k, y)] = c  # later spells overwrite earlier ones in the same year
-        return pd.DataFrame([(k, y, c) for (k, y), c in out.items()], columns=["key", "year", "code"])
+            lo = max(min(int(s[:4]) for s, _, _ in spans), years.start)
+            hi = min(max(int(e[:4]) for _, e, _ in spans), years.stop - 1)
+            one = len({c for _, _, c in spans}) == 1
+            for y in range(lo, hi + 1):
+                if one:
+                    c = spans[0][2] if any(days_in_year(s, e, y) for s, e, _ in spans) else None
+                else:
+                    try:
+                        c = _year_holder(spans, y)
+                    except _Ambiguous:
+                        c = None
+                if c is not None:
+                    rows.append((k, y, c))
+        return pd.DataFrame(rows, columns=["key", "year", "code"])
 
     def name_table(self) -> pd.DataFrame:
         return pd.DataFrame([(n, c) for n, cs in self._names.items() for c in cs], columns=["name_key", "code"])

@@ -60,6 +60,10 @@ class Reader:
     license: str = ""
     #: tables this reader writes, with the columns that identify a row
     keys: dict[str, list[str]] = {}
+    #: optional: every column of the tables this reader writes now (readers whose tables changed
+    #: declare it). A file imported before into a warehouse that lacks one of these tables or
+    #: columns is imported again, not skipped as unchanged.
+    schema: dict[str, list[str]] = {}
 
     def sniff(self, head: FileHead) -> str | None:      # pragma: no cover - interface
         raise NotImplementedError
@@ -351,16 +355,23 @@ def check_duplicates(df: pd.DataFrame, keys: list[str] | None, path, line_offset
 def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | None = None,
                   date: str | None = None, out: str = "code", strict: bool = True, rejected: Counter | None = None,
                   reg: Registry | None = None, line_offset: int = 2, drop: bool = True, overrides: dict | None = None,
-                  weight: str | None = None) -> pd.DataFrame:
+                  weight: str | None = None, notes: list | None = None, source: str | None = None,
+                  system_only: bool = False) -> pd.DataFrame:
     """Add ``out`` = registry code for ``df[col]`` in ``system`` ('iso3', 'iso2', 'cow', 'gw', 'name', ...).
 
-    The key is matched with the year (``year`` column: the state holding the code at the end of
-    that year) or the date (``date`` column, exact spell). Rows whose key names a territory or an
-    aggregate, or a state that did not exist then, are dropped and counted in ``rejected``.
+    The key is matched with the year (``year`` column: the state that held the code for the larger
+    part of that year) or the date (``date`` column, exact spell). Rows whose key names a territory
+    or an aggregate, or a state that did not exist then, are dropped and counted in ``rejected``.
     A key that nothing knows is an error (``strict``) or a counted rejection.
     ``overrides`` maps raw keys to registry codes for documented source quirks. ``weight``: a
     column of row counts when ``df`` holds the distinct keys of a larger table (the rejections are
-    then counted in rows of that table).
+    then counted in rows of that table). ``notes``: a list that receives one line per rejection
+    reason naming the rejected keys with their counts (and years), and, for names, the source
+    aliases and suffixes applied.
+
+    Names (``system='name'``) go through :func:`multipolar.sources.names.resolve_name`: dated, with
+    the documented aliases of ``source``, the suffix rule, and (``system_only``) only states that
+    were members of the state system that year.
     """
     from .normalise import join_codes
 
@@ -383,23 +394,34 @@ def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | 
             if rejected is not None:
                 rejected[f"not a state ({col}; documented code of the source)"] += n_rows(df, nonstate)
             df = df[~nonstate]
+    if system == "name":
+        return _map_names(df, col, path=path, year=year, date=date, out=out, strict=strict, rejected=rejected,
+                          line_offset=line_offset, drop=drop, overrides=overrides, weight=weight, notes=notes,
+                          source=source, system_only=system_only)
     mapped = join_codes(df, col, system=system, year=year, date=date, out=out, reg=reg, overrides=overrides)
     miss = mapped[out].isna() & mapped[col].notna()
+    named: dict[str, dict[str, list]] = {}
     if miss.any():
         keys = mapped.loc[miss, col].astype(str)
         counts = (mapped.loc[miss, weight].groupby(keys).sum() if weight else keys.value_counts())
+        years = None
+        if when is not None:
+            yy = pd.to_numeric(mapped.loc[miss, when].astype(str).str[:4], errors="coerce")
+            years = yy.groupby(keys).agg(["min", "max"])
         unknown = []
         for k in keys.unique():
             kind = _classify_key(reg, k, system)
             n = int(counts[k])
-            if kind in ("territory", "aggregate", "non-state"):
-                if rejected is not None:
-                    rejected[f"{kind} ({col})"] += n
-            elif kind == "state-not-existing":
-                if rejected is not None:
-                    rejected[f"state did not exist that year ({col})"] += n
-            else:
+            reason = (f"{kind} ({col})" if kind in ("territory", "aggregate", "non-state") else
+                      f"state did not exist that year ({col})" if kind == "state-not-existing" else None)
+            if reason is None:
                 unknown.append(k)
+                reason = f"unknown country code ({col})"
+            elif rejected is not None:
+                rejected[reason] += n
+            _add_named(named, reason, k, n, years.loc[k] if years is not None else None)
+        if notes is not None:
+            notes.extend(_named_lines(named))
         if unknown:
             if strict:
                 k = unknown[0]
@@ -445,35 +467,114 @@ def _classify_key(reg: Registry, key: str, system: str) -> str | None:
     return None
 
 
-def _norm_names():
-    from ..actors.registry import normalise_name
-    import pycountry
-    out = {}
-    for c in pycountry.countries:
-        for n in (c.name, getattr(c, "common_name", None), getattr(c, "official_name", None)):
-            if n:
-                out[normalise_name(n)] = "territory"
+class _NonStateNames:
+    """normalised name -> kind of the non-state names (see :func:`multipolar.sources.names.non_state_names`)."""
+
+    def get(self, k, default=None):
+        from .names import non_state_names
+        return non_state_names().get(k, default)
+
+    def __contains__(self, k):
+        return self.get(k) is not None
+
+
+NON_STATE_NAMES = _NonStateNames()
+
+#: what a rejection of a name says, per kind of :class:`multipolar.sources.names.Resolved`
+_NAME_REASONS = {
+    "territory": "territory ({})", "aggregate": "aggregate ({})", "non-state": "non-state ({})", "organisation": "non-state ({})",
+    "state-not-existing": "state did not exist that year ({})", "not-system-member": "not a member of the state system that year ({})",
+    "ambiguous": "ambiguous name: two states, or a state of another time ({})", "unknown": "unknown country name ({})",
+    "missing": "missing country ({})",
+}
+
+
+def _add_named(named: dict, reason: str, key, n: int, years=None) -> None:
+    ent = named.setdefault(reason, {}).setdefault(str(key), [0, None, None])
+    ent[0] += int(n)
+    if years is not None and pd.notna(years["min"]):
+        lo, hi = int(years["min"]), int(years["max"])
+        ent[1] = lo if ent[1] is None else min(ent[1], lo)
+        ent[2] = hi if ent[2] is None else max(ent[2], hi)
+
+
+def _named_lines(named: dict, top: int = 40) -> list[str]:
+    """'reason: name ×n (years), ...' per reason, the largest counts first."""
+    out = []
+    for reason, ents in named.items():
+        items = sorted(ents.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        parts = []
+        for k, (n, lo, hi) in items[:top]:
+            yrs = "" if lo is None else (f" {lo}" if lo == hi else f" {lo}–{hi}")
+            parts.append(f"{k}{yrs} ×{n:,}")
+        more = f" (and {len(items) - top} more)" if len(items) > top else ""
+        out.append(f"{reason}: " + ", ".join(parts) + more)
     return out
 
 
-class _LazyNames(dict):
-    def get(self, k, default=None):
-        if not self:
-            self.update(_norm_names())
-            self.update({k2: v for k2, v in _EXTRA_NON_STATE.items()})
-        return super().get(k, default)
-
-
-from ..actors.registry import normalise_name as _nn  # noqa: E402
-
-# Names in public files that are not states of the system (regions, territories, groups).
-_EXTRA_NON_STATE = {_nn(n): kind for n, kind in [
-    ("Hong Kong", "territory"), ("Macao", "territory"), ("Macau", "territory"), ("Palestine", "territory"),
-    ("State of Palestine", "territory"), ("Occupied Palestinian Territory", "territory"),
-    ("Gibraltar", "territory"), ("Cyprus (Northern)", "territory"), ("Northern Cyprus", "territory"),
-    ("Western Sahara", "territory"), ("Puerto Rico", "territory"), ("Greenland", "territory"),
-    ("Channel Islands", "territory"), ("Isle of Man", "territory"), ("Faeroe Islands", "territory"),
-    ("China, Hong Kong SAR", "territory"), ("China, Macao SAR", "territory"), ("Curacao", "territory"),
-    ("Sint Maarten (Dutch part)", "territory"), ("Holy See", "non-state"), ("Vatican", "non-state"),
-]}
-NON_STATE_NAMES = _LazyNames()
+def _map_names(df, col, *, path, year, date, out, strict, rejected, line_offset, drop, overrides, weight, notes, source, system_only):
+    """map_countries for names: :func:`multipolar.sources.names.resolve_name` per distinct (name, year)."""
+    from .names import resolve_name
+    from ..actors.registry import registry as _registry
+    whencol = date or year
+    df = df.reset_index(drop=True)
+    keycols = [col] + ([whencol] if whencol else [])
+    keys = df[keycols].drop_duplicates().reset_index(drop=True)
+    codes, kinds, hows = [], [], []
+    for row in keys.itertuples(index=False):
+        name = row[0]
+        when = row[1] if whencol else None
+        if overrides and name in overrides:
+            r_code, r_kind, r_how = overrides[name], ("state" if overrides[name] else "non-state"), "override"
+        else:
+            kw = {}
+            if when is not None and when == when:
+                kw = {"date": str(when)[:10]} if date else {"year": int(when)}
+            r = resolve_name(name, source=source, system_only=system_only, **kw)
+            r_code, r_kind, r_how = r.code, r.kind, r.how
+        codes.append(r_code)
+        kinds.append(r_kind)
+        hows.append(r_how)
+    keys[out] = codes
+    keys["__kind"] = kinds
+    keys["__how"] = hows
+    mapped = df.merge(keys, on=keycols, how="left", sort=False)
+    named: dict[str, dict[str, list]] = {}
+    applied: dict[str, dict[str, list]] = {}
+    bad = mapped[out].isna()
+    wts = mapped[weight] if weight else pd.Series(1, index=mapped.index)
+    yrs = pd.to_numeric(mapped[whencol].astype(str).str[:4], errors="coerce") if whencol else None
+    if bad.any():
+        g = pd.DataFrame({"k": mapped.loc[bad, col].astype(str), "kind": mapped.loc[bad, "__kind"], "w": wts[bad],
+                          "y": yrs[bad] if yrs is not None else np.nan})
+        agg = g.groupby(["kind", "k"], dropna=False).agg(n=("w", "sum"), min=("y", "min"), max=("y", "max")).reset_index()
+        unknown = agg[agg["kind"] == "unknown"]
+        if strict and len(unknown):
+            k = unknown["k"].iloc[0]
+            i = int(np.flatnonzero((mapped[col].astype(str) == k).to_numpy())[0])
+            if "__line" in mapped.columns:
+                i, line_offset = int(mapped["__line"].iloc[i]), 0
+            sugg = _registry().suggest(k)
+            others = list(unknown["k"].iloc[1:6])
+            raise InputError(f"unknown country {k!r}" + (f" (and {len(unknown) - 1} more: {', '.join(others)})" if len(unknown) > 1 else ""),
+                             file=str(path), line=i + line_offset, field=col,
+                             expected="a name that the actor registry knows" + (f"; did you mean {', '.join(sugg)}?" if sugg else ""),
+                             hint="correct the value; `multipolar actors --list` shows the known states")
+        for r in agg.itertuples(index=False):
+            reason = _NAME_REASONS.get(r.kind, "unknown country name ({})").format(col)
+            if rejected is not None:
+                rejected[reason] += int(r.n)
+            _add_named(named, reason, r.k, int(r.n), {"min": r.min, "max": r.max})
+    via = mapped["__how"].astype(str).str.startswith(("source alias", "suffix")) & mapped[out].notna()
+    if via.any():
+        g = pd.DataFrame({"k": mapped.loc[via, col].astype(str) + " -> " + mapped.loc[via, out].astype(str),
+                          "how": mapped.loc[via, "__how"].str.split(":").str[0], "w": wts[via], "y": yrs[via] if yrs is not None else np.nan})
+        for r in g.groupby(["how", "k"]).agg(n=("w", "sum"), min=("y", "min"), max=("y", "max")).reset_index().itertuples(index=False):
+            _add_named(applied, f"{'documented source alias' if r.how == 'source alias' else 'resolved by the suffix rule'} applied ({col})",
+                       r.k, int(r.n), {"min": r.min, "max": r.max})
+    if notes is not None:
+        notes.extend(_named_lines(named) + _named_lines(applied))
+    mapped = mapped.drop(columns=["__kind", "__how"])
+    if drop:
+        mapped = mapped[mapped[out].notna()]
+    return mapped

@@ -295,10 +295,34 @@ class Gravity(Reader):
 
 
 class Eurostat(Reader):
+    """The partial Eurostat panel: EU exports (Comext) and four partners' national import statistics.
+
+    Table ``eurostat_trade`` (one row per src_dir, reporter, partner, flow, period):
+
+    ``src_dir`` (the folder of the compilation), ``reporter`` (registry code; ``EU27`` for the
+    European Union of 27, ``reporter_kind`` 'group', else 'state'), ``partner`` (registry code),
+    ``flow`` ('export'/'import'), ``period`` (as published), ``period_kind``, ``year``, ``month``,
+    ``value_eur``.
+
+    **period_kind** says what one row covers: ``'month'`` (``month`` 1-12; a year is complete only
+    with its 12 months) or ``'year'`` (the whole calendar year, ``month`` empty): Comext's annual
+    totals (period "2019 52 Jan.-Dec.", month 52 in the file) and the national series of
+    Kazakhstan, Kyrgyzstan, Uzbekistan and Armenia (period "Y2019"). Yearly rows are already
+    years: never add their months.
+
+    Names are resolved with :func:`multipolar.sources.names.resolve_name` (Eurostat's suffixes such
+    as "Russian Federation (Russia)" or "Spain (incl. Canary Islands 'XB' from 1997)", and the
+    national statistics' spellings listed in ``SOURCE_ALIASES``); reporters and partners that are
+    not states (the euro area, the EU in the composition of each date, territories, regions) are
+    rejected with their names in the import notes. The compilation holds the monthly EU-member
+    exports to Kazakhstan twice, under ``kazahstan_export_eurostat`` and
+    ``kazakhstan_export_eurostat``, with equal figures: the repeat is dropped and counted.
+    """
     name, title = "eurostat", "Eurostat Comext and national statistics (partial panel, EUR)"
     citation = "Eurostat Comext (DS-045409) and national statistics offices, compiled by mary-lev/eu-export-sanctions; Eurostat reuse policy."
     license = "Eurostat reuse with attribution"
     keys = {"eurostat_trade": ["src_dir", "reporter", "partner", "flow", "period"]}
+    schema = {"eurostat_trade": ["src_dir", "reporter", "reporter_kind", "partner", "flow", "period", "period_kind", "year", "month", "value_eur"]}
     signatures = {"comext": {"REPORTER", "PARTNER", "FLOW", "PERIOD", "VALUE_IN_EUR"}}
 
     def sniff(self, head):
@@ -311,17 +335,55 @@ class Eurostat(Reader):
         df = frame(path, head)
         rows = len(df)
         rej = Counter()
+        notes: list[str] = []
         df["year"] = to_numeric(df, "year", path, integer=True)
         check_years(df["year"], path, lo=1988)
-        # the EU27 as a reporter is a group, kept under the code 'EU27' (reporter_kind 'group')
-        eu = df["REPORTER"].astype(str).str.startswith("European Union")
+        df["month"] = to_numeric(df, "month", path, integer=True)
+        period = df["PERIOD"].astype(str)
+        yearly = period.str.fullmatch(r"Y\d{4}") | period.str.contains(r"Jan\.-Dec\.", regex=True)
+        df["period_kind"] = yearly.map({True: "year", False: "month"})
+        bad = ~yearly & ~df["month"].between(1, 12).fillna(False)
+        if bad.any():
+            i = int(bad.to_numpy().nonzero()[0][0])
+            raise InputError(f"period {df['PERIOD'].iloc[i]!r} is neither a month (month 1-12) nor a year", file=str(path), line=i + 2,
+                             field="month", expected="a month 1-12, or a yearly period ('Y2019', '... Jan.-Dec. 2019')",
+                             hint="use the file as compiled by mary-lev/eu-export-sanctions")
+        df["month"] = df["month"].where(~yearly).astype("Int64")          # 52 = Comext's code for the year, not a month
+        # the EU of 27 as a reporter is a group, kept under the code 'EU27' (reporter_kind 'group'); the EU in the
+        # composition of each date and the euro area are aggregates (rejected)
+        eu = df["REPORTER"].astype(str).str.startswith("European Union - 27 countries")
         over = {n: "EU27" for n in df.loc[eu, "REPORTER"].unique()}
         for c, o in (("REPORTER", "reporter"), ("PARTNER", "partner")):
-            df = map_countries(df, c, system="name", year="year", path=path, out=o, rejected=rej, strict=False, drop=True, overrides=over)
+            df = map_countries(df, c, system="name", year="year", path=path, out=o, rejected=rej, strict=False, drop=True,
+                               overrides=over if c == "REPORTER" else None, notes=notes, source="eurostat", system_only=True)
         df["reporter_kind"] = (df["reporter"] == "EU27").map({True: "group", False: "state"})
         df["flow"] = df["FLOW"].astype(str).str.extract(r"(IMPORT|EXPORT)", flags=re.I)[0].str.lower()
-        out = df[["src_dir", "reporter", "reporter_kind", "partner", "flow", "PERIOD", "year", "month", "VALUE_IN_EUR"]].rename(columns={"PERIOD": "period", "VALUE_IN_EUR": "value_eur"})
-        before = len(out)
-        out = out.drop_duplicates(["src_dir", "reporter", "partner", "flow", "period"])
-        rej["duplicate rows"] += before - len(out)
-        return Parsed({"eurostat_trade": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="Comext extract @4b6a5df")
+        out = df[["src_dir", "reporter", "reporter_kind", "partner", "flow", "PERIOD", "period_kind", "year", "month", "VALUE_IN_EUR"]].rename(
+            columns={"PERIOD": "period", "VALUE_IN_EUR": "value_eur"})
+        # one figure published under two folders (kazahstan_/kazakhstan_export_eurostat): kept once
+        same = ["reporter", "partner", "flow", "period_kind", "year", "month", "value_eur"]
+        out = out.sort_values("src_dir", ascending=False, kind="stable")    # keep the copy under 'kazakhstan_...', spelled right
+        rep = out.duplicated(same, keep="first") & out.duplicated(same + ["src_dir"], keep=False).eq(False)
+        if rep.any():
+            dirs = sorted(out.loc[out.duplicated(same, keep=False), "src_dir"].unique())
+            rej["the same figure under a second folder"] += int(rep.sum())
+            notes.append(f"the same figure under a second folder: {int(rep.sum()):,} rows of {', '.join(dirs)} kept once")
+            out = out[~rep]
+        key = ["src_dir", "reporter", "partner", "flow", "period"]
+        dup = out.duplicated(key, keep=False)
+        if dup.any():        # two names of one state in one table: a repeat if the figures agree, else ambiguous
+            g = out[dup].groupby(key)["value_eur"].nunique()
+            conflict = out.set_index(key).index.isin(g[g > 1].index)
+            if conflict.any():
+                rej["two names of one state with different figures (both rejected)"] += int(conflict.sum())
+                notes.append("two names of one state with different figures (both rejected): " +
+                             ", ".join(sorted({f"{r.reporter}/{r.partner} {r.period}" for r in out[conflict].itertuples()})[:40]))
+                out = out[~conflict]
+            d2 = out.duplicated(key, keep="first")
+            rej["duplicate rows"] += int(d2.sum())
+            out = out[~d2]
+        out = out.sort_index()
+        out["year"] = out["year"].astype("int64")
+        out["period_kind"] = out["period_kind"].astype("string")
+        return Parsed({"eurostat_trade": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="Comext extract @4b6a5df",
+                      notes=notes)

@@ -29,7 +29,8 @@ def code_join_expr(t: ibis.Table, col: str, *, system: str, year: str | None = N
                    out: str = "code") -> ibis.Table:
     """``t`` left-joined to the registry crosswalk of ``system``: adds column ``out``.
 
-    With ``year``: the state holding the code at the end of that year. With ``date`` (an ISO
+    With ``year``: the state that held the code for the larger part of that year (the registry's
+    yearly rule, :meth:`Registry.year_crosswalk`). With ``date`` (an ISO
     date string column): the state whose spell contains the date. Neither: today's holder.
     """
     key = t[col].cast("string")

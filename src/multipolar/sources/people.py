@@ -193,6 +193,12 @@ def _edition(years: pd.Series, path, lines: pd.Series | None = None) -> int:
     return last
 
 
+def _named(reason: str, rows: pd.DataFrame, names: set) -> str:
+    """'reason: name ×rows, ...' for the rows of ``rows`` whose destination or origin is in ``names``."""
+    n = pd.concat([rows.loc[rows["destination"].isin(names), "destination"], rows.loc[rows["origin"].isin(names), "origin"]]).value_counts()
+    return f"{reason}: " + ", ".join(f"{k} ×{v:,}" for k, v in n.items())
+
+
 class UNDesaMigration(Reader):
     """UN DESA International Migrant Stock, origin x destination: the 2017 revision and the 2024 edition.
 
@@ -326,19 +332,24 @@ class UNDesaMigration(Reader):
         agg_names = {n for n in names if normalise_name(n) in DESA_AGGREGATES}
         agg = df["destination"].isin(agg_names) | df["origin"].isin(agg_names)
         rej["aggregate (region or income group)"] += int(agg.sum())
+        notes: list[str] = [_named("aggregate (region or income group)", df[agg], agg_names)]
         df = df[~agg]
         over = {n: None for n in DESA_TERRITORIES}
-        nterr = int((df["destination"].isin(over) | df["origin"].isin(over)).sum())
-        df = df[~(df["destination"].isin(over) | df["origin"].isin(over))]
-        rej["territory"] += nterr
+        terr = df["destination"].isin(over) | df["origin"].isin(over)
+        rej["territory"] += int(terr.sum())
+        notes.append(_named("territory", df[terr], set(over)))
+        df = df[~terr]
         for c in ("destination", "origin"):
-            df = map_countries(df, c, system="name", year="year", path=path, out=c + "_code", rejected=rej)
+            # dated names of states of the system only: the 1990 figures of Russia, Croatia or Ukraine (then Soviet
+            # and Yugoslav republics) are rejected and named, never given to the USSR or Yugoslavia
+            df = map_countries(df, c, system="name", year="year", path=path, out=c + "_code", rejected=rej, notes=notes,
+                               source="undesa_migration", system_only=True)
         out = df[["year", "origin_code", "destination_code", "migrant_stock"]].rename(columns={"origin_code": "origin", "destination_code": "destination"})
         empty = out["migrant_stock"].isna()
         rej["empty cell (no migrants recorded)"] += int(empty.sum())
         out = out[~empty]
         check_duplicates(out, ["year", "origin", "destination"], path)
-        return self._parsed(out, edition, rows, rej)
+        return self._parsed(out, edition, rows, rej, notes=notes)
 
     # -- the 2024 edition, ISO3 codes, by sex ---------------------------------------------------
     def _read_by_sex(self, path, head):
