@@ -25,6 +25,11 @@ from ..errors import MultipolarError
 STATUSES = ("member", "observer", "partner", "candidate", "suspended", "associate", "participant", "invited")
 
 
+#: groupings whose members align their foreign policies (clubs and security partnerships, not universal
+#: or economic bodies): co-members without a pact are "aligned" in the relation typology
+ALIGNMENT_GROUPINGS = ("G7", "BRICS", "SCO", "QUAD", "AUKUS", "GCC", "EAEU")
+
+
 @lru_cache(maxsize=1)
 def memberships() -> pd.DataFrame:
     """Every dated membership: org, code, status, start, end, precision, note, source."""

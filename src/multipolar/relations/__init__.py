@@ -67,6 +67,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..actors.groupings import ALIGNMENT_GROUPINGS
+
 WEIGHTS = {"values": 0.30, "institutions": 0.25, "economy": 0.15, "people": 0.10, "interaction": 0.20}
 #: the weak-link trade intensity (the pair's trade / the larger GDP) at which the economy score reaches 1
 ECONOMY_FULL_INTENSITY = {"all goods": 0.02, "energy and minerals": 0.005}
@@ -98,15 +100,6 @@ COMPONENTS = {
 #: officials of friendly states), not a break with the state; a regime against a state combines three
 #: or more (the US on Cuba, Iran, North Korea; the EU on Russia, Belarus, Syria).
 BROAD = 3
-#: the broad-sanctions rule counts distinct measures; an arms embargo coded "arms" and "military" is one
-BREADTH = ("((coalesce({t}, '') LIKE '%trade%')::INT + (coalesce({t}, '') LIKE '%financial%')::INT + "
-           "(coalesce({t}, '') LIKE '%travel%')::INT + (coalesce({t}, '') LIKE '%other%')::INT + "
-           "(coalesce({t}, '') LIKE '%arms%' OR coalesce({t}, '') LIKE '%military%')::INT)")
-
-#: groupings whose members align their foreign policies (clubs and security partnerships, not
-#: universal or economic bodies): co-members without a pact are aligned
-ALIGNMENT_GROUPINGS = ("G7", "BRICS", "SCO", "QUAD", "AUKUS", "GCC", "EAEU")
-ALIGNMENT_GROUPINGS_RE = "(^|,)(" + "|".join(ALIGNMENT_GROUPINGS) + ")(,|$)"
 
 #: (type, condition, evidence): the first that holds sets the type. Conditions are SQL over the dyad columns.
 RULES = [
@@ -114,13 +107,13 @@ RULES = [
     ("adversary", "armed_conflict_ongoing = 1", "interstate armed conflict (UCDP / dated list)"),
     ("adversary", "mid_hostility_max >= 4", "militarised dispute with use of force (MID)"),
     ("adversary", "(rivalry_tss = 1 OR rivalry_td = 1) AND closeness < -0.15", "strategic rivalry and closeness below -0.15"),
-    ("adversary", f"({BREADTH.format(t='sanctions_a_on_b_types')} >= {BROAD} OR {BREADTH.format(t='sanctions_b_on_a_types')} >= {BROAD}) "
-                  "AND closeness < 0.3", f"broad sanctions ({BROAD} or more kinds of measure) and closeness below 0.3"),
+    ("adversary", f"greatest(sanctions_a_on_b_kinds, sanctions_b_on_a_kinds) >= {BROAD} AND closeness < 0.3",
+     f"broad sanctions ({BROAD} or more kinds of measure) and closeness below 0.3"),
     ("alliance", "alliance_defense = 1 OR alliance_offense = 1", "defence or offence pact (ATOP / compiled pacts / NATO, CSTO / treaty list)"),
     ("rivalry", "rivalry_tss = 1 OR rivalry_td = 1 OR mid_ongoing = 1", "strategic rivalry or a militarised dispute"),
     ("strategic partnership", "(alliance_neutrality = 1 OR alliance_nonaggression = 1 OR alliance_consultation = 1) AND closeness > 0",
      "neutrality, non-aggression or consultation pact and positive closeness"),
-    ("alignment", f"regexp_matches(coalesce(groupings_shared, ''), '{ALIGNMENT_GROUPINGS_RE}') AND closeness > 0",
+    ("alignment", "alignment_groupings_shared_n > 0 AND closeness > 0",
      "co-members of an alignment grouping (" + ", ".join(ALIGNMENT_GROUPINGS) + ") without a pact, closeness above 0"),
     ("neutral", "closeness IS NOT NULL", "none of the above"),
 ]
@@ -184,9 +177,12 @@ def relation_columns(weights=None, rules=None) -> list[list[tuple[str, str]]]:
               ("dependence_a_on_b_gdp", gdp_a), ("dependence_b_on_a_gdp", gdp_b),
               ("dependence_channels", f"CASE WHEN {has_a} THEN nullif({channels}, '') END")]
     rules = rules or RULES
-    typ = "CASE " + " ".join(f"WHEN {cond} THEN '{t}'" for t, cond, _ in rules) + " ELSE NULL END"
-    ev = "CASE " + " ".join(f"WHEN {cond} THEN '{e}'" for _, cond, e in rules) + " ELSE NULL END"
-    return [scores, second, [("relation_type", typ), ("relation_evidence", ev)]]
+    # one pass over the rules: the index of the first that holds, then its type and evidence by lookup
+    rule = "CASE " + " ".join(f"WHEN {cond} THEN {i + 1}" for i, (_, cond, _) in enumerate(rules)) + " END"
+    types = "[" + ", ".join("'" + t.replace("'", "''") + "'" for t, _, _ in rules) + "]"
+    evid = "[" + ", ".join("'" + e.replace("'", "''") + "'" for _, _, e in rules) + "]"
+    typ, ev = f"{types}[relation_rule]", f"{evid}[relation_rule]"
+    return [scores, second, [("relation_rule", f"CAST({rule} AS TINYINT)")], [("relation_type", typ), ("relation_evidence", ev)]]
 
 
 #: the columns the relation layer adds, with their units
@@ -199,7 +195,8 @@ UNITS = {"score_values": "component score: values (-1 ... 1)", "score_institutio
          "closeness_hi": "closeness, 90% interval high", "dependence_a_on_b": "dependence of A on B (0-1, size-weighted channels)",
          "dependence_b_on_a": "dependence of B on A (0-1)", "dependence_asymmetry": "dependence_a_on_b - dependence_b_on_a",
          "dependence_a_on_b_gdp": "A's trade with B and arms from B / A's GDP", "dependence_b_on_a_gdp": "the same for B",
-         "dependence_channels": "the channels dependence used", "relation_type": "type of relation (rule set)",
+         "dependence_channels": "the channels dependence used", "relation_rule": "number of the rule that set the type (1 = first of RULES)",
+         "relation_type": "type of relation (rule set)",
          "relation_evidence": "the rule that set the type"}
 
 

@@ -30,9 +30,6 @@ import pandas as pd
 
 from ...errors import InputError, MultipolarError
 
-#: a state and its own continuation or successor, both members in the year of the change: never a dyad
-SAME_STATE_TRANSITIONS = {("GFR", "DEU"), ("DDR", "DEU"), ("SUN", "RUS"), ("YUG", "SCG"), ("SCG", "SRB"), ("YAR", "YEM"), ("YMD", "YEM")}
-
 #: what ``carry=`` accepts: family -> what is carried
 CARRIABLE = {
     "atop": "ATOP alliance ties of its last year (institutions)",
@@ -66,21 +63,6 @@ class SourceCoverage:
 
 
 _JOIN = __import__("re").compile(r"LEFT JOIN (\w+) (\w+) ON (\w+)\.(\w+) = (\w+)\.(\w+)")
-
-
-def _align(con, table: str, key: str, columns: list[str], dkey):
-    """The ``columns`` of ``table`` (unique on ``key``) in the order of the keys ``dkey`` (sorted or
-    not), null where a key has no row: a binary search instead of a hash join."""
-    import pyarrow as pa
-    sel = ", ".join(f'"{c}"' for c in columns if c != key)
-    tab = con.sql(f"SELECT {key} AS __key{', ' + sel if sel else ''}, {key} FROM {table} ORDER BY {key}").to_arrow_table() if key in columns \
-        else con.sql(f"SELECT {key} AS __key, {sel} FROM {table} ORDER BY {key}").to_arrow_table()
-    keys = tab["__key"].to_numpy()
-    if len(keys) == 0:
-        return pa.table({c: pa.nulls(len(dkey), type=tab.schema.field(c).type) for c in columns})
-    pos = np.minimum(np.searchsorted(keys, dkey), len(keys) - 1)
-    idx = pa.array(pos, mask=keys[pos] != dkey)
-    return pa.table({c: tab[c].combine_chunks().take(idx) for c in columns})
 
 
 def _carry(values: str | None) -> set[str]:
@@ -128,8 +110,9 @@ class Frame:
         self.con.register("_codes", codes)
         self._x("CREATE TEMP TABLE codes AS SELECT * FROM _codes")
         self.con.unregister("_codes")
-        # a state and its own continuation, both listed in the year of the change, are not a dyad
-        same = ", ".join(f"'{x}>{y}'" for x, y in SAME_STATE_TRANSITIONS)
+        # a state and its own continuation are never a dyad (the registry lists one of them per year;
+        # this guards the pairs against a registry that would list both)
+        same = ", ".join(f"'{x}>{y}'" for x, y in reg.series_transitions())
         where = f"AND NOT (a.code || '>' || b.code IN ({same}) OR b.code || '>' || a.code IN ({same}))"
         if self.states:
             lst = ", ".join(f"'{s}'" for s in self.states)
@@ -309,21 +292,17 @@ class Frame:
                 table, alias, l_alias, l_key, r_alias, r_key = m.groups()
                 dkey, tkey = (l_key, r_key) if l_alias == "d" else (r_key, l_key)
                 joins.setdefault(alias, (table, dkey, tkey))
-            sel.extend(f"{e} AS {c}" for c, e in exprs.items())
+            sel.extend(f"{self._typed(c, e)} AS {c}" for c, e in exprs.items())
         rel = self._relation or []
         text = " ".join(sel) + " ".join(e for stage in rel for _, e in stage)
         if not hasattr(self, "_dd"):
             self._dd = self.con.sql("SELECT code_a, code_b, year, _k, _kr, _ka, _kb FROM d ORDER BY _k").to_arrow_table()
         parts = {f"d.{c}": self._dd[c] for c in self._dd.column_names}
-        dkeys = {}
         for alias, (table, dkey, tkey) in joins.items():
             needed = sorted(set(re.findall(rf"\b{alias}\.(\w+)", text)))
-            if not needed:
-                continue
-            if dkey not in dkeys:
-                dkeys[dkey] = self._dd[dkey].to_numpy()
-            aligned = _align(self.con, table, tkey, needed, dkeys[dkey])
-            parts.update({f"{alias}.{c}": aligned[c] for c in needed})
+            if needed:
+                aligned = self._align(table, tkey, needed, dkey)
+                parts.update({f"{alias}.{c}": aligned[c] for c in needed})
         # one table, in batches so that DuckDB scans it on every thread; "alias.column" names
         wide = pa.table(parts)
         self._aligned = pa.Table.from_batches(wide.to_batches(max_chunksize=1 << 17))
@@ -338,6 +317,75 @@ class Frame:
             dst = "wide" if i == len(rel) - 1 else f"wide{i + 1}"
             self._x(f"CREATE OR REPLACE TEMP VIEW {dst} AS SELECT *, {', '.join(f'{e} AS {c}' for c, e in stage)} FROM {src_v}")
         self._built = True
+
+    def _typed(self, name: str, expr: str) -> str:
+        """A flag (unit '(0/1)') as TINYINT and a count ('(count)') as INTEGER: the types say what the
+        values are, and the table is smaller to write and to read."""
+        unit = self.columns[name].unit if name in self.columns else ""
+        if "(0/1)" in unit:
+            return f"CAST({expr} AS TINYINT)"
+        if "(count)" in unit:
+            return f"CAST({expr} AS INTEGER)"
+        return expr
+
+    def _positions(self):
+        """Dense maps from the integer keys to the rows of the (sorted) pairs: no sort, no search."""
+        if hasattr(self, "_pairmap"):
+            return
+        k = self._dd["_k"].to_numpy()
+        self._M = int(self._x("SELECT max(i) FROM codes")[0][0]) + 1
+        y, a, b = k // 1_000_000 - self.years[0], (k // 1000) % 1000, k % 1000
+        self._dy, self._da, self._db = y, a, b
+        self._pairmap = np.full((self.years[1] - self.years[0] + 1) * self._M * self._M, -1, dtype=np.int64)
+        self._pairmap[(y * self._M + a) * self._M + b] = np.arange(len(k))
+
+    def _align(self, table: str, key: str, columns: list[str], dkey: str):
+        """The ``columns`` of ``table`` (unique on ``key``) in the order of the pairs, null where a
+        pair has no row. Pair tables (key ``_k``) are placed by a dense map from key to row (``dkey``
+        ``_kr``: the reverse pair's row); state-year tables (key ``_ks``) are gathered for A or B."""
+        import pyarrow as pa
+        self._positions()
+        sel = ", ".join(f'"{c}"' for c in columns if c != key)
+        tab = self.con.sql(f"SELECT {key} AS __key{', ' + sel if sel else ''}{', ' + key if key in columns else ''} FROM {table}").to_arrow_table()
+        mk = tab["__key"].to_numpy()
+        n, M, y0, ny = len(self._dd), self._M, self.years[0], self.years[1] - self.years[0] + 1
+        if key == "_k" and dkey in ("_k", "_kr"):
+            y, a, b = mk // 1_000_000 - y0, (mk // 1000) % 1000, mk % 1000
+            if dkey == "_kr":
+                a, b = b, a
+            ok = (y >= 0) & (y < ny) & (a < M) & (b < M)
+            rows = np.full(len(mk), -1, dtype=np.int64)
+            rows[ok] = self._pairmap[(y[ok] * M + a[ok]) * M + b[ok]]
+            inv = np.full(n, -1, dtype=np.int64)
+            hit = rows >= 0
+            inv[rows[hit]] = np.flatnonzero(hit)
+        elif key == "_ks" and dkey in ("_ka", "_kb"):
+            y, i = mk // 1000 - y0, mk % 1000
+            ok = (y >= 0) & (y < ny) & (i < M)
+            smap = np.full(ny * M, -1, dtype=np.int64)
+            smap[y[ok] * M + i[ok]] = np.flatnonzero(ok)
+            inv = smap[self._dy * M + (self._da if dkey == "_ka" else self._db)]
+        else:
+            raise MultipolarError(f"internal: cannot align {table}.{key} on d.{dkey}")
+        miss = inv < 0
+        invc = np.where(miss, 0, inv)
+        out = {}
+        for c in columns:
+            col = tab[c].combine_chunks() if len(mk) else pa.nulls(0, type=tab.schema.field(c).type)
+            t = col.type
+            if len(mk) and (pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_boolean(t)):
+                valid = np.ones(len(col), dtype=bool) if col.null_count == 0 else col.is_valid().to_numpy(zero_copy_only=False)
+                vals = col.fill_null(False if pa.types.is_boolean(t) else 0).to_numpy(zero_copy_only=False)
+                g = vals[invc]
+                mask = miss | ~valid[invc]
+                if pa.types.is_floating(t):
+                    mask |= np.isnan(g)
+                out[c] = pa.array(g, type=t, mask=mask)
+            elif len(mk):
+                out[c] = col.take(pa.array(invc, mask=miss))
+            else:
+                out[c] = pa.nulls(n, type=t)
+        return pa.table(out)
 
     # -- out ---------------------------------------------------------------------------------
     def __len__(self):

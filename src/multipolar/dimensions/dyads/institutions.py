@@ -76,7 +76,12 @@ def _groupings(d: Frame) -> pd.DataFrame:
             "groupings_shared": ("institutions", "their names", src, cov)}
     both = "(gma.mask & gmb.mask)"
     names = "nullif(concat_ws(',', " + ", ".join(f"CASE WHEN {both} & {b} <> 0 THEN '{o}' END" for o, b in bit.items()) + "), '')"
-    d.exprs(cols, {"groupings_shared_n": f"coalesce(bit_count({both}), 0)", "groupings_shared": names},
+    from ...actors.groupings import ALIGNMENT_GROUPINGS
+    align = sum(bit[o] for o in ALIGNMENT_GROUPINGS if o in bit)
+    cols["alignment_groupings_shared_n"] = ("institutions", "alignment groupings both are members of (" + ", ".join(ALIGNMENT_GROUPINGS) + ")",
+                                            src, cov)
+    d.exprs(cols, {"groupings_shared_n": f"coalesce(bit_count({both}), 0)", "groupings_shared": names,
+                   "alignment_groupings_shared_n": f"coalesce(bit_count({both} & {align}), 0)"},
             ["LEFT JOIN gmask gma ON gma._ks = d._ka", "LEFT JOIN gmask gmb ON gmb._ks = d._kb"])
     d.record("groupings", src, d.years, cov, cols)
     return my

@@ -43,7 +43,7 @@ def add(d: Frame):
 
 def _events(d: Frame):
     src = "ICEWS / GDELT event files in the warehouse"
-    units = [("events_a_to_b_n", "events with A as source and B as target"), ("events_verbal_coop_a_to_b", "quad class 1"),
+    units = [("events_a_to_b_n", "events with A as source and B as target (count)"), ("events_verbal_coop_a_to_b", "quad class 1"),
              ("events_material_coop_a_to_b", "quad class 2"), ("events_verbal_conflict_a_to_b", "quad class 3"),
              ("events_material_conflict_a_to_b", "quad class 4"), ("goldstein_mean_a_to_b", "mean Goldstein score (-10 to 10)"),
              ("net_cooperation_a_to_b", "(cooperation - conflict) / events, -1 to 1"),
@@ -187,9 +187,9 @@ def _rivalries(d: Frame):
 
 def _sanctions(d: Frame):
     src = "Global Sanctions Database (Felbermayr et al. 2020; Kirilakha et al. 2021; Syropoulos et al. 2024)"
-    cols = {"sanctions_a_on_b_n": ("interaction", "sanction cases in force with A sending, B targeted", src),
+    cols = {"sanctions_a_on_b_n": ("interaction", "sanction cases in force with A sending, B targeted (count)", src),
             "sanctions_a_on_b_types": ("interaction", "their types", src),
-            "sanctions_b_on_a_n": ("interaction", "sanction cases in force with B sending, A targeted", src),
+            "sanctions_b_on_a_n": ("interaction", "sanction cases in force with B sending, A targeted (count)", src),
             "sanctions_b_on_a_types": ("interaction", "their types", src)}
     has_gsdb = d.has("sanction_cases") and (d.has("sanction_party_years") or d.has("sanction_parties"))
     lo = last = None
@@ -232,16 +232,23 @@ def _sanctions(d: Frame):
     union = " UNION ALL ".join(f"({p})" for p in parts)
     cov = (f"every pair in {lo}-{last} (0: no case)" if has_gsdb else "no GSDB") + "; after, only the pairs of the dated sanctions list"
     cols = {k: v + (cov,) for k, v in cols.items()}
+    kinds = ("kinds of measure among them: trade, financial, travel, arms (an arms embargo coded arms and military is one), "
+             "other")
+    cols["sanctions_a_on_b_kinds"] = ("interaction", kinds, src, cov)
+    cols["sanctions_b_on_a_kinds"] = ("interaction", kinds, src, cov)
+    obs = d.within(lo, end_gsdb) if has_gsdb else None
     k = d.pairs(f"""SELECT code_a, code_b, CAST(year AS INTEGER) AS year, count(DISTINCT case_key) AS sanctions_a_on_b_n,
-                           string_agg(DISTINCT t.types, ',' ORDER BY t.types) AS sanctions_a_on_b_types
+                           string_agg(DISTINCT t.types, ',' ORDER BY t.types) AS sanctions_a_on_b_types,
+                           count(DISTINCT CASE WHEN t.types = 'military' THEN 'arms' ELSE t.types END) AS sanctions_a_on_b_kinds
                     FROM (SELECT code_a, code_b, year, case_key, unnest(string_split(types, ',')) AS types FROM ({union})) t
                     WHERE code_a <> code_b AND types <> '' GROUP BY ALL""",
-                {"sanctions_a_on_b_n": cols["sanctions_a_on_b_n"], "sanctions_a_on_b_types": cols["sanctions_a_on_b_types"]},
-                observed={"sanctions_a_on_b_n": d.within(lo, end_gsdb)} if has_gsdb else None)
-    cond = d.within(lo, end_gsdb) if has_gsdb else "false"
-    d.exprs({"sanctions_b_on_a_n": cols["sanctions_b_on_a_n"], "sanctions_b_on_a_types": cols["sanctions_b_on_a_types"]},
+                {c: cols[c] for c in ("sanctions_a_on_b_n", "sanctions_a_on_b_types", "sanctions_a_on_b_kinds")},
+                observed={"sanctions_a_on_b_n": obs, "sanctions_a_on_b_kinds": obs} if has_gsdb else None)
+    cond = obs or "false"
+    d.exprs({c: cols[c] for c in ("sanctions_b_on_a_n", "sanctions_b_on_a_types", "sanctions_b_on_a_kinds")},
             {"sanctions_b_on_a_n": f"CASE WHEN sr.sanctions_a_on_b_n IS NULL AND {cond} THEN 0 ELSE sr.sanctions_a_on_b_n END",
-             "sanctions_b_on_a_types": "sr.sanctions_a_on_b_types"},
+             "sanctions_b_on_a_types": "sr.sanctions_a_on_b_types",
+             "sanctions_b_on_a_kinds": f"CASE WHEN sr.sanctions_a_on_b_kinds IS NULL AND {cond} THEN 0 ELSE sr.sanctions_a_on_b_kinds END"},
             [f"LEFT JOIN m{k} sr ON sr._k = d._kr"])
     d.record("gsdb", src + "; then multipolar's dated sanctions list", (lo, last), cov, cols, carried_to=d.years[1] if carried else None)
     if carried:
