@@ -124,11 +124,12 @@ def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None
     return values.compare_estimates(da, db_, names=(na, nb))
 
 
-def dyads(years=None, states=None, *, db=None):
+def dyads(years=None, states=None, *, db=None, carry=None):
     """The directed dyad-year table, to be extended with ``.add_values()``, ``.add_people()``, ...
-    (``multipolar dyads``). See :mod:`multipolar.dimensions.dyads`."""
+    (``multipolar dyads``). ``carry``: sources to repeat past their last year, flagged (never by
+    default; see :data:`multipolar.dimensions.dyads.CARRIABLE`). See :mod:`multipolar.dimensions.dyads`."""
     from .dimensions.dyads import Dyads
-    return Dyads(years=years, states=states, db=db)
+    return Dyads(years=years, states=states, db=db, carry=carry)
 
 
 def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:

@@ -347,12 +347,15 @@ def dyads_cmd(years: Optional[str] = typer.Option(None, "--years", "-y", help="Y
               states: Optional[str] = typer.Option(None, "--states", "-s", help="Only pairs among these states, comma-separated (names or codes)."),
               out: Path = typer.Option(Path("dyads.parquet"), "--out", "-o", help="Output file."),
               fmt: Optional[str] = typer.Option(None, "--format", "-f", help="parquet, csv or dta (default: from --out)."),
-              codebook: bool = typer.Option(False, "--codebook", help="Also write FILE.codebook.csv: every column's unit, direction and source."),
+              codebook: bool = typer.Option(False, "--codebook", help="Also write FILE.codebook.csv: every column's unit, direction, source and coverage."),
+              carry: Optional[str] = typer.Option(None, "--carry", help="Repeat these sources past their last year, flagged in *_carried columns "
+                                                  "(atop, gsdb, rivalries, mid, cow_igo; never by default)."),
               db: Optional[Path] = DB):
-    """The directed dyad-year table: every ordered pair of states, every year, all five dimensions and the relation."""
+    """The directed dyad-year table: every ordered pair of states, every year, all five dimensions and the relation.
+    Outside a source's coverage a value is missing, never 0."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
     try:
-        d = api.dyads(years, states, db=db)
+        d = api.dyads(years, states, db=db, carry=carry)
         verbs = ["add_values", "add_people", "add_economy", "add_institutions", "add_interaction", "add_security", "add_power", "add_relation"]
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True,
                       disable=not err.is_terminal) as prog:
