@@ -309,6 +309,11 @@ def triangle_section(ctx: Context) -> Section:
                                      text=[f"{y}: {ty}" + (f" ({w})" if isinstance(w, str) else "") for y, w in zip(g["year"], g["pivot_or_pariah"])],
                                      hoverinfo="text", showlegend=False), row=2, col=1)
     fig.add_hline(y=0, line={"color": "#999", "width": 1, "dash": "dot"}, row=1, col=1)
+    changes = composition_changes(ctx.db, (a, b, c), int(t["year"].min()), int(t["year"].max()))
+    for y, text in changes:
+        fig.add_vline(x=y - 0.5, line={"color": "#bbb", "width": 1, "dash": "dash"}, row=1, col=1)
+        fig.add_annotation(x=y - 0.5, y=1.0, yref="y domain", text=text, showarrow=False, xanchor="left", yanchor="top",
+                           font={"size": 9, "color": "#777"}, row=1, col=1)
     fig.update_yaxes(title_text="closeness (−1 hostile … 1 close)", row=1, col=1, gridcolor="#eee")
     fig.update_yaxes(categoryorder="array", categoryarray=types, row=2, col=1, tickfont={"size": 9})
     fig.update_xaxes(title_text="year", row=2, col=1)
@@ -322,12 +327,35 @@ def triangle_section(ctx: Context) -> Section:
                    + (f" with {name(who)} as the{role}" if isinstance(who, str) else "")
                    + (f"; it took this shape in {int(prev_change['year'])}." if prev_change is not None else "."))
     sec.figure = finish(fig, sec.finding, "multipolar relation types and closeness (UN votes, alliances, groupings, trade, visas, wars, "
-                        "rivalries, sanctions); Dittmer (1981) typology on the signs of the three relations.", height=520)
+                        "rivalries, sanctions); Dittmer (1981) typology on the signs of the three relations. Dashed lines: a component "
+                        "of closeness enters (+) or leaves (−) the data, which moves its level by itself.", height=520)
     sec.columns = ["year", "type", "pivot or pariah", "relations"]
     sec.table = [{"year": int(r.year), "type": r.type, "pivot or pariah": r.pivot_or_pariah or "–", "relations": r.relations}
                  for r in ch.itertuples(index=False)]
     sec.source = "The years in which the triangle changed type (the first year shown is the first with all three relations)."
     return sec
+
+
+def composition_changes(db, states, first: int, last: int) -> list[tuple[int, str]]:
+    """The years in which the components of closeness change for the pairs among ``states`` (a
+    component entering or leaving the data moves the level of closeness by itself; the chart marks
+    those years instead of hiding them): [(year, "+people −values"), ...]."""
+    from ..actors.registry import SERIES_PREDECESSORS
+    from ..relations.measures import measures
+    codes = set(states) | {SERIES_PREDECESSORS[c] for c in states if c in SERIES_PREDECESSORS}   # the USSR's years for Russia
+    m = measures(f"{first}:{last}", sorted(codes), db)
+    m = m[m["code_a"] < m["code_b"]]
+    if m.empty:
+        return []
+    comp = m.groupby("year")["closeness_components"].apply(
+        lambda s: set().union(*(set(str(x).split(",")) for x in s.dropna() if str(x))))
+    out, prev = [], None
+    for y, cur in comp.items():
+        if prev is not None and cur != prev:
+            txt = " ".join([f"+{c}" for c in sorted(cur - prev)] + [f"−{c}" for c in sorted(prev - cur)])
+            out.append((int(y), txt))
+        prev = cur
+    return out
 
 
 # -- 4. the focus state's partners -----------------------------------------------------------------
