@@ -74,7 +74,10 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
 def data_status(db: Optional[Path] = DB, all_imports: bool = typer.Option(False, "--all", help="Include superseded imports."),
                 as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")):
     """What is loaded: source, version, file sha256, rows, years, countries, when."""
-    df = api.status(db, all_imports=all_imports)
+    try:
+        df = api.status(db, all_imports=all_imports)
+    except MultipolarError as e:
+        _fail(e)
     if as_json:
         console.print_json(df.to_json(orient="records", date_format="iso"))
         return

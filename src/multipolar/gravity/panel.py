@@ -62,7 +62,8 @@ def build(years: tuple[int, int], sector: str, db=None) -> pd.DataFrame:
     geo = geo.groupby(["exporter", "importer"], as_index=False).first()
     d = d.merge(geo, on=["exporter", "importer"], how="left")
     d["ln_dist"] = np.log(d["dist"])
-    dy = Dyads(years=f"{yrs[0]}:{yrs[-1]}", states=states, db=db).add_values().add_institutions().add_interaction()
+    from ..warehouse import retry_locked
+    dy = retry_locked(Dyads, years=f"{yrs[0]}:{yrs[-1]}", states=states, db=db, db_path=w.path).add_values().add_institutions().add_interaction()
     m = dy.to_pandas(["trade_agreements_shared_n", "alliance_defense", "alliance_offense", "sanctions_a_on_b_types",
                       "sanctions_b_on_a_types", "ip_distance"])
     types = m["sanctions_a_on_b_types"].astype(str).fillna("") + "," + m["sanctions_b_on_a_types"].astype(str).fillna("")
