@@ -141,11 +141,16 @@ def _baci_years(w: Warehouse, years: tuple[int, int]) -> list[int]:
     return [y for y in range(years[0], years[1] + 1) if span["a"] <= y <= span["b"]]
 
 
-def fit(years=(1995, 2021), sector: str = "crude_oil", db=None, pair_effects: bool | None = None, costs: list[str] | None = None):
+def fit(years=None, sector: str = "crude_oil", db=None, pair_effects: bool | None = None, costs: list[str] | None = None):
     """PPML on the sector panel: exporter-year and importer-year effects, and pair effects when the
-    panel has more than one year (then the time-invariant costs are absorbed and left out)."""
+    panel has more than one year (then the time-invariant costs are absorbed and left out).
+    ``years``: (first, last); None: every year the sector's trade data cover (from 1946, where the
+    state system of the dyads starts); the panel's ``attrs["years"]`` says which."""
     from . import estimate
     from .ge import NotConverged
+    if years is None:
+        import datetime as dt
+        years = (1946, dt.date.today().year)      # the flows decide: _flows keeps the years the data have
     d = build(years, sector, db)
     multi = d["year"].nunique() > 1
     pair_effects = multi if pair_effects is None else pair_effects

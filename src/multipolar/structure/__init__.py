@@ -143,11 +143,13 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
     return summ, prob
 
 
-def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: str = "ideal-points", seed: int = 0,
+def trends(years=None, db=None, blocs_year: int | None = None, method: str = "ideal-points", seed: int = 0,
            dy: pd.DataFrame | None = None):
     """The de-globalization scoreboard (``multipolar trends``): per year and process, ties within
     blocs against across them and the fragmentation index (:mod:`multipolar.structure.fragmentation`).
-    Blocs are fixed at ``blocs_year`` (default: the last year with ideal points)."""
+    Blocs are fixed at ``blocs_year`` (default: the last year with a full UN session in the ideal
+    points). ``years``: FIRST:LAST; None: from the first to the last year in which any process has
+    data (years between without data stay, as gaps)."""
     from .. import api
     from ..dimensions.values import parse_years
     from . import fragmentation as T
@@ -167,7 +169,15 @@ def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: st
         blocs_year = int(full.index.max())
     summ, _ = blocs(str(blocs_year), method=method, db=db, seed=seed, dy=dy)
     bl = summ.set_index("code")["bloc"]
-    sb = T.scoreboard(_measures(f"{rng[0]}:{rng[1]}", None, db, dy, T.COLUMNS), bl)
+    sb = T.scoreboard(_measures(f"{rng[0]}:{rng[1]}" if rng else None, None, db, dy, T.COLUMNS), bl)
+    if rng is None:
+        with_data = sb.loc[sb["fragmentation"].notna(), "year"]
+        if with_data.empty:
+            from ..errors import MissingDataError
+            raise MissingDataError("no year has data on any of the five processes across the blocs",
+                                   hint="import the data (`multipolar data import ../shared/data`)")
+        rng = (int(with_data.min()), int(with_data.max()))
+        sb = sb[sb["year"].between(*rng)].reset_index(drop=True)
     sb.attrs.update({"years": f"{rng[0]}:{rng[1]}", "blocs_year": blocs_year, "method": method, "seed": seed,
                      "blocs": bl.value_counts().to_dict()})
     return sb
