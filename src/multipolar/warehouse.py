@@ -488,6 +488,8 @@ def _parse_job(path: str, source: str | None, known: dict | None) -> dict:
                                          tables=json.loads(prev["tables"]))
             return job
         parsed = reader.read(p, layout, head)
+        from .sources.versions import resolve as resolve_version
+        parsed.version = resolve_version(parsed.version, p, sha, parsed)     # from the file: checksum, content, place
         for name, df in list(parsed.tables.items()):
             df = parsed.tables[name] = df.drop(columns=[c for c in df.columns if str(c).startswith("__")])
             # an all-empty object column has no type: store it as text
