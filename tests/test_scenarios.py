@@ -138,6 +138,20 @@ def test_backtest_on_russian_crude(full_warehouse):
     assert s.loc["India", "predicted_2023"] > s.loc["India", "baseline_2021"]
 
 
+def test_backtest_labels_follow_its_years(full_warehouse):
+    from typer.testing import CliRunner
+
+    from multipolar.cli import app
+    from multipolar.gravity.backtest import backtest
+    b = backtest(full_warehouse.path, fit_years=(2010, 2019), base_year=2019, observed_year=2022)
+    assert list(b["shares"].columns) == ["baseline_2019", "predicted_2022", "observed_2022"]
+    assert (b["base_year"], b["observed_year"], b["fit_years"]) == (2019, 2022, (2010, 2019))
+    res = CliRunner().invoke(app, ["gravity", "backtest", "--fit-years", "2010:2019", "--base-year", "2019", "--observed-year", "2022",
+                                   "--db", str(full_warehouse.path)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "observed 2022 destination shares" in res.output and "2019 (baseline)" in res.output and "2022 predicted" in res.output
+
+
 def test_stored_scenario_appears_in_the_report_and_the_dashboard(full_warehouse, tmp_path):
     """simulate --store keeps the run (one transaction, replacing the same scenario); the report and the API show it."""
     import shutil
