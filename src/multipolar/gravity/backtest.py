@@ -66,8 +66,10 @@ def backtest(db=None, fit_years=(2012, 2021), base_year: int = 2021, observed_ye
     b_, p_, o_ = f"baseline_{base_year}", f"predicted_{observed_year}", f"observed_{observed_year}"
     shares = pd.DataFrame({g: {b_: bs.reindex(cs).sum(), p_: pr.reindex(cs).sum(), o_: ob.reindex(cs).sum()}
                            for g, cs in groups.items()}).T
-    by_importer = pd.DataFrame({"predicted": pr, "observed": ob, "baseline": bs})[active]
-    top = by_importer.sort_values("observed", ascending=False).head(10)
+    # every importer with a share in one of the three; ``active``: those the correlation is taken over
+    by_importer = pd.DataFrame({"predicted": pr, "observed": ob, "baseline": bs, "active": active})
+    by_importer = by_importer[(by_importer[["predicted", "observed", "baseline"]] > 0).any(axis=1)]
+    top = by_importer.drop(columns="active").sort_values("observed", ascending=False).head(10)
     return {"spearman": rho, "spearman_no_change": rho_base, "importers": int(active.sum()), "shares": shares, "top": top,
             "by_importer": by_importer, "base_year": base_year, "observed_year": observed_year, "fit_years": tuple(fit_years), "fit": f,
             "observed_total_musd": float(obs.sum() / 1e3), "baseline_total_musd": float(base_sh.sum() / 1e3),
