@@ -79,13 +79,10 @@ def _variants(tmp_path, fname, country_col, bad_country, year_col, required):
         j = rows[0].index(required)
         mk("missing_column", rows_=[[v for k, v in enumerate(r) if k != j] for r in rows])
     mk("lfs_pointer", b"version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f7d3f2ad1a8e0e2b57c1f0a1b2c\nsize 2670088\n")
-    # a Windows-1252 byte where UTF-8 is expected, in the second data line
-    lines = text.split("\n")
-    k = first + 1
-    lines[k] = lines[k] + "\x00" if False else lines[k]
-    enc = "\n".join(lines).encode()
-    pos = enc.index(b"\n", enc.index(b"\n") + 1) + 1 if not headerless else enc.index(b"\n") + 1
-    mk("wrong_encoding", enc[:pos] + b"\xe9" + enc[pos:])
+    # a Windows-1252 byte where UTF-8 is expected, at the start of the second data line (the first when headerless)
+    pos = raw.index(b"\n", raw.index(b"\n") + 1) + 1 if not headerless else raw.index(b"\n") + 1
+    assert raw[pos:pos + 1] not in (b"", b"\n")           # a line is there to spoil
+    mk("wrong_encoding", raw[:pos] + b"\xe9" + raw[pos:])
     mk("duplicate_row", rows_=rows + [rows[-1]])
     if country_col is not None:
         r2 = [list(r) for r in rows]
@@ -121,6 +118,8 @@ def test_bad_input_gets_a_clear_error_and_changes_nothing(tmp_path, fname, sourc
         assert rep.status == "error", f"{name}: {rep.status} {rep.message}"
         assert path.name in rep.message, f"{name}: the message must name the file: {rep.message}"
         assert "Expected" in rep.message or "What to do" in rep.message, f"{name}: {rep.message}"
+        if name == "wrong_encoding":                     # refused for its bytes, not for what they garble
+            assert "utf-8" in rep.message.lower() or "encoding" in rep.message.lower(), rep.message
         assert _snapshot(w) == before, f"{name} changed the warehouse"
     # the same bad files recognised by content (no --source) are errors or skips, never imports
     for name, path in variants.items():
@@ -144,6 +143,8 @@ def test_messages_name_line_and_field(tmp_path):
     assert "duplicate" in msg and "line 5" in msg
     msg = w.import_file(v["truncated"], source="nmc").message
     assert "truncated" in msg
+    msg = w.import_file(v["wrong_encoding"], source="nmc").message
+    assert "line 3" in msg and "not valid utf-8" in msg and "0xe9" in msg      # the second data line
 
 
 def test_unknown_country_error_suggests_names(tmp_path):

@@ -109,3 +109,25 @@ def test_total_refuses_the_energy_and_minerals_subset(tmp_path):
         panel.build((2021, 2021), "total", w.path)
     d = panel.build((2021, 2021), "crude_oil", w.path)           # the sectors still work
     assert d.attrs["source"] == "CEPII BACI" and d["trade"].gt(0).any()
+
+
+@needs_geodist
+def test_fit_without_years_takes_every_year_of_the_data(tmp_path):
+    """No --years: the panel spans the years the trade data have (here 2021 and 2022), not a fixed range."""
+    w = Warehouse(tmp_path / "w.duckdb")
+    w.import_file(GEO)
+    g = _gravity_flows(w)
+    prods = [f"{k:06d}" for k in range(100_000, 100_000 + 1100)]
+    for year, scale in ((2021, 1.0), (2022, 1.1)):
+        rows = pd.DataFrame([(year, BACI[r.e], BACI[r.i], k, round(r.x * scale / len(prods), 3), 1.0)
+                             for r in g.itertuples() for k in prods[:: 50]] +
+                            [(year, BACI["USA"], BACI["CHN"], f"{k:06d}", 1.0, 1.0) for k in range(200_000, 201_100)], columns=["t", "i", "j", "k", "v", "q"])
+        f = tmp_path / f"BACI_HS92_Y{year}_V202401b.csv"
+        rows.to_csv(f, index=False)
+        rep = w.import_file(f)
+        assert rep.status == "imported", rep.message
+    fit, d = panel.fit(None, "total", w.path, pair_effects=False)
+    assert d.attrs["years"] == (2021, 2022) and sorted(d["year"].unique()) == [2021, 2022]
+    res = CliRunner().invoke(app, ["gravity", "fit", "--sector", "total", "--no-pair", "--db", str(w.path)])
+    assert res.exit_code == 0, res.output
+    assert "total, 2021-2022" in res.output

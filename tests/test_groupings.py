@@ -41,7 +41,8 @@ def test_nato_in_1999_and_today():
 
 
 def test_eu_enlargements_and_brexit():
-    assert len(mp.members("EU", 1995, how="end") if False else mp.members("EU", date="1995-06-01")) == 15
+    eu95, eu94 = set(mp.members("EU", date="1995-06-01")), set(mp.members("EU", date="1994-12-31"))
+    assert len(eu95) == 15 and eu95 - eu94 == {"AUT", "FIN", "SWE"} and eu94 < eu95        # the enlargement of 1 January 1995
     assert len(mp.members("EU", date="2013-07-02")) == 28
     assert "GBR" in mp.members("EU", date="2020-01-31") and "GBR" not in mp.members("EU", date="2020-02-01")
     assert len(mp.members("EU")) == 27

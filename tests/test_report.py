@@ -96,16 +96,62 @@ def test_no_top_mover_comes_from_a_coverage_edge(ctx):
 
 
 def test_a_section_without_data_says_so_and_the_report_goes_on(tmp_path, monkeypatch):
+    from multipolar.errors import MissingDataError
     monkeypatch.setattr(api, "stored_ideal_points", lambda db=None: None)
 
-    def broken(*a, **k):
-        raise RuntimeError("capability table unreadable")
-    monkeypatch.setattr("multipolar.structure.poles", broken)
+    def no_data(*a, **k):
+        raise MissingDataError("no capability data for these years", hint="import COW NMC")
+    monkeypatch.setattr("multipolar.structure.poles", no_data)
     out = api.write_report(tmp_path / "r.html", db=tmp_path / "none.duckdb")
     html = out.read_text()
     assert "Missing: No ideal points: run `multipolar idealpoints`" in html
-    assert "Missing: This section could not be drawn from the data: RuntimeError: capability table unreadable" in html
+    assert ("Missing: This section could not be drawn: the data are missing. no capability data for these years. "
+            "What to do: import COW NMC") in html
     assert 'id="chart-triangle"' in html and 'id="chart-focus"' in html
+
+
+@pytest.mark.parametrize("exc", [KeyError("enp_cinc"), RuntimeError("a bug"), ValueError("bad cast")])
+def test_a_section_that_breaks_stops_the_report_and_writes_no_file(tmp_path, monkeypatch, exc):
+    """Only missing data become a note: any other exception is a bug, and the report must not hide it."""
+    def broken(*a, **k):
+        raise exc
+    monkeypatch.setattr("multipolar.structure.poles", broken)
+    out = tmp_path / "r.html"
+    with pytest.raises(type(exc)):
+        api.write_report(out, db=tmp_path / "none.duckdb")
+    assert not out.exists()
+
+
+def test_the_command_fails_on_a_broken_section_and_writes_no_file(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from multipolar.cli import app
+
+    def broken(*a, **k):
+        raise KeyError("enp_cinc")
+    monkeypatch.setattr("multipolar.structure.poles", broken)
+    out = tmp_path / "r.html"
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(tmp_path / "none.duckdb"), "--boot", "5"])
+    assert res.exit_code != 0
+    assert isinstance(res.exception, KeyError) or "KeyError" in res.output
+    assert not out.exists()
+
+
+def _poles_frame(early: float, latest: float):
+    import pandas as pd
+    years = list(range(1998, 2024))
+    ratio = [early if y <= 2010 else latest for y in years]
+    return pd.DataFrame({"year": years, "enp_cinc": 3.0, "enp_gdp": 4.0, "reading": "unipolar", "poles": "USA", "leader": "USA",
+                         "runner_up_ratio": ratio, "polarity": 1, "leader_military_share": 0.4})
+
+
+@pytest.mark.parametrize("early,latest,word", [(0.30, 0.45, "up from"), (0.45, 0.30, "down from"), (0.301, 0.299, "unchanged from")])
+def test_the_poles_finding_says_which_way_the_runner_up_moved(ctx, monkeypatch, early, latest, word):
+    monkeypatch.setattr("multipolar.structure.poles", lambda *a, **k: _poles_frame(early, latest))
+    f = R.poles_section(ctx).finding
+    assert f"the runner-up spending {latest:.2f} of the leader (USA), {word} {early:.2f} on average in 2000–10." in f
+    for other in {"up from", "down from", "unchanged from"} - {word}:
+        assert other not in f
 
 
 def test_report_on_a_warehouse_with_one_source_shows_what_is_missing(tmp_path):

@@ -103,7 +103,15 @@ def test_idealpoints_cli_stores_everything_and_reports_bridging(fitted):
     # the vote file's pitfalls: ISO2 "NA" is Namibia; rows without a code resolved from the name
     assert {"NAM", "YAR", "ZAN", "GFR", "SUN", "YUG", "CSK", "DDR"} <= set(ip["code"])
     ag = w.table("vote_agreement")
-    assert ag["kappa"].between(-1, 1).all() or ag["kappa"].isna().any()
+    k = ag["kappa"]
+    # kappa is defined unless chance agreement is 1 (every common vote the same for both: then agreement is perfect);
+    # where defined it lies in [-1, 1] and never above the share of identical votes it corrects
+    some_disagree = ag["agree_share"] < 1
+    assert some_disagree.sum() > len(ag) / 2 and k[some_disagree].notna().all()
+    assert ag.loc[k.isna(), "agree_share"].eq(1).all()
+    assert k.dropna().between(-1, 1).all()
+    assert (k.dropna() <= ag.loc[k.notna(), "agree_share"] + 1e-12).all()
+    assert (k < ag["agree_share"] - 0.05).any()          # the chance correction does something
     assert (ag["n_common"] > 0).all() and (ag["code_a"] < ag["code_b"]).all()
 
 

@@ -5,10 +5,12 @@ import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pytest
 
 import multipolar as mp
+from multipolar.errors import WarehouseError
 from multipolar.warehouse import Warehouse
 from tests.conftest import FIXTURES, needs_shared
 
@@ -175,3 +177,87 @@ def test_a_partitioned_table_from_another_format_supersedes_the_first_import(wh,
     st = wh.status()
     assert list(st["file_name"]) == ["votes_reordered.csv"]
     assert wh.counts()["unvotes_votes"] == len(lines) - 1
+
+
+SLOW_FOLDER_SCRIPT = """
+import sys
+from multipolar.warehouse import Warehouse
+w = Warehouse(sys.argv[1])
+reps = w.import_path(sys.argv[2], jobs=1, options={"_pause_before_commit": float(sys.argv[4]), "_marker": sys.argv[3]})
+print(" ".join(r.status for r in reps))
+"""
+READ_TABLE_SCRIPT = """
+import sys
+from multipolar.warehouse import Warehouse
+t = Warehouse(sys.argv[1]).table("nmc").sort_values("code")
+print(",".join(f"{c}={v}" for c, v in zip(t["code"], t["cinc"])))
+"""
+FOLDER = ["atop.csv", "cow_igo_sy.csv", "desta_mem.csv", "maddison.csv", "sipri_tiv.csv", "wdi_gdp.csv"]
+FOLDER_SOURCES = ["atop", "cow_igo", "desta", "maddison", "sipri", "wdi"]      # in the files' (sorted) order
+
+
+def _run(args, env, timeout=120):
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True, env=env, timeout=timeout)
+
+
+def test_readers_get_in_while_a_folder_import_runs(tmp_path):
+    """A folder import holds the write lock only for each file's transaction: `data status` (the CLI) and a
+    table read in other processes succeed, with the right contents, while it runs; and it completes."""
+    db = tmp_path / "w.duckdb"
+    Warehouse(db).import_file(FIXTURES / "nmc.csv")
+    expected_nmc = _run(["-c", READ_TABLE_SCRIPT, str(db)], dict(os.environ)).stdout.strip()
+    assert expected_nmc.count("=") == 3
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    for f in FOLDER:
+        (folder / f).write_bytes((FIXTURES / f).read_bytes())
+    marker = tmp_path / "writing"
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(filter(None, [str(Path(mp.__file__).parents[1]), os.environ.get("PYTHONPATH")])))
+    # each file waits 1.5 s between its write and its COMMIT, holding the write lock: the import takes >= 9 s,
+    # nearly all of it locked, so a reader meets the lock and gets in only between two files
+    imp = subprocess.Popen([sys.executable, "-c", SLOW_FOLDER_SCRIPT, str(db), str(folder), str(marker), "1.5"],
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    try:
+        deadline = time.time() + 60
+        while not marker.exists() and time.time() < deadline and imp.poll() is None:
+            time.sleep(0.05)
+        assert marker.exists(), f"the import never reached its first write: {imp.communicate()}"
+        st = _run(["-m", "multipolar.cli", "data", "status", "--json", "--db", str(db)], env)
+        during_status = imp.poll() is None
+        tab = _run(["-c", READ_TABLE_SCRIPT, str(db)], env)
+        during_table = imp.poll() is None
+        assert st.returncode == 0, st.stderr
+        rows = json.loads(st.stdout)
+        sources = [r["source"] for r in rows]
+        # nmc, then the folder's files committed so far (a prefix of them, each whole), never a half-written one
+        done = [s for s in FOLDER_SOURCES if s in sources]
+        assert "nmc" in sources and done == FOLDER_SOURCES[:len(done)] and len(done) < len(FOLDER_SOURCES)
+        assert all(r["rows_kept"] > 0 for r in rows)
+        assert tab.returncode == 0, tab.stderr
+        assert tab.stdout.strip() == expected_nmc
+        assert during_status and during_table, "the readers returned only after the import had finished"
+        assert marker.read_text().count("\n") < len(FOLDER)
+    finally:
+        out, errs = imp.communicate(timeout=120)
+    assert imp.returncode == 0, errs
+    assert out.split() == ["imported"] * len(FOLDER)
+    assert sorted(Warehouse(db).status()["source"]) == sorted(FOLDER_SOURCES + ["nmc"])
+
+
+def test_a_reader_that_waits_too_long_says_what_to_do(tmp_path, monkeypatch):
+    db = tmp_path / "w.duckdb"
+    Warehouse(db).import_file(FIXTURES / "nmc.csv")
+    monkeypatch.setenv("MULTIPOLAR_LOCK_WAIT", "0.5")
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('open', flush=True); "
+                               "time.sleep(30)", str(db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "open"
+        t0 = time.monotonic()
+        with pytest.raises(WarehouseError) as e:
+            Warehouse(db).status()
+        assert 0.5 <= time.monotonic() - t0 < 5
+        msg = str(e.value)
+        assert "another process is writing" in msg and "What to do" in msg and "MULTIPOLAR_LOCK_WAIT" in msg
+    finally:
+        holder.kill()
+        holder.wait()

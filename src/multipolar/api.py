@@ -129,7 +129,8 @@ def dyads(years=None, states=None, *, db=None, carry=None):
     (``multipolar dyads``). ``carry``: sources to repeat past their last year, flagged (never by
     default; see :data:`multipolar.dimensions.dyads.CARRIABLE`). See :mod:`multipolar.dimensions.dyads`."""
     from .dimensions.dyads import Dyads
-    return Dyads(years=years, states=states, db=db, carry=carry)
+    from .warehouse import retry_locked
+    return retry_locked(Dyads, years=years, states=states, db=db, carry=carry, db_path=Warehouse(db).path)
 
 
 def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
@@ -141,7 +142,8 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     codes = {reg.resolve(a), reg.resolve(b)}
     # historical predecessors keep their own codes: the USSR for Russia, the Federal Republic for Germany
     codes |= {extra[c] for c in list(codes) if c in extra}
-    d = Dyads(years=years, states=sorted(codes), db=db).add_all().add_relation()
+    from .warehouse import retry_locked
+    d = retry_locked(Dyads, years=years, states=sorted(codes), db=db, db_path=Warehouse(db).path).add_all().add_relation()
     df = d.to_pandas()
     ca, cb = reg.resolve(a), reg.resolve(b)
     sa, sb = {ca, extra.get(ca, ca)}, {cb, extra.get(cb, cb)}

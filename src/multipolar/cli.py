@@ -74,7 +74,10 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
 def data_status(db: Optional[Path] = DB, all_imports: bool = typer.Option(False, "--all", help="Include superseded imports."),
                 as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")):
     """What is loaded: source, version, file sha256, rows, years, countries, when."""
-    df = api.status(db, all_imports=all_imports)
+    try:
+        df = api.status(db, all_imports=all_imports)
+    except MultipolarError as e:
+        _fail(e)
     if as_json:
         console.print_json(df.to_json(orient="records", date_format="iso"))
         return
@@ -419,9 +422,9 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
         prev = ev
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True)
-    console.print("[dim]sources: UN votes (ideal points, agreement); Passport Index; CEPII BACI (energy and minerals); COW IGO; ATOP 5.1 "
+    console.print("[dim]sources: UN votes (ideal points, agreement); Passport Index; CEPII BACI (energy and minerals); COW IGO; ATOP "
                   "and multipolar's treaty list; GML MID; COW wars, UCDP/PRIO; GSDB and multipolar's sanctions list; SIPRI. "
-                  "– = no data (never imputed). Rules: multipolar.relations.RULES[/]")
+                  "– = no data (never imputed). Versions: `multipolar data status`. Rules: multipolar.relations.RULES[/]")
     if out:
         _write_table(df, out)
         console.print(f"wrote {out}")
@@ -546,7 +549,8 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
 
 
 @app.command("trends")
-def trends_cmd(years: str = typer.Option("1991:2024", "--years", "-y"),
+def trends_cmd(years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST (default: from the first to the last "
+                                                   "year in which any process has data)."),
                blocs_year: Optional[int] = typer.Option(None, "--blocs-year", help="The year whose blocs are held fixed (default: the last full UN session)."),
                method: str = typer.Option("ideal-points", "--method", "-m", help="How the fixed blocs are formed: ideal-points or network."),
                out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the scoreboard table (.parquet, .csv, .dta)."),
@@ -630,7 +634,8 @@ def gravity_replicate(name: str = typer.Argument(..., help="yotov2016-borders or
 
 
 @gravity_app.command("fit")
-def gravity_fit(years: str = typer.Option("1995:2021", "--years", help="Years FIRST:LAST."),
+def gravity_fit(years: Optional[str] = typer.Option(None, "--years", help="Years FIRST:LAST (default: every year the sector's trade "
+                                                    "data cover, from 1946)."),
                 sector: str = typer.Option("crude_oil", "--sector", help="crude_oil, natural_gas, coal, metal_ores, precious_metals, "
                                            "critical_minerals, other_minerals or total."),
                 pair: Optional[bool] = typer.Option(None, "--pair/--no-pair", help="Pair fixed effects (default: when the panel allows)."),
@@ -644,7 +649,7 @@ def gravity_fit(years: str = typer.Option("1995:2021", "--years", help="Years FI
     from .gravity.panel import fit
     try:
         rng = parse_years(years)
-        with console.status(f"{sector} {rng[0]}-{rng[1]}: building the panel and fitting PPML…"):
+        with console.status(f"{sector} {f'{rng[0]}-{rng[1]}' if rng else 'every year with data'}: building the panel and fitting PPML…"):
             f, d = fit(rng, sector, db, pair)
     except (MultipolarError, NotConverged) as e:
         _fail(e)
@@ -669,26 +674,37 @@ def gravity_fit(years: str = typer.Option("1995:2021", "--years", help="Years FI
 
 @gravity_app.command("backtest")
 def gravity_backtest(cap_pct: float = typer.Option(10.0, "--cap-pct", help="The G7 price cap as a tariff equivalent on Russia's other crude sales (%)."),
+                     fit_years: str = typer.Option("2012:2021", "--fit-years", help="Years FIRST:LAST the crude-oil gravity is fitted on "
+                                                   "(before the 2022 sanctions)."),
+                     base_year: int = typer.Option(2021, "--base-year", help="The baseline year the sanctions are imposed on."),
+                     observed_year: int = typer.Option(2023, "--observed-year", help="The year whose observed destinations are compared."),
                      db: Optional[Path] = DB):
-    """Fit crude-oil gravity on 2012-2021, impose the 2022-23 embargoes and the price cap on Russian crude, and compare the
-    predicted 2023 destinations of Russia's crude with those observed in BACI."""
+    """Fit crude-oil gravity on the fit years (2012-2021), impose the 2022-23 embargoes and the price cap on Russian crude
+    in the base year (2021), and compare the predicted destinations of Russia's crude with those observed in BACI in the
+    observed year (2023)."""
+    from .dimensions.values import parse_years
     from .gravity.backtest import backtest
     from .gravity.ge import NotConverged
     try:
-        with console.status("backtest: fitting crude oil 2012-2021 and solving the 2022-23 sanctions…"):
-            b = backtest(db, cap_pct=cap_pct)
+        fy = parse_years(fit_years)
+        if fy is None:
+            raise InputError(f"--fit-years: give FIRST:LAST, e.g. 2012:2021 (got {fit_years!r})")
+        with console.status(f"backtest: fitting crude oil {fy[0]}-{fy[1]} and solving the 2022-23 sanctions on {base_year}…"):
+            b = backtest(db, fit_years=fy, base_year=base_year, observed_year=observed_year, cap_pct=cap_pct)
     except (MultipolarError, NotConverged) as e:
         _fail(e)
-    console.print(f"Russian crude: rank correlation (Spearman) of predicted and observed 2023 destination shares across "
-                  f"{b['importers']} importers: {b['spearman']:+.3f}")
+    by, oy = b["base_year"], b["observed_year"]
+    console.print(f"Russian crude: rank correlation (Spearman) of predicted and observed {oy} destination shares across "
+                  f"{b['importers']} importers: {b['spearman']:+.3f} (the {by} shares as the forecast, no change: "
+                  f"{b['spearman_no_change']:+.3f})")
     t = Table(title="Share of Russia's crude exports")
-    for c in ("destination", "2021 (baseline)", "2023 predicted", "2023 observed"):
+    for c in ("destination", f"{by} (baseline)", f"{oy} predicted", f"{oy} observed"):
         t.add_column(c, justify="right" if c != "destination" else "left")
     for g, r in b["shares"].iterrows():
-        t.add_row(g, f"{r['baseline_2021']:.1%}", f"{r['predicted_2023']:.1%}", f"{r['observed_2023']:.1%}")
+        t.add_row(g, f"{r[f'baseline_{by}']:.1%}", f"{r[f'predicted_{oy}']:.1%}", f"{r[f'observed_{oy}']:.1%}")
     console.print(t)
-    console.print(f"  totals (M$): baseline 2021 {b['baseline_total_musd']:,.0f}; predicted {b['predicted_total_musd']:,.0f}; "
-                  f"observed 2023 {b['observed_total_musd']:,.0f} (prices changed too; the shares are the comparison)")
+    console.print(f"  totals (M$): baseline {by} {b['baseline_total_musd']:,.0f}; predicted {b['predicted_total_musd']:,.0f}; "
+                  f"observed {oy} {b['observed_total_musd']:,.0f} (prices changed too; the shares are the comparison)")
     for n in b["fit"].notes:
         console.print(f"  note: {n}")
 

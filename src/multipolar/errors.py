@@ -48,3 +48,15 @@ class UnknownCountryError(MultipolarError, LookupError):
 
 class WarehouseError(MultipolarError):
     """The warehouse cannot be opened or written."""
+
+
+class MissingDataError(MultipolarError):
+    """The data a result needs are absent or too few: not bad input and not a bug.
+
+    The message says what is missing and what to import or run to get it (``hint``). The report
+    shows it in the place of the section that needs the data; any other exception stops the report.
+    """
+
+    def __init__(self, problem: str, *, hint: str | None = None):
+        self.problem, self.hint = problem, hint
+        super().__init__(problem + (f". What to do: {hint}" if hint else ""))

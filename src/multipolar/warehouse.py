@@ -4,15 +4,23 @@ Guarantees
 ----------
 * **Provenance.** Every import records source, layout, version, file name and sha256, rows
   read / kept / rejected (with the reasons), years, countries and time (table ``_imports``).
-* **Atomic.** A file is parsed and validated *before* the warehouse is opened for writing; the
-  write itself is one DuckDB transaction. An error or a kill before ``COMMIT`` leaves the
-  warehouse exactly as it was (DuckDB's write-ahead log discards uncommitted work).
+* **Atomic per file.** A file is parsed and validated *before* the warehouse is opened for writing;
+  its write is one DuckDB transaction. An error or a kill before that file's ``COMMIT`` leaves the
+  warehouse as it was before that file (DuckDB's write-ahead log discards uncommitted work). A folder
+  is imported file by file, each committed on its own: a folder import that is killed keeps every
+  file whose write had committed (each whole, with its ``_imports`` row) and loses only the file it
+  was writing; running it again skips the files already imported (same sha256) and does the rest.
 * **Idempotent.** A file whose sha256 was already imported for the same source is skipped.
   A dataset imported again, from the same or another format (the CSV and the ``.rda`` of one
   table), *replaces* the rows it covers: whole tables, or the partitions (years, snapshots,
   sessions) that the new file holds. Rows are never duplicated.
-* **Readers are not blocked by a failed import.** The write lock is held only for the short
-  transaction; a reader that meets it retries for a few seconds.
+* **Readers are not locked out by an import.** DuckDB lets one process write a database file, and
+  no other process open it meanwhile, not even read-only. An import therefore takes the write lock
+  only for each file's own transaction (open, write, commit, close), never for a whole folder.
+  A reader (``Warehouse.connect``, ``Warehouse.attach``, :func:`retry_locked`) that meets the lock
+  retries for up to :data:`LOCK_WAIT` seconds (``MULTIPOLAR_LOCK_WAIT``) and leaves a mark that it is
+  waiting, so that the import lets it in between two files; the import in turn waits for readers
+  (up to :data:`WRITE_WAIT` seconds) before each file's write. Whoever gives up says what to do.
 """
 from __future__ import annotations
 
@@ -80,6 +88,96 @@ class ImportReport:
     peak_mb: float | None = None
 
 
+#: how long a reader waits for an import's write lock (seconds; ``MULTIPOLAR_LOCK_WAIT`` overrides). A folder
+#: import holds the lock for one file at a time: on the shared folder at most 1.2 s (the Passport Index panel).
+LOCK_WAIT = 60.0
+#: how long a write (an import's file, stored results) waits for readers to let go of the file (seconds)
+WRITE_WAIT = 600.0
+#: how often a waiting process tries the lock again (seconds)
+LOCK_POLL = 0.05
+#: a writer that is about to take the lock lets waiting readers in first when one of them marked the
+#: file this recently (seconds)
+WAITING_FRESH = 1.0
+
+
+def lock_wait() -> float:
+    v = os.environ.get("MULTIPOLAR_LOCK_WAIT")
+    if not v:
+        return LOCK_WAIT
+    try:
+        return max(0.0, float(v))
+    except ValueError:
+        raise InputError(f"MULTIPOLAR_LOCK_WAIT={v!r} is not a number of seconds", expected="e.g. 120",
+                         hint="unset it for the default of 60 s") from None
+
+
+def is_lock_error(e: BaseException) -> bool:
+    """True for DuckDB's error when another process holds the database file's lock."""
+    return isinstance(e, duckdb.IOException) and "lock" in str(e).lower()
+
+
+def _waiting_mark(path: Path) -> Path:
+    return path.with_name(path.name + ".readers-waiting")
+
+
+def _mark_waiting(path: Path) -> None:
+    try:
+        _waiting_mark(path).touch()
+    except OSError:          # a read-only folder: the writer just won't know; the reader still retries
+        pass
+
+
+def _unmark_waiting(path: Path) -> None:
+    try:
+        _waiting_mark(path).unlink()
+    except OSError:
+        pass
+
+
+def _readers_waiting(path: Path) -> bool:
+    try:
+        return time.time() - _waiting_mark(path).stat().st_mtime < WAITING_FRESH
+    except OSError:
+        return False
+
+
+def _locked_message(path: Path, waited: float, e: BaseException, reading: bool) -> str:
+    if reading:
+        return (f"the warehouse {path} stayed locked for {waited:.0f} s: another process is writing to it (a `multipolar data import` "
+                f"writes one file at a time and lets readers in between files; one file's write should take seconds). "
+                f"What to do: run the command again when that process has finished (`ps` shows it), or wait longer by setting "
+                f"MULTIPOLAR_LOCK_WAIT (seconds, now {lock_wait():.0f}). DuckDB said: {e}")
+    return (f"cannot write to the warehouse {path}: other processes kept it open for {waited:.0f} s (a report, a dashboard or another "
+            f"import reading or writing it). What to do: wait for them to finish or stop them, then run the command again "
+            f"(the files already imported are skipped). DuckDB said: {e}")
+
+
+def retry_locked(fn, *args, wait: float | None = None, db_path=None, **kwargs):
+    """``fn(*args, **kwargs)``, run again while it fails because an import holds the warehouse's
+    write lock (a reader that opens the file itself, e.g. by ``ATTACH``), for up to ``wait``
+    seconds (default :func:`lock_wait`); then a :class:`WarehouseError` that says what to do.
+    ``fn`` must only read (it may run more than once)."""
+    wait = lock_wait() if wait is None else wait
+    t0 = time.monotonic()
+    path = Path(db_path) if db_path else default_db_path()
+    waited = False
+    while True:
+        try:
+            out = fn(*args, **kwargs)
+            if waited:
+                _unmark_waiting(path)
+            return out
+        except duckdb.IOException as e:
+            if not is_lock_error(e):
+                raise
+            waited = True
+            if time.monotonic() - t0 >= wait:
+                _unmark_waiting(path)
+                raise WarehouseError(_locked_message(path, time.monotonic() - t0, e, reading=True)) from None
+            _mark_waiting(path)
+            time.sleep(LOCK_POLL)
+
+
 CODE_COLUMNS = ("code", "code_a", "code_b", "code1", "code2", "exporter", "importer", "passport", "destination",
                 "origin", "source_code", "target_code", "supplier", "recipient", "reporter", "partner", "code_o", "code_d",
                 "supplier_code", "recipient_code")
@@ -92,13 +190,12 @@ class Warehouse:
         self.path = Path(path) if path else default_db_path()
 
     # ---- connections ----------------------------------------------------------------------
-    _batch_con = None   # one write connection for a folder import (each file is still its own transaction)
-
     @contextmanager
-    def connect(self, read_only: bool = True, wait: float = 10.0):
-        if not read_only and self._batch_con is not None:
-            yield self._batch_con
-            return
+    def connect(self, read_only: bool = True, wait: float | None = None):
+        """A connection to the warehouse file, closed when the block ends. A reader (``read_only``)
+        that meets an import's write lock retries for up to ``wait`` seconds (default
+        :func:`lock_wait`, 60); a writer waits for readers up to :data:`WRITE_WAIT` and lets waiting
+        readers in first. Either gives a :class:`WarehouseError` saying what to do when it gives up."""
         if read_only and not self.path.exists():
             con = duckdb.connect(":memory:")
             con.execute(IMPORTS_DDL)
@@ -108,22 +205,48 @@ class Warehouse:
                 con.close()
             return
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                con = duckdb.connect(str(self.path), read_only=read_only and self.path.exists())
-                break
-            except duckdb.IOException as e:
-                if "lock" in str(e).lower() and time.monotonic() < deadline:
-                    time.sleep(0.2)
-                    continue
-                raise WarehouseError(f"cannot open the warehouse {self.path}: {e}. Another multipolar process may be writing; try again.") from None
+        con = self._open(read_only, wait)
         try:
             if not read_only:
                 con.execute(IMPORTS_DDL)
             yield con
         finally:
             con.close()
+
+    def _open(self, read_only: bool, wait: float | None = None):
+        wait = (lock_wait() if read_only else WRITE_WAIT) if wait is None else wait
+        t0 = time.monotonic()
+        if not read_only:
+            # a reader is waiting for the lock (it marked the file): let it in before taking the lock again;
+            # the loop below then waits while it reads
+            t_yield = time.monotonic() + 3 * WAITING_FRESH
+            while _readers_waiting(self.path) and time.monotonic() < t_yield:
+                time.sleep(2 * LOCK_POLL)
+        waited = False
+        while True:
+            try:
+                con = duckdb.connect(str(self.path), read_only=read_only and self.path.exists())
+                if waited and read_only:
+                    _unmark_waiting(self.path)
+                return con
+            except duckdb.IOException as e:
+                waited = True
+                if not is_lock_error(e):
+                    raise WarehouseError(f"cannot open the warehouse {self.path}: {e}") from None
+                if time.monotonic() - t0 >= wait:
+                    if read_only:
+                        _unmark_waiting(self.path)
+                    raise WarehouseError(_locked_message(self.path, time.monotonic() - t0, e, reading=read_only)) from None
+                if read_only:
+                    _mark_waiting(self.path)
+                time.sleep(LOCK_POLL)
+
+    def attach(self, con, alias: str = "w", wait: float | None = None) -> None:
+        """``ATTACH`` the warehouse read-only to the connection ``con`` under ``alias``, retrying like
+        :meth:`connect` while an import holds the write lock. (The attachment keeps a read lock:
+        imports wait until it is detached or ``con`` is closed.)"""
+        path = str(self.path).replace("'", "''")
+        retry_locked(lambda: con.execute(f"ATTACH '{path}' AS {alias} (READ_ONLY)").fetchall(), wait=wait, db_path=self.path)
 
     @contextmanager
     def transaction(self):
@@ -158,7 +281,7 @@ class Warehouse:
     def ibis(self):
         """An ibis connection on the warehouse (read-only), for engine-neutral transformations."""
         import ibis
-        return ibis.duckdb.connect(str(self.path), read_only=True)
+        return retry_locked(ibis.duckdb.connect, str(self.path), read_only=True, db_path=self.path)
 
     # ---- import ---------------------------------------------------------------------------
     def import_file(self, path, source: str | None = None, *, force: bool = False, options: dict | None = None) -> ImportReport:
@@ -196,6 +319,8 @@ class Warehouse:
         try:
             rep = self._write(get_reader(job["reader"]), job["layout"], path, job["sha"], job["parsed"], job["t0"],
                               pause=(options or {}).get("_pause_before_commit"), marker=(options or {}).get("_marker"))
+        except WarehouseError:
+            raise           # the warehouse cannot be opened (held by others): every later file would fail the same way
         except Exception as e:
             return ImportReport(str(path), job["reader"], "error", f"the write failed ({type(e).__name__}: {e}); the warehouse is unchanged",
                                 seconds=time.perf_counter() - job["t0"])
@@ -204,11 +329,15 @@ class Warehouse:
             written.add((job["reader"], job["sha"]))
         return rep
 
-    def import_path(self, path, source: str | None = None, *, force: bool = False, progress=None, jobs: int | None = None) -> list[ImportReport]:
+    def import_path(self, path, source: str | None = None, *, force: bool = False, progress=None, jobs: int | None = None,
+                    options: dict | None = None) -> list[ImportReport]:
         """Import a file, or every file under a folder (recursively, in sorted order).
 
         Files are parsed in ``jobs`` worker processes (default: the number of CPUs, at most 4)
-        and written one at a time, in order, each in its own transaction.
+        and written one at a time, in order, each in its own transaction on its own connection:
+        the write lock is taken for one file's write and released at its commit, so other processes
+        can read the warehouse between files, and a killed folder import keeps the files already
+        committed. ``options`` apply to every file (``_pause_before_commit``: tests only).
         """
         path = Path(path)
         files = sorted(p for p in path.rglob("*") if p.is_file() and not p.name.startswith(".")) if path.is_dir() else [path]
@@ -216,20 +345,13 @@ class Warehouse:
         jobs = jobs or min(4, os.cpu_count() or 1)
         out: list[ImportReport] = []
         written: set = set()
-        if len(files) > 1:
-            with self.connect(read_only=False) as con:
-                self._batch_con = con
-                try:
-                    return self._import_files(files, source, known, jobs, progress, out, written)
-                finally:
-                    self._batch_con = None
-        return self._import_files(files, source, known, jobs, progress, out, written)
+        return self._import_files(files, source, known, jobs, progress, out, written, options)
 
-    def _import_files(self, files, source, known, jobs, progress, out, written):
+    def _import_files(self, files, source, known, jobs, progress, out, written, options=None):
         if jobs <= 1 or len(files) <= 1:
             results = (_parse_job(str(f), source, known) for f in files)
             for f, job in zip(files, results):
-                out.append(self._finish_job(job, written=written))
+                out.append(self._finish_job(job, options=options, written=written))
                 if progress:
                     progress(f, out[-1])
             return out
@@ -245,7 +367,7 @@ class Warehouse:
                     job = fut.result()
                 except Exception as e:  # a worker that died
                     job = {"report": ImportReport(str(f), source, "error", f"the parser process failed ({type(e).__name__}: {e}); the warehouse is unchanged")}
-                out.append(self._finish_job(job, written=written))
+                out.append(self._finish_job(job, options=options, written=written))
                 if progress:
                     progress(f, out[-1])
         return out
@@ -311,9 +433,10 @@ class Warehouse:
                     parsed.rows_read, parsed.rows_kept, rejected_n, json.dumps(dict(parsed.rejected)),
                     stats_years[0], stats_years[1], stats_codes, "; ".join(parsed.notes) or None, secs,
                     dt.datetime.now(), False])
-                if pause:   # used by the kill test: the process is killed here, before COMMIT
+                if pause:   # tests only: the kill test kills the process here, before COMMIT; the lock test reads meanwhile
                     if marker:
-                        Path(marker).write_text("writing")
+                        with open(marker, "a") as f:
+                            f.write(f"{path.name}\n")
                     time.sleep(float(pause))
                 con.execute("COMMIT")
             except BaseException:
@@ -368,6 +491,8 @@ def _parse_job(path: str, source: str | None, known: dict | None) -> dict:
                                          tables=json.loads(prev["tables"]))
             return job
         parsed = reader.read(p, layout, head)
+        from .sources.versions import resolve as resolve_version
+        parsed.version = resolve_version(parsed.version, p, sha, parsed)     # from the file: checksum, content, place
         for name, df in list(parsed.tables.items()):
             df = parsed.tables[name] = df.drop(columns=[c for c in df.columns if str(c).startswith("__")])
             # an all-empty object column has no type: store it as text

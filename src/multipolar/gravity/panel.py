@@ -60,7 +60,8 @@ def build(years: tuple[int, int], sector: str, db=None) -> pd.DataFrame:
     geo = geo.groupby(["exporter", "importer"], as_index=False).first()
     d = d.merge(geo, on=["exporter", "importer"], how="left")
     d["ln_dist"] = np.log(d["dist"])
-    dy = Dyads(years=f"{yrs[0]}:{yrs[-1]}", states=states, db=db).add_values().add_institutions().add_interaction()
+    from ..warehouse import retry_locked
+    dy = retry_locked(Dyads, years=f"{yrs[0]}:{yrs[-1]}", states=states, db=db, db_path=w.path).add_values().add_institutions().add_interaction()
     m = dy.to_pandas(["trade_agreements_shared_n", "alliance_defense", "alliance_offense", "sanctions_a_on_b_types",
                       "sanctions_b_on_a_types", "ip_distance"])
     types = m["sanctions_a_on_b_types"].astype(str).fillna("") + "," + m["sanctions_b_on_a_types"].astype(str).fillna("")
@@ -138,11 +139,16 @@ def _baci_years(w: Warehouse, years: tuple[int, int]) -> list[int]:
     return [y for y in range(years[0], years[1] + 1) if span["a"] <= y <= span["b"]]
 
 
-def fit(years=(1995, 2021), sector: str = "crude_oil", db=None, pair_effects: bool | None = None, costs: list[str] | None = None):
+def fit(years=None, sector: str = "crude_oil", db=None, pair_effects: bool | None = None, costs: list[str] | None = None):
     """PPML on the sector panel: exporter-year and importer-year effects, and pair effects when the
-    panel has more than one year (then the time-invariant costs are absorbed and left out)."""
+    panel has more than one year (then the time-invariant costs are absorbed and left out).
+    ``years``: (first, last); None: every year the sector's trade data cover (from 1946, where the
+    state system of the dyads starts); the panel's ``attrs["years"]`` says which."""
     from . import estimate
     from .ge import NotConverged
+    if years is None:
+        import datetime as dt
+        years = (1946, dt.date.today().year)      # the flows decide: _flows keeps the years the data have
     d = build(years, sector, db)
     multi = d["year"].nunique() > 1
     pair_effects = multi if pair_effects is None else pair_effects

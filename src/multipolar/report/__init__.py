@@ -50,7 +50,9 @@ def build_report(out: Path, db=None, *, years=None, focus: str = "RUS", triangle
     with ThreadPoolExecutor(1) as pool:
         # the triangle's long series (from 1946) is read alongside the main measures (DuckDB works outside the GIL)
         tri = pool.submit(triangle_data, db, tuple(triangle), f"1946:{rng[1]}")
-        ctx = Context(db, years, focus, triangle, n_boot)
+        from ..warehouse import Warehouse, retry_locked
+        # the dyad measures attach the warehouse themselves: wait, like every reader, while an import writes a file
+        ctx = retry_locked(Context, db, years, focus, triangle, n_boot, db_path=Warehouse(db).path)
         ctx.prefetched_triangle = tri
         secs = all_sections(ctx, progress)
     findings = [s.finding for s in secs if s.finding and not s.missing and s.id in ("blocs", "triangle", "focus", "scoreboard", "poles", "movers", "scenarios")]

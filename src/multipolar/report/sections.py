@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 from ..actors.registry import registry
-from ..errors import InputError, MultipolarError
+from ..errors import InputError, MissingDataError, MultipolarError
 from ..relations import common_change
 
 #: colours of the relation types (hostile red ... friendly blue) and of the blocs
@@ -245,14 +245,17 @@ def poles_section(ctx: Context) -> Section:
     lg = p.dropna(subset=["enp_gdp"])
     lr = rd.iloc[-1] if len(rd) else None
     early = p[p["year"].between(2000, 2010)]["runner_up_ratio"].mean()
-    late = p[p["year"].between(2015, 2022)]["runner_up_ratio"].mean()
+    now = lr["runner_up_ratio"] if lr is not None else np.nan
+    # the word compares the two numbers the sentence shows (at the precision it shows them)
+    change = round(float(now), 2) - round(float(early), 2) if pd.notna(early) and pd.notna(now) else None
+    word = None if change is None else ("up from" if change > 0 else "down from" if change < 0 else "unchanged from")
     spread = [f"{r['enp_cinc']:.1f} effective poles by capability ({int(r['year'])})" for _, r in lc.tail(1).iterrows()]
     spread += [f"{r['enp_gdp']:.1f} by economic size ({int(r['year'])})" for _, r in lg.tail(1).iterrows()]
     sec.finding = (f"Power is spread over {' and '.join(spread)}"
                    + (f"; by military spending the system reads {lr['reading']} in {int(lr['year'])}, the runner-up spending "
                       f"{lr['runner_up_ratio']:.2f} of the leader ({lr['leader']})" if lr is not None else "")
-                   + (f", up from {early:.2f} on average in 2000–10." if pd.notna(early) and pd.notna(late) else "."))
-    sec.figure = finish(fig, sec.finding, "COW National Material Capabilities v6 (CINC, military expenditure); Maddison Project 2023 (GDP); "
+                   + (f", {word} {early:.2f} on average in 2000–10." if lr is not None and word else "."))
+    sec.figure = finish(fig, sec.finding, "COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP); "
                         "Laakso–Taagepera effective number of poles; reading by the half-leader rule on military spending.",
                         x="year", y="effective number of poles (count)")
     sec.columns = ["year", "poles (CINC)", "poles (GDP)", "reading", "leader", "runner-up / leader"]
@@ -462,7 +465,7 @@ def scoreboard_section(ctx: Context) -> Section:
         return sec
     try:
         sb = S.trends(f"{ctx.years[0]}:{ctx.latest}", ctx.db, dy=ctx.dy)
-    except InputError as e:
+    except MissingDataError as e:
         sec.missing = str(e)
         return sec
     fig = go.Figure()
@@ -665,14 +668,16 @@ SECTIONS = [blocs_map, poles_section, triangle_section, focus_section, scoreboar
 
 
 def all_sections(ctx: Context, progress=None) -> list[Section]:
-    """Every section; one that fails says why in its place (``missing``) instead of stopping the report."""
+    """Every section. One whose data are missing says so in its place (its own ``missing``, or a
+    :class:`MissingDataError` it raises: what is missing and what to import) and the report goes on;
+    any other exception (a bug, a warehouse that cannot be read) propagates and stops the report."""
     out = []
     for fn in SECTIONS:
         try:
             sec = fn(ctx)
-        except Exception as e:      # noqa: BLE001 - a section's failure is shown in its place, the report goes on
+        except MissingDataError as e:
             sec = Section(fn.__name__.replace("_section", ""), HEADINGS.get(fn.__name__, fn.__name__))
-            sec.missing = f"This section could not be drawn from the data: {type(e).__name__}: {e}"
+            sec.missing = f"This section could not be drawn: the data are missing. {e}"
         out.append(sec)
         if progress:
             progress(fn.__name__)

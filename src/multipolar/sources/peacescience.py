@@ -15,10 +15,10 @@ PS = "peacesciencer (Miller 2022, Conflict Management and Peace Science)"
 
 class ATOP(TabularReader):
     name, title = "atop", "ATOP alliances, directed dyad-years"
-    citation = "Leeds, B. A., Ritter, J., Mitchell, S., Long, A. (2002). Alliance Treaty Obligations and Provisions, 1815-1944. International Interactions 28:237-260. ATOP v5 via " + PS
+    citation = "Leeds, B. A., Ritter, J., Mitchell, S., Long, A. (2002). Alliance Treaty Obligations and Provisions, 1815-1944. International Interactions 28:237-260. ATOP v5 (the release: `multipolar data status`) via " + PS
     license = "free with citation"
     specs = [TableSpec("directed_dyad_year", "atop_alliance", {"ccode1", "ccode2", "year", "atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul"},
-                       countries={"ccode1": "code_a", "ccode2": "code_b"}, key=["code_a", "code_b", "year"], version="ATOP 5.0")]
+                       countries={"ccode1": "code_a", "ccode2": "code_b"}, key=["code_a", "code_b", "year"], version="ATOP")]
 
 
 def _igo_long(df, path, rej):
@@ -45,11 +45,11 @@ class COWIGO(TabularReader):
     license = "free with citation"
     specs = [
         TableSpec("dyad_year", "cow_igo_dyad", {"ccode1", "ccode2", "year", "dyadigos"}, countries={"ccode1": "code_a", "ccode2": "code_b"},
-                  key=["code_a", "code_b", "year"], version="COW IGO 3.0 (peacesciencer)"),
+                  key=["code_a", "code_b", "year"], version="COW IGO"),
         TableSpec("state_year_counts", "cow_igo_state", {"ccode", "year", "sum_igo_full", "sum_igo_anytype"}, countries={"ccode": "code"},
-                  key=["code", "year"], version="COW IGO 3.0 (peacesciencer)"),
+                  key=["code", "year"], version="COW IGO"),
         TableSpec("state_year_format3", "cow_igo_membership", {"ccode", "year", "state", "nato", "un", "asean"}, countries={"ccode": "code"},
-                  key=["code", "year", "igo"], transform=_igo_long, version="COW IGO 3.0 format 3 (igoR)"),
+                  key=["code", "year", "igo"], transform=_igo_long, version="COW IGO format 3 (igoR)"),
     ]
 
     def sniff(self, head):
@@ -76,7 +76,7 @@ class NMC(TabularReader):
     citation = "Singer, J. D., Bremer, S., Stuckey, J. (1972). Capability Distribution, Uncertainty, and Major Power War. NMC v6 via " + PS
     license = "free with citation"
     specs = [TableSpec("state_year", "nmc", {"ccode", "year", "milex", "milper", "irst", "pec", "tpop", "upop", "cinc"}, countries={"ccode": "code"},
-                       key=["code", "year"], numeric=["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"], version="NMC 6.0")]
+                       key=["code", "year"], numeric=["milex", "milper", "irst", "pec", "tpop", "upop", "cinc"], version="COW NMC")]
 
     def read(self, path, layout, head):
         p = super().read(path, layout, head)
@@ -92,9 +92,9 @@ class COWTrade(TabularReader):
     license = "free with citation"
     specs = [
         TableSpec("state_year", "cow_trade_state", {"ccode", "year", "imports", "exports"}, countries={"ccode": "code"}, key=["code", "year"],
-                  numeric=["imports", "exports"], version="COW Trade 4.0", exact=False),
+                  numeric=["imports", "exports"], version="COW Trade", exact=False),
         TableSpec("dyadic", "cow_trade_dyad", {"ccode1", "ccode2", "year", "flow1", "flow2"}, countries={"ccode1": "code_a", "ccode2": "code_b"},
-                  key=["code_a", "code_b", "year"], numeric=["flow1", "flow2"], version="COW Trade 4.0 dyadic"),
+                  key=["code_a", "code_b", "year"], numeric=["flow1", "flow2"], version="COW Trade dyadic"),
     ]
 
     def read(self, path, layout, head):

@@ -98,7 +98,9 @@ class UNVotes(Reader):
         _check_vote_countries(df, path)
         check_duplicates(df, ["rcid", "country"], path, what="vote")
         out = df[["rcid", "country", "country_code", "vote"]].astype({"rcid": "int64"})
-        return Parsed({"unvotes_votes": out}, rows_read=len(df), version="unvotes (sessions 1-74)", partitions={"unvotes_votes": ["rcid"]})
+        # the file has no session or release field: say what it holds
+        version = f"unvotes votes, roll calls {int(out['rcid'].min())}-{int(out['rcid'].max())}" if len(out) else "unvotes votes"
+        return Parsed({"unvotes_votes": out}, rows_read=len(df), version=version, partitions={"unvotes_votes": ["rcid"]})
 
     def _roll_calls(self, path, df):
         df = df.copy()
@@ -142,8 +144,10 @@ class UNVotes(Reader):
         df["vote"] = df["vote"].map({1: "yes", 2: "abstain", 3: "no"})
         votes = df[["rcid", "date", "session", "code", "vote"]].rename(columns={"code": "code"})
         votes["rcid"] = votes["rcid"].astype("int64")
-        return Parsed({"voeten_votes": votes}, rows_read=rows, rejected=rej, version="Voeten UNVotesPublished 2016",
-                      notes=["kept apart from unvotes tables: an older release (sessions 1-70)"])
+        sess = pd.to_numeric(votes["session"], errors="coerce").dropna()
+        span = f"sessions {int(sess.min())}-{int(sess.max())}" if len(sess) else "no session numbers"
+        return Parsed({"voeten_votes": votes}, rows_read=rows, rejected=rej, version=f"Voeten UNVotesPublished ({span})",
+                      notes=[f"kept apart from unvotes tables: another release ({span})"])
 
     def _single_vote(self, path, df):
         df = df.copy()

@@ -22,7 +22,8 @@ def _measures(years=None, states=None, db=None, dy: pd.DataFrame | None = None, 
     from ..relations.measures import measures
     keys = ["code_a", "code_b", "year"]
     if dy is None:
-        dy = measures(years, states, db)
+        from ..warehouse import Warehouse, retry_locked
+        dy = retry_locked(measures, years, states, db, db_path=Warehouse(db).path)   # waits while an import writes a file
         return dy if columns is None else dy[keys + [c for c in columns if c not in keys]]
     if columns is not None:
         dy = dy[keys + [c for c in columns if c not in keys]]
@@ -99,7 +100,7 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
     import os
 
     from ..dimensions.values import parse_years
-    from ..errors import InputError
+    from ..errors import InputError, MissingDataError
     from . import communities as B
     rng = parse_years(years)
     if rng is None:
@@ -112,7 +113,8 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
         from .. import api
         ip = api.stored_ideal_points(db)
         if ip is None:
-            raise InputError("no ideal points: run `multipolar idealpoints` first")
+            raise MissingDataError("no ideal points to form the blocs", hint="import the UN votes (`multipolar data import`) and run "
+                                   "`multipolar idealpoints`")
         for y in range(rng[0], rng[1] + 1):
             if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2:
                 probs.append(B.ideal_point_blocs(ip, y, tau=tau, n_boot=n_boot, seed=seed))
@@ -129,7 +131,10 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
             probs.append(p)
             prev = p
     if not probs:
-        raise InputError(f"no year in {rng[0]}-{rng[1]} has the data for {method} blocs")
+        need = ("ideal points of both the United States and China" if method == "ideal-points" else "dyad closeness")
+        raise MissingDataError(f"no year in {rng[0]}-{rng[1]} has the data for {method} blocs ({need})",
+                               hint="choose years with data (`multipolar data status`), or import the UN votes and run `multipolar idealpoints`"
+                               if method == "ideal-points" else "choose years with data (`multipolar data status`), or import the data")
     prob = pd.concat(probs, ignore_index=True)
     summ = pd.concat([B.summarise(g, swing).assign(year=y) for y, g in prob.groupby("year")], ignore_index=True)
     params = {"years": f"{rng[0]}:{rng[1]}", "method": method, "n_boot": n_boot, "seed": seed, "tau": tau, "swing": swing}
@@ -138,25 +143,40 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
     return summ, prob
 
 
-def trends(years="1991:2024", db=None, blocs_year: int | None = None, method: str = "ideal-points", seed: int = 0,
+def trends(years=None, db=None, blocs_year: int | None = None, method: str = "ideal-points", seed: int = 0,
            dy: pd.DataFrame | None = None):
     """The de-globalization scoreboard (``multipolar trends``): per year and process, ties within
     blocs against across them and the fragmentation index (:mod:`multipolar.structure.fragmentation`).
-    Blocs are fixed at ``blocs_year`` (default: the last year with ideal points)."""
+    Blocs are fixed at ``blocs_year`` (default: the last year with a full UN session in the ideal
+    points). ``years``: FIRST:LAST; None: from the first to the last year in which any process has
+    data (years between without data stay, as gaps)."""
     from .. import api
     from ..dimensions.values import parse_years
     from . import fragmentation as T
     rng = parse_years(years)
     if blocs_year is None:
+        from ..errors import MissingDataError
         ip = api.stored_ideal_points(db)
         if ip is None:
-            from ..errors import InputError
-            raise InputError("no ideal points to form the blocs: run `multipolar idealpoints` first, or give --blocs-year with --method network")
-        from ..dimensions.values import last_full_session
+            raise MissingDataError("no ideal points to form the blocs", hint="import the UN votes and run `multipolar idealpoints`, "
+                                   "or give --blocs-year with --method network")
+        from ..dimensions.values import MIN_ROLL_CALLS, last_full_session
         blocs_year = last_full_session(ip[ip["code"].isin(["USA", "CHN"]).groupby(ip["year"]).transform("sum") == 2])
+        if blocs_year is None:
+            raise MissingDataError(f"no year of the ideal points has a full UN session (a median of {MIN_ROLL_CALLS} votes per state) "
+                                   "to form the blocs", hint="import the UN votes of whole sessions and run `multipolar idealpoints`, "
+                                   "or give --blocs-year")
     summ, _ = blocs(str(blocs_year), method=method, db=db, seed=seed, dy=dy)
     bl = summ.set_index("code")["bloc"]
-    sb = T.scoreboard(_measures(f"{rng[0]}:{rng[1]}", None, db, dy, T.COLUMNS), bl)
+    sb = T.scoreboard(_measures(f"{rng[0]}:{rng[1]}" if rng else None, None, db, dy, T.COLUMNS), bl)
+    if rng is None:
+        with_data = sb.loc[sb["fragmentation"].notna(), "year"]
+        if with_data.empty:
+            from ..errors import MissingDataError
+            raise MissingDataError("no year has data on any of the five processes across the blocs",
+                                   hint="import the data (`multipolar data import ../shared/data`)")
+        rng = (int(with_data.min()), int(with_data.max()))
+        sb = sb[sb["year"].between(*rng)].reset_index(drop=True)
     sb.attrs.update({"years": f"{rng[0]}:{rng[1]}", "blocs_year": blocs_year, "method": method, "seed": seed,
                      "blocs": bl.value_counts().to_dict()})
     return sb

@@ -83,7 +83,8 @@ def poles(wh, years=None, pole_rule: float = POLE_RULE) -> pd.DataFrame:
         else:
             row.update({"polarity": np.nan, "poles": None, "leader": None, "leader_military_share": np.nan, "runner_up_ratio": np.nan})
         rows.append(row)
-    out = pd.DataFrame(rows)
+    out = pd.DataFrame(rows, columns=["year", "enp_cinc", "n_states_cinc", "enp_gdp", "n_states_gdp", "enp_gdp_wdi", "polarity",
+                                      "poles", "leader", "leader_military_share", "runner_up_ratio"])   # no year with data: no rows
     out["pole_rule"] = pole_rule
     out["reading"] = out["polarity"].map({1: "unipolar", 2: "bipolar"}).where(out["polarity"].notna())
     out.loc[out["polarity"] >= 3, "reading"] = "multipolar"

@@ -54,7 +54,8 @@ class Store:
         from ..structure import SERIES_ALIASES, communities as B, triangles
         self.db = db
         self.n_boot = n_boot
-        dy = measures(f"1946:{dt.date.today().year}", None, db)
+        from ..warehouse import Warehouse, retry_locked
+        dy = retry_locked(measures, f"1946:{dt.date.today().year}", None, db, db_path=Warehouse(db).path)
         self.basis = dy.attrs.get("basis", "")
         self.notes = list(dy.attrs.get("notes", []))
         from ..relations import covered_years

@@ -137,22 +137,10 @@ class Frame:
         self._doc("code_b", "key", "state code", "multipolar actor registry")
         self._doc("year", "key", "calendar year", "")
 
-    def _attach(self, wait: float = 30.0):
-        """Attach the warehouse read-only; while an import holds its write lock (a short
-        transaction per file), wait for it rather than fail."""
-        import time
-        path = str(self.warehouse.path).replace("'", "''")
-        deadline = time.monotonic() + wait
-        while True:
-            try:
-                self._x(f"ATTACH '{path}' AS w (READ_ONLY)")
-                return
-            except duckdb.IOException as e:
-                if "lock" not in str(e).lower() or time.monotonic() > deadline:
-                    from ...errors import WarehouseError
-                    raise WarehouseError(f"cannot read the warehouse {self.warehouse.path}: {e}. Another multipolar process is "
-                                         "writing to it; try again when it has finished.") from None
-                time.sleep(0.2)
+    def _attach(self):
+        """Attach the warehouse read-only; while an import holds its write lock (a short transaction
+        per file) wait for it rather than fail (:meth:`~multipolar.warehouse.Warehouse.attach`)."""
+        self.warehouse.attach(self.con, "w")
 
     # -- what the warehouse holds ------------------------------------------------------------
     def has(self, table: str) -> bool:
