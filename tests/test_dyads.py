@@ -86,10 +86,15 @@ def test_exports_and_cli(db, tmp_path):
     import pandas as pd
     df = pd.read_csv(out)
     assert len(df) == 12 and set(df["code_a"]) == {"RUS", "CHN", "USA", "IND"}
+    keys = list(zip(df["year"], df["code_a"], df["code_b"]))
+    assert keys == sorted(keys)                                  # sorted by year, A, B without a sort step
     dta = tmp_path / "d.dta"
     res = runner.invoke(app, ["dyads", "--db", str(db), "--years", "2019:2020", "--states", "RUS,CHN", "--out", str(dta)])
     assert res.exit_code == 0, res.output
-    assert len(pd.read_stata(dta)) == 4
+    st = pd.read_stata(dta)
+    assert len(st) == 4 and "em_exports_a_to_b_kusd" in st.columns           # a name too long for Stata, shortened
+    labels = pd.io.stata.StataReader(dta).variable_labels()
+    assert labels["em_exports_a_to_b_kusd"].startswith("energy_minerals_exports_a_to_b_kusd:")
     res = runner.invoke(app, ["relation", "RUS", "CHN", "--db", str(db), "--years", "2012:2024"])
     assert res.exit_code == 0, res.output
     assert "evidence" in res.output and "2024" in res.output and "chained" in res.output

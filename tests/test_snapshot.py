@@ -44,4 +44,4 @@ def test_readme_says_what_the_snapshot_holds():
     for f in shipped:
         assert f in text, f"README does not mention the snapshot's {f}"
     assert "Global Sanctions Database" in text and "without" in text
-    assert set(M.COLUMNS) <= set(M.expand(snapshot.snapshot_dir() / "dyads.parquet", "year = 2019 AND code_a = 'RUS'").columns)
+    assert set(M.COLUMNS) <= set(M.from_snapshot((2019, 2019), ["RUS", "CHN", "USA"]).columns)

@@ -84,6 +84,7 @@ def measures(years=None, states=None, db=None) -> pd.DataFrame:
         d = Dyads(years=years, states=states, db=db)
         out = from_dyads(d)
         out.attrs.update({"basis": f"the warehouse {w.path}", "notes": list(d.notes)})
+        d.close()
         return out
     return from_snapshot(rng, states)
 

@@ -399,8 +399,24 @@ def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | 
                           line_offset=line_offset, drop=drop, overrides=overrides, weight=weight, notes=notes,
                           source=source, system_only=system_only)
     mapped = join_codes(df, col, system=system, year=year, date=date, out=out, reg=reg, overrides=overrides)
-    miss = mapped[out].isna() & mapped[col].notna()
     named: dict[str, dict[str, list]] = {}
+    if system_only and year is not None:
+        # a code held by a state that was not (yet, or any more) a member of the state system that year
+        # (the Ukrainian SSR's seat at the UN in 1990): rejected, counted and named
+        yy = pd.to_numeric(mapped[year], errors="coerce")
+        pairs = pd.DataFrame({"c": mapped[out], "y": yy}).dropna().drop_duplicates()
+        outside = {(c, int(y)) for c, y in zip(pairs["c"], pairs["y"]) if not reg.get(c).exists(year=int(y))}
+        if outside:
+            bad = np.array([(c, int(y)) in outside if isinstance(c, str) and y == y else False for c, y in zip(mapped[out], yy)])
+            reason = f"not a member of the state system that year ({col})"
+            keys = mapped.loc[bad, col].astype(str)
+            for k, n in keys.value_counts().items():
+                if rejected is not None:
+                    rejected[reason] += int(mapped.loc[bad & (mapped[col].astype(str) == k).to_numpy(), weight].sum()) if weight else int(n)
+                ys = yy[bad & (mapped[col].astype(str) == k).to_numpy()]
+                _add_named(named, reason, k, int(n), pd.Series({"min": ys.min(), "max": ys.max()}))
+            mapped = mapped[~bad].reset_index(drop=True)
+    miss = mapped[out].isna() & mapped[col].notna()
     if miss.any():
         keys = mapped.loc[miss, col].astype(str)
         counts = (mapped.loc[miss, weight].groupby(keys).sum() if weight else keys.value_counts())
@@ -420,8 +436,6 @@ def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | 
             elif rejected is not None:
                 rejected[reason] += n
             _add_named(named, reason, k, n, years.loc[k] if years is not None else None)
-        if notes is not None:
-            notes.extend(_named_lines(named))
         if unknown:
             if strict:
                 k = unknown[0]
@@ -436,6 +450,8 @@ def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | 
             for k in unknown:
                 if rejected is not None:
                     rejected[f"unknown country code ({col})"] += int(counts[k])
+    if notes is not None and named:
+        notes.extend(_named_lines(named))
     if mapped[col].isna().any() and rejected is not None:
         rejected[f"missing country ({col})"] += n_rows(mapped, mapped[col].isna())
     if drop:

@@ -401,7 +401,8 @@ class UNDesaMigration(Reader):
         reg = registry()
         names = self._names(df)
         for c, label in (("orig", "origin"), ("dest", "destination")):
-            mapped = map_countries(df, c, system="iso3", year="year", path=path, out=c + "_code", rejected=rej, drop=False, reg=reg)
+            mapped = map_countries(df, c, system="iso3", year="year", path=path, out=c + "_code", rejected=rej, drop=False, reg=reg,
+                                   source="undesa_migration", system_only=True)
             gone = mapped[mapped[c + "_code"].isna()]
             if len(gone):
                 notes.append(f"{label}s rejected: " + _explain(gone, c, names, reg))

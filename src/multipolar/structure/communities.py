@@ -159,9 +159,17 @@ def network_blocs(sg: pd.DataFrame, year: int, n_boot: int = 200, seed: int = 0,
     _POOL_STATE.update(w0=w0, sd=sd, ref=ref, k_ref=k_ref, graph=graph)
     tasks = [(b, seed) for b in range(n_boot)]
     if jobs and jobs > 1 and n_boot >= 20:
+        import gc
         import multiprocessing as mp
-        with mp.get_context("fork").Pool(jobs) as pool:        # the replicates are independent: both cores
-            labels = np.array(pool.map(_replicate, tasks, chunksize=max(1, n_boot // (4 * jobs))))
+        # forked workers must not garbage-collect the parent's objects (Arrow and DuckDB memory cannot be freed
+        # in a child of a threaded process): collect now, and freeze what is left out of the children's collector
+        gc.collect()
+        gc.freeze()
+        try:
+            with mp.get_context("fork").Pool(jobs) as pool:        # the replicates are independent: both cores
+                labels = np.array(pool.map(_replicate, tasks, chunksize=max(1, n_boot // (4 * jobs))))
+        finally:
+            gc.unfreeze()
     else:
         labels = np.array([_replicate(t) for t in tasks])
     k = labels.max() + 1

@@ -55,9 +55,11 @@ def _energy_minerals(d: Frame):
             "energy_minerals_trade_share_of_b": ("economy", "B's energy and minerals trade with A / B's with all", SRC_BACI, cov),
             "energy_imports_a_from_b_share": ("economy", "A's imports of fuels (crude oil, gas, coal) from B / A's fuel imports", SRC_BACI, cov),
             "energy_imports_b_from_a_share": ("economy", "B's fuel imports from A / B's fuel imports", SRC_BACI, cov)}
+    tcols = {"energy_minerals_trade_of_a_kusd": ("economy", "A's energy and minerals trade with all, thousand US$", SRC_BACI, cov),
+             "energy_minerals_trade_of_b_kusd": ("economy", "B's energy and minerals trade with all, thousand US$", SRC_BACI, cov)}
     if not d.has("baci_trade"):
         d.missing("baci_trade", "economy: BACI")
-        d.pairs(None, cols)
+        d.pairs(None, {**cols, **tcols})
         return
     t = d.t("baci_trade")
     em = ", ".join(f"'{h}'" for h in products())
@@ -94,8 +96,6 @@ def _energy_minerals(d: Frame):
     # each state's trade with all, for the dependence index (a state absent from the year's file: missing)
     d.state_year("em_tot", """SELECT code, year, sum(v) AS v FROM (SELECT exporter AS code, year, v FROM em_f UNION ALL
                                                                   SELECT importer, year, v FROM em_f) GROUP BY ALL""")
-    tcols = {"energy_minerals_trade_of_a_kusd": ("economy", "A's energy and minerals trade with all, thousand US$", SRC_BACI, cov),
-             "energy_minerals_trade_of_b_kusd": ("economy", "B's energy and minerals trade with all, thousand US$", SRC_BACI, cov)}
     d.exprs(tcols, {"energy_minerals_trade_of_a_kusd": "emt_a.v", "energy_minerals_trade_of_b_kusd": "emt_b.v"},
             ["LEFT JOIN em_tot emt_a ON emt_a._ks = d._ka", "LEFT JOIN em_tot emt_b ON emt_b._ks = d._kb"])
     d.record("energy_minerals", SRC_BACI, d.span("baci_trade"), cov, [*cols, *tcols])

@@ -65,6 +65,20 @@ class SourceCoverage:
 _JOIN = __import__("re").compile(r"LEFT JOIN (\w+) (\w+) ON (\w+)\.(\w+) = (\w+)\.(\w+)")
 
 
+#: prefixes shortened in Stata files (names of at most 32 characters)
+STATA_SHORT = {"energy_minerals_": "em_", "total_trade_": "tt_", "dependence_": "dep_"}
+
+
+def stata_name(name: str) -> str:
+    """The column's name in a Stata file: itself when it fits 32 characters, else with the prefixes of
+    :data:`STATA_SHORT` shortened (the full name goes into the variable label)."""
+    if len(name) <= 32:
+        return name
+    for long, short in STATA_SHORT.items():
+        name = name.replace(long, short)
+    return name[:32]
+
+
 def _carry(values: str | None) -> set[str]:
     if not values:
         return set()
@@ -396,6 +410,15 @@ class Frame:
             out[c] = out[c].astype(object)
         return out
 
+    def close(self):
+        """Release the connection and the aligned columns (the table can no longer be read)."""
+        for a in ("_aligned", "_dd", "_pairmap"):
+            self.__dict__.pop(a, None)
+        try:
+            self.con.close()
+        except Exception:      # noqa: BLE001 - already closed
+            pass
+
     def coverage(self) -> pd.DataFrame:
         """Share of rows with a value, per column and year (missing stays missing; this shows where)."""
         cols = [c for c in self.columns if c not in ("code_a", "code_b", "year")]
@@ -428,7 +451,11 @@ class Frame:
             self._x(f"COPY ({q}) TO '{target}' (HEADER, DELIMITER ',')")
         else:
             df = self.to_pandas()
-            labels = {c: f"{self.columns[c].unit}"[:80] for c in df.columns if c in self.columns}
+            # Stata names have at most 32 characters: a documented short form, the full name in the label
+            short = {c: stata_name(c) for c in df.columns}
+            labels = {short[c]: (f"{c}: " if short[c] != c else "") + f"{self.columns[c].unit}" for c in df.columns if c in self.columns}
+            labels = {k: v[:80] for k, v in labels.items()}
+            df = df.rename(columns=short)
             for c in df.columns:
                 if df[c].dtype == object or str(df[c].dtype) == "category":
                     df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str).str.slice(0, 2000)

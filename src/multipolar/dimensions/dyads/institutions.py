@@ -24,6 +24,8 @@ from ...errors import MultipolarError
 from .frame import Frame
 
 TYPES = ["defense", "offense", "neutrality", "nonaggression", "consultation"]
+#: the first year the compiled pacts stand for ATOP when no ATOP is imported (ATOP 5.1 ends in 2018)
+COMPILED_PACTS_FROM = 2019
 ATOP_COLS = {"defense": "atop_defense", "offense": "atop_offense", "neutrality": "atop_neutral",
              "nonaggression": "atop_nonagg", "consultation": "atop_consul"}
 
@@ -120,7 +122,9 @@ def _alliances(d: Frame, my: pd.DataFrame):
                              FROM ({atop_sql}) x, range({atop[1] + 1}, {d.years[1] + 1}) y WHERE x.year = {atop[1]}""")
     else:
         d.missing("atop_alliance", "institutions: alliances (ATOP)")
-    after = (atop[1] or 1945) + 1
+    # the compiled pacts continue ATOP (checked against its last year): without ATOP they start after
+    # the last year of the ATOP release they were checked against, and the years before stay missing
+    after = (atop[1] or COMPILED_PACTS_FROM - 1) + 1
     observed_after = False
     if after <= d.years[1]:
         ties, label = _compiled_pacts(d, max(after, d.years[0]), d.years[1])
