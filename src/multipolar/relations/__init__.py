@@ -130,7 +130,11 @@ def _weighted(scores: dict[str, str], weights: dict[str, float]) -> tuple[str, s
     num = " + ".join(f"coalesce({weights[k]} * {e}, 0)" for k, e in scores.items())
     den = " + ".join(f"CASE WHEN {e} IS NULL THEN 0 ELSE {weights[k]} END" for k, e in scores.items())
     n = " + ".join(f"CASE WHEN {e} IS NULL THEN 0 ELSE 1 END" for e in scores.values())
-    names = "concat_ws(',', " + ", ".join(f"CASE WHEN {e} IS NOT NULL THEN '{k}' END" for k, e in scores.items()) + ")"
+    # the components present as a bit mask, then its name: one of 2^5 texts, not a string built per row
+    keys = list(scores)
+    mask = " + ".join(f"CASE WHEN {e} IS NULL THEN 0 ELSE {1 << i} END" for i, e in enumerate(scores.values()))
+    names = (f"CASE {mask} " + " ".join(f"WHEN {m} THEN '" + ",".join(k for i, k in enumerate(keys) if m >> i & 1) + "'"
+                                       for m in range(1, 1 << len(keys))) + " END")
     return f"({num}) / nullif({den}, 0)", n, names
 
 
@@ -173,7 +177,7 @@ def relation_columns(weights=None, rules=None) -> list[list[tuple[str, str]]]:
     channels = f"concat_ws(' + ', {trade_measure}, CASE WHEN arms_imports_a_tiv IS NOT NULL THEN 'arms' END)"
     second = [("closeness", close), ("closeness_n_dims", f"CAST({n} AS TINYINT)"), ("closeness_components", names),
               ("closeness_lo", lo), ("closeness_hi", hi),
-              ("dependence_a_on_b", dep_a), ("dependence_b_on_a", dep_b), ("dependence_asymmetry", f"({dep_a}) - ({dep_b})"),
+              ("dependence_a_on_b", dep_a), ("dependence_b_on_a", dep_b),
               ("dependence_a_on_b_gdp", gdp_a), ("dependence_b_on_a_gdp", gdp_b),
               ("dependence_channels", f"CASE WHEN {has_a} THEN nullif({channels}, '') END")]
     rules = rules or RULES
@@ -182,7 +186,8 @@ def relation_columns(weights=None, rules=None) -> list[list[tuple[str, str]]]:
     types = "[" + ", ".join("'" + t.replace("'", "''") + "'" for t, _, _ in rules) + "]"
     evid = "[" + ", ".join("'" + e.replace("'", "''") + "'" for _, _, e in rules) + "]"
     typ, ev = f"{types}[relation_rule]", f"{evid}[relation_rule]"
-    return [scores, second, [("relation_rule", f"CAST({rule} AS TINYINT)")], [("relation_type", typ), ("relation_evidence", ev)]]
+    return [scores, second, [("relation_rule", f"CAST({rule} AS TINYINT)"), ("dependence_asymmetry", "dependence_a_on_b - dependence_b_on_a")],
+            [("relation_type", typ), ("relation_evidence", ev)]]
 
 
 #: the columns the relation layer adds, with their units

@@ -233,9 +233,6 @@ class Frame:
                         SELECT x.*, CAST(x.year AS BIGINT) * 1000000 + ca.i * 1000 + cb.i AS _k FROM ({sql}) x
                         JOIN codes ca ON ca.code = x.code_a JOIN codes cb ON cb.code = x.code_b
                         WHERE x.year BETWEEN {self.years[0]} AND {self.years[1]} {self._state_filter("x")}""")
-            dup = self._x(f"SELECT count(*) FROM (SELECT _k FROM m{k} GROUP BY ALL HAVING count(*) > 1)")[0][0]
-            if dup:
-                raise MultipolarError(f"internal: the measures {names} are not unique per dyad-year ({dup} duplicated keys)")
             exprs = {}
             for c in names:
                 cond = (observed or {}).get(c)
@@ -361,33 +358,47 @@ class Frame:
             inv = np.full(n, -1, dtype=np.int64)
             hit = rows >= 0
             inv[rows[hit]] = np.flatnonzero(hit)
+            if np.count_nonzero(inv >= 0) != np.count_nonzero(hit):     # two rows for one dyad-year: a verb's bug
+                raise MultipolarError(f"internal: {table} is not unique per dyad-year "
+                                      f"({int(np.count_nonzero(hit) - np.count_nonzero(inv >= 0))} duplicated keys)")
         elif key == "_ks" and dkey in ("_ka", "_kb"):
             y, i = mk // 1000 - y0, mk % 1000
             ok = (y >= 0) & (y < ny) & (i < M)
             smap = np.full(ny * M, -1, dtype=np.int64)
             smap[y[ok] * M + i[ok]] = np.flatnonzero(ok)
+            if np.count_nonzero(smap >= 0) != np.count_nonzero(ok):
+                raise MultipolarError(f"internal: {table} is not unique per state-year")
             inv = smap[self._dy * M + (self._da if dkey == "_ka" else self._db)]
         else:
             raise MultipolarError(f"internal: cannot align {table}.{key} on d.{dkey}")
         miss = inv < 0
         invc = np.where(miss, 0, inv)
-        out = {}
-        for c in columns:
+        idx = pa.array(invc, mask=miss)
+
+        def gather(c):
             col = tab[c].combine_chunks() if len(mk) else pa.nulls(0, type=tab.schema.field(c).type)
             t = col.type
-            if len(mk) and (pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_boolean(t)):
+            if not len(mk):
+                return pa.nulls(n, type=t)
+            if pa.types.is_floating(t) or pa.types.is_integer(t) or pa.types.is_boolean(t):
                 valid = np.ones(len(col), dtype=bool) if col.null_count == 0 else col.is_valid().to_numpy(zero_copy_only=False)
                 vals = col.fill_null(False if pa.types.is_boolean(t) else 0).to_numpy(zero_copy_only=False)
                 g = vals[invc]
                 mask = miss | ~valid[invc]
                 if pa.types.is_floating(t):
                     mask |= np.isnan(g)
-                out[c] = pa.array(g, type=t, mask=mask)
-            elif len(mk):
-                out[c] = col.take(pa.array(invc, mask=miss))
-            else:
-                out[c] = pa.nulls(n, type=t)
-        return pa.table(out)
+                return pa.array(g, type=t, mask=mask)
+            if pa.types.is_string(t) or pa.types.is_large_string(t):
+                col = col.dictionary_encode()          # few distinct texts: gather the codes, not the strings
+            return col.take(idx)
+        return pa.table(dict(zip(columns, self._pool().map(gather, columns))))
+
+    def _pool(self):
+        """Two threads for the column gathers (numpy and Arrow release the GIL)."""
+        if not hasattr(self, "_threads"):
+            from concurrent.futures import ThreadPoolExecutor
+            self._threads = ThreadPoolExecutor(2)
+        return self._threads
 
     # -- out ---------------------------------------------------------------------------------
     def __len__(self):
@@ -414,6 +425,9 @@ class Frame:
         """Release the connection and the aligned columns (the table can no longer be read)."""
         for a in ("_aligned", "_dd", "_pairmap"):
             self.__dict__.pop(a, None)
+        if hasattr(self, "_threads"):
+            self._threads.shutdown()
+            del self._threads
         try:
             self.con.close()
         except Exception:      # noqa: BLE001 - already closed
@@ -446,7 +460,7 @@ class Frame:
         q = "SELECT * FROM wide"      # sorted by year, code_a, code_b by construction (see materialise)
         target = str(path).replace("'", "''")
         if fmt == "parquet":
-            self._x(f"COPY ({q}) TO '{target}' (FORMAT PARQUET, COMPRESSION zstd, ROW_GROUP_SIZE 262144)")
+            self._x(f"COPY ({q}) TO '{target}' (FORMAT PARQUET, COMPRESSION zstd)")
         elif fmt == "csv":
             self._x(f"COPY ({q}) TO '{target}' (HEADER, DELIMITER ',')")
         else:
