@@ -55,13 +55,22 @@ def naive(w: Warehouse, last: int) -> pd.DataFrame:
     return d
 
 
+def _io_pressure() -> str:
+    """The share of the last 10 s in which tasks waited for the disk (Linux PSI), to read a slow run by."""
+    try:
+        return open("/proc/pressure/io").read().split()[1].replace("avg10=", "") + "%"
+    except OSError:
+        return "n/a"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", type=Path)
+    ap.add_argument("--out-dir", type=Path, help="where the command writes its file (default: a temporary folder on disk)")
     a = ap.parse_args()
     import os
     print(f"machine: {os.cpu_count()} CPUs")
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory(dir=a.out_dir) as tmp:
         if a.db:
             w = Warehouse(a.db)
         else:
@@ -78,11 +87,14 @@ def main() -> None:
         walls = []
         for i in range(3):
             out = Path(tmp) / f"d{i}.parquet"
+            io = _io_pressure()
             t0 = time.perf_counter()
             r = subprocess.run(cli + [str(out)], capture_output=True, text=True)
             walls.append(time.perf_counter() - t0)
             if r.returncode:
                 raise SystemExit(r.stdout + r.stderr)
+            print(f"  run {i + 1}: {walls[-1]:.1f} s (disk pressure before it: {io})")
+            out.unlink()
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024 / 1024
         size = out.stat().st_size / 1e6
         print(f"`multipolar dyads --years 1946:2024 --out d.parquet`, process start to file written: median {statistics.median(walls):.1f} s "
