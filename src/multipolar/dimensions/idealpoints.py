@@ -149,10 +149,11 @@ class DynamicOrdinalIdealPoints:
 
     def __init__(self, omega: float | str = 0.16, max_iter: int = 300, tol: float = 1e-6, prior_alpha: float = 5.0,
                  prior_beta: float = 2.0, anchor: str = "USA", ci: float = 0.90, normalise: bool = True,
-                 max_omega_rounds: int = 8, verbose: bool = False):
+                 max_omega_rounds: int = 8, verbose: bool = False, item_prior_weight: str = "item"):
         self.omega, self.max_iter, self.tol, self.max_omega_rounds = omega, max_iter, tol, max_omega_rounds
         self.prior_alpha, self.prior_beta, self.anchor, self.ci, self.verbose = prior_alpha, prior_beta, anchor, ci, verbose
         self.normalise = normalise
+        self.item_prior_weight = item_prior_weight
 
     def get_params(self, deep: bool = True) -> dict:
         """The constructor parameters (scikit-learn convention)."""
@@ -182,6 +183,14 @@ class DynamicOrdinalIdealPoints:
         pidx = pd.MultiIndex.from_frame(sy).get_indexer(pd.MultiIndex.from_frame(v[["state", "year"]]))
         jcodes, juniq = pd.factorize(v["item"])
         self._items = juniq
+        rc_key = votes.loc[v.index, "rcid"] if "rcid" in votes else v["year"]
+        self._item_rollcalls = pd.DataFrame({"j": jcodes, "r": rc_key.to_numpy()}).drop_duplicates().groupby("j").size().reindex(range(len(juniq))).to_numpy(float)
+        rcy = pd.DataFrame({"j": jcodes, "r": rc_key.to_numpy(), "y": v["year"].to_numpy()}).drop_duplicates(["j", "r"])
+        n_rc_y = rcy.groupby("y").size()
+        n_s_y = sy.groupby("year").size()
+        wr = (n_s_y / n_rc_y).reindex(rcy["y"]).to_numpy()
+        wj = np.bincount(rcy["j"].to_numpy(), wr, len(juniq))
+        self._item_stateyears = wj / wj.mean()
         yv = v["vote"].to_numpy()
         bad = ~np.isin(yv, (1, 2, 3))
         if bad.any():
@@ -307,7 +316,8 @@ class DynamicOrdinalIdealPoints:
         cols = np.concatenate([a_idx, b_idx, b_idx, a_idx])
         K = sparse.csc_matrix((np.concatenate([rw, rw, -rw, -rw]), (rows, cols)), shape=(n_p, n_p))
         K = (K + sparse.diags(first.astype(float))).tocsc()
-        pa, pb = 1 / self.prior_alpha ** 2, 1 / self.prior_beta ** 2
+        w = {"roll_call": self._item_rollcalls, "state_year": getattr(self, "_item_stateyears", None)}.get(self.item_prior_weight, np.ones(n_j))
+        pa, pb = w / self.prior_alpha ** 2, w / self.prior_beta ** 2
 
         def item_prior(al, be):
             return -0.5 * (pa * al ** 2 + pb * be ** 2)
@@ -432,7 +442,7 @@ class DynamicOrdinalIdealPoints:
             def neg(z):
                 b, c = np.exp(z[0]), z[1]
                 return 0.5 * (np.sum((b * f_th + c) ** 2) + b * b * s_rw
-                              + pa * np.sum((alpha + beta * c / b) ** 2) + pb * np.sum(beta ** 2) / (b * b))
+                              + np.sum(pa * (alpha + beta * c / b) ** 2) + np.sum(pb * beta ** 2) / (b * b))
 
             res = minimize(neg, np.zeros(2), method="BFGS", options={"gtol": 1e-8})
             if not res.success and res.fun > neg(np.zeros(2)):
