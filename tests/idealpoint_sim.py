@@ -45,7 +45,7 @@ def _rc_profile(year: int) -> float:
 def simulate_un(n_states: int = 200, first_year: int = 1946, last_year: int = 2020, rc_scale: float = 1.0,
                 drift: float = 1.0, shrink: float = 0.75, omega: float = 0.08, chain_start: tuple = (0.025, 0.3), bridged_from: int = 1984,
                 chain_length: float = 6.0, drifting_chains: float = 0.3, east_lockstep: float = 0.9, west_lockstep: float = 0.6,
-                east_center: float = -1.6, east_spread: float = 0.25, east_isolated: float = 0.12,
+                east_center: float = -1.6, east_spread: float = 0.25, east_isolated: float = 0.12, contested_until: int = 1970,
                 seed: int = 0):
     """Votes (state, year, rcid, item, vote) and the truth (state, year, true).
 
@@ -173,7 +173,7 @@ def simulate_un(n_states: int = 200, first_year: int = 1946, last_year: int = 20
                 items.append((c["name"], c["alpha"], c["beta"], c["tau"], 1))
         n_new = max(n_rc - len(items), int(0.2 * n_rc))
         for _ in range(n_new):
-            if yr <= 1970:
+            if yr <= contested_until:
                 minority, f_no, top, yes_major = rng.uniform(0.1, 0.55), rng.uniform(0.2, 0.8), rng.random() < 0.5, rng.random() < 0.7
             else:
                 minority = rng.uniform(0.0, 0.06) if rng.random() < 0.4 else rng.uniform(0.06, 0.4)

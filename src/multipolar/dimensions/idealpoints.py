@@ -149,11 +149,12 @@ class DynamicOrdinalIdealPoints:
 
     def __init__(self, omega: float | str = 0.16, max_iter: int = 300, tol: float = 1e-6, prior_alpha: float = 5.0,
                  prior_beta: float = 2.0, anchor: str = "USA", ci: float = 0.90, normalise: bool = True,
-                 max_omega_rounds: int = 8, verbose: bool = False, item_prior_weight: str = "item"):
+                 max_omega_rounds: int = 8, verbose: bool = False, item_prior_weight: str = "state_year",
+                 prior_level: float | None = 2.0):
         self.omega, self.max_iter, self.tol, self.max_omega_rounds = omega, max_iter, tol, max_omega_rounds
         self.prior_alpha, self.prior_beta, self.anchor, self.ci, self.verbose = prior_alpha, prior_beta, anchor, ci, verbose
         self.normalise = normalise
-        self.item_prior_weight = item_prior_weight
+        self.item_prior_weight, self.prior_level = item_prior_weight, prior_level
 
     def get_params(self, deep: bool = True) -> dict:
         """The constructor parameters (scikit-learn convention)."""
@@ -176,21 +177,15 @@ class DynamicOrdinalIdealPoints:
         missing = [c for c in ("state", "year", "vote") if c not in votes]
         if missing:
             raise InputError(f"votes: missing column(s) {', '.join(missing)}; expected state, year, item or rcid, vote")
-        v = votes[["state", "year", "item", "vote"]].dropna()
+        cols = ["state", "year", "item", "vote"]
+        v = votes[cols + (["rcid"] if "rcid" in votes and "rcid" not in cols else [])].dropna(subset=cols)
         sy = v[["state", "year"]].drop_duplicates().sort_values(["state", "year"]).reset_index(drop=True)
         self._periods = sy
         self._state_index = pd.factorize(sy["state"])[0]
         pidx = pd.MultiIndex.from_frame(sy).get_indexer(pd.MultiIndex.from_frame(v[["state", "year"]]))
         jcodes, juniq = pd.factorize(v["item"])
         self._items = juniq
-        rc_key = votes.loc[v.index, "rcid"] if "rcid" in votes else v["year"]
-        self._item_rollcalls = pd.DataFrame({"j": jcodes, "r": rc_key.to_numpy()}).drop_duplicates().groupby("j").size().reindex(range(len(juniq))).to_numpy(float)
-        rcy = pd.DataFrame({"j": jcodes, "r": rc_key.to_numpy(), "y": v["year"].to_numpy()}).drop_duplicates(["j", "r"])
-        n_rc_y = rcy.groupby("y").size()
-        n_s_y = sy.groupby("year").size()
-        wr = (n_s_y / n_rc_y).reindex(rcy["y"]).to_numpy()
-        wj = np.bincount(rcy["j"].to_numpy(), wr, len(juniq))
-        self._item_stateyears = wj / wj.mean()
+        self._item_weight = self._prior_weights(jcodes, len(juniq), v, sy)
         yv = v["vote"].to_numpy()
         bad = ~np.isin(yv, (1, 2, 3))
         if bad.any():
@@ -198,6 +193,26 @@ class DynamicOrdinalIdealPoints:
                              "Absences are left out, not coded.")
         order = np.argsort(yv, kind="stable")                # no, abstain, yes: each group a contiguous slice
         return _Data(pidx[order].astype(np.int64), jcodes[order].astype(np.int64), yv[order].astype(np.int8), len(sy), len(juniq))
+
+    def _prior_weights(self, jcodes, n_j: int, v: pd.DataFrame, sy: pd.DataFrame) -> np.ndarray:
+        """Each item's weight in the item priors (the prior precisions of alpha and beta are the weight
+        over ``prior_alpha``\ :sup:`2` and ``prior_beta``\ :sup:`2`).
+
+        ``"item"``: 1 for every item (the model up to 2026-12). ``"state_year"``: each roll call weighs
+        the number of states voting in its year over the number of roll calls of that year, an item the
+        sum over its roll calls (a roll call is an ``rcid``, or an item's votes in one year without one);
+        scaled to mean 1 over the items. Every year then gets the same item-prior weight per state-year
+        as the random walk puts on it, however many roll calls it has and however many of them are
+        repeats bridged to other years (see *Identification across years* in the module doc)."""
+        if self.item_prior_weight == "item":
+            return np.ones(n_j)
+        if self.item_prior_weight != "state_year":
+            raise ValueError(f"item_prior_weight must be 'state_year' or 'item', not {self.item_prior_weight!r}")
+        key = v["rcid"].to_numpy() if "rcid" in v else v["year"].to_numpy()
+        rc = pd.DataFrame({"j": jcodes, "key": key, "year": v["year"].to_numpy()}).drop_duplicates(["j", "key"])
+        states_per_rc = sy.groupby("year").size() / rc.groupby("year").size()
+        w = np.bincount(rc["j"].to_numpy(), states_per_rc.reindex(rc["year"]).to_numpy(), n_j)
+        return w / w.mean()
 
     def _pca_chain_start(self, d: _Data) -> np.ndarray:
         """Starting values: per year, the first principal component of the centred state x roll-call
@@ -299,7 +314,8 @@ class DynamicOrdinalIdealPoints:
         self.ideal_points_ = self._periods.assign(ideal_point=theta, se=se, lo=theta - zc * se, hi=theta + zc * se,
                                                   n_votes=np.bincount(p, minlength=n_p))
         self.items_ = pd.DataFrame({"item": self._items, "alpha": alpha, "beta": beta, "tau": tau,
-                                    "n_votes": np.bincount(j, minlength=n_j), "has_abstentions": has_abst})
+                                    "n_votes": np.bincount(j, minlength=n_j), "has_abstentions": has_abst,
+                                    "prior_weight": self._item_weight})
         self.scale_ = scale
         self.log_posterior_ = lp
         self.fit_seconds_ = time.perf_counter() - t0
@@ -315,16 +331,17 @@ class DynamicOrdinalIdealPoints:
         rows = np.concatenate([a_idx, b_idx, a_idx, b_idx])
         cols = np.concatenate([a_idx, b_idx, b_idx, a_idx])
         K = sparse.csc_matrix((np.concatenate([rw, rw, -rw, -rw]), (rows, cols)), shape=(n_p, n_p))
-        K = (K + sparse.diags(first.astype(float))).tocsc()
-        w = {"roll_call": self._item_rollcalls, "state_year": getattr(self, "_item_stateyears", None)}.get(self.item_prior_weight, np.ones(n_j))
-        pa, pb = w / self.prior_alpha ** 2, w / self.prior_beta ** 2
+        # N(0, 1) on each state's first year, N(0, prior_level^2) on every state-year
+        lev = first.astype(float) + (0.0 if self.prior_level is None else 1.0 / self.prior_level ** 2)
+        K = (K + sparse.diags(lev)).tocsc()
+        pa, pb = self._item_weight / self.prior_alpha ** 2, self._item_weight / self.prior_beta ** 2
 
         def item_prior(al, be):
             return -0.5 * (pa * al ** 2 + pb * be ** 2)
 
         def state_prior(th):
             """Each state-year's share of the random-walk log prior (each link counted on its later year)."""
-            out = -0.5 * first * th ** 2
+            out = -0.5 * lev * th ** 2
             out[b_idx] += -0.5 * rw * (th[b_idx] - th[a_idx]) ** 2
             return out
 
@@ -437,11 +454,11 @@ class DynamicOrdinalIdealPoints:
             alpha' = alpha + beta c / b; only the priors pin (b, c) down. Alternating steps crawl
             along this ridge, so move to the (b, c) that maximise the priors (2-D, cheap)."""
             d_rw = theta[b_idx] - theta[a_idx]
-            f_th, s_rw = theta[first], np.sum(rw * d_rw * d_rw)
+            s_rw = np.sum(rw * d_rw * d_rw)
 
             def neg(z):
                 b, c = np.exp(z[0]), z[1]
-                return 0.5 * (np.sum((b * f_th + c) ** 2) + b * b * s_rw
+                return 0.5 * (np.sum(lev * (b * theta + c) ** 2) + b * b * s_rw
                               + np.sum(pa * (alpha + beta * c / b) ** 2) + np.sum(pb * beta ** 2) / (b * b))
 
             res = minimize(neg, np.zeros(2), method="BFGS", options={"gtol": 1e-8})
