@@ -231,7 +231,8 @@ def scale_figures(est: pd.DataFrame, truth: pd.DataFrame, stable: list | None = 
     """How well ``est`` (state, year, ideal_point) keeps the scale of ``truth`` (state, year, true).
 
     pooled_r, within_r_mean, within_r_min; after mapping the estimates to the truth's overall mean and
-    sd (one affine map for all years; the sign is the one of the pooled correlation), per decade the
+    sd (one affine map for all years; the sign is the one of the pooled correlation), per decade (a
+    last decade of one or two years joins the previous one) the
     spread ratio (mean within-year sd of the estimates / of the truth) and the mean error (mean of
     the estimates - mean of the truth, in truth units); ``spread_worst`` (the largest |ratio - 1|),
     ``mean_drift`` (the largest - the smallest decade mean error) and ``state_r_median`` (the median
@@ -241,7 +242,12 @@ def scale_figures(est: pd.DataFrame, truth: pd.DataFrame, stable: list | None = 
     x, t = m["ideal_point"].to_numpy(float), m["true"].to_numpy(float)
     pooled = float(np.corrcoef(x, t)[0, 1])
     z = np.sign(pooled) * (x - x.mean()) / x.std() * t.std() + t.mean()
-    m = m.assign(mapped=z, decade=(m["year"] // 10) * 10)
+    dec = (m["year"] // 10) * 10
+    n_years = m.groupby(dec)["year"].nunique()
+    for d_ in n_years.index[1:]:                  # a decade of one or two years (2020) joins the previous one
+        if n_years[d_] < 3:
+            dec = dec.where(dec != d_, d_ - 10)
+    m = m.assign(mapped=z, decade=dec)
     within = m.groupby("year")[["mapped", "true"]].apply(lambda g: np.corrcoef(g["mapped"], g["true"])[0, 1])
     per_year = m.groupby(["decade", "year"]).agg(sd_est=("mapped", "std"), sd_true=("true", "std"),
                                                   mean_est=("mapped", "mean"), mean_true=("true", "mean"))

@@ -147,10 +147,10 @@ class DynamicOrdinalIdealPoints:
     beta, tau, n_votes), ``n_iter_``, ``converged_``, ``fit_seconds_``.
     """
 
-    def __init__(self, omega: float | str = 0.16, max_iter: int = 300, tol: float = 1e-6, prior_alpha: float = 5.0,
+    def __init__(self, omega: float | str = 0.11, max_iter: int = 300, tol: float = 1e-6, prior_alpha: float = 5.0,
                  prior_beta: float = 2.0, anchor: str = "USA", ci: float = 0.90, normalise: bool = True,
                  max_omega_rounds: int = 8, verbose: bool = False, item_prior_weight: str = "state_year",
-                 prior_level: float | None = 2.0):
+                 prior_level: float | None = 1.0):
         self.omega, self.max_iter, self.tol, self.max_omega_rounds = omega, max_iter, tol, max_omega_rounds
         self.prior_alpha, self.prior_beta, self.anchor, self.ci, self.verbose = prior_alpha, prior_beta, anchor, ci, verbose
         self.normalise = normalise
@@ -326,37 +326,45 @@ class DynamicOrdinalIdealPoints:
         a_idx, b_idx, rw, _, first = self._rw_structure(omega)
         n_p, n_j = d.n_p, d.n_j
         p, j, y = d.p, d.j, d.y
-        theta, alpha, beta, tau = (x.copy() for x in start)
+        theta, alpha, beta, tau = (x.copy() for x in start[:4])
         # random-walk precision (tridiagonal per state) plus N(0, 1) on each state's first year
         rows = np.concatenate([a_idx, b_idx, a_idx, b_idx])
         cols = np.concatenate([a_idx, b_idx, b_idx, a_idx])
         K = sparse.csc_matrix((np.concatenate([rw, rw, -rw, -rw]), (rows, cols)), shape=(n_p, n_p))
-        # N(0, 1) on each state's first year, N(0, prior_level^2) on every state-year
-        lev = first.astype(float) + (0.0 if self.prior_level is None else 1.0 / self.prior_level ** 2)
-        K = (K + sparse.diags(lev)).tocsc()
+        # N(0, 1) on each state's first year; N(mu_t, prior_level^2) on every state-year, mu_t the
+        # year's mean (a parameter: updated in closed form each cycle)
+        lam = 0.0 if self.prior_level is None else 1.0 / self.prior_level ** 2
+        _, yi = np.unique(self._periods["year"].to_numpy(), return_inverse=True)
+        n_y = int(yi.max()) + 1 if len(yi) else 0
+        n_in_year = np.bincount(yi, minlength=n_y)
+        K = (K + sparse.diags(first.astype(float) + lam)).tocsc()
         pa, pb = self._item_weight / self.prior_alpha ** 2, self._item_weight / self.prior_beta ** 2
 
         def item_prior(al, be):
             return -0.5 * (pa * al ** 2 + pb * be ** 2)
 
-        def state_prior(th):
-            """Each state-year's share of the random-walk log prior (each link counted on its later year)."""
-            out = -0.5 * lev * th ** 2
+        def state_prior(th, mu):
+            """Each state-year's share of the log prior of the ideal points (each random-walk link
+            counted on its later year)."""
+            out = -0.5 * first * th ** 2 - 0.5 * lam * (th - mu[yi]) ** 2
             out[b_idx] += -0.5 * rw * (th[b_idx] - th[a_idx]) ** 2
             return out
+
+        def mu_step(theta):
+            return np.bincount(yi, theta, n_y) / np.maximum(n_in_year, 1)
 
         G = _groups(y)
         states = self._state_index
         n_s = states.max() + 1 if len(states) else 0
         first = first.astype(bool)
-        sizes = np.cumsum([n_p, n_j, n_j])
+        sizes = np.cumsum([n_p, n_j, n_j, n_j])
 
         def terms(theta, alpha, beta, tau):
             return _vote_terms(beta[j] * theta[p] - alpha[j], tau[j], y, groups=G)
 
         def logpost(x, T):
-            theta, alpha, beta, _ = np.split(x, sizes)
-            return T[0].sum() + item_prior(alpha, beta).sum() + state_prior(theta).sum()
+            theta, alpha, beta, _, mu = np.split(x, sizes)
+            return T[0].sum() + item_prior(alpha, beta).sum() + state_prior(theta, mu).sum()
 
         def item_step(theta, alpha, beta, tau, T):
             """A Newton step in (alpha, beta, tau) per item (3x3, batched), halved per item until its
@@ -402,14 +410,14 @@ class DynamicOrdinalIdealPoints:
                 sub = np.flatnonzero(~keep[j])
             return new, patch(full, T, first_ok, keep, j, theta, *new)
 
-        def theta_step(theta, alpha, beta, tau, T):
+        def theta_step(theta, alpha, beta, tau, T, mu):
             """A Newton step for all state paths at once (one sparse solve: the random walk makes the
             precision block tridiagonal), halved per state until its log posterior does not go down."""
             bj = beta[j]
-            grad = np.bincount(p, bj * T[1], n_p) - K @ theta
+            grad = np.bincount(p, bj * T[1], n_p) - (K @ theta - lam * mu[yi])
             info = np.bincount(p, bj * bj * np.maximum(-T[2], 0.0), n_p)
             step = splu((K + sparse.diags(info)).tocsc()).solve(grad)
-            old = np.bincount(states, np.bincount(p, T[0], n_p) + state_prior(theta), minlength=n_s)
+            old = np.bincount(states, np.bincount(p, T[0], n_p) + state_prior(theta, mu), minlength=n_s)
             size, keep = np.ones(n_s), np.zeros(n_s, bool)
             new, sub, full = theta.copy(), slice(None), None
             for k in range(10):
@@ -420,7 +428,7 @@ class DynamicOrdinalIdealPoints:
                 else:                                       # only the votes of the states still halving
                     js = j[sub]
                     lz = _vote_terms(bj[sub] * cand[p[sub]] - alpha[js], tau[js], y[sub], need_derivs=False)
-                lp_s = np.bincount(states, np.bincount(p[sub], lz, n_p) + state_prior(cand), minlength=n_s)
+                lp_s = np.bincount(states, np.bincount(p[sub], lz, n_p) + state_prior(cand, mu), minlength=n_s)
                 ok = ~keep & (lp_s >= old - 1e-9 * (1 + np.abs(old)))
                 new = np.where(ok[states], cand, new)
                 keep |= ok
@@ -449,35 +457,37 @@ class DynamicOrdinalIdealPoints:
                     a[redo] = b
             return T
 
-        def ridge_move(theta, alpha, beta):
-            """The likelihood is unchanged by theta' = b theta + c with beta' = beta / b and
-            alpha' = alpha + beta c / b; only the priors pin (b, c) down. Alternating steps crawl
-            along this ridge, so move to the (b, c) that maximise the priors (2-D, cheap)."""
+        def ridge_move(theta, alpha, beta, mu):
+            """The likelihood is unchanged by theta' = b theta + c with beta' = beta / b,
+            alpha' = alpha + beta c / b (and mu' = b mu + c); only the priors pin (b, c) down.
+            Alternating steps crawl along this ridge, so move to the (b, c) that maximise the priors
+            (2-D, cheap)."""
             d_rw = theta[b_idx] - theta[a_idx]
-            s_rw = np.sum(rw * d_rw * d_rw)
+            s_rw = np.sum(rw * d_rw * d_rw) + lam * np.sum((theta - mu[yi]) ** 2)
+            f_th = theta[first]
 
             def neg(z):
                 b, c = np.exp(z[0]), z[1]
-                return 0.5 * (np.sum(lev * (b * theta + c) ** 2) + b * b * s_rw
+                return 0.5 * (np.sum((b * f_th + c) ** 2) + b * b * s_rw
                               + np.sum(pa * (alpha + beta * c / b) ** 2) + np.sum(pb * beta ** 2) / (b * b))
 
             res = minimize(neg, np.zeros(2), method="BFGS", options={"gtol": 1e-8})
             if not res.success and res.fun > neg(np.zeros(2)):
-                return theta, alpha, beta
+                return theta, alpha, beta, mu
             b, c = np.exp(res.x[0]), res.x[1]
-            return b * theta + c, alpha + beta * c / b, beta / b
+            return b * theta + c, alpha + beta * c / b, beta / b, b * mu + c
 
         def cycle(x, T):
-            theta, alpha, beta, tau = np.split(x, sizes)
+            theta, alpha, beta, tau, mu = np.split(x, sizes)
             (alpha, beta, tau), T = item_step(theta, alpha, beta, tau, T)
-            theta, T = theta_step(theta, alpha, beta, tau, T)
-            theta, alpha, beta = ridge_move(theta, alpha, beta)   # the vote terms T do not change
-            return np.concatenate([theta, alpha, beta, tau]), T
+            theta, T = theta_step(theta, alpha, beta, tau, T, mu)
+            theta, alpha, beta, mu = ridge_move(theta, alpha, beta, mu_step(theta))   # the vote terms T do not change
+            return np.concatenate([theta, alpha, beta, tau, mu]), T
 
         T = terms(theta, alpha, beta, tau)
         for _ in range(warm):                                   # items first: fit them to the starting points
             (alpha, beta, tau), T = item_step(theta, alpha, beta, tau, T)
-        x = np.concatenate([theta, alpha, beta, tau])
+        x = np.concatenate([theta, alpha, beta, tau, mu_step(theta)])
         lp = logpost(x, T)
         self.history_ = [lp]
         it, converged = 0, False
@@ -493,9 +503,9 @@ class DynamicOrdinalIdealPoints:
             nv = np.linalg.norm(v)
             a = min(-np.linalg.norm(r) / nv, -1.0) if nv > 0 else -1.0
             xe = x - 2 * a * r + a * a * v
-            xe[sizes[2]:] = np.where(has_abst, np.clip(xe[sizes[2]:], TAU_MIN, TAU_MAX), 0.0)
+            xe[sizes[2]:sizes[3]] = np.where(has_abst, np.clip(xe[sizes[2]:sizes[3]], TAU_MIN, TAU_MAX), 0.0)
             try:
-                x3, T3 = cycle(xe, terms(*np.split(xe, sizes)))
+                x3, T3 = cycle(xe, terms(*np.split(xe, sizes)[:4]))
                 it += 1
                 lp3 = logpost(x3, T3)
             except (np.linalg.LinAlgError, FloatingPointError, ValueError):
@@ -512,7 +522,7 @@ class DynamicOrdinalIdealPoints:
             if gain < self.tol * abs(lp) and delta < 5e-3:
                 converged = True
                 break
-        theta, alpha, beta, tau = np.split(x, sizes)
+        theta, alpha, beta, tau, _ = np.split(x, sizes)
         return theta, alpha, beta, tau, T, K, it, converged, lp
 
     def _laplace_se(self, P):
