@@ -182,7 +182,12 @@ def dyads(years=None, states=None, *, db=None, carry=None):
     default; see :data:`multipolar.dimensions.dyads.CARRIABLE`). See :mod:`multipolar.dimensions.dyads`."""
     from .dimensions.dyads import Dyads
     from .warehouse import retry_locked
-    return retry_locked(Dyads, years=years, states=states, db=db, carry=carry, db_path=Warehouse(db).path)
+    from .years import clip, data_coverage, span
+    rng, note = clip(years, data_coverage(db), "dyads")      # only the years the data hold
+    d = retry_locked(Dyads, years=span(rng), states=states, db=db, carry=carry, db_path=Warehouse(db).path)
+    if note:
+        d.notes.insert(0, note)
+    return d
 
 
 def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
@@ -195,7 +200,9 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     # historical predecessors keep their own codes: the USSR for Russia, the Federal Republic for Germany
     codes |= {extra[c] for c in list(codes) if c in extra}
     from .warehouse import retry_locked
-    d = retry_locked(Dyads, years=years, states=sorted(codes), db=db, db_path=Warehouse(db).path).add_all().add_relation()
+    from .years import clip, data_coverage, span
+    rng, note = clip(years, data_coverage(db), "relation")   # only the years the data hold
+    d = retry_locked(Dyads, years=span(rng), states=sorted(codes), db=db, db_path=Warehouse(db).path).add_all().add_relation()
     df = d.to_pandas()
     ca, cb = reg.resolve(a), reg.resolve(b)
     sa, sb = {ca, extra.get(ca, ca)}, {cb, extra.get(cb, cb)}
@@ -204,5 +211,6 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     # the series over time: chained over the components each pair of consecutive years has, so that a
     # component entering or leaving the data (visas from 2019, the last UN session) does not move it
     out["closeness_chained"] = chained(out).to_numpy() if len(out) else []
-    out.attrs["notes"] = list(d.notes)
+    out.attrs["notes"] = ([note] if note else []) + list(d.notes)
+    out.attrs["years"] = span(rng)
     return out
