@@ -56,7 +56,16 @@ def add(d: Frame):
             d.register("_ip", snap)
             ip_sql = "_ip"
             basis = "the embedded snapshot"
-            d.notes.append("values: ideal points from the embedded snapshot (run `multipolar idealpoints` to refit)")
+            from ...snapshot import manifest
+            try:
+                man = manifest()
+                run = dict(man.get("ideal_points_run") or {}, current=True)
+                run.setdefault("run_id", "snapshot")
+                built = man.get("built")
+            except Exception:           # a snapshot without its manifest: say only where the points come from
+                run, built = {"run_id": "snapshot", "current": True}, None
+            d.notes.append("values: " + describe_run(run, f"the embedded snapshot (built {built})").replace("ideal points: ", "ideal points of ")
+                           + "; run `multipolar idealpoints` to fit on the warehouse")
     cols = {"ideal_point_a": ("values", "ideal point of A (sd-1 scale, US high)", SOURCE, cov),
             "ideal_point_b": ("values", "ideal point of B", SOURCE, cov),
             "ip_distance": ("values", "|ideal point A - ideal point B|", SOURCE, cov),
