@@ -127,3 +127,18 @@ def test_network_blocs_refuse_the_years_without_the_un_votes(tmp_path):
     assert set(p["year"]) == {2019}
     s = p.loc[p.groupby("code")["probability"].idxmax()].set_index("code")["bloc"]
     assert s["USA"] != s["CHN"] and s.nunique() >= 2                        # not one bloc of everyone
+
+
+def test_on_the_imported_data(fitted_warehouse, tmp_path):
+    """relation RUS CHN --years 2030:2031 showed values for years that have not happened; blocs 2024 --method network
+    put all 195 states, the United States among them, in one bloc named China."""
+    db = fitted_warehouse
+    cov = data_coverage(db)
+    res = run("relation", "RUS", "CHN", "--years", "2030:2031", "--db", db)
+    assert res.exit_code == 2 and f"cover {cov.first}-{cov.last}" in " ".join(res.output.split())
+    res = run("relation", "RUS", "CHN", "--years", f"{cov.last - 1}:2031", "--db", db, "--out", tmp_path / "r.csv")
+    assert res.exit_code == 0, res.output
+    import pandas as pd
+    assert sorted(pd.read_csv(tmp_path / "r.csv")["year"]) == [cov.last - 1, cov.last]
+    res = run("blocs", "2024", "--method", "network", "--db", db)
+    assert res.exit_code == 2 and "the UN votes for 0% of the pairs" in " ".join(res.output.split())
