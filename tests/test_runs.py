@@ -183,3 +183,11 @@ def test_a_warehouse_written_before_runs_were_kept_is_converted_without_loss(db)
     kept = w.table("ideal_points").sort_values(["code", "year"]).reset_index(drop=True)
     pd.testing.assert_frame_equal(kept, legacy, check_dtype=False)            # the old fit, whole, still current
     assert len(w.table("vote_agreement")) > 0
+
+
+def test_a_fit_of_years_without_votes_names_the_votes_years_and_stores_nothing(db):
+    ok(["idealpoints", "--db", db])
+    before = rows(db)
+    res = runner.invoke(app, ["idealpoints", "--years", "2030:2035", "--db", str(db)])
+    assert res.exit_code == 2 and "no UN votes in 2030-2035: the UN votes cover 1985-1990" in " ".join(res.output.split())
+    assert rows(db) == before

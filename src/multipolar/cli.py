@@ -548,8 +548,9 @@ def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST
         _fail(e)
     if df.empty:
         _fail(MultipolarError("no capability or GDP data: import COW NMC, WDI or Maddison (`multipolar data import ../shared/data`)"))
-    t = Table(title="Poles: effective number (Laakso–Taagepera) and reading (military half-leader rule)")
-    for c in ("year", "ENP CINC", "ENP GDP", "ENP GDP (WDI)", "reading", "poles", "leader mil. share", "runner-up ratio"):
+    t = Table(title="Poles: effective number (Laakso–Taagepera) by CINC, GDP (Maddison, PPP) and GDP (WDI, US$); reading by the "
+                    "military half-leader rule, the leader's share of military spending and the runner-up's against it")
+    for c in ("year", "CINC", "GDP", "GDP WDI", "reading", "poles", "leader share", "2nd / 1st"):
         t.add_column(c, justify="right")
     import pandas as pd
     for r in df.itertuples(index=False):

@@ -89,7 +89,11 @@ def load_votes(wh, years=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     where = f"WHERE year BETWEEN {rng[0]} AND {rng[1]}" if rng else ""
     votes = wh.query(f"SELECT rcid, year, code AS state, vote_ordinal AS vote FROM un_votes {where}")
     if votes.empty:
-        raise MultipolarError(f"no UN votes in {rng[0]}-{rng[1]}" if rng else "the un_votes table is empty")
+        lo, hi = wh.query("SELECT min(year), max(year) FROM un_votes").iloc[0] if rng else (None, None)
+        if lo is None or pd.isna(lo):
+            raise MultipolarError("the un_votes table is empty: import the UN votes (`multipolar data import ../shared/data/un_votes`)")
+        raise InputError(f"--years: no UN votes in {rng[0]}-{rng[1]}: the UN votes cover {int(lo)}-{int(hi)}",
+                         hint=f"choose years within {int(lo)}-{int(hi)}")
     rc = wh.query("SELECT rcid, session, year, date, unres, amend, para, short, descr FROM unvotes_roll_calls")
     rc = rc[rc["rcid"].isin(votes["rcid"].unique())].reset_index(drop=True)
     from .idealpoints import bridge_items          # (scipy is imported only when it is needed)
