@@ -8,9 +8,8 @@ source's values missing (the dyads' rule), it is not dropped.
 
 The coverage (:func:`data_coverage`) runs from 1946 (or the first year any imported yearly source
 has, when later) to the last year any imported yearly source has data, never after the current
-year; on a fresh install, the embedded snapshot's sources. A command whose data are narrower passes
-its own (:class:`Coverage` of the years it can read: the poles' capability and GDP data, the ideal
-points' run).
+year; on a fresh install, the embedded snapshot's sources. The ideal-point blocs pass their own
+(:class:`Coverage` of the current run's years).
 """
 from __future__ import annotations
 

@@ -71,14 +71,14 @@ def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0
 
 def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
     """Per year: the effective number of poles (CINC, GDP) and the polarity reading
-    (:mod:`multipolar.structure.polarity`), within the years the capability and GDP data cover
-    (a request beyond them is an error naming them; one that overlaps them is clipped, ``attrs["notes"]``)."""
+    (:mod:`multipolar.structure.polarity`), within the years the data cover (a request beyond them
+    is an error naming them; one that overlaps them is clipped, ``attrs["notes"]``). Inside them, a
+    year without capability or GDP data is a row of gaps."""
     from ..warehouse import Warehouse
-    from ..years import clip, span
+    from ..years import clip, data_coverage, span
     from . import polarity as P
     w = Warehouse(db)
-    cov = P.coverage(w)
-    rng, note = clip(years, cov, "poles")
+    rng, note = clip(years, data_coverage(db), "poles")
     out = P.poles(w, span(rng), pole_rule if pole_rule is not None else P.POLE_RULE)
     out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE, "method": "Laakso-Taagepera; military half-leader rule",
                       "notes": [note] if note else []})

@@ -59,25 +59,6 @@ def state_power(wh) -> pd.DataFrame:
     return out
 
 
-def coverage(wh):
-    """The years with capability or GDP data (:class:`multipolar.years.Coverage`); a
-    :class:`~multipolar.errors.MissingDataError` when there are none."""
-    import datetime as dt
-
-    from ..errors import MissingDataError
-    from ..years import FIRST_YEAR, Coverage
-    df = state_power(wh)
-    cols = [c for c in ("cinc", "milex", "gdp", "gdp_maddison") if c in df]
-    yrs = df.loc[df[cols].notna().any(axis=1), "year"] if cols else df["year"].iloc[0:0]
-    yrs = yrs[yrs >= FIRST_YEAR]
-    if yrs.empty:
-        raise MissingDataError("no capability or GDP data", hint="import COW NMC, WDI or Maddison (`multipolar data import ../shared/data`)")
-    last = min(int(yrs.max()), dt.date.today().year)
-    names = {"cinc": "COW NMC", "milex": "COW NMC", "gdp": "World Bank WDI", "gdp_maddison": "Maddison"}
-    ends = sorted({names[c] for c in cols if (df.loc[df[c].notna(), "year"] >= last).any()})
-    return Coverage(int(yrs.min()), last, "the capability and GDP data", ends)
-
-
 def poles(wh, years=None, pole_rule: float = POLE_RULE) -> pd.DataFrame:
     """Per year: enp_cinc, enp_gdp (and its source), polarity, poles, leader, runner_up_ratio, coverage."""
     from ..dimensions.values import parse_years
