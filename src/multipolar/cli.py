@@ -241,21 +241,38 @@ def _write_table(df, out: Path) -> None:
 
 @app.command(context_settings={"allow_interspersed_args": True})
 def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --show: the states to show (names or codes). "
-                                                             "`compare A B`: correlate two sets of estimates."),
+                                                             "`compare A B`: correlate two sets of estimates. `runs`: list the "
+                                                             "stored runs. `use RUN`: make a stored run current. `drop RUN`: delete "
+                                                             "a run that is not current."),
                 years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST (default: every year with votes)."),
                 out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the results to a .parquet, .csv or .dta file."),
                 show: bool = typer.Option(False, "--show", help="Show the given states' points in the terminal (a table and a "
                                           "trend line); uses the stored estimates unless --refit."),
                 refit: bool = typer.Option(False, "--refit", help="With --show: estimate again instead of using stored results."),
                 omega: str = typer.Option("0.16", "--omega", help="Random-walk sd per year, or 'estimate'."),
+                store: Optional[bool] = typer.Option(None, "--store/--no-store", help="--store: store the fit and make it the "
+                                                     "current run (the one blocs, trends, the report and the dyads read). --no-store: "
+                                                     "store nothing, only write --out or show. Default: the fit is stored as a run "
+                                                     "beside the others; it becomes current only when it is the default fit (every "
+                                                     "year, default --omega) or the warehouse's first."),
+                run: Optional[str] = typer.Option(None, "--run", help="Read this stored run (its id, or a unique beginning of it) "
+                                                  "instead of fitting: with --show or --out."),
                 db: Optional[Path] = DB):
-    """Estimate ideal points from the UN votes in the warehouse and store them (with vote agreement).
+    """Estimate ideal points from the UN votes in the warehouse and store them as a run (with vote agreement).
+
+    Every fit is kept as a run under an id made from its years, votes and parameters; a fit never
+    overwrites another. `multipolar idealpoints` (every year, default parameters) becomes the current
+    run; a fit of some years or other parameters is stored but not made current unless --store.
 
     \b
     multipolar idealpoints
-    multipolar idealpoints --years 1991:2019 --out ideal.parquet
+    multipolar idealpoints --years 1991:2019 --out ideal.parquet    (stored as a run; the current run stays)
+    multipolar idealpoints --years 1991:2019 --store                  (stored and made current)
+    multipolar idealpoints --years 1991:2019 --no-store --out ideal.parquet   (only the file)
+    multipolar idealpoints runs                                       (every stored run; * the current one)
+    multipolar idealpoints use 1946-2019                              (make a stored run current)
     multipolar idealpoints --show RUS CHN USA IND --years 2000:2019
-    multipolar idealpoints compare multipolar published     (or pca, or a file)
+    multipolar idealpoints compare multipolar published     (or pca, a run id, or a file)
     """
     import pandas as pd
     from .actors.registry import registry
@@ -264,29 +281,49 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
     states = list(states or [])
     if states and states[0] == "compare":
         if len(states) > 3:
-            _fail(ValueError("compare takes two sets of estimates: multipolar | published | pca | FILE"))
+            _fail(ValueError("compare takes two sets of estimates: multipolar | published | pca | RUN | FILE"))
         return idealpoints_compare(*(states[1:] + ["multipolar", "published"][len(states) - 1:]), years=years, out=out, db=db)
+    if states and states[0] == "runs":
+        return idealpoints_runs(db)
+    if states and states[0] in ("use", "drop"):
+        if len(states) != 2:
+            _fail(InputError(f"`multipolar idealpoints {states[0]}` takes one run id, e.g. `multipolar idealpoints {states[0]} 1946-2019`",
+                             hint="`multipolar idealpoints runs` lists the stored runs"))
+        return idealpoints_use(states[1], db) if states[0] == "use" else idealpoints_drop(states[1], db)
     if states and not show:
         _fail(ValueError(f"states given ({' '.join(states)}) without --show; write `multipolar idealpoints --show {' '.join(states)}`"))
     if show and not states:
         _fail(ValueError("--show needs states, e.g. `multipolar idealpoints --show RUS CHN USA IND`"))
+    if run is not None and (refit or store is not None):
+        _fail(InputError("--run reads a stored run: it does not go with --refit, --store or --no-store",
+                         hint="drop --run to fit, or drop the fitting options to read the run"))
+    if run is not None and not (show or out):
+        _fail(InputError("--run reads a stored run: say what to do with it", hint="add --show STATES or --out FILE"))
+    if show and not refit and store is not None:
+        _fail(InputError("--store and --no-store apply to a fit, and --show reads the stored points",
+                         hint="add --refit to fit again (then --store or --no-store say what to keep)"))
+    if store is False and not out and not show:
+        _fail(InputError("--no-store keeps nothing: the fit would be lost", hint="add --out FILE (or --show STATES) to keep or see it"))
+    notes: list[str] = []
     try:
         codes = [registry().resolve(s) for s in states]
         rng = values.parse_years(years)
         om = omega if omega == "estimate" else float(omega)
         w = Warehouse(db)
         ip, meta = None, None
-        if codes and not refit:
-            ip = api.stored_ideal_points(db)
-            if ip is not None and rng:
-                ip = ip[ip["year"].between(*rng)]
+        if run is not None or (codes and not refit):
+            ip = api.stored_ideal_points(db, run=run)
+            if ip is not None:
+                notes = list(ip.attrs.get("notes", []))
+                if rng:
+                    ip = ip[ip["year"].between(*rng)]
         if ip is None:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
                           disable=not err.is_terminal) as prog:
                 task = prog.add_task("ideal points", total=None)
-                run = values.estimate(w, years, omega=om, progress=lambda m: prog.update(task, description=m))
-            ip, meta = run.ideal_points, run.meta
+                fitted = values.estimate(w, years, store=store, omega=om, progress=lambda m: prog.update(task, description=m))
+            ip, meta = fitted.ideal_points, fitted.meta
     except (MultipolarError, ValueError) as e:
         _fail(e)
     if meta:
@@ -296,7 +333,23 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
                       f"{meta['n_items']:,} items)")
         console.print(f"fitted in {meta['seconds_fit']:.1f} s ({meta['iterations']} cycles, "
                       f"{'converged' if meta['converged'] else '[yellow]not converged[/]'}, omega {meta['omega']:.3f}); "
-                      f"total {meta['seconds_total']:.1f} s; stored in {w.path} (tables ideal_points, ideal_point_items, vote_agreement)")
+                      f"total {meta['seconds_total']:.1f} s")
+        rid = meta["run_id"]
+        if not meta.get("stored"):
+            console.print(f"run {rid}: not stored (--no-store); the warehouse's runs are as they were", highlight=False)
+        else:
+            again = " (it replaces the stored run with the same id: the same votes, years and parameters)" if meta.get("replaced") else ""
+            prev = meta.get("previous_current")
+            if meta["current"]:
+                was = (f"; the previous current run {prev} is kept" if prev and prev != rid else "")
+                console.print(f"stored as run [bold]{rid}[/], now the current run{again}{was}: blocs, trends, the report and the dyads "
+                              f"read it. Stored in {w.path}; `multipolar idealpoints runs` lists every run.", highlight=False)
+            else:
+                console.print(f"stored as run [bold]{rid}[/]{again}, [bold]not[/] made current: the current run stays {prev} (what blocs, "
+                              f"trends, the report and the dyads read). Make it current with `multipolar idealpoints use {rid}`, "
+                              "or fit with --store.", highlight=False)
+    for n in notes:
+        console.print(f"[dim]{n}[/]", highlight=False)
     if out:
         try:
             _write_table(ip, out)
@@ -323,6 +376,57 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
             console.print(f"  {c:<4} {_spark(piv[c].tolist(), lo, hi)}  {int(s_.index[0])} {s_.iloc[0]:+.2f} → "
                           f"{int(s_.index[-1])} {s_.iloc[-1]:+.2f}", highlight=False)
         console.print(f"[dim]source: {values.VOTE_SOURCE}; method: {values.METHOD}[/]")
+
+
+def idealpoints_runs(db=None):
+    """Every stored ideal-point run; * marks the current one."""
+    import json as _json
+
+    from .dimensions import values
+    try:
+        r = api.ideal_point_runs(db)
+    except MultipolarError as e:
+        _fail(e)
+    if r.empty:
+        console.print("no stored ideal points: run `multipolar idealpoints` (needs the UN votes imported)")
+        return
+    defaults = values.default_params()
+    t = Table(title="Ideal-point runs (* current: what blocs, trends, the report and the dyads read)")
+    for c in ("", "run", "years", "asked", "votes", "parameters (besides the defaults)", "state-years", "converged", "fitted"):
+        t.add_column(c, overflow="fold")
+    for row in r.to_dict("records"):
+        try:
+            p = _json.loads(row.get("params") or "{}")
+        except (TypeError, ValueError):
+            p = {}
+        diff = ", ".join(f"{k}={v}" for k, v in p.items() if defaults.get(k) != v) or "defaults"
+        sy = row.get("state_years")
+        conv = row.get("converged")
+        t.add_row("*" if row.get("current") else "", str(row["run_id"]), str(row.get("years")), str(row.get("requested_years") or ""),
+                  str(row.get("votes_id") or ""), diff, f"{int(sy):,}" if sy == sy and sy is not None else "",
+                  "" if conv is None or conv != conv else ("yes" if conv else "no"), str(row.get("created") or ""))
+    console.print(t)
+
+
+def idealpoints_use(spec: str, db=None):
+    """Make a stored run the current one."""
+    try:
+        row = api.use_ideal_points_run(spec, db)
+    except MultipolarError as e:
+        _fail(e)
+    console.print(f"the current run is now {row['run_id']} (years {row['years']}, fitted {row['created']}): blocs, trends, the report "
+                  "and the dyads read it", highlight=False)
+
+
+def idealpoints_drop(spec: str, db=None):
+    """Delete a stored run that is not current."""
+    from .dimensions import values
+    from .warehouse import Warehouse
+    try:
+        rid = values.drop_run(Warehouse(db), spec)
+    except MultipolarError as e:
+        _fail(e)
+    console.print(f"deleted run {rid}", highlight=False)
 
 
 def idealpoints_compare(a: str = "multipolar", b: str = "published", years=None, out=None, db=None):
@@ -431,7 +535,8 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
 
 
 @app.command("poles")
-def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST (default 1946 to the latest with data)."),
+def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST (default 1946 to the latest with data; a range "
+                                                    "beyond the data is clipped to them, with a note)."),
               out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the table (.parquet, .csv, .dta)."),
               pole_rule: float = typer.Option(0.5, "--pole-rule", help="A pole holds at least this fraction of the leader's military-spending share."),
               db: Optional[Path] = DB):
@@ -443,17 +548,21 @@ def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST
         _fail(e)
     if df.empty:
         _fail(MultipolarError("no capability or GDP data: import COW NMC, WDI or Maddison (`multipolar data import ../shared/data`)"))
-    t = Table(title="Poles: effective number (Laakso–Taagepera) and reading (military half-leader rule)")
-    for c in ("year", "ENP CINC", "ENP GDP", "reading", "poles", "leader mil. share", "runner-up ratio"):
+    t = Table(title="Poles: effective number (Laakso–Taagepera) by CINC, GDP (Maddison, PPP) and GDP (WDI, US$); reading by the "
+                    "military half-leader rule, the leader's share of military spending and the runner-up's against it")
+    for c in ("year", "CINC", "GDP", "GDP WDI", "reading", "poles", "leader share", "2nd / 1st"):
         t.add_column(c, justify="right")
     import pandas as pd
     for r in df.itertuples(index=False):
         t.add_row(str(r.year), f"{r.enp_cinc:.1f}" if pd.notna(r.enp_cinc) else "–", f"{r.enp_gdp:.1f}" if pd.notna(r.enp_gdp) else "–",
+                  f"{r.enp_gdp_wdi:.1f}" if pd.notna(r.enp_gdp_wdi) else "–",
                   r.reading if isinstance(r.reading, str) else "–", r.poles if isinstance(r.poles, str) else "–", f"{r.leader_military_share:.2f}" if pd.notna(r.leader_military_share) else "–",
                   f"{r.runner_up_ratio:.2f}" if pd.notna(r.runner_up_ratio) else "–")
     console.print(t)
-    console.print("[dim]sources: COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP, 2011 PPP$). "
-                  "Method: multipolar.structure.polarity[/]")
+    for n in df.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
+    console.print("[dim]sources: COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP, 2011 PPP$); "
+                  "World Bank WDI (GDP, current US$). Method: multipolar.structure.polarity[/]")
     if out:
         _write_table(df, out)
 
@@ -483,6 +592,8 @@ def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(Non
     if len(ch):
         console.print("changes: " + "; ".join(f"{r.year}: {r.type}{' (' + r.pivot_or_pariah + ')' if r.pivot_or_pariah else ''}" for r in ch.itertuples()),
                       highlight=False)
+    for n in df.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     console.print("[dim]signs from the relation types and closeness of `multipolar relation`; typology: Dittmer (1981); balance: Heider (1946)[/]")
     if out:
         from .structure import with_parameters
@@ -542,6 +653,8 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
         console.print(t2)
     if summ["year"].nunique() > 1:
         console.print(summ.groupby(["year", "bloc"]).size().unstack(fill_value=0).to_string())
+    for n in summ.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     if out:
         from .structure import with_parameters
         _write_table(with_parameters(prob), out)
@@ -582,6 +695,8 @@ def trends_cmd(years: Optional[str] = typer.Option(None, "--years", "-y", help="
                           f"{int(b.pairs_within):,} within in {int(b.year)})", highlight=False)
         else:
             console.print(f"  {proc:<13} too few years with data", highlight=False)
+    for n in sb.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     if out:
         from .structure import with_parameters
         _write_table(with_parameters(sb), out)
