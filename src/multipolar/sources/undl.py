@@ -448,7 +448,7 @@ class UNDL(Reader):
         rc["title"] = rc["title"].map(clean_title)
         rc["layout"] = layout
         for c in ("draft", "meeting", "link", "resolution", "symbol"):
-            rc[c] = rc[c].astype("string")
+            rc[c] = rc[c].astype("string").str.strip().replace("", pd.NA)
         rc = rc[ROLL_CALL_COLUMNS].sort_values("undl_id").reset_index(drop=True)
         if layout == "wide":
             version = f"UN Digital Library voting records, wide table (scraped), General Assembly {rc['date'].min()} to {rc['date'].max()}" if len(rc) else "UN Digital Library voting records, wide table (scraped)"
