@@ -213,6 +213,8 @@ def test_matching_with_unvotes(wh):
     assert (s["matched"], s["new"], s["new_by_year"]) == (3, 4, {2020: 2, 2021: 2})
     uv = wh.query("SELECT rcid, code, vote, year FROM un_votes")
     assert set(uv["rcid"]) == {10, 11, 12, 13, 14, 15} | set(new["rcid"])        # matched Library roll calls are not counted twice
+    assert not uv.duplicated(["rcid", "code"]).any()
+    assert len(uv[uv["rcid"] <= 15]) == len(UV_V.read_text().splitlines()) - 1      # unvotes' votes, once
     assert set(uv.loc[uv["rcid"] == UNDL_RCID_BASE + 600005, "code"]) == {"USA", "RUS", "FRA", "YEM", "KAZ"}
     rc = wh.query("SELECT * FROM un_roll_calls").set_index("rcid")
     assert rc.loc[UNDL_RCID_BASE + 600005, "short"] == "Question of the new session"      # the title, for bridging
@@ -263,6 +265,10 @@ def test_the_library_alone_gives_un_votes(wh):
     uv = wh.query("SELECT year, count(DISTINCT rcid) n FROM un_votes GROUP BY 1").set_index("year")["n"]
     assert uv.to_dict() == {1985: 1, 2007: 1, 2019: 2, 2020: 2, 2021: 2}
     assert (wh.query("SELECT min(rcid) FROM un_votes").iloc[0, 0]) > UNDL_RCID_BASE
+    before = _tables(wh)
+    assert wh.import_file(WIDE, force=True).status == "imported"      # the derive rebuilds, it does not append
+    for t in DERIVED:
+        pd.testing.assert_frame_equal(before[t], _tables(wh)[t])
 
 
 def test_long_file_matches_the_single_vote_table(wh, tmp_path):
@@ -298,6 +304,16 @@ def test_real_wide_table_counts(real):
     assert rep.rejected["roll calls: Security Council (General Assembly only)"] == 2617
     assert rep.rejected["roll calls: no full date (a bare year)"] == 2
     assert rep.rejected["roll calls: repeated record (same symbol, date and entries; kept once)"] == 1
+    # entries (Y/N/A/X cells) whose name is no state of the system on that date: the SSRs' seats (and Belarus and
+    # Ukraine under those names 1983-91), states voting before the registry's first day for them, four scraped names
+    assert rep.rejected["entries: not a member of the state system that year (country)"] == 5790
+    assert rep.rejected["entries: state did not exist that year (country)"] == 130
+    assert rep.rejected["entries: unknown country name (country)"] == 4
+    assert not any("for one state" in k or "for the same state" in k for k in rep.rejected)   # no two columns are one state
+    notes = real.query("SELECT notes FROM _imports WHERE source = 'undl'")["notes"].iloc[0]
+    assert ("names: 256 distinct; 243 resolved by the registry's names, 4 resolved by documented source alias, "
+            "2 resolved by the suffix rule, 15 of which rejected on some dates, 7 rejected on every date") in notes
+    assert "AY DENMARK 1981 ×1" in notes and "totals checked against the entries: 5,236 of 5,236 roll calls agree" in notes
     s = match_summary_of(real)
     assert s["read"] == 5238 - 3
     assert s["matched"] == 4302 and s["new"] == 186 and s["new_by_year"] == {2020: 99, 2021: 87}
