@@ -181,6 +181,12 @@ def test_a_bad_date_and_an_inconsistent_record_are_errors(tmp_path):
         _read(_variant(tmp_path, LONG, title, "bad_long.csv"))
     assert "line 3" in str(e.value) and "two values of 'title'" in str(e.value)
 
+    def total(rows):
+        rows[9][rows[0].index("total_yes")] = "three"
+    with pytest.raises(InputError) as e:
+        _read(_variant(tmp_path, LONG, total, "bad_total.csv"))
+    assert "line 10" in str(e.value) and "'total_yes'" in str(e.value) and "not a number" in str(e.value)
+
 
 def test_one_symbol_on_records_that_differ_is_left_out(tmp_path):
     def differ(rows):

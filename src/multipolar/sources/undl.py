@@ -6,7 +6,8 @@ Layouts recognised (by their columns, never the file name)
   version 5 of February 2026 runs to resolution 80/246 of 30 December 2025): one row per member state
   and resolution; undl_id, ms_code, ms_name, ms_vote, date, session, resolution, draft,
   committee_report, meeting, title, agenda_title, subjects, vote_note, total_yes, total_no,
-  total_abstentions, total_non_voting, total_ms, undl_link.
+  total_abstentions, total_non_voting, total_ms, undl_link (its ``session`` is not used: the regular session comes
+  from the resolution symbol, or for special and emergency special sessions from the date).
 * ``wide``: the Library's voting records scraped by a third party into one row per resolution
   (``undl_votes_wide_ga_sc_1946_2021.csv``, to 24 December 2021): Council, Date, Title, Resolution,
   TOTAL VOTES, NO-VOTE COUNT, ABSENT COUNT, NO COUNT, YES COUNT, Link, token, then one column per
@@ -293,14 +294,15 @@ class UNDL(Reader):
             notes.append("no column(s) " + ", ".join(c for c in LONG_TOTALS if c not in df.columns) + ": those totals are not checked")
         rcols = ["date", "resolution", "title"] + [c for c in ("draft", "meeting", "undl_link") if c in df.columns] + have_tot
         for c in rcols:
-            df[c] = df[c].str.strip() if c != "title" else df[c]
+            df[c] = df[c] if c == "title" else to_numeric(df, c, path).astype("Int64") if c in have_tot else df[c].str.strip()
         # every roll-call field has one value per undl_id
         first = df.drop_duplicates("undl_id")
         for c in rcols:
             pairs = df[["undl_id", c]].drop_duplicates()
             if len(pairs) != len(first):
                 u = pairs.loc[pairs["undl_id"].duplicated(), "undl_id"].iloc[0]
-                i = int(np.flatnonzero(((df["undl_id"] == u) & (df[c] != first.loc[first["undl_id"] == u, c].iloc[0])).to_numpy())[0])
+                v0 = first.loc[first["undl_id"] == u, c].iloc[0]
+                i = int(np.flatnonzero(((df["undl_id"] == u) & ~(df[c] == v0).fillna(False)).to_numpy())[0])
                 raise InputError(f"record {u} has two values of {c!r}: {first.loc[first['undl_id'] == u, c].iloc[0]!r} and {df[c].iloc[i]!r}",
                                  file=str(path), line=i + 2, field=c, expected=f"one {c} per undl_id (one voting record)",
                                  hint="the file may have been edited or concatenated; download it again")
@@ -317,7 +319,7 @@ class UNDL(Reader):
                            "meeting": first["meeting"] if "meeting" in first else None,
                            "link": first["undl_link"] if "undl_link" in first else None, "__line": first["__line"]})
         for c in LONG_TOTALS:
-            rc[c] = to_numeric(first, c, path).astype("Int64").to_numpy() if c in first else pd.array([pd.NA] * len(first), dtype="Int64")
+            rc[c] = first[c].to_numpy() if c in first else pd.array([pd.NA] * len(first), dtype="Int64")
         entries = pd.DataFrame({"undl_id": df["undl_id"].to_numpy(), "country": df["ms_name"].str.strip().to_numpy(),
                                 "value": df["value"].to_numpy(), "ms_code": df["ms_code"].str.strip().replace("", None).to_numpy()})
         return self._finish(path, "long", rc.reset_index(drop=True), entries, rej, notes, rows_read=n_rows)
