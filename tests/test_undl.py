@@ -188,6 +188,24 @@ def test_a_bad_date_and_an_inconsistent_record_are_errors(tmp_path):
     assert "line 10" in str(e.value) and "'total_yes'" in str(e.value) and "not a number" in str(e.value)
 
 
+def test_the_long_file_meets_the_shared_bad_input_variants(tmp_path):
+    """The variants of tests/test_bad_input.py (truncated, a missing column, a Git LFS pointer, a wrong encoding, a
+    duplicated row, a date out of range, an empty file): each a clear error naming the file, the warehouse unchanged.
+    (Names the registry does not know are rejected with a count, not errors: the wide table has DONOTKNOW.)"""
+    from tests.test_bad_input import _snapshot, _variants
+    w = Warehouse(tmp_path / "w.duckdb")
+    assert w.import_file(LONG, source="undl").status == "imported"
+    before = _snapshot(w)
+    variants = _variants(tmp_path, LONG.name, None, None, "date", "ms_vote")
+    assert len(variants) == 7
+    for name, path in variants.items():
+        rep = w.import_file(path, source="undl")
+        assert rep.status == "error", f"{name}: {rep.status} {rep.message}"
+        assert path.name in rep.message and ("Expected" in rep.message or "What to do" in rep.message), f"{name}: {rep.message}"
+        assert _snapshot(w) == before, name
+    assert "duplicate entry" in w.import_file(variants["duplicate_row"], source="undl").message
+
+
 def test_one_symbol_on_records_that_differ_is_left_out(tmp_path):
     def differ(rows):
         rows[8][rows[0].index("FRANCE")] = "N"            # the second A/76/L.14: FRANCE votes otherwise

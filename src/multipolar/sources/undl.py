@@ -80,7 +80,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .base import FileHead, Parsed, Reader, map_countries, read_csv, to_numeric
+from .base import FileHead, Parsed, Reader, check_duplicates, map_countries, read_csv, to_numeric
 
 WIDE_FIXED = ["Council", "Date", "Title", "Resolution", "TOTAL VOTES", "NO-VOTE COUNT", "ABSENT COUNT", "NO COUNT",
               "YES COUNT", "Link", "token"]
@@ -284,6 +284,7 @@ class UNDL(Reader):
             raise InputError(f"unknown vote {df['ms_vote'].iloc[i]!r}", file=str(path), line=i + 2, field="ms_vote",
                              expected="Y (yes), N (no), A (abstention) or X (did not vote)", hint="use the file as the Library publishes it")
         df["value"] = v.replace({"NV": "X", "": "X"})
+        check_duplicates(df, ["undl_id", "ms_name"], path, what="entry (one member state's vote on one resolution)")
         missing_name = df["ms_name"].str.strip() == ""
         if missing_name.any():
             i = int(np.flatnonzero(missing_name.to_numpy())[0])
