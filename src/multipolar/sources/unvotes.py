@@ -19,9 +19,12 @@ state and flagged ``before_state_start``: the UN admitted India, the Philippines
 Syria before COW lists them as states, and unvotes dates some roll calls by the first day of
 their session (Comoros, Qatar, Fiji...).
 
-The normalised table ``un_votes`` (rcid, date, year, session, code, vote, vote_ordinal) is
-derived inside the warehouse whenever votes and roll calls are both present, so the two files
-can be imported in either order.
+The normalised table ``un_votes`` (rcid, date, year, session, code, vote, vote_ordinal, country,
+country_code, before_state_start) is derived inside the warehouse whenever votes and roll calls are
+both present, so the two files can be imported in either order. It continues with the UN Digital
+Library's voting records (reader ``undl``, :mod:`multipolar.sources.undl`): their roll calls that
+unvotes does not hold are added with rcid ``100_000_000 + undl_id`` (:func:`build_un_votes`), and
+``un_roll_calls`` lists the roll calls of both sources (the Library's with their symbol and title).
 """
 from __future__ import annotations
 
