@@ -66,7 +66,7 @@ A Library roll call that is matched is not counted twice: unvotes' roll call sta
 One dated **inside unvotes' coverage** (between the first and last date of its roll calls) that is
 not matched is left out, with the reason: unvotes is the record there and the Library extends it, it
 does not amend it; unvotes' symbols of the early sessions are document numbers, not resolution
-symbols (1514 (XV) of 14 December 1960 is ``R/15/1273D`` there: the same 92 votes, 13 days earlier), and a vote profile alone cannot tell two resolutions of one month apart (measured: for 1,029
+symbols (1514 (XV) of 14 December 1960 is ``R/15/1273D`` there: the same votes of all 95 states in both, 13 days earlier), and a vote profile alone cannot tell two resolutions of one month apart (measured: for 1,029
 of 4,273 matched Library roll calls another unvotes roll call within 31 days has at least 99% identical
 votes over at least 10 states), so adding them would count most of them twice. Every other roll
 call is **new**: its rcid is
