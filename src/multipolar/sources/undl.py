@@ -62,18 +62,18 @@ unvotes roll calls (:func:`match_roll_calls`, table ``undl_matches``):
    best vote agreement, then the nearest date).
    The share of identical votes and of shared title words are reported as checks.
 
-A Library roll call that is matched is not counted twice: unvotes' roll call stays, with its rcid.
-One dated **inside unvotes' coverage** (between the first and last date of its roll calls) that is
-not matched is left out, with the reason: unvotes is the record there and the Library extends it, it
-does not amend it; unvotes' symbols of the early sessions are document numbers, not resolution
-symbols (1514 (XV) of 14 December 1960 is ``R/15/1273D`` there: the same votes of all 95 states in both, 13 days earlier), and a vote profile alone cannot tell two resolutions of one month apart (measured: for 1,029
+A Library roll call that is matched is not counted twice: unvotes' roll call stays, with its rcid. One
+dated **inside unvotes' coverage** (between the first and last date of its roll calls) that is not
+matched is left out, with the reason: unvotes is the record there and the Library extends it, it does
+not amend it; unvotes' symbols of the early sessions are document numbers, not resolution symbols (1514
+(XV) of 14 December 1960 is ``R/15/1273D`` there: the same votes of all 95 states in both, 13 days
+earlier), and a vote profile alone cannot tell two resolutions of one month apart (measured: for 1,029
 of 4,273 matched Library roll calls another unvotes roll call within 31 days has at least 99% identical
-votes over at least 10 states), so adding them would count most of them twice. Every other roll
-call is **new**: its rcid is
-``UNDL_RCID_BASE + undl_id`` (:data:`UNDL_RCID_BASE` = 100,000,000; Voeten's rcids are below 10,000,
-the single-vote ids of unvotes' reader from 990,001), so the same Library record has the same rcid
-from either file. unvotes' amendment and paragraph votes have no Library counterpart (the Library
-keeps whole resolutions): they are not mismatches.
+votes over at least 10 states), so adding them would count most of them twice. Every other roll call is
+**new**: its rcid is ``UNDL_RCID_BASE + undl_id`` (:data:`UNDL_RCID_BASE` = 100,000,000; Voeten's rcids
+are below 10,000, the single-vote ids of unvotes' reader from 990,001), so the same Library record has
+the same rcid from either file. unvotes' amendment and paragraph votes have no Library counterpart (the
+Library keeps whole resolutions): they are not mismatches.
 """
 from __future__ import annotations
 
