@@ -246,6 +246,18 @@ def test_matching_with_unvotes(wh):
     assert rc.loc[10, "undl_id"] == 600001                                                  # the matched unvotes roll call knows its record
 
 
+def test_the_import_command_reports_matched_new_and_left_out(tmp_path):
+    from typer.testing import CliRunner
+
+    from multipolar.cli import app
+    db = tmp_path / "cli.duckdb"
+    res = CliRunner().invoke(app, ["data", "import", str(UV_RC), str(UV_V), str(WIDE), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    out = " ".join(res.output.split())
+    assert "UN Digital Library roll calls in the warehouse: 8; 3 matched with unvotes (not counted twice), 4 new (2020: 2, 2021: 2), 1 left out" in out
+    assert "only on amendment or paragraph votes: 1" in out
+
+
 def match_summary_of(w):
     with w.connect() as con:
         return match_summary(con)

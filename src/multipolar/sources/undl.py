@@ -639,3 +639,17 @@ def match_summary(con) -> dict:
             "new_by_year": {int(y): int(n) for y, n in m[m["status"] == "new"].groupby("year").size().items()},
             "left_out": {k: int(v) for k, v in reasons.value_counts().items()},
             "matched_how": {k: int(v) for k, v in m.loc[m["status"] == "matched", "reason"].str.replace(r"\d+ days", "N days", regex=True).value_counts().items()}}
+
+
+def match_report(wh) -> str | None:
+    """One line on the Library's roll calls in the warehouse ``wh`` (for ``multipolar data import``):
+    how many matched unvotes, how many are new (per year), how many were left out and why."""
+    if not wh.has("undl_matches"):
+        return None
+    with wh.connect() as con:
+        s = match_summary(con)
+    new = ", ".join(f"{y}: {n:,}" for y, n in sorted(s["new_by_year"].items()))
+    left = "; ".join(f"{k}: {n:,}" for k, n in s["left_out"].items())
+    return (f"UN Digital Library roll calls in the warehouse: {s['read']:,}; {s['matched']:,} matched with unvotes (not counted twice), "
+            f"{s['new']:,} new ({new or 'none'}), {sum(s['left_out'].values()):,} left out" + (f" ({left})" if left else "")
+            + ". Each one, with the reason, in the table undl_matches.")
