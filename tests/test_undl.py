@@ -317,6 +317,7 @@ def test_long_file_matches_the_single_vote_table(wh, tmp_path):
     assert set(m.loc[m["status"] == "new"].index) == {"A/RES/75/200", "A/RES/75/201", "A/RES/75/260", "A/RES/80/246"}
     years = wh.query("SELECT year, count(DISTINCT rcid) n FROM un_votes WHERE year >= 2020 GROUP BY 1").set_index("year")["n"].to_dict()
     assert years == {2020: 2, 2021: 1, 2022: 1, 2025: 1}         # ES-11/1 once, from the single-vote table
+    assert wh.query("SELECT session FROM un_roll_calls WHERE rcid = 990001").iloc[0, 0] == 76   # its regular session
 
 
 # ---- the shared wide table ----------------------------------------------------------------------------

@@ -175,7 +175,9 @@ class UNVotes(Reader):
         df = map_countries(df, "iso_code", system="iso3", year="year", path=path, rejected=rej)
         rcid = SINGLE_VOTE_RCID[resolution]
         votes = pd.DataFrame({"rcid": rcid, "country": df["states"], "country_code": [registry().get(c).iso2 for c in df["code"]], "vote": df["vote"]})
-        rc = pd.DataFrame([{"rcid": rcid, "session": 11.0, "year": 2022, "date": "2022-03-02", "importantvote": 1.0,
+        # session: the regular session the vote fell in, as unvotes gives it for emergency special sessions
+        # (ESS/1 of November 1956 is session 11): ES-11 met during the 76th session
+        rc = pd.DataFrame([{"rcid": rcid, "session": 76.0, "year": 2022, "date": "2022-03-02", "importantvote": 1.0,
                             "unres": "A/RES/ES-11/1", "amend": 0.0, "para": 0.0, "short": "AGGRESSION AGAINST UKRAINE",
                             "descr": "Eleventh emergency special session: aggression against Ukraine (single-vote table)"}])
         return Parsed({"unvotes_votes": votes.astype({"rcid": "int64"}), "unvotes_roll_calls": rc}, rows_read=len(df) + int(rej["absent"]), rejected=rej,
