@@ -64,6 +64,11 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
         for r in reports:
             if r.status == status:
                 console.print(f"[{colours[status]}]{status}[/] {r.file}: {r.message}", soft_wrap=True, highlight=False)
+    if any(r.status == "imported" and r.source in ("undl", "unvotes") for r in reports):
+        from .sources.undl import match_report
+        line = match_report(w)
+        if line:
+            console.print(line, soft_wrap=True, highlight=False)
     n = {s: sum(r.status == s for r in reports) for s in colours}
     console.print(f"{n['imported']} imported, {n['unchanged']} unchanged, {n['skipped']} skipped, {n['error']} errors")
     if n["error"] and not n["imported"] and not n["unchanged"]:

@@ -11,10 +11,10 @@ from .base import FileHead, Reader, head_of
 
 
 def _all_readers() -> list[Reader]:
-    from . import economy, events, idealpoints, people, risk, security, unvotes, wars  # noqa: F401
+    from . import economy, events, idealpoints, people, risk, security, undl, unvotes, wars  # noqa: F401
     from .peacescience import READERS as ps
     return [
-        unvotes.UNVotes(), idealpoints.IdealPoints(), *ps, economy.WDI(), economy.WDIGDP(), economy.WDIPopulation(), economy.Maddison(),
+        unvotes.UNVotes(), undl.UNDL(), idealpoints.IdealPoints(), *ps, economy.WDI(), economy.WDIGDP(), economy.WDIPopulation(), economy.Maddison(),
         economy.GeoDist(), economy.BACI(), economy.Gravity(), economy.Eurostat(), people.Passport(),
         people.UNDesaMigration(), security.GSDB(), security.SIPRI(), events.ICEWS(), events.GDELT(),
         events.CAMEO(), risk.GPR(), *wars.READERS,
