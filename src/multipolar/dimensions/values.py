@@ -43,7 +43,8 @@ from ..errors import InputError, MultipolarError
 VOTE_SOURCE = "Voeten, E., Strezhnev, A., Bailey, M. United Nations General Assembly Voting Data (Harvard Dataverse), via the R package unvotes"
 #: a calendar year needs at least this many recorded roll calls to get ideal points and vote agreement.
 #: In the shared data every regular year has 26 to 160; below 10 are 1951 (7: the sixth session met in
-#: Paris and recorded its votes in 1952), 2020 (1: the tail of the 74th session) and 2022 (1: ES-11/1).
+#: Paris and recorded its votes in 1952), and, in unvotes alone, 2020 (1: the tail of the 74th session) and
+#: 2022 (1: ES-11/1); with the UN Digital Library's records 2020 has 100 and 2021 87.
 #: A year below it gets no estimate at all, not a number from one roll call.
 MIN_ROLL_CALLS = 10
 METHOD = "multipolar dynamic ordinal ideal points (MAP, Laplace intervals)"
@@ -81,7 +82,10 @@ def parse_years(spec) -> tuple[int, int] | None:
 
 def load_votes(wh, years=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Votes (rcid, year, state, vote 1/2/3, item) and roll calls (with their bridged ``item``)."""
-    for t in ("un_votes", "unvotes_roll_calls"):
+    # un_roll_calls: every roll call of un_votes, from unvotes and the UN Digital Library (built by the readers);
+    # a warehouse imported before it existed has unvotes' roll calls only
+    rc_table = "un_roll_calls" if wh.has("un_roll_calls") else "unvotes_roll_calls"
+    for t in ("un_votes", rc_table):
         if not wh.has(t):
             raise MultipolarError(f"the warehouse {wh.path} has no table {t!r}: import the UN votes first, "
                                   "e.g. `multipolar data import ../shared/data/un_votes`")
@@ -94,7 +98,7 @@ def load_votes(wh, years=None) -> tuple[pd.DataFrame, pd.DataFrame]:
             raise MultipolarError("the un_votes table is empty: import the UN votes (`multipolar data import ../shared/data/un_votes`)")
         raise InputError(f"--years: no UN votes in {rng[0]}-{rng[1]}: the UN votes cover {int(lo)}-{int(hi)}",
                          hint=f"choose years within {int(lo)}-{int(hi)}")
-    rc = wh.query("SELECT rcid, session, year, date, unres, amend, para, short, descr FROM unvotes_roll_calls")
+    rc = wh.query(f"SELECT rcid, session, year, date, unres, amend, para, short, descr FROM {rc_table}")
     rc = rc[rc["rcid"].isin(votes["rcid"].unique())].reset_index(drop=True)
     from .idealpoints import bridge_items          # (scipy is imported only when it is needed)
     rc["item"] = bridge_items(rc).to_numpy()
