@@ -49,7 +49,7 @@ def server(store):
 # -- the API -------------------------------------------------------------------------------------
 def test_api_answers_with_data(client, store):
     m = client.get("/api/meta").json()
-    assert m["latest_year"] == store.latest and 2019 in m["bloc_years"]
+    assert m["latest_year"] == store.get("measures").latest and 2019 in m["bloc_years"]
     s = client.get("/api/state/Russia").json()
     assert s["code"] == "RUS" and len(s["partners"]) == 20 and s["partners"][0]["closeness"] >= s["partners"][-1]["closeness"]
     assert s["blocs"] and {"year", "bloc", "probability"} <= set(s["blocs"][0])

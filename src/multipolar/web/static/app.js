@@ -6,11 +6,23 @@ const BLOC_COLOURS = {"US-leaning": "#2166ac", "nonaligned": "#bdbdbd", "China-l
 const CONFIG = {displaylogo: false, responsive: true};
 
 function showError(msg) { const el = document.getElementById("error"); el.textContent = msg; el.hidden = false; }
+let pending = 0;
 async function api(url) {
-  const r = await fetch(url);
-  const body = await r.json();
-  if (!r.ok) { throw new Error(body.detail || r.statusText); }
-  return body;
+  // the first request after the server starts reads the warehouse: say so when an answer is slow
+  pending += 1;
+  const slow = setTimeout(() => { const el = document.getElementById("status");
+    if (el && pending) { el.textContent = "Reading the data: the first request after the dashboard starts reads the warehouse (up to a minute)…"; el.hidden = false; } }, 800);
+  try {
+    const r = await fetch(url);
+    const body = await r.json();
+    if (!r.ok) { throw new Error(body.detail || r.statusText); }
+    return body;
+  } finally {
+    clearTimeout(slow);
+    pending -= 1;
+    const el = document.getElementById("status");
+    if (el && !pending) { el.hidden = true; }
+  }
 }
 function fmt(v, d = 2) { return (v === null || v === undefined) ? "–" : (typeof v === "number" ? v.toFixed(d) : String(v)); }
 function esc(s) { return String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c])); }
@@ -179,7 +191,17 @@ const pages = {
   async data() {},
 };
 
+async function footer() {
+  const f = document.getElementById("footer");
+  if (!f || !f.dataset.pending) return;
+  const m = await api("/api/meta");
+  document.getElementById("basis").textContent = m.basis;
+  document.getElementById("latest").textContent = m.latest_year;
+  delete f.dataset.pending;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const fn = pages[document.body.dataset.page];
   if (fn) fn().catch(e => showError(e.message));
+  footer().catch(() => {});
 });
