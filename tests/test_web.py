@@ -1,10 +1,12 @@
-"""The dashboard as a person uses it: a real server on 127.0.0.1, chromium on every page, the
-year slider and the triangle picker; the JSON API validated and fuzzed from its OpenAPI spec."""
+"""The dashboard as a person uses it: a real server on 127.0.0.1, chromium on every page (no label
+clipped, at a desktop's and a narrow window's width), the year slider and the triangle picker, the
+API docs offline; the JSON API validated and fuzzed from its OpenAPI spec; the Host header checked."""
 from __future__ import annotations
 
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,14 +19,41 @@ from multipolar.web import create_app  # noqa: E402
 from multipolar.web.store import Store  # noqa: E402
 
 
+def stored_scenario(db) -> str:
+    """Keep a scenario run in the warehouse ``db`` with :func:`multipolar.gravity.scenarios.store`, as
+    `multipolar simulate` does: the real scenario file (its name, sector and years) with results
+    made up for the dashboard's tests (60 states, a change of real income with an interval, 15
+    diversion routes). Returns its key."""
+    import numpy as np
+    import pandas as pd
+
+    from multipolar.actors.registry import registry
+    from multipolar.gravity import scenarios as S
+    sc = S.load("secondary_sanctions_china")
+    rng = np.random.default_rng(0)
+    codes = sorted(registry().system_members(2019))[:59] + ["RUS"]
+    change = np.round(rng.normal(0, 8, len(codes)), 3)
+    table = pd.DataFrame({"country": codes, "change_real_income_FULL": change, "change_Xi_FULL": change * 1.5})
+    intervals = pd.DataFrame({"measure": "change_real_income_FULL", "country": codes, "q05": change - 2.0, "q95": change + 2.5})
+    base = rng.uniform(1e3, 3e7, 15).round()
+    div = pd.DataFrame({"exporter": ["RUS"] * 10 + ["SAU"] * 5, "importer": codes[:15], "baseline": base, "counterfactual": (base * 0.4).round()})
+    div["change"] = div["counterfactual"] - div["baseline"]
+    div["change_pct"] = 100 * div["change"] / div["baseline"]
+    sim = S.Simulation(sc, table, div, intervals, fit=None, shocks=["sanction: made up for the tests"], notes=["made up for the tests"])
+    return S.store(sim, db)
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    return Store(tmp_path_factory.mktemp("web") / "none.duckdb", n_boot=50)
+    """The embedded snapshot's data (a warehouse without imports) and one stored scenario run."""
+    db = tmp_path_factory.mktemp("web") / "scenario.duckdb"
+    stored_scenario(db)
+    return Store(db, n_boot=50)
 
 
 @pytest.fixture(scope="module")
 def client(store):
-    return TestClient(create_app(store=store))
+    return TestClient(create_app(store=store), base_url="http://127.0.0.1:8000")
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +143,7 @@ def test_serving_leaves_the_warehouse_unchanged(full_warehouse, tmp_path):
     db = tmp_path / "w.duckdb"
     shutil.copy(full_warehouse.path, db)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    c = TestClient(create_app(db))
+    c = TestClient(create_app(db, warm=False), base_url="http://127.0.0.1:8000")
     assert c.get("/api/state/RUS").status_code == 200
     assert c.get("/api/dyad/USA/CHN").status_code == 200
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
@@ -172,7 +201,7 @@ def test_every_page_draws(server, page):
              "blocs": ("/blocs", "document.querySelector('#chart-map path.choroplethlocation') !== null", ["#chart-map"]),
              "triangle": ("/triangle", "document.querySelector('#triangle-type').textContent.length > 10", ["#chart-triangle"]),
              "data": ("/data", "document.querySelectorAll('#sources-table tr').length > 5", []),
-             "scenarios": ("/scenarios", "document.querySelector('p.missing') !== null", [])}     # none stored with the snapshot
+             "scenarios": ("/scenarios", "document.querySelectorAll('#chart-scenario .main-svg').length >= 1", ["#chart-scenario"])}
     for name, (url, ready, charts) in pages.items():
         _visit(page, server + url, ready)
         for sel in charts:
@@ -214,3 +243,87 @@ def test_pick_a_triangle_and_see_its_type(server, page):
     assert drawn_marks(page, "#chart-triangle") > 0
     screenshot(page, "dashboard-triangle-usa-ind-chn")
     _only_local(page)
+
+
+# -- no label clipped ----------------------------------------------------------------------------------
+OVERFLOW_JS = "\n".join(line for line in (Path(__file__).parent / "web_overflow.js").read_text().splitlines()
+                        if not line.startswith("//"))
+PAGES = {"home": ("/", "document.querySelectorAll('#state-list option').length > 150"),
+         "state": ("/state/RUS", "document.querySelectorAll('#chart-partners .main-svg, #chart-blocs .main-svg').length >= 2"),
+         "dyad": ("/dyad/RUS/CHN", "document.querySelectorAll('#chart-dims .main-svg, #chart-dep .main-svg').length >= 2"),
+         "blocs": ("/blocs", "document.querySelector('#chart-map path.choroplethlocation') !== null"),
+         "triangle": ("/triangle", "document.querySelector('#chart-triangle .main-svg') !== null"),
+         "data": ("/data", "document.querySelectorAll('#sources-table tr').length > 5"),
+         "scenarios": ("/scenarios", "document.querySelector('#chart-scenario .main-svg') !== null")}
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_no_label_is_clipped(server, page, width):
+    """Every page at a desktop's and a narrow window's width: no element whose text is wider than
+    its box (nor the page wider than the window), no chart text outside the chart's SVG, no tick
+    label or title over the plot area, no data label cut by it, no two titles over each other
+    (tests/web_overflow.js measures it in the page)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    cut = {}
+    for name, (url, ready) in PAGES.items():
+        _visit(page, server + url, ready)
+        page.wait_for_timeout(300)                      # plotly's automargin redraws once
+        found = page.evaluate(OVERFLOW_JS)
+        if found:
+            cut[name] = found
+        screenshot(page, f"layout-{name}-{width}")
+    assert cut == {}, cut
+    _only_local(page)
+
+
+# -- the API's docs, offline -------------------------------------------------------------------------
+def test_api_docs_render_offline(server, page):
+    """/docs (Swagger UI) draws every operation from files served by the dashboard itself: no request
+    leaves 127.0.0.1 (and there is no network here: a CDN would leave it blank). No /redoc (ReDoc's
+    page loads its maker's logo from a CDN)."""
+    _visit(page, server + "/docs", "document.querySelectorAll('.opblock').length >= 11")
+    assert page.locator(".opblock-summary-path").first.is_visible()
+    assert "/api/state/{code}" in page.text_content("#swagger-ui")
+    screenshot(page, "dashboard-docs")
+    _only_local(page)
+    assert any(u.endswith("/static/swagger-ui-bundle.js") for u in page.requests)
+    assert page.goto(server + "/redoc").status == 404
+
+
+# -- the Host header (DNS rebinding) --------------------------------------------------------------------
+def _get(base: str, host: str | None, path: str = "/api/meta") -> tuple[int, str]:
+    import http.client
+    from urllib.parse import urlsplit
+    u = urlsplit(base)
+    con = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+    con.putrequest("GET", path, skip_host=True)
+    if host is not None:
+        con.putheader("Host", host)
+    con.endheaders()
+    r = con.getresponse()
+    body = r.read().decode()
+    con.close()
+    return r.status, body
+
+
+def test_host_header_is_checked(server):
+    """Only this machine's loopback names with the server's own port are answered: a page of
+    another site whose name resolves to 127.0.0.1 (DNS rebinding) gets 400, not the data."""
+    port = int(server.rsplit(":", 1)[1])
+    for ok in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"LOCALHOST:{port}"):
+        status, body = _get(server, ok)
+        assert status == 200, (ok, status, body[:200])
+    for bad in (f"evil.example:{port}", f"localhost.evil.example:{port}", f"127.0.0.1.nip.io:{port}", f"127.0.0.1:{port + 1}",
+                "127.0.0.1", "localhost", f"evil.example:{port}@127.0.0.1", f"[::1]x:{port}", "", None):
+        status, body = _get(server, bad)
+        assert status == 400, (bad, status, body[:200])
+        assert "Host header" in body and "--allow-host" in body
+        status, _ = _get(server, bad, "/")
+        assert status == 400, (bad, status)
+
+
+def test_allow_host_adds_a_name(store):
+    c = TestClient(create_app(store=store, allow_hosts=("dash.lan",), warm=False), base_url="http://dash.lan:8000")
+    assert c.get("/api/scenarios").status_code == 200
+    c = TestClient(create_app(store=store, warm=False), base_url="http://dash.lan:8000")
+    assert c.get("/api/scenarios").status_code == 400

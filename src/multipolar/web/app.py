@@ -15,7 +15,7 @@ from pathlib import Path
 from fastapi import FastAPI, Query, Request
 from fastapi import Path as PathParam
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
@@ -191,12 +191,13 @@ class ResponseCache:
 
 
 def _docs_files() -> dict[str, Path]:
-    """Swagger UI's and ReDoc's files from the installed ``fastapi-offline`` package (never a CDN)."""
+    """Swagger UI's files from the installed ``fastapi-offline`` package (never a CDN). (ReDoc is left
+    out: its page loads a logo from its maker's CDN.)"""
     try:
         here = resources.files("fastapi_offline").joinpath("static")
     except ModuleNotFoundError:
         return {}
-    names = {"swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js", "favicon.png"}
+    names = {"swagger-ui-bundle.js", "swagger-ui.css", "favicon.png"}
     return {n: Path(str(here.joinpath(n))) for n in names if here.joinpath(n).is_file()}
 
 
@@ -292,13 +293,6 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
                                    swagger_css_url="/static/swagger-ui.css", swagger_favicon_url="/static/favicon.png",
                                    oauth2_redirect_url=None,
                                    swagger_ui_parameters={"validatorUrl": None, "tryItOutEnabled": True, "defaultModelsExpandDepth": 0})
-
-    @app.get("/redoc", include_in_schema=False)
-    def redoc():
-        if "redoc.standalone.js" not in docs:
-            return HTMLResponse("<p>The API docs need the fastapi-offline package (pip install fastapi-offline).</p>", status_code=501)
-        return get_redoc_html(openapi_url=app.openapi_url, title="multipolar API", redoc_js_url="/static/redoc.standalone.js",
-                              redoc_favicon_url="/static/favicon.png", with_google_fonts=False)
 
     # -- the JSON API (coroutines: a lookup in memory; a part still being read is waited for in a
     # worker thread) --------------------------------------------------------------------------

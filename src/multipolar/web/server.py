@@ -57,23 +57,36 @@ def url(sock: socket.socket, host: str) -> str:
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"
 
 
-def serve(host: str = "127.0.0.1", port: int = 8000, db=None, allow_hosts: tuple[str, ...] = (), say=print,
-          log_level: str = "warning") -> None:
-    """Bind, print where the dashboard is, and serve until interrupted. Raises :class:`PortInUse`
-    (nothing printed) when the port is taken."""
+def make_server(host: str = "127.0.0.1", port: int = 8000, db=None, allow_hosts: tuple[str, ...] = (),
+                log_level: str = "warning"):
+    """``(server, socket)``: a uvicorn server for the dashboard and its bound socket (run it with
+    ``server.run(sockets=[socket])``). Raises :class:`PortInUse` when the port is taken. Reads
+    nothing from the warehouse but, when there is one, its list of tables (a file that is not a
+    warehouse fails here rather than on the first page)."""
     import uvicorn
 
     from .app import create_app
-    from .store import Store
+    from .store import Store, fingerprint
     sock = bind(host, port)
     try:
         store = Store(db)
         if store.path.exists():
-            from .store import fingerprint
-            fingerprint(store.path)        # milliseconds: a file that is not a warehouse fails here, not on the first page
+            fingerprint(store.path)
         app = create_app(store=store, allow_hosts=allow_hosts)
+        server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5))
+    except BaseException:
+        sock.close()
+        raise
+    return server, sock
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, db=None, allow_hosts: tuple[str, ...] = (), say=print,
+          log_level: str = "warning") -> None:
+    """Bind, print where the dashboard is (``say``), and serve until interrupted. Raises
+    :class:`PortInUse` (nothing printed) when the port is taken."""
+    server, sock = make_server(host, port, db, allow_hosts, log_level)
+    try:
         say(url(sock, host))
-        config = uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5)
-        uvicorn.Server(config).run(sockets=[sock])
+        server.run(sockets=[sock])
     finally:
         sock.close()

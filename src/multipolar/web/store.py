@@ -328,17 +328,18 @@ class Version:
 class Store:
     """The dashboard's data, read lazily and kept current (see the module's doc)."""
 
-    def __init__(self, db=None, n_boot: int = 100, check_interval: float = 1.0):
+    def __init__(self, db=None, n_boot: int = 100, check_interval: float = 1.0, settle: float = 3.0):
         from ..warehouse import Warehouse
         self.db = db
         self.path = Warehouse(db).path
         self.n_boot = n_boot
         self.check_interval = check_interval
+        self.settle = settle
         #: bumped whenever what the store answers changes (the response cache keys on it)
         self.generation = 0
         self._lock = threading.RLock()
         self._version: Version | None = None
-        self._wanted = None                 # the data fingerprint a rebuild is working towards
+        self._wanted = None                 # the latest data fingerprint read
         self._rebuilding = False
         self._stat = None
         self._next_check = 0.0
@@ -410,7 +411,9 @@ class Store:
 
     def refresh(self) -> bool:
         """Read the warehouse's fingerprint and act on a change (see the module's doc). True if
-        something changed. Never waits for a writer: a locked warehouse is checked again later."""
+        something changed. Never waits for a writer: a locked warehouse is checked again later.
+        A new scenario run is taken at once; other changes start :meth:`_rebuild`."""
+        self.version()
         if not self._refreshing.acquire(blocking=False):
             return False
         try:
@@ -422,46 +425,78 @@ class Store:
                 return False
             if fp is BUSY:
                 return False
-            changed = False
             with self._lock:
-                self._stat = st
-                data, scen = fp
-                if scen != self._scen_fp:
-                    self._scen_fp, self._scen = scen, None
-                    changed = True
-                    self._bump()
-                if data != self._wanted:
-                    self._wanted = data
-                    changed = True
-                    if not self._rebuilding:
-                        self._rebuilding = True
-                        threading.Thread(target=self._rebuild, name="multipolar-rebuild", daemon=True).start()
-            return changed
+                changed = self._take_scenarios(fp[1])
+                self._wanted = fp[0]
+                if fp[0] == self._version.fingerprint:
+                    self._stat = st
+                    return changed
+                if not self._rebuilding:
+                    self._stat = st
+                    self._rebuilding = True
+                    threading.Thread(target=self._rebuild, name="multipolar-rebuild", daemon=True).start()
+                # else: the stat is left as it was, so this is checked again until the running
+                # rebuild has taken the warehouse's latest state
+            return True
         finally:
             self._refreshing.release()
 
+    def _take_scenarios(self, scen) -> bool:
+        if scen == self._scen_fp:
+            return False
+        self._scen_fp, self._scen = scen, None
+        self._bump()
+        return True
+
+    def _quiet(self) -> tuple:
+        """Wait until the warehouse file has not changed for ``settle`` seconds (an import commits
+        file by file: reading between two of its files would hold the next one up). Its stat."""
+        st, since = file_stat(self.path), time.monotonic()
+        while time.monotonic() - since < self.settle:
+            time.sleep(min(0.25, self.settle))
+            now = file_stat(self.path)
+            if now != st:
+                st, since = now, time.monotonic()
+        return st
+
     def _rebuild(self):
-        """Build the parts in use on a new version of the data while the old one answers; then swap."""
-        while True:
-            with self._lock:
-                want, old = self._wanted, self._version
-                if old is None or want == old.fingerprint:
-                    self._rebuilding = False
-                    return
-                parts = old.touched()
-            new = Version(self.db, self.n_boot, want)
-            for p in parts:
+        """Build the parts in use on a new version of the data while the old one answers; then
+        swap. Waits first for the warehouse to be quiet, and goes on while it keeps changing."""
+        try:
+            while True:
+                st = self._quiet()
                 try:
-                    new.get(p)
-                except MultipolarError as e:
-                    log.warning("dashboard: %s: %s", p, e)
-                except Exception:                   # noqa: BLE001
-                    log.exception("dashboard: reading %s again failed", p)
+                    fp = fingerprint(self.path)
+                except WarehouseError as e:
+                    log.warning("dashboard: %s", e)
+                    return
+                if fp is BUSY:
+                    continue
+                with self._lock:
+                    self._stat = st
+                    self._take_scenarios(fp[1])
+                    want, old = fp[0], self._version
+                    self._wanted = want
+                    if want == old.fingerprint:
+                        self._rebuilding = False
+                        return
+                    parts = old.touched()
+                new = Version(self.db, self.n_boot, want)
+                for p in parts:
+                    try:
+                        new.get(p)
+                    except MultipolarError as e:
+                        log.warning("dashboard: %s: %s", p, e)
+                    except Exception:                   # noqa: BLE001 - logged; a request for the part shows it
+                        log.exception("dashboard: reading %s again failed", p)
+                with self._lock:
+                    self._version = new
+                    self.refreshes += 1
+                    self._bump()
+                log.info("dashboard: the warehouse changed; %s read again", ", ".join(parts) or "nothing")
+        finally:
             with self._lock:
-                self._version = new
-                self.refreshes += 1
-                self._bump()
-            log.info("dashboard: the warehouse changed; %s read again", ", ".join(parts) or "nothing")
+                self._rebuilding = False
 
     def _bump(self):
         self.generation += 1
