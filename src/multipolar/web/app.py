@@ -28,10 +28,14 @@ YEARS = Query(None, max_length=9, pattern=r"^\d{4}(:\d{4})?$", description="a ye
 CODE = dict(min_length=1, max_length=60)
 
 
+def _dumps(obj) -> str:
+    return json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
 def J(obj) -> Response:
     """A JSON response written directly (the values are plain Python already; FastAPI's generic
     encoder would walk them again and cost more than the lookup itself)."""
-    return Response(json.dumps(obj, separators=(",", ":"), ensure_ascii=False, allow_nan=False), media_type="application/json")
+    return Response(_dumps(obj), media_type="application/json")
 
 
 def _static_files() -> dict[str, Path]:
@@ -322,8 +326,8 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
                 raise MultipolarError(f"no relations of {c} in the data")
             raise InputError(f"year: {c} has no relations with data in {y}; years with data: {yrs[0]}-{yrs[-1]}")
         blocs = await v.aget("blocs")
-        return J({"code": c, "name": m.name(c), "year": int(y), "relation_types": types, "partners": partners,
-                  "blocs": blocs.history(c)})
+        head = _dumps({"code": c, "name": m.name(c), "year": int(y), "relation_types": types, "partners": partners})
+        return Response(head[:-1] + ',"blocs":' + blocs.history_json(c) + "}", media_type="application/json")
 
     @app.get("/api/dyad/{a}/{b}", summary="The relation of A to B per year: five dimensions, closeness, type, dependence")
     async def dyad(a: str, b: str, years: str | None = YEARS):

@@ -73,7 +73,7 @@ def make_server(host: str = "127.0.0.1", port: int = 8000, db=None, allow_hosts:
         if store.path.exists():
             fingerprint(store.path)
         app = create_app(store=store, allow_hosts=allow_hosts)
-        server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, timeout_graceful_shutdown=5))
+        server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, access_log=False, timeout_graceful_shutdown=5))
     except BaseException:
         sock.close()
         raise

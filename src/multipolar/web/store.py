@@ -26,8 +26,10 @@ half-written state is never read: a warehouse that is locked is simply checked a
 """
 from __future__ import annotations
 
+import json
 import logging
 import math
+from collections import Counter
 import os
 import threading
 import time
@@ -160,8 +162,16 @@ class Measures:
         self.first, self.latest, self.last = int(dy["year"].min()), int(ok.index.max()), int(dy["year"].max())
         dy = dy.sort_values(["code_a", "code_b", "year"]).reset_index(drop=True)
         self.dy = dy
-        # one plain array per column (object arrays for text), and row indexes
-        self.col = {c: (dy[c].astype(object).to_numpy() if dy[c].dtype.kind not in "fiub" else dy[c].to_numpy()) for c in API_COLUMNS}
+        # one plain array per column (object arrays for text, their missing values as None), and row indexes
+        self.col = {}
+        for c in API_COLUMNS:
+            if dy[c].dtype.kind in "fiub":
+                self.col[c] = dy[c].to_numpy()
+            else:
+                a = dy[c].astype(object).to_numpy(copy=True)
+                a[pd.isna(a)] = None
+                self.col[c] = a
+        self.kind = {c: a.dtype.kind for c, a in self.col.items()}
         self.by_a = {c: np.asarray(ix) for c, ix in dy.groupby("code_a", observed=True).indices.items()}
         self.by_a_year = {(c, int(y)): np.asarray(ix) for (c, y), ix in dy.groupby(["code_a", "year"], observed=True).indices.items()}
         self.by_pair = {k: np.asarray(ix) for k, ix in dy.groupby(["code_a", "code_b"], observed=True).indices.items()}
@@ -175,8 +185,14 @@ class Measures:
         return n if n is not None else R.name(code)
 
     def take(self, ix: np.ndarray, columns: list[str]) -> list[dict]:
-        cols = [self.col[c][ix].tolist() for c in columns]
-        return [{c: clean(v) for c, v in zip(columns, row)} for row in zip(*cols)]
+        """The rows ``ix`` as JSON-ready dicts (what :func:`clean` gives, a column at a time)."""
+        cols = []
+        for c in columns:
+            vals = self.col[c][ix].tolist()
+            if self.kind[c] == "f":                 # NaN and inf to None (x - x is 0 only for finite x), 4 decimals
+                vals = [round(x, 4) if x - x == 0 else None for x in vals]
+            cols.append(vals)
+        return [dict(zip(columns, row)) for row in zip(*cols)]
 
     def partners(self, code: str, year: int, limit: int) -> tuple[list[dict], dict]:
         ix = self.by_a_year.get((code, year))
@@ -185,12 +201,12 @@ class Measures:
         close = self.col["closeness"][ix]
         ix = ix[~np.isnan(close)]
         order = ix[np.argsort(-self.col["closeness"][ix], kind="stable")]
-        types, counts = np.unique(self.col["relation_type"][ix].astype(str), return_counts=True)
+        types = Counter(self.col["relation_type"][ix].tolist())
         rows = self.take(order[:limit], ["code_b", "relation_type", "closeness", "dependence_a_on_b", "dependence_b_on_a",
                                          "energy_minerals_exports_a_to_b_kusd", "energy_minerals_exports_b_to_a_kusd", "visa_openness_b_for_a"])
         for r in rows:
             r["name"] = self.name(r["code_b"])
-        return rows, {str(t): int(n) for t, n in zip(types, counts) if t not in ("None", "nan")}
+        return rows, {t: n for t, n in sorted(types.items()) if t is not None}
 
     def years_of(self, code: str) -> list[int]:
         ix = self.by_a.get(code)
@@ -225,6 +241,8 @@ class Blocs:
         self.years = sorted(int(y) for y in blocs["year"].unique())
         self.by_year = {int(y): records(g, self.COLUMNS) for y, g in blocs.groupby("year")}
         self.by_code = {c: records(g.sort_values("year"), ["year", "bloc", "probability"]) for c, g in blocs.groupby("code")}
+        #: the same, as JSON (a state's answer splices it in rather than encoding it again)
+        self.by_code_json = {c: json.dumps(h, separators=(",", ":"), ensure_ascii=False, allow_nan=False) for c, h in self.by_code.items()}
 
     def of(self, year: int) -> list[dict]:
         if year not in self.by_year:
@@ -235,6 +253,9 @@ class Blocs:
 
     def history(self, code: str) -> list[dict]:
         return self.by_code.get(code, [])
+
+    def history_json(self, code: str) -> str:
+        return self.by_code_json.get(code, "[]")
 
 
 class Version:
