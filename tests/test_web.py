@@ -3,6 +3,7 @@ clipped, at a desktop's and a narrow window's width), the year slider and the tr
 API docs offline; the JSON API validated and fuzzed from its OpenAPI spec; the Host header checked."""
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
@@ -56,23 +57,33 @@ def client(store):
     return TestClient(create_app(store=store), base_url="http://127.0.0.1:8000")
 
 
-@pytest.fixture(scope="module")
-def server(store):
-    """uvicorn in a thread on a free loopback port."""
+@contextlib.contextmanager
+def running(app):
+    """uvicorn serving ``app`` in a thread on a free loopback port; yields its URL."""
     import uvicorn
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()
     deadline = time.time() + 30
     while not srv.started and time.time() < deadline:
         time.sleep(0.05)
     assert srv.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    th.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        th.join(10)
+        app.state.store.join(120)
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    """The dashboard (reading in the background from its first request, as `multipolar serve` does)."""
+    with running(create_app(store=store, warm=True)) as url:
+        yield url
 
 
 # -- the API -------------------------------------------------------------------------------------
@@ -322,8 +333,13 @@ def test_host_header_is_checked(server):
         assert status == 400, (bad, status)
 
 
-def test_allow_host_adds_a_name(store):
-    c = TestClient(create_app(store=store, allow_hosts=("dash.lan",), warm=False), base_url="http://dash.lan:8000")
-    assert c.get("/api/scenarios").status_code == 200
-    c = TestClient(create_app(store=store, warm=False), base_url="http://dash.lan:8000")
-    assert c.get("/api/scenarios").status_code == 400
+def test_allow_host_adds_a_name(store, server):
+    """``--allow-host NAME`` (``allow_hosts``) lets a name in, with the server's port; without it, 400."""
+    with running(create_app(store=store, allow_hosts=("dash.lan",))) as allowed:
+        port = int(allowed.rsplit(":", 1)[1])
+        assert _get(allowed, f"dash.lan:{port}", "/api/scenarios")[0] == 200
+        assert _get(allowed, f"DASH.lan:{port}", "/api/scenarios")[0] == 200
+        assert _get(allowed, f"dash.lan:{port + 1}", "/api/scenarios")[0] == 400
+        assert _get(allowed, f"other.lan:{port}", "/api/scenarios")[0] == 400
+    other = int(server.rsplit(":", 1)[1])
+    assert _get(server, f"dash.lan:{other}", "/api/scenarios")[0] == 400        # not allowed there

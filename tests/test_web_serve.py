@@ -127,6 +127,7 @@ def test_start_up_reads_no_data(tmp_path, monkeypatch):
     finally:
         srv.should_exit = True
         th.join(15)
+        assert srv.config.app.state.store.join(120)       # no read left running in the background
 
 
 # -- a port in use -------------------------------------------------------------------------------------

@@ -206,7 +206,7 @@ def _docs_files() -> dict[str, Path]:
 
 
 def create_app(db=None, store: Store | None = None, cache: bool = True, allow_hosts: tuple[str, ...] = (),
-               warm: bool = True) -> FastAPI:
+               warm: bool = False) -> FastAPI:
     """The dashboard's ASGI app. Nothing is read from the warehouse until the first request (which,
     with ``warm``, starts reading everything in the background). ``allow_hosts``: names besides the
     loopback ones that the ``Host`` header may carry."""

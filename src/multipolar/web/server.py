@@ -7,7 +7,9 @@ read from the warehouse before the port opens (:mod:`multipolar.web.store` reads
 from __future__ import annotations
 
 import errno
+import os
 import socket
+import sys
 
 from ..errors import InputError, MultipolarError
 
@@ -72,7 +74,7 @@ def make_server(host: str = "127.0.0.1", port: int = 8000, db=None, allow_hosts:
         store = Store(db)
         if store.path.exists():
             fingerprint(store.path)
-        app = create_app(store=store, allow_hosts=allow_hosts)
+        app = create_app(store=store, allow_hosts=allow_hosts, warm=True)
         server = uvicorn.Server(uvicorn.Config(app, log_level=log_level, access_log=False, timeout_graceful_shutdown=5))
     except BaseException:
         sock.close()
@@ -85,8 +87,20 @@ def serve(host: str = "127.0.0.1", port: int = 8000, db=None, allow_hosts: tuple
     """Bind, print where the dashboard is (``say``), and serve until interrupted. Raises
     :class:`PortInUse` (nothing printed) when the port is taken."""
     server, sock = make_server(host, port, db, allow_hosts, log_level)
+    store = server.config.app.state.store
+    interrupted = False
     try:
         say(url(sock, host))
         server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        interrupted = True
     finally:
         sock.close()
+        if store.busy():
+            # a read still running in the background (DuckDB, in a thread) cannot be stopped from
+            # Python, and the interpreter's own shutdown would abort in it: leave at once instead
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(130 if interrupted else 0)
+    if interrupted:
+        raise KeyboardInterrupt

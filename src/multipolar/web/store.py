@@ -369,6 +369,7 @@ class Store:
         self._scen = None
         self._scen_lock = threading.Lock()
         self._warm = None
+        self._threads: list[threading.Thread] = []
         self.refreshes = 0                   # data versions swapped in since start-up
 
     # -- versions ----------------------------------------------------------------------------
@@ -417,9 +418,24 @@ class Store:
                             log.warning("dashboard: %s: %s", p, e)
                         except Exception:           # noqa: BLE001 - a request for the part shows the error
                             log.exception("dashboard: reading %s failed", p)
-                self._warm = threading.Thread(target=run, name="multipolar-warm", daemon=True)
-                self._warm.start()
+                self._warm = self._start(run, "multipolar-warm")
             return self._warm
+
+    def _start(self, fn, name: str) -> threading.Thread:
+        th = threading.Thread(target=fn, name=name, daemon=True)
+        self._threads = [t for t in self._threads if t.is_alive()] + [th]
+        th.start()
+        return th
+
+    def busy(self) -> bool:
+        """True while a background read (the warm-up, a rebuild) is running."""
+        return any(t.is_alive() for t in self._threads)
+
+    def join(self, timeout: float | None = None) -> bool:
+        """Wait for the background reads to end (at most ``timeout`` s each); True if none is left."""
+        for t in list(self._threads):
+            t.join(timeout)
+        return not self.busy()
 
     # -- freshness ---------------------------------------------------------------------------
     def due(self) -> bool:
@@ -455,7 +471,7 @@ class Store:
                 if not self._rebuilding:
                     self._stat = st
                     self._rebuilding = True
-                    threading.Thread(target=self._rebuild, name="multipolar-rebuild", daemon=True).start()
+                    self._start(self._rebuild, "multipolar-rebuild")
                 # else: the stat is left as it was, so this is checked again until the running
                 # rebuild has taken the warehouse's latest state
             return True

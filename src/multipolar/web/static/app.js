@@ -101,7 +101,8 @@ async function geoAssets() {
 
 const pages = {
   async home() {
-    const states = await api("/api/states");
+    // today's states (the registry's, no data needed: the list is there before the data are read)
+    const states = await api(`/api/states?year=${new Date().getFullYear()}`);
     document.getElementById("state-list").innerHTML = states.map(s => `<option value="${esc(s.code)}">${esc(s.name)}</option>`).join("");
     document.getElementById("state-form").addEventListener("submit", ev => {
       ev.preventDefault();
