@@ -343,3 +343,14 @@ def test_allow_host_adds_a_name(store, server):
         assert _get(allowed, f"other.lan:{port}", "/api/scenarios")[0] == 400
     other = int(server.rsplit(":", 1)[1])
     assert _get(server, f"dash.lan:{other}", "/api/scenarios")[0] == 400        # not allowed there
+
+
+def test_unreadable_warehouse_is_a_clear_503(tmp_path):
+    """A --db that is not a warehouse: every page and API call says so (503), none fails with a 500."""
+    bad = tmp_path / "w.duckdb"
+    bad.write_text("not a database")
+    c = TestClient(create_app(bad, warm=True), base_url="http://127.0.0.1:8000")
+    for path in ("/api/meta", "/api/state/RUS", "/blocs", "/api/scenarios"):
+        r = c.get(path)
+        assert r.status_code == 503, (path, r.status_code, r.text[:200])
+        assert "cannot read the warehouse" in r.text

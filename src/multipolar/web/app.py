@@ -19,7 +19,7 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from ..errors import InputError, MultipolarError
+from ..errors import InputError, MultipolarError, WarehouseError
 from ..report import sections as R
 from ..relations.measures import SCORES
 from .store import Store, clean as _clean, records, triangle_rows
@@ -136,8 +136,11 @@ class Fresh:
                 self.started = True
                 if self.warm:
                     import anyio
-                    await anyio.to_thread.run_sync(self.store.version)
-                    self.store.warm()
+                    try:
+                        await anyio.to_thread.run_sync(self.store.version)
+                        self.store.warm()
+                    except MultipolarError:         # the request itself meets it and says what is wrong
+                        self.started = False
             elif self.store.due():
                 import anyio
                 await anyio.to_thread.run_sync(self.store.refresh)
@@ -235,6 +238,10 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
     @app.exception_handler(MultipolarError)
     async def _no_data(request: Request, exc: MultipolarError):
         return error(request, 404, str(exc))
+
+    @app.exception_handler(WarehouseError)
+    async def _unreadable(request: Request, exc: WarehouseError):
+        return error(request, 503, str(exc))
 
     @app.exception_handler(RequestValidationError)
     async def _invalid(request: Request, exc: RequestValidationError):
