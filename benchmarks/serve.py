@@ -189,7 +189,12 @@ def main():
     ap.add_argument("--starts", type=int, default=5, help="how many starts the port-open time is the median of")
     ap.add_argument("--urls", type=int, default=2000, help="distinct URLs in the cached load")
     ap.add_argument("--states", type=int, default=40, help="how many states the clients ask about (the mix's variety)")
+    ap.add_argument("--src", default=None, help="the src/ folder of another checkout to measure (before/after)")
     args = ap.parse_args()
+    if args.src:
+        global SRC
+        SRC = str(Path(args.src).resolve())
+    print(f"code: {SRC}")
     print(f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.2f} at the start")
 
     # 1. port open
