@@ -311,7 +311,8 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
     async def meta():
         v = await st.aversion()
         m, b = await v.aget("measures"), await v.aget("blocs")
-        return J({"basis": m.basis, "first_year": m.first, "latest_year": m.latest, "bloc_years": b.years, "notes": m.notes})
+        return J({"basis": m.basis, "first_year": m.first, "latest_year": m.latest, "bloc_years": b.years, "notes": m.notes,
+                  "read_at": v.read_at})
 
     @app.get("/api/states", summary="States of the system in a year (default: the latest)")
     async def states(year: int | None = Query(None, ge=1946, le=2100)):
