@@ -158,6 +158,17 @@ def fingerprint(path: Path):
     return data, scenarios
 
 
+def read_scenarios(db) -> tuple:
+    """(runs, results, diversion) as `multipolar simulate` stored them, or three Nones; the three
+    tables read in one connection (no writer can come in between: it would need the file to itself)."""
+    from ..warehouse import Warehouse
+    with Warehouse(db).connect() as con:
+        names = {r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main'").fetchall()}
+        if not {"scenario_runs", "scenario_results", "scenario_diversion"} <= names:
+            return None, None, None
+        return tuple(con.execute(f"SELECT * FROM {t}").df() for t in ("scenario_runs", "scenario_results", "scenario_diversion"))
+
+
 # -- the parts -------------------------------------------------------------------------------------
 class Measures:
     """The dyad-year measures of every year, held as one numpy array per column with row indexes."""
@@ -566,10 +577,7 @@ class Store:
         self.version()
         with self._scen_lock:
             if self._scen is None:
-                from ..gravity.scenarios import stored
-                from ..warehouse import retry_locked
-                sc = retry_locked(stored, self.db, db_path=self.path)
-                self._scen = sc if sc is not None else (None, None, None)
+                self._scen = read_scenarios(self.db)
             return self._scen
 
     # -- validation ----------------------------------------------------------------------------
