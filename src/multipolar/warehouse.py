@@ -495,10 +495,17 @@ def _parse_job(path: str, source: str | None, known: dict | None) -> dict:
         parsed.version = resolve_version(parsed.version, p, sha, parsed)     # from the file: checksum, content, place
         for name, df in list(parsed.tables.items()):
             df = parsed.tables[name] = df.drop(columns=[c for c in df.columns if str(c).startswith("__")])
-            # an all-empty object column has no type: store it as text
             for c in df.columns:
+                # an all-empty object column has no type: store it as text
                 if df[c].dtype == object and df[c].isna().all():
                     df[c] = df[c].astype("string")
+                # whole numbers are 64-bit whichever the format (an .rda's 32-bit integers, a CSV's int64)
+                elif pd.api.types.is_integer_dtype(df[c].dtype) and not pd.api.types.is_bool_dtype(df[c].dtype):
+                    if isinstance(df[c].dtype, pd.api.extensions.ExtensionDtype):
+                        if df[c].dtype != "Int64":
+                            df[c] = df[c].astype("Int64")
+                    elif df[c].dtype != "int64":
+                        df[c] = df[c].astype("int64")
         parsed.parse_seconds = time.perf_counter() - t0
         job.update(reader=reader.name, layout=layout, sha=sha, parsed=parsed, parse_seconds=parsed.parse_seconds)
         return job
