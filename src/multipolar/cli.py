@@ -69,6 +69,8 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
     def on_term(signum, frame):
         raise Interrupted("SIGTERM")
     old_term = signal.signal(signal.SIGTERM, on_term)
+    import datetime as _dt
+    started = _dt.datetime.now()
     reports = []
     try:
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -81,9 +83,12 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
         signal.signal(signal.SIGTERM, old_term)
         sig = getattr(e, "signal_name", "SIGINT")
         done = reports + list(getattr(e, "reports", []))
-        kept = [r for r in done if r.status == "imported"]
+        try:        # what the warehouse holds from this run: the files whose write committed
+            kept = w.query("SELECT file_name FROM _imports WHERE imported_at >= ? ORDER BY import_id", [started])["file_name"].tolist()
+        except Exception:
+            kept = [Path(r.file).name for r in done if r.status == "imported"]
         err.print(f"[bold red]interrupted ({sig}):[/] kept the {len(kept)} file(s) committed before the interruption"
-                  + (": " + ", ".join(escape(Path(r.file).name) for r in kept) if kept else "")
+                  + (": " + ", ".join(escape(k) for k in kept) if kept else "")
                   + f"; {len(done)} of {len(files)} files were done (imported, unchanged or skipped); the file being written, if any, "
                     "was rolled back and the parser processes stopped. Run the same command again to import the rest "
                     "(files already imported are skipped).", soft_wrap=True, highlight=False)

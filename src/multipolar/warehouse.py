@@ -333,6 +333,8 @@ class Warehouse:
                               pause=(options or {}).get("_pause_before_commit"), marker=(options or {}).get("_marker"))
         except WarehouseError:
             raise           # the warehouse cannot be opened (held by others): every later file would fail the same way
+        except duckdb.InterruptException:
+            raise KeyboardInterrupt from None      # Ctrl-C during a DuckDB query: the write was rolled back; stop
         except Refused as e:
             return ImportReport(str(path), job["reader"], "refused", str(e), seconds=time.perf_counter() - job["t0"])
         except InputError as e:
