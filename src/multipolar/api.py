@@ -44,12 +44,13 @@ def members(group: str, year: int | None = None, *, date: str | None = None, sta
     return groupings.members(group, year, date=date, status=status)
 
 
-def import_data(*paths, source: str | None = None, force: bool = False, db=None, jobs: int | None = None) -> list[ImportReport]:
-    """Import files or folders into the warehouse (``multipolar data import``)."""
+def import_data(*paths, source: str | None = None, force: bool = False, replace: bool = False, db=None,
+                jobs: int | None = None) -> list[ImportReport]:
+    """Import files or folders into the warehouse (``multipolar data import``; ``replace``: ``--replace``)."""
     w = Warehouse(db)
     out: list[ImportReport] = []
     for p in paths:
-        out += w.import_path(Path(p), source=source, force=force, jobs=jobs)
+        out += w.import_path(Path(p), source=source, force=force, replace=replace, jobs=jobs)
     return out
 
 

@@ -34,7 +34,7 @@ from collections import Counter
 import pandas as pd
 
 from ..actors.registry import registry
-from ..errors import InputError
+from ..errors import InputError, show
 from .base import FileHead, Parsed, Reader, check_duplicates, check_years, load_rda, read_csv, to_numeric
 
 VOTES = {"rcid", "country", "country_code", "vote"}
@@ -95,7 +95,7 @@ class UNVotes(Reader):
         bad = ~v.isin(VOTE_VALUES)
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError(f"unknown vote {df['vote'].iloc[i]!r}", file=str(path), line=i + 2, field="vote",
+            raise InputError(f"unknown vote {show(df['vote'].iloc[i])}", file=str(path), line=i + 2, field="vote",
                              expected="yes, no or abstain (absences are not rows)", hint="use the unvotes file as published")
         df["vote"] = v
         _check_vote_countries(df, path)
@@ -112,15 +112,16 @@ class UNVotes(Reader):
         d = pd.to_datetime(df["date"], errors="coerce", format="ISO8601" if df["date"].dtype == object else None)
         if d.isna().any():
             i = int(d.isna().to_numpy().nonzero()[0][0])
-            raise InputError(f"not a date: {df['date'].iloc[i]!r}", file=str(path), line=i + 2, field="date", expected="YYYY-MM-DD")
+            raise InputError(f"not a date: {show(df['date'].iloc[i])}", file=str(path), line=i + 2, field="date", expected="YYYY-MM-DD")
         df["date"] = d.dt.date.astype(str)
         df["year"] = d.dt.year.astype("int64")
         check_years(df["year"], path, lo=1945)
         check_duplicates(df, ["rcid"], path, what="roll call")
         for c in ("importantvote", "amend", "para"):
-            df[c] = pd.to_numeric(df[c], errors="coerce")
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")     # one type whichever the format
         for c in ("unres", "short", "descr"):
-            df[c] = df[c].astype("string")
+            # an empty text is missing: the CSV conversion writes R's "" and NA alike as an empty field
+            df[c] = df[c].astype("string").replace("", pd.NA)
         cols = ["rcid", "session", "year", "date", "importantvote", "unres", "amend", "para", "short", "descr"]
         return Parsed({"unvotes_roll_calls": df[cols]}, rows_read=len(df), version=f"roll calls to {df['date'].max()}", partitions={"unvotes_roll_calls": ["rcid"]})
 
@@ -166,7 +167,7 @@ class UNVotes(Reader):
         bad = ~v.isin(vm)
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError(f"unknown vote {df['vote'].iloc[i]!r}", file=str(path), line=i + 2, field="vote", expected="Approve/Against/Abstain/Absent")
+            raise InputError(f"unknown vote {show(df['vote'].iloc[i])}", file=str(path), line=i + 2, field="vote", expected="Approve/Against/Abstain/Absent")
         df["vote"] = v.map(vm)
         rej = Counter({"absent": int(df["vote"].isna().sum())})
         df = df[df["vote"].notna()]
@@ -298,7 +299,7 @@ def _check_vote_countries(df, path):
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         code = df["country_code"].iloc[i]
-        raise InputError(f"unknown country code {code!r} ({df['country'].iloc[i]})", file=str(path), line=i + 2, field="country_code",
+        raise InputError(f"unknown country code {show(code)} ({df['country'].iloc[i]})", file=str(path), line=i + 2, field="country_code",
                          expected="an ISO 3166 alpha-2 code of a state" + (f"; did you mean {', '.join(reg.suggest(df['country'].iloc[i]))}?" if reg.suggest(df['country'].iloc[i]) else ""),
                          hint="correct the code; historical codes SU, DD, YU, CS, YD are known")
     blank = df.loc[df["country_code"] == "", "country"].unique()
@@ -309,5 +310,5 @@ def _check_vote_countries(df, path):
                 reg.resolve(name)
             except Exception:
                 i = int(((df["country_code"] == "") & (df["country"] == name)).to_numpy().nonzero()[0][0])
-                raise InputError(f"row without a country code and an unknown name {name!r}", file=str(path), line=i + 2, field="country",
+                raise InputError(f"row without a country code and an unknown name {show(name)}", file=str(path), line=i + 2, field="country",
                                  expected="a country code, or a name the registry knows", hint="add the ISO2 code") from None
