@@ -219,6 +219,16 @@ ALIASES = {
 }
 
 # Metonyms that multipolar refuses to attach to a state: they usually mean an organisation.
+# Names the United Nations used at the time of a vote (UN Digital Library voting records)
+UN_NAMES = {"CAF": ["Central African Empire"], "CMR": ["United Republic of Cameroon"],
+            "COD": ["Congo (Leopoldville)", "Congo (Léopoldville)", "Congo-Léopoldville"], "DEU": ["Germany, Federal Republic of"],
+            "GFR": ["Germany, Federal Republic of"], "KHM": ["Democratic Kampuchea", "Khmer Republic"],
+            "KNA": ["Saint Christopher and Nevis"], "LBY": ["Libyan Arab Republic"], "MDV": ["Maldive Islands"],
+            "MYS": ["Federation of Malaya"], "PHL": ["Philippine Republic"],
+            "YMD": ["Southern Yemen", "People's Republic of Southern Yemen"], "ZAF": ["Union of South Africa"]}
+for _code, _names in UN_NAMES.items():
+    ALIASES.setdefault(_code, []).extend(_names)
+
 NOT_ALIASES = {"Brussels", "Bruxelles", "Vienna", "Geneva", "New York"}
 
 # Names an input would attach to a state that never carried them (per state). pycountry's historic

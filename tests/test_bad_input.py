@@ -182,3 +182,84 @@ def test_baci_lines_are_named_and_rejections_counted_in_lines(tmp_path):
     rd = t[(t["exporter"] == "RUS") & (t["importer"] == "DEU")]
     assert len(rd) == 1 and rd["quantity_t"].isna().all()                        # NA stays missing, not zero
     assert sum(rep.rejected.values()) == 3 and len(t) == 4, rep.rejected
+
+
+# ---- encodings, line numbers, message size, absurd widths: `multipolar data import FILE` ------------------------
+def _import(path, tmp_path, *extra):
+    from typer.testing import CliRunner
+
+    from multipolar.cli import app
+    r = CliRunner().invoke(app, ["data", "import", str(path), "--db", str(tmp_path / "w.duckdb"), *extra])
+    return r.exit_code, " ".join(r.output.split())
+
+
+@pytest.mark.parametrize("encoding, bom, named", [("utf-16", True, "UTF-16 little-endian"), ("utf-16-le", False, "UTF-16LE"),
+                                                  ("utf-16-be", False, "UTF-16BE"), ("utf-32", True, "UTF-32 little-endian")])
+def test_a_utf16_file_is_named_with_what_to_do(tmp_path, encoding, bom, named):
+    f = tmp_path / "nmc_utf16.csv"
+    f.write_bytes((FIXTURES / "nmc.csv").read_text().encode(encoding))       # as Excel's "Unicode text" saves it
+    assert f.read_bytes()[:2] in ((b"\xff\xfe", b"\xfe\xff") if bom else (b"c\x00", b"\x00c"))
+    code, out = _import(f, tmp_path)
+    assert code == 1, out
+    assert named in out and "not UTF-8" in out and "iconv -f" in out and "truncated" not in out, out
+
+
+def test_a_duplicate_key_names_its_line_in_the_file(tmp_path):
+    """Rows before 1946 are dropped before the key is checked: the error still names the file's line (was: the
+    position among the rows kept, 11690 for a row on line 17123)."""
+    rows = ["ccode,year,milex,milper,irst,pec,tpop,upop,cinc"]
+    rows += [f"{c},{y},1,1,1,1,1,1,0.01" for c in (2, 200, 220) for y in range(1900, 2001)]    # 303 rows, 138 before 1946
+    rows.append("200,1990,2,2,2,2,2,2,0.02")                                                   # line 305: UK 1990 again
+    f = tmp_path / "nmc.csv"
+    f.write_text("\n".join(rows) + "\n")
+    code, out = _import(f, tmp_path)
+    assert code == 1 and "line 305" in out and "it repeats line 193" in out and "duplicate" in out, out
+
+
+def test_a_huge_value_is_shown_cut_and_printable(tmp_path):
+    head, first, *rest = (FIXTURES / "nmc.csv").read_text().splitlines()
+    f = tmp_path / "nmc_huge.csv"
+    huge = "\x1b[31m" + "9" * 200_000 + "x\x00\x07"                                   # a 200 KB value with control bytes
+    f.write_text("\n".join([head, first.replace(",0.141", "," + huge).replace(",0.", "," + huge, 1)] + rest) + "\n")
+    code, out = _import(f, tmp_path)
+    assert code == 1 and "not a number" in out, out[:3000]
+    assert len(out) < 3_000 and "more characters" in out, len(out)
+    assert "\x1b" not in out and "\x00" not in out and "\\x1b" in out, out[:600]
+
+
+def test_binary_bytes_in_a_header_are_escaped(tmp_path):
+    f = tmp_path / "nmc.csv"
+    f.write_bytes(b"ccode,year,\x1b[2J\xff\xfe junk,cinc\n2,2000,1,0.1\n")
+    code, out = _import(f, tmp_path, "--source", "nmc")
+    assert code == 1 and "\x1b" not in out and "\\x1b" in out and "\\ufffd" in out, out
+
+
+def test_a_five_million_column_header_is_refused_before_parsing(tmp_path):
+    """The header alone is 10 MB (5,000,000 columns, made here): refused at the line-length limit in a moment,
+    without parsing (it once ran for over 10 minutes)."""
+    import time
+
+    from multipolar.sources.base import MAX_LINE_BYTES
+    f = tmp_path / "wide.csv"
+    with open(f, "w") as fh:
+        fh.write("ccode,year,cinc," + "x," * 5_000_000 + "y\n2,2000,0.1\n")
+    t0 = time.perf_counter()
+    code, out = _import(f, tmp_path)
+    assert code == 1 and time.perf_counter() - t0 < 30, out
+    assert f"refuses lines longer than {MAX_LINE_BYTES:,} bytes" in out and "line 1 is more than" in out, out
+
+
+def test_a_table_wider_than_the_limit_is_refused_before_parsing(tmp_path):
+    from multipolar.sources.base import MAX_COLUMNS
+    f = tmp_path / "wide.csv"
+    f.write_text(",".join(["ccode", "year", "cinc"] + [f"c{i}" for i in range(10_000)]) + "\n" + "2,2000,0.1" + ",1" * 10_000 + "\n")
+    code, out = _import(f, tmp_path)
+    assert code == 1 and f"refuses tables wider than {MAX_COLUMNS:,} columns" in out and "10,003 columns" in out, out
+
+
+def test_a_line_too_long_is_named(tmp_path):
+    head, *rows = (FIXTURES / "nmc.csv").read_text().splitlines()
+    f = tmp_path / "nmc.csv"
+    f.write_text("\n".join([head, rows[0], rows[1][:-1] + "9" * 2_000_000] + rows[2:]) + "\n")
+    code, out = _import(f, tmp_path)
+    assert code == 1 and "line 3 is 2,0" in out and "bytes long" in out, out

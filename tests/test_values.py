@@ -168,3 +168,26 @@ def test_show_works_on_the_embedded_snapshot_of_a_fresh_install(tmp_path):
     from multipolar.snapshot import manifest
     run = manifest()["ideal_points_run"]
     assert run["bridged_roll_calls"] > 0 and run["converged"]     # the snapshot says how it was fitted
+
+
+def test_a_fit_of_some_years_after_the_full_fit_keeps_it_current_and_blocs_1985_working(fitted, tmp_path):
+    """The issue, as it was met: `idealpoints --years 1991:2019 --out ideal.parquet` replaced the stored 1946-2019 fit,
+    after which `blocs 1985` failed. Now the fit is stored as a second run and the full one stays current."""
+    w, ip, _, _ = fitted
+    db = tmp_path / "w.duckdb"
+    shutil.copy(w.path, db)
+    full = values.current_run(Warehouse(db))
+    assert full["years"] == f"{ip['year'].min()}-{ip['year'].max()}"
+    res = runner.invoke(app, ["idealpoints", "--years", "1991:2019", "--out", str(tmp_path / "ideal.parquet"), "--db", str(db)])
+    assert res.exit_code == 0, res.output
+    runs = values.runs(Warehouse(db))
+    assert len(runs) == 2 and values.current_run(Warehouse(db))["run_id"] == full["run_id"]
+    assert set(runs["years"]) == {full["years"], "1991-2019"}
+    pd.testing.assert_frame_equal(Warehouse(db).table("ideal_points").sort_values(["code", "year"]).reset_index(drop=True),
+                                  ip.sort_values(["code", "year"]).reset_index(drop=True))
+    assert pd.read_parquet(tmp_path / "ideal.parquet")["year"].between(1991, 2019).all()
+    res = runner.invoke(app, ["blocs", "1985", "--db", str(db)], env={"COLUMNS": "250"})
+    assert res.exit_code == 0, res.output
+    assert "Blocs in 1985" in res.output and full["run_id"] in res.output
+    res = runner.invoke(app, ["idealpoints", "runs", "--db", str(db)], env={"COLUMNS": "250"})
+    assert res.exit_code == 0 and all(r in res.output for r in runs["run_id"])

@@ -1,10 +1,13 @@
-"""The dashboard as a person uses it: a real server on 127.0.0.1, chromium on every page, the
-year slider and the triangle picker; the JSON API validated and fuzzed from its OpenAPI spec."""
+"""The dashboard as a person uses it: a real server on 127.0.0.1, chromium on every page (no label
+clipped, at a desktop's and a narrow window's width), the year slider and the triangle picker, the
+API docs offline; the JSON API validated and fuzzed from its OpenAPI spec; the Host header checked."""
 from __future__ import annotations
 
+import contextlib
 import socket
 import threading
 import time
+from pathlib import Path
 
 import pytest
 
@@ -17,39 +20,76 @@ from multipolar.web import create_app  # noqa: E402
 from multipolar.web.store import Store  # noqa: E402
 
 
+def stored_scenario(db) -> str:
+    """Keep a scenario run in the warehouse ``db`` with :func:`multipolar.gravity.scenarios.store`, as
+    `multipolar simulate` does: the real scenario file (its name, sector and years) with results
+    made up for the dashboard's tests (60 states, a change of real income with an interval, 15
+    diversion routes). Returns its key."""
+    import numpy as np
+    import pandas as pd
+
+    from multipolar.actors.registry import registry
+    from multipolar.gravity import scenarios as S
+    sc = S.load("secondary_sanctions_china")
+    rng = np.random.default_rng(0)
+    codes = sorted(registry().system_members(2019))[:59] + ["RUS"]
+    change = np.round(rng.normal(0, 8, len(codes)), 3)
+    table = pd.DataFrame({"country": codes, "change_real_income_FULL": change, "change_Xi_FULL": change * 1.5})
+    intervals = pd.DataFrame({"measure": "change_real_income_FULL", "country": codes, "q05": change - 2.0, "q95": change + 2.5})
+    base = rng.uniform(1e3, 3e7, 15).round()
+    div = pd.DataFrame({"exporter": ["RUS"] * 10 + ["SAU"] * 5, "importer": codes[:15], "baseline": base, "counterfactual": (base * 0.4).round()})
+    div["change"] = div["counterfactual"] - div["baseline"]
+    div["change_pct"] = 100 * div["change"] / div["baseline"]
+    sim = S.Simulation(sc, table, div, intervals, fit=None, shocks=["sanction: made up for the tests"], notes=["made up for the tests"])
+    return S.store(sim, db)
+
+
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
-    return Store(tmp_path_factory.mktemp("web") / "none.duckdb", n_boot=50)
+    """The embedded snapshot's data (a warehouse without imports) and one stored scenario run."""
+    db = tmp_path_factory.mktemp("web") / "scenario.duckdb"
+    stored_scenario(db)
+    return Store(db, n_boot=50)
 
 
 @pytest.fixture(scope="module")
 def client(store):
-    return TestClient(create_app(store=store))
+    return TestClient(create_app(store=store), base_url="http://127.0.0.1:8000")
 
 
-@pytest.fixture(scope="module")
-def server(store):
-    """uvicorn in a thread on a free loopback port."""
+@contextlib.contextmanager
+def running(app):
+    """uvicorn serving ``app`` in a thread on a free loopback port; yields its URL."""
     import uvicorn
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    srv = uvicorn.Server(uvicorn.Config(create_app(store=store), host="127.0.0.1", port=port, log_level="warning"))
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
     th = threading.Thread(target=srv.run, daemon=True)
     th.start()
     deadline = time.time() + 30
     while not srv.started and time.time() < deadline:
         time.sleep(0.05)
     assert srv.started, "the server did not start"
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    th.join(10)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        srv.should_exit = True
+        th.join(10)
+        app.state.store.join(120)
+
+
+@pytest.fixture(scope="module")
+def server(store):
+    """The dashboard (reading in the background from its first request, as `multipolar serve` does)."""
+    with running(create_app(store=store, warm=True)) as url:
+        yield url
 
 
 # -- the API -------------------------------------------------------------------------------------
 def test_api_answers_with_data(client, store):
     m = client.get("/api/meta").json()
-    assert m["latest_year"] == store.latest and 2019 in m["bloc_years"]
+    assert m["latest_year"] == store.get("measures").latest and 2019 in m["bloc_years"]
     s = client.get("/api/state/Russia").json()
     assert s["code"] == "RUS" and len(s["partners"]) == 20 and s["partners"][0]["closeness"] >= s["partners"][-1]["closeness"]
     assert s["blocs"] and {"year", "bloc", "probability"} <= set(s["blocs"][0])
@@ -114,7 +154,7 @@ def test_serving_leaves_the_warehouse_unchanged(full_warehouse, tmp_path):
     db = tmp_path / "w.duckdb"
     shutil.copy(full_warehouse.path, db)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    c = TestClient(create_app(db))
+    c = TestClient(create_app(db, warm=False), base_url="http://127.0.0.1:8000")
     assert c.get("/api/state/RUS").status_code == 200
     assert c.get("/api/dyad/USA/CHN").status_code == 200
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
@@ -172,7 +212,7 @@ def test_every_page_draws(server, page):
              "blocs": ("/blocs", "document.querySelector('#chart-map path.choroplethlocation') !== null", ["#chart-map"]),
              "triangle": ("/triangle", "document.querySelector('#triangle-type').textContent.length > 10", ["#chart-triangle"]),
              "data": ("/data", "document.querySelectorAll('#sources-table tr').length > 5", []),
-             "scenarios": ("/scenarios", "document.querySelector('p.missing') !== null", [])}     # none stored with the snapshot
+             "scenarios": ("/scenarios", "document.querySelectorAll('#chart-scenario .main-svg').length >= 1", ["#chart-scenario"])}
     for name, (url, ready, charts) in pages.items():
         _visit(page, server + url, ready)
         for sel in charts:
@@ -214,3 +254,103 @@ def test_pick_a_triangle_and_see_its_type(server, page):
     assert drawn_marks(page, "#chart-triangle") > 0
     screenshot(page, "dashboard-triangle-usa-ind-chn")
     _only_local(page)
+
+
+# -- no label clipped ----------------------------------------------------------------------------------
+OVERFLOW_JS = "\n".join(line for line in (Path(__file__).parent / "web_overflow.js").read_text().splitlines()
+                        if not line.startswith("//"))
+PAGES = {"home": ("/", "document.querySelectorAll('#state-list option').length > 150"),
+         "state": ("/state/RUS", "document.querySelectorAll('#chart-partners .main-svg, #chart-blocs .main-svg').length >= 2"),
+         "dyad": ("/dyad/RUS/CHN", "document.querySelectorAll('#chart-dims .main-svg, #chart-dep .main-svg').length >= 2"),
+         "blocs": ("/blocs", "document.querySelector('#chart-map path.choroplethlocation') !== null"),
+         "triangle": ("/triangle", "document.querySelector('#chart-triangle .main-svg') !== null"),
+         "data": ("/data", "document.querySelectorAll('#sources-table tr').length > 5"),
+         "scenarios": ("/scenarios", "document.querySelector('#chart-scenario .main-svg') !== null")}
+
+
+@pytest.mark.parametrize("width", [1280, 768])
+def test_no_label_is_clipped(server, page, width):
+    """Every page at a desktop's and a narrow window's width: no element whose text is wider than
+    its box (nor the page wider than the window), no chart text outside the chart's SVG, no tick
+    label or title over the plot area, no data label cut by it, no two titles over each other
+    (tests/web_overflow.js measures it in the page)."""
+    page.set_viewport_size({"width": width, "height": 900})
+    cut = {}
+    for name, (url, ready) in PAGES.items():
+        _visit(page, server + url, ready)
+        page.wait_for_timeout(300)                      # plotly's automargin redraws once
+        found = page.evaluate(OVERFLOW_JS)
+        if found:
+            cut[name] = found
+        screenshot(page, f"layout-{name}-{width}")
+    assert cut == {}, cut
+    _only_local(page)
+
+
+# -- the API's docs, offline -------------------------------------------------------------------------
+def test_api_docs_render_offline(server, page):
+    """/docs (Swagger UI) draws every operation from files served by the dashboard itself: no request
+    leaves 127.0.0.1 (and there is no network here: a CDN would leave it blank). No /redoc (ReDoc's
+    page loads its maker's logo from a CDN)."""
+    _visit(page, server + "/docs", "document.querySelectorAll('.opblock').length >= 11")
+    assert page.locator(".opblock-summary-path").first.is_visible()
+    assert "/api/state/{code}" in page.text_content("#swagger-ui")
+    screenshot(page, "dashboard-docs")
+    _only_local(page)
+    assert any(u.endswith("/static/swagger-ui-bundle.js") for u in page.requests)
+    assert page.goto(server + "/redoc").status == 404
+
+
+# -- the Host header (DNS rebinding) --------------------------------------------------------------------
+def _get(base: str, host: str | None, path: str = "/api/meta") -> tuple[int, str]:
+    import http.client
+    from urllib.parse import urlsplit
+    u = urlsplit(base)
+    con = http.client.HTTPConnection(u.hostname, u.port, timeout=120)
+    con.putrequest("GET", path, skip_host=True)
+    if host is not None:
+        con.putheader("Host", host)
+    con.endheaders()
+    r = con.getresponse()
+    body = r.read().decode()
+    con.close()
+    return r.status, body
+
+
+def test_host_header_is_checked(server):
+    """Only this machine's loopback names with the server's own port are answered: a page of
+    another site whose name resolves to 127.0.0.1 (DNS rebinding) gets 400, not the data."""
+    port = int(server.rsplit(":", 1)[1])
+    for ok in (f"127.0.0.1:{port}", f"localhost:{port}", f"[::1]:{port}", f"LOCALHOST:{port}"):
+        status, body = _get(server, ok)
+        assert status == 200, (ok, status, body[:200])
+    for bad in (f"evil.example:{port}", f"localhost.evil.example:{port}", f"127.0.0.1.nip.io:{port}", f"127.0.0.1:{port + 1}",
+                "127.0.0.1", "localhost", f"evil.example:{port}@127.0.0.1", f"[::1]x:{port}", "", None):
+        status, body = _get(server, bad)
+        assert status == 400, (bad, status, body[:200])
+        assert "Host header" in body and "--allow-host" in body
+        status, _ = _get(server, bad, "/")
+        assert status == 400, (bad, status)
+
+
+def test_allow_host_adds_a_name(store, server):
+    """``--allow-host NAME`` (``allow_hosts``) lets a name in, with the server's port; without it, 400."""
+    with running(create_app(store=store, allow_hosts=("dash.lan",))) as allowed:
+        port = int(allowed.rsplit(":", 1)[1])
+        assert _get(allowed, f"dash.lan:{port}", "/api/scenarios")[0] == 200
+        assert _get(allowed, f"DASH.lan:{port}", "/api/scenarios")[0] == 200
+        assert _get(allowed, f"dash.lan:{port + 1}", "/api/scenarios")[0] == 400
+        assert _get(allowed, f"other.lan:{port}", "/api/scenarios")[0] == 400
+    other = int(server.rsplit(":", 1)[1])
+    assert _get(server, f"dash.lan:{other}", "/api/scenarios")[0] == 400        # not allowed there
+
+
+def test_unreadable_warehouse_is_a_clear_503(tmp_path):
+    """A --db that is not a warehouse: every page and API call says so (503), none fails with a 500."""
+    bad = tmp_path / "w.duckdb"
+    bad.write_text("not a database")
+    c = TestClient(create_app(bad, warm=True), base_url="http://127.0.0.1:8000")
+    for path in ("/api/meta", "/api/state/RUS", "/blocs", "/api/scenarios"):
+        r = c.get(path)
+        assert r.status_code == 503, (path, r.status_code, r.text[:200])
+        assert "cannot read the warehouse" in r.text

@@ -44,12 +44,13 @@ def members(group: str, year: int | None = None, *, date: str | None = None, sta
     return groupings.members(group, year, date=date, status=status)
 
 
-def import_data(*paths, source: str | None = None, force: bool = False, db=None, jobs: int | None = None) -> list[ImportReport]:
-    """Import files or folders into the warehouse (``multipolar data import``)."""
+def import_data(*paths, source: str | None = None, force: bool = False, replace: bool = False, db=None,
+                jobs: int | None = None) -> list[ImportReport]:
+    """Import files or folders into the warehouse (``multipolar data import``; ``replace``: ``--replace``)."""
     w = Warehouse(db)
     out: list[ImportReport] = []
     for p in paths:
-        out += w.import_path(Path(p), source=source, force=force, jobs=jobs)
+        out += w.import_path(Path(p), source=source, force=force, replace=replace, jobs=jobs)
     return out
 
 
@@ -73,43 +74,95 @@ def write_report(out: str | Path = "multipolar-report.html", *, db=None, years=N
     return build_report(Path(out), db, years=years, focus=focus, triangle=triangle, n_boot=n_boot, progress=progress)
 
 
-def ideal_points(years=None, *, db=None, store: bool = True, refit: bool = True, **params) -> pd.DataFrame:
+def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool = True, run: str | None = None,
+                 **params) -> pd.DataFrame:
     """Dynamic ordinal ideal points per state-year (``multipolar idealpoints``).
 
-    ``refit=False`` returns the stored results when there are any (or the embedded snapshot's
-    when the warehouse has no UN votes); otherwise the model is fitted on the warehouse's UN votes
-    and, with ``store``, saved with vote agreement. Columns: code, year, ideal_point, se, lo, hi, n_votes.
+    ``refit=False`` returns stored results when there are any (the current run, or the run ``run``;
+    the embedded snapshot's when the warehouse has none); otherwise the model is fitted on the
+    warehouse's UN votes. A fit is stored as a run and never replaces another
+    (:mod:`multipolar.dimensions.values`): ``store=None`` (default) makes it current only when it is
+    the default fit (every year, default parameters) or the warehouse's first; ``store=True`` makes it
+    current; ``store=False`` stores nothing. Columns: code, year, ideal_point, se, lo, hi, n_votes;
+    ``attrs["run"]``: the run's parameters (run_id, years, created, current).
     """
     from .dimensions import values
     w = Warehouse(db)
     rng = values.parse_years(years)
     if not refit:
-        df = stored_ideal_points(db)
+        df = stored_ideal_points(db, run=run)
         if df is not None:
-            return df if rng is None else df[df["year"].between(*rng)].reset_index(drop=True)
-    return values.estimate(w, years, store=store, **params).ideal_points
+            return _years(df, rng)
+    r = values.estimate(w, years, store=store, **params)
+    out = r.ideal_points
+    out.attrs["run"] = dict(r.meta)
+    out.attrs["notes"] = [values.describe_run(r.meta, f"the warehouse {w.path}") if r.meta.get("stored")
+                          else f"ideal points: run {r.meta['run_id']} (years {r.meta['years']}), not stored"]
+    return out
 
 
-def stored_ideal_points(db=None) -> pd.DataFrame | None:
-    """The stored ideal points, else the embedded snapshot's, else None."""
+def _years(df: pd.DataFrame, rng) -> pd.DataFrame:
+    if rng is None:
+        return df
+    out = df[df["year"].between(*rng)].reset_index(drop=True)
+    out.attrs = dict(df.attrs)
+    return out
+
+
+def stored_ideal_points(db=None, run: str | None = None) -> pd.DataFrame | None:
+    """The stored ideal points: the warehouse's current run (or the run ``run``: its id or a unique
+    beginning of it), else the embedded snapshot's, else None. ``attrs["run"]`` says which run
+    (run_id, years, created, current) and ``attrs["notes"]`` says it in words."""
+    from .dimensions import values
     w = Warehouse(db)
-    if w.path.exists() and w.has("ideal_points"):
-        return w.table("ideal_points")
-    from .snapshot import snapshot_table
-    return snapshot_table("ideal_points")
+    df = values.read_run(w, run)
+    if df is not None:
+        return df
+    from .snapshot import manifest, snapshot_table
+    df = snapshot_table("ideal_points")
+    if df is not None:
+        try:
+            meta = dict(manifest().get("ideal_points_run") or {})
+            built = manifest().get("built")
+        except Exception:          # a snapshot without its manifest: say so rather than guess
+            meta, built = {}, None
+        meta.setdefault("run_id", "snapshot")
+        meta.setdefault("years", f"{int(df['year'].min())}-{int(df['year'].max())}")
+        meta["current"] = True
+        df.attrs["run"] = meta
+        df.attrs["notes"] = [values.describe_run(meta, f"the embedded snapshot (built {built})")]
+    return df
+
+
+def ideal_point_runs(db=None) -> pd.DataFrame:
+    """Every stored ideal-point run, oldest first, with ``current`` marking the one readers use (``multipolar idealpoints runs``)."""
+    from .dimensions import values
+    return values.runs(Warehouse(db))
+
+
+def use_ideal_points_run(run: str, db=None) -> dict:
+    """Make a stored run the current one (``multipolar idealpoints use RUN``); returns its row."""
+    from .dimensions import values
+    return values.use_run(Warehouse(db), run)
 
 
 def vote_agreement(years=None, *, db=None) -> pd.DataFrame:
-    """Vote agreement per undirected dyad-year (share identical, Cohen's kappa, Scott's pi, n common votes)."""
+    """Vote agreement per undirected dyad-year (share identical, Cohen's kappa, Scott's pi, n common
+    votes): the current run's (``attrs["notes"]`` names it), else computed from the UN votes."""
     from .dimensions import values
     w = Warehouse(db)
     rng = values.parse_years(years)
-    if w.has("vote_agreement"):
+    if w.path.exists() and w.has("vote_agreement"):
         df = w.table("vote_agreement", where=f"year BETWEEN {rng[0]} AND {rng[1]}" if rng else None)
-    else:
-        votes, _ = values.load_votes(w, years)
-        df = values.vote_agreement(votes)
-    return df.reset_index(drop=True)
+        run = values.current_run(w)
+        df = df.reset_index(drop=True)
+        df.attrs["run"] = run
+        df.attrs["notes"] = [values.describe_run(run, f"the warehouse {w.path}").replace("ideal points:", "vote agreement:")]
+        return df
+    votes, _ = values.load_votes(w, years)
+    df = values.vote_agreement(votes).reset_index(drop=True)
+    df.attrs["notes"] = ["vote agreement: computed now from the UN votes (no stored run)"]
+    return df
 
 
 def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None, years=None):
@@ -130,7 +183,12 @@ def dyads(years=None, states=None, *, db=None, carry=None):
     default; see :data:`multipolar.dimensions.dyads.CARRIABLE`). See :mod:`multipolar.dimensions.dyads`."""
     from .dimensions.dyads import Dyads
     from .warehouse import retry_locked
-    return retry_locked(Dyads, years=years, states=states, db=db, carry=carry, db_path=Warehouse(db).path)
+    from .years import clip, data_coverage, span
+    rng, note = clip(years, data_coverage(db), "dyads")      # only the years the data hold
+    d = retry_locked(Dyads, years=span(rng), states=states, db=db, carry=carry, db_path=Warehouse(db).path)
+    if note:
+        d.notes.insert(0, note)
+    return d
 
 
 def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
@@ -143,7 +201,9 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     # historical predecessors keep their own codes: the USSR for Russia, the Federal Republic for Germany
     codes |= {extra[c] for c in list(codes) if c in extra}
     from .warehouse import retry_locked
-    d = retry_locked(Dyads, years=years, states=sorted(codes), db=db, db_path=Warehouse(db).path).add_all().add_relation()
+    from .years import clip, data_coverage, span
+    rng, note = clip(years, data_coverage(db), "relation")   # only the years the data hold
+    d = retry_locked(Dyads, years=span(rng), states=sorted(codes), db=db, db_path=Warehouse(db).path).add_all().add_relation()
     df = d.to_pandas()
     ca, cb = reg.resolve(a), reg.resolve(b)
     sa, sb = {ca, extra.get(ca, ca)}, {cb, extra.get(cb, cb)}
@@ -152,5 +212,6 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     # the series over time: chained over the components each pair of consecutive years has, so that a
     # component entering or leaving the data (visas from 2019, the last UN session) does not move it
     out["closeness_chained"] = chained(out).to_numpy() if len(out) else []
-    out.attrs["notes"] = list(d.notes)
+    out.attrs["notes"] = ([note] if note else []) + list(d.notes)
+    out.attrs["years"] = span(rng)
     return out

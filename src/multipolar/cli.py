@@ -26,47 +26,126 @@ def _fail(e: Exception) -> None:
     raise typer.Exit(2)
 
 
+#: files inside a folder that are not data (skipping them is fine): licences, descriptions, READMEs, documentation, maps
+NOT_DATA_NAMES = ("license", "licence", "readme", "description", "copyright", "copying", "notice", "citation", "changelog", "news")
+NOT_DATA_SUFFIXES = (".md", ".txt", ".rd", ".json", ".geojson", ".topojson", ".html", ".pdf", ".bib", ".yaml", ".yml")
+
+
+def _not_data(f: str) -> bool:
+    n = Path(f).name.lower()
+    return n.startswith(NOT_DATA_NAMES) or n.endswith(NOT_DATA_SUFFIXES) or "." not in n
+
+
 @data_app.command("import")
 def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; folders are searched recursively."),
                 source: Optional[str] = typer.Option(None, "--source", "-s", help="Name the source instead of recognising files by content (see `multipolar data sources`)."),
                 force: bool = typer.Option(False, "--force", help="Import again even if the same file was imported before."),
-                jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Parser processes (default: number of CPUs)."),
+                replace: bool = typer.Option(False, "--replace", help="Let an import replace rows even when the table would shrink "
+                                             "(rows, years, states) or change shape (columns); it says what changes, before → after."),
+                jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Parser processes (default: number of CPUs, at most 4)."),
                 db: Optional[Path] = DB):
-    """Import every file it recognises; print what it imported and what it skipped, and why."""
+    """Import every file it recognises; print what it imported, what it skipped or refused, and why.
+
+    Exit status: 0 when everything asked for was imported or unchanged (files inside a folder that are not
+    data, or that no reader recognises, are skipped and counted); 1 when a file failed, was refused, or a
+    file named on the command line was skipped; 130 (Ctrl-C) or 143 (SIGTERM) when interrupted, after
+    saying which files were kept."""
+    import signal
+
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from .warehouse import Warehouse
+    from .warehouse import Interrupted, Warehouse
     w = Warehouse(db)
-    files = []
+    files, named = [], set()
     for p in paths:
         if not p.exists():
             _fail(FileNotFoundError(f"{p}: no such file or folder"))
-        files += sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")) if p.is_dir() else [p]
+        if p.is_dir():
+            files += sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
+        else:
+            files.append(p)
+            named.add(str(p))
+
+    def on_term(signum, frame):
+        raise Interrupted("SIGTERM")
+    old_term = signal.signal(signal.SIGTERM, on_term)
+    import datetime as _dt
+    started = _dt.datetime.now()
     reports = []
     try:
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as prog:
             task = prog.add_task("importing", total=len(files))
             for p in paths:
-                reports += w.import_path(p, source=source, force=force, jobs=jobs,
+                reports += w.import_path(p, source=source, force=force, replace=replace, jobs=jobs,
                                          progress=lambda f, r: prog.update(task, advance=1, description=f"{f.name[:40]}"))
+    except (Interrupted, KeyboardInterrupt) as e:
+        signal.signal(signal.SIGTERM, old_term)
+        sig = getattr(e, "signal_name", "SIGINT")
+        done = reports + list(getattr(e, "reports", []))
+        try:        # what the warehouse holds from this run: the files whose write committed
+            kept = w.query("SELECT file_name FROM _imports WHERE imported_at >= ? ORDER BY import_id", [started])["file_name"].tolist()
+        except Exception:
+            kept = [Path(r.file).name for r in done if r.status == "imported"]
+        err.print(f"[bold red]interrupted ({sig}):[/] kept the {len(kept)} file(s) committed before the interruption"
+                  + (": " + ", ".join(escape(k) for k in kept) if kept else "")
+                  + f"; {len(done)} of {len(files)} files were done (imported, unchanged or skipped); the file being written, if any, "
+                    "was rolled back and the parser processes stopped. Run the same command again to import the rest "
+                    "(files already imported are skipped).", soft_wrap=True, highlight=False)
+        raise typer.Exit(130 if sig == "SIGINT" else 143)
     except MultipolarError as e:
         _fail(e)
+    finally:
+        signal.signal(signal.SIGTERM, old_term)
     t = Table(title=f"Import into {w.path}", show_lines=False)
     for c in ("status", "file", "source", "rows kept", "rejected (why)", "s"):
         t.add_column(c, overflow="fold")
-    colours = {"imported": "green", "unchanged": "cyan", "skipped": "yellow", "error": "red"}
+    colours = {"imported": "green", "unchanged": "cyan", "skipped": "yellow", "refused": "magenta", "error": "red"}
     for r in reports:
         rej = ", ".join(f"{k}: {v:,}" for k, v in r.rejected.items() if v) if r.rejected else ""
-        t.add_row(f"[{colours[r.status]}]{r.status}[/]", Path(r.file).name, r.source or "", f"{r.rows_kept:,}" if r.rows_kept else "",
-                  rej, f"{r.seconds:.1f}")
+        t.add_row(f"[{colours[r.status]}]{r.status}[/]", escape(Path(r.file).name), r.source or "", f"{r.rows_kept:,}" if r.rows_kept else "",
+                  escape(rej), f"{r.seconds:.1f}")
     console.print(t)
-    for status in ("unchanged", "skipped", "error"):
+    for r in reports:           # what an import did to tables it did not simply create or find unchanged
+        for c in r.changes:
+            if " replaced" in c or "precedence" in c:
+                console.print(f"[green]imported[/] {escape(r.file)}: {escape(c)}", soft_wrap=True, highlight=False)
+    for status in ("unchanged", "skipped", "refused", "error"):
         for r in reports:
             if r.status == status:
-                console.print(f"[{colours[status]}]{status}[/] {r.file}: {r.message}", soft_wrap=True, highlight=False)
+                msg = r.message if r.message.startswith(r.file) else f"{r.file}: {r.message}"
+                console.print(f"[{colours[status]}]{status}[/] {escape(msg)}", soft_wrap=True, highlight=False)
+    if any(r.status == "imported" and r.source in ("undl", "unvotes") for r in reports):
+        from .sources.undl import match_report
+        line = match_report(w)
+        if line:
+            console.print(line, soft_wrap=True, highlight=False)
     n = {s: sum(r.status == s for r in reports) for s in colours}
-    console.print(f"{n['imported']} imported, {n['unchanged']} unchanged, {n['skipped']} skipped, {n['error']} errors")
-    if n["error"] and not n["imported"] and not n["unchanged"]:
+    skipped = [r for r in reports if r.status == "skipped"]
+    skipped_named = [r for r in skipped if r.file in named]
+    not_data = sum(_not_data(r.file) for r in skipped if r.file not in named)
+    other = len(skipped) - len(skipped_named) - not_data
+    parts = [f"{n['imported']} imported", f"{n['unchanged']} unchanged"]
+    if skipped:
+        sk = []
+        if not_data:
+            sk.append(f"{not_data} not data (licences, descriptions, READMEs, maps)")
+        if other:
+            sk.append(f"{other} no reader recognises (`multipolar data sources` lists what it reads)")
+        if skipped_named:
+            sk.append(f"{len(skipped_named)} named on the command line")
+        parts.append(f"{len(skipped)} skipped ({'; '.join(sk)})")
+    parts += [f"{n['refused']} refused", f"{n['error']} errors"]
+    console.print(", ".join(parts))
+    if n["error"] or n["refused"] or skipped_named:
+        why = []
+        if n["error"]:
+            why.append(f"{n['error']} file(s) failed")
+        if n["refused"]:
+            why.append(f"{n['refused']} refused (see above; --replace lets a replacement through)")
+        if skipped_named:
+            why.append("a file named on the command line was skipped: " + ", ".join(escape(Path(r.file).name) for r in skipped_named))
+        err.print(f"[bold red]not everything was imported:[/] {'; '.join(why)}", soft_wrap=True, highlight=False)
         raise typer.Exit(1)
 
 
@@ -194,22 +273,26 @@ def report(out: Path = typer.Option(Path("multipolar-report.html"), "--out", "-o
 
 @app.command()
 def serve(host: str = typer.Option("127.0.0.1", "--host", help="Address to bind (default: this machine only)."),
-          port: int = typer.Option(8000, "--port", help="Port."), db: Optional[Path] = DB):
+          port: int = typer.Option(8000, "--port", help="Port (0: any free port)."), db: Optional[Path] = DB,
+          allow_host: Optional[List[str]] = typer.Option(None, "--allow-host", help="A name besides 127.0.0.1, localhost and "
+                                                          "[::1] that browsers may use to reach the dashboard (repeatable); "
+                                                          "requests naming any other host get 400 (DNS rebinding).")):
     """The local web dashboard: country and dyad profiles, blocs by year, a triangle explorer, data and
-    coverage, over a JSON API (OpenAPI at /docs). Read-only over the warehouse."""
-    import uvicorn
-
-    from .web import create_app
-    from .web.store import Store
-    if host not in ("127.0.0.1", "localhost", "::1"):
+    coverage, over a JSON API (OpenAPI at /docs). Read-only over the warehouse, read on first use and
+    again when it changes (new imports, `simulate` runs)."""
+    from .web.server import LOOPBACK_HOSTS, serve as run
+    if host.strip("[]") not in LOOPBACK_HOSTS:
         console.print(f"[yellow]warning:[/] binding to {host} makes the dashboard reachable from other machines")
+    from .warehouse import Warehouse
+    path = Warehouse(db).path
+    basis = f"the warehouse {path}" if path.exists() else "the embedded snapshot (no warehouse at " + str(path) + ")"
+
+    def say(url: str) -> None:
+        console.print(f"multipolar dashboard on {url} ({basis}, read on the first request; Ctrl-C stops)", soft_wrap=True)
     try:
-        with console.status("loading the dyad measures, blocs and poles…"):
-            store = Store(db)
+        run(host, port, db, tuple(allow_host or ()), say=say)
     except MultipolarError as e:
         _fail(e)
-    console.print(f"multipolar dashboard on http://{host}:{port}/ ({store.basis}; Ctrl-C stops)")
-    uvicorn.run(create_app(store=store), host=host, port=port, log_level="warning")
 
 
 SPARK = "▁▂▃▄▅▆▇█"
@@ -241,21 +324,38 @@ def _write_table(df, out: Path) -> None:
 
 @app.command(context_settings={"allow_interspersed_args": True})
 def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --show: the states to show (names or codes). "
-                                                             "`compare A B`: correlate two sets of estimates."),
+                                                             "`compare A B`: correlate two sets of estimates. `runs`: list the "
+                                                             "stored runs. `use RUN`: make a stored run current. `drop RUN`: delete "
+                                                             "a run that is not current."),
                 years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST (default: every year with votes)."),
                 out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the results to a .parquet, .csv or .dta file."),
                 show: bool = typer.Option(False, "--show", help="Show the given states' points in the terminal (a table and a "
                                           "trend line); uses the stored estimates unless --refit."),
                 refit: bool = typer.Option(False, "--refit", help="With --show: estimate again instead of using stored results."),
                 omega: str = typer.Option("0.16", "--omega", help="Random-walk sd per year, or 'estimate'."),
+                store: Optional[bool] = typer.Option(None, "--store/--no-store", help="--store: store the fit and make it the "
+                                                     "current run (the one blocs, trends, the report and the dyads read). --no-store: "
+                                                     "store nothing, only write --out or show. Default: the fit is stored as a run "
+                                                     "beside the others; it becomes current only when it is the default fit (every "
+                                                     "year, default --omega) or the warehouse's first."),
+                run: Optional[str] = typer.Option(None, "--run", help="Read this stored run (its id, or a unique beginning of it) "
+                                                  "instead of fitting: with --show or --out."),
                 db: Optional[Path] = DB):
-    """Estimate ideal points from the UN votes in the warehouse and store them (with vote agreement).
+    """Estimate ideal points from the UN votes in the warehouse and store them as a run (with vote agreement).
+
+    Every fit is kept as a run under an id made from its years, votes and parameters; a fit never
+    overwrites another. `multipolar idealpoints` (every year, default parameters) becomes the current
+    run; a fit of some years or other parameters is stored but not made current unless --store.
 
     \b
     multipolar idealpoints
-    multipolar idealpoints --years 1991:2019 --out ideal.parquet
+    multipolar idealpoints --years 1991:2019 --out ideal.parquet    (stored as a run; the current run stays)
+    multipolar idealpoints --years 1991:2019 --store                  (stored and made current)
+    multipolar idealpoints --years 1991:2019 --no-store --out ideal.parquet   (only the file)
+    multipolar idealpoints runs                                       (every stored run; * the current one)
+    multipolar idealpoints use 1946-2019                              (make a stored run current)
     multipolar idealpoints --show RUS CHN USA IND --years 2000:2019
-    multipolar idealpoints compare multipolar published     (or pca, or a file)
+    multipolar idealpoints compare multipolar published     (or pca, a run id, or a file)
     """
     import pandas as pd
     from .actors.registry import registry
@@ -264,29 +364,49 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
     states = list(states or [])
     if states and states[0] == "compare":
         if len(states) > 3:
-            _fail(ValueError("compare takes two sets of estimates: multipolar | published | pca | FILE"))
+            _fail(ValueError("compare takes two sets of estimates: multipolar | published | pca | RUN | FILE"))
         return idealpoints_compare(*(states[1:] + ["multipolar", "published"][len(states) - 1:]), years=years, out=out, db=db)
+    if states and states[0] == "runs":
+        return idealpoints_runs(db)
+    if states and states[0] in ("use", "drop"):
+        if len(states) != 2:
+            _fail(InputError(f"`multipolar idealpoints {states[0]}` takes one run id, e.g. `multipolar idealpoints {states[0]} 1946-2019`",
+                             hint="`multipolar idealpoints runs` lists the stored runs"))
+        return idealpoints_use(states[1], db) if states[0] == "use" else idealpoints_drop(states[1], db)
     if states and not show:
         _fail(ValueError(f"states given ({' '.join(states)}) without --show; write `multipolar idealpoints --show {' '.join(states)}`"))
     if show and not states:
         _fail(ValueError("--show needs states, e.g. `multipolar idealpoints --show RUS CHN USA IND`"))
+    if run is not None and (refit or store is not None):
+        _fail(InputError("--run reads a stored run: it does not go with --refit, --store or --no-store",
+                         hint="drop --run to fit, or drop the fitting options to read the run"))
+    if run is not None and not (show or out):
+        _fail(InputError("--run reads a stored run: say what to do with it", hint="add --show STATES or --out FILE"))
+    if show and not refit and store is not None:
+        _fail(InputError("--store and --no-store apply to a fit, and --show reads the stored points",
+                         hint="add --refit to fit again (then --store or --no-store say what to keep)"))
+    if store is False and not out and not show:
+        _fail(InputError("--no-store keeps nothing: the fit would be lost", hint="add --out FILE (or --show STATES) to keep or see it"))
+    notes: list[str] = []
     try:
         codes = [registry().resolve(s) for s in states]
         rng = values.parse_years(years)
         om = omega if omega == "estimate" else float(omega)
         w = Warehouse(db)
         ip, meta = None, None
-        if codes and not refit:
-            ip = api.stored_ideal_points(db)
-            if ip is not None and rng:
-                ip = ip[ip["year"].between(*rng)]
+        if run is not None or (codes and not refit):
+            ip = api.stored_ideal_points(db, run=run)
+            if ip is not None:
+                notes = list(ip.attrs.get("notes", []))
+                if rng:
+                    ip = ip[ip["year"].between(*rng)]
         if ip is None:
             from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
                           disable=not err.is_terminal) as prog:
                 task = prog.add_task("ideal points", total=None)
-                run = values.estimate(w, years, omega=om, progress=lambda m: prog.update(task, description=m))
-            ip, meta = run.ideal_points, run.meta
+                fitted = values.estimate(w, years, store=store, omega=om, progress=lambda m: prog.update(task, description=m))
+            ip, meta = fitted.ideal_points, fitted.meta
     except (MultipolarError, ValueError) as e:
         _fail(e)
     if meta:
@@ -296,7 +416,23 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
                       f"{meta['n_items']:,} items)")
         console.print(f"fitted in {meta['seconds_fit']:.1f} s ({meta['iterations']} cycles, "
                       f"{'converged' if meta['converged'] else '[yellow]not converged[/]'}, omega {meta['omega']:.3f}); "
-                      f"total {meta['seconds_total']:.1f} s; stored in {w.path} (tables ideal_points, ideal_point_items, vote_agreement)")
+                      f"total {meta['seconds_total']:.1f} s")
+        rid = meta["run_id"]
+        if not meta.get("stored"):
+            console.print(f"run {rid}: not stored (--no-store); the warehouse's runs are as they were", highlight=False)
+        else:
+            again = " (it replaces the stored run with the same id: the same votes, years and parameters)" if meta.get("replaced") else ""
+            prev = meta.get("previous_current")
+            if meta["current"]:
+                was = (f"; the previous current run {prev} is kept" if prev and prev != rid else "")
+                console.print(f"stored as run [bold]{rid}[/], now the current run{again}{was}: blocs, trends, the report and the dyads "
+                              f"read it. Stored in {w.path}; `multipolar idealpoints runs` lists every run.", highlight=False)
+            else:
+                console.print(f"stored as run [bold]{rid}[/]{again}, [bold]not[/] made current: the current run stays {prev} (what blocs, "
+                              f"trends, the report and the dyads read). Make it current with `multipolar idealpoints use {rid}`, "
+                              "or fit with --store.", highlight=False)
+    for n in notes:
+        console.print(f"[dim]{n}[/]", highlight=False)
     if out:
         try:
             _write_table(ip, out)
@@ -323,6 +459,57 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
             console.print(f"  {c:<4} {_spark(piv[c].tolist(), lo, hi)}  {int(s_.index[0])} {s_.iloc[0]:+.2f} → "
                           f"{int(s_.index[-1])} {s_.iloc[-1]:+.2f}", highlight=False)
         console.print(f"[dim]source: {values.VOTE_SOURCE}; method: {values.METHOD}[/]")
+
+
+def idealpoints_runs(db=None):
+    """Every stored ideal-point run; * marks the current one."""
+    import json as _json
+
+    from .dimensions import values
+    try:
+        r = api.ideal_point_runs(db)
+    except MultipolarError as e:
+        _fail(e)
+    if r.empty:
+        console.print("no stored ideal points: run `multipolar idealpoints` (needs the UN votes imported)")
+        return
+    defaults = values.default_params()
+    t = Table(title="Ideal-point runs (* current: what blocs, trends, the report and the dyads read)")
+    for c in ("", "run", "years", "asked", "votes", "parameters (besides the defaults)", "state-years", "converged", "fitted"):
+        t.add_column(c, overflow="fold")
+    for row in r.to_dict("records"):
+        try:
+            p = _json.loads(row.get("params") or "{}")
+        except (TypeError, ValueError):
+            p = {}
+        diff = ", ".join(f"{k}={v}" for k, v in p.items() if defaults.get(k) != v) or "defaults"
+        sy = row.get("state_years")
+        conv = row.get("converged")
+        t.add_row("*" if row.get("current") else "", str(row["run_id"]), str(row.get("years")), str(row.get("requested_years") or ""),
+                  str(row.get("votes_id") or ""), diff, f"{int(sy):,}" if sy == sy and sy is not None else "",
+                  "" if conv is None or conv != conv else ("yes" if conv else "no"), str(row.get("created") or ""))
+    console.print(t)
+
+
+def idealpoints_use(spec: str, db=None):
+    """Make a stored run the current one."""
+    try:
+        row = api.use_ideal_points_run(spec, db)
+    except MultipolarError as e:
+        _fail(e)
+    console.print(f"the current run is now {row['run_id']} (years {row['years']}, fitted {row['created']}): blocs, trends, the report "
+                  "and the dyads read it", highlight=False)
+
+
+def idealpoints_drop(spec: str, db=None):
+    """Delete a stored run that is not current."""
+    from .dimensions import values
+    from .warehouse import Warehouse
+    try:
+        rid = values.drop_run(Warehouse(db), spec)
+    except MultipolarError as e:
+        _fail(e)
+    console.print(f"deleted run {rid}", highlight=False)
 
 
 def idealpoints_compare(a: str = "multipolar", b: str = "published", years=None, out=None, db=None):
@@ -431,7 +618,8 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
 
 
 @app.command("poles")
-def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST (default 1946 to the latest with data)."),
+def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST (default 1946 to the latest with data; a range "
+                                                    "beyond the data is clipped to them, with a note)."),
               out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the table (.parquet, .csv, .dta)."),
               pole_rule: float = typer.Option(0.5, "--pole-rule", help="A pole holds at least this fraction of the leader's military-spending share."),
               db: Optional[Path] = DB):
@@ -443,17 +631,21 @@ def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST
         _fail(e)
     if df.empty:
         _fail(MultipolarError("no capability or GDP data: import COW NMC, WDI or Maddison (`multipolar data import ../shared/data`)"))
-    t = Table(title="Poles: effective number (Laakso–Taagepera) and reading (military half-leader rule)")
-    for c in ("year", "ENP CINC", "ENP GDP", "reading", "poles", "leader mil. share", "runner-up ratio"):
+    t = Table(title="Poles: effective number (Laakso–Taagepera) by CINC, GDP (Maddison, PPP) and GDP (WDI, US$); reading by the "
+                    "military half-leader rule, the leader's share of military spending and the runner-up's against it")
+    for c in ("year", "CINC", "GDP", "GDP WDI", "reading", "poles", "leader share", "2nd / 1st"):
         t.add_column(c, justify="right")
     import pandas as pd
     for r in df.itertuples(index=False):
         t.add_row(str(r.year), f"{r.enp_cinc:.1f}" if pd.notna(r.enp_cinc) else "–", f"{r.enp_gdp:.1f}" if pd.notna(r.enp_gdp) else "–",
+                  f"{r.enp_gdp_wdi:.1f}" if pd.notna(r.enp_gdp_wdi) else "–",
                   r.reading if isinstance(r.reading, str) else "–", r.poles if isinstance(r.poles, str) else "–", f"{r.leader_military_share:.2f}" if pd.notna(r.leader_military_share) else "–",
                   f"{r.runner_up_ratio:.2f}" if pd.notna(r.runner_up_ratio) else "–")
     console.print(t)
-    console.print("[dim]sources: COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP, 2011 PPP$). "
-                  "Method: multipolar.structure.polarity[/]")
+    for n in df.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
+    console.print("[dim]sources: COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP, 2011 PPP$); "
+                  "World Bank WDI (GDP, current US$). Method: multipolar.structure.polarity[/]")
     if out:
         _write_table(df, out)
 
@@ -483,6 +675,8 @@ def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(Non
     if len(ch):
         console.print("changes: " + "; ".join(f"{r.year}: {r.type}{' (' + r.pivot_or_pariah + ')' if r.pivot_or_pariah else ''}" for r in ch.itertuples()),
                       highlight=False)
+    for n in df.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     console.print("[dim]signs from the relation types and closeness of `multipolar relation`; typology: Dittmer (1981); balance: Heider (1946)[/]")
     if out:
         from .structure import with_parameters
@@ -542,6 +736,8 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
         console.print(t2)
     if summ["year"].nunique() > 1:
         console.print(summ.groupby(["year", "bloc"]).size().unstack(fill_value=0).to_string())
+    for n in summ.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     if out:
         from .structure import with_parameters
         _write_table(with_parameters(prob), out)
@@ -582,6 +778,8 @@ def trends_cmd(years: Optional[str] = typer.Option(None, "--years", "-y", help="
                           f"{int(b.pairs_within):,} within in {int(b.year)})", highlight=False)
         else:
             console.print(f"  {proc:<13} too few years with data", highlight=False)
+    for n in sb.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     if out:
         from .structure import with_parameters
         _write_table(with_parameters(sb), out)

@@ -44,12 +44,12 @@ def build_report(out: Path, db=None, *, years=None, focus: str = "RUS", triangle
                  progress=None) -> Path:
     from concurrent.futures import ThreadPoolExecutor
 
-    from ..dimensions.values import parse_years
-    from .sections import triangle_data
-    rng = parse_years(years) or (1991, dt.date.today().year)
+    from .sections import report_years, triangle_data
+    rng, first, _ = report_years(db, years)          # a request beyond the data stops here, naming their years
     with ThreadPoolExecutor(1) as pool:
-        # the triangle's long series (from 1946) is read alongside the main measures (DuckDB works outside the GIL)
-        tri = pool.submit(triangle_data, db, tuple(triangle), f"1946:{rng[1]}")
+        # the triangle's series (from 1946 by default, else from the first year asked) is read alongside
+        # the main measures (DuckDB works outside the GIL)
+        tri = pool.submit(triangle_data, db, tuple(triangle), f"{first}:{rng[1]}")
         from ..warehouse import Warehouse, retry_locked
         # the dyad measures attach the warehouse themselves: wait, like every reader, while an import writes a file
         ctx = retry_locked(Context, db, years, focus, triangle, n_boot, db_path=Warehouse(db).path)

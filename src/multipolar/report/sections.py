@@ -93,13 +93,27 @@ def _f(v, fmt="{:.2f}", none="–"):
         return str(v)
 
 
+def report_years(db, years) -> tuple[tuple[int, int], int, str | None]:
+    """The report's years within the data (:func:`multipolar.years.clip`): (the years of the dyad
+    sections, the first year of the long series, a note when the years were clipped). Without
+    ``years``: 1991 to the latest year with data, the poles and the triangle from 1946; with
+    ``years``: every chart within them."""
+    from ..years import FIRST_YEAR, Coverage, clip, data_coverage
+    try:
+        cov = data_coverage(db)
+    except MissingDataError:
+        cov = Coverage(FIRST_YEAR, dt.date.today().year, "the calendar")
+    rng, note = clip(years, cov, "report", default=(1991, dt.date.today().year))
+    first = rng[0] if years is not None else cov.first
+    return rng, first, note
+
+
 class Context:
     """What every section needs, loaded once: the years, the focus state, the triangle, the dyad
     measures of the years (and the basis they come from)."""
 
     def __init__(self, db=None, years=None, focus: str = "RUS", triangle=("USA", "RUS", "CHN"), n_boot: int = 100,
                  dy: pd.DataFrame | None = None):
-        from ..dimensions.values import parse_years
         from ..relations.measures import measures
         reg = registry()
         self.db = db
@@ -107,10 +121,12 @@ class Context:
         self.triangle = tuple(reg.resolve(s) for s in triangle)
         if len(set(self.triangle)) != 3:
             raise InputError(f"--triangle needs three different states, got {', '.join(self.triangle)}")
-        rng = parse_years(years) or (1991, dt.date.today().year)
+        rng, first, note = report_years(db, years)
         self.years = rng
+        #: the first year of the long series (poles, the triangle): 1946 unless years were asked
+        self.from_year = first
         self.n_boot = n_boot
-        self.notes: list[str] = []
+        self.notes: list[str] = [note] if note else []
         if dy is None:
             try:
                 dy = measures(f"{rng[0]}:{rng[1]}", None, db)
@@ -169,15 +185,17 @@ def blocs_map(ctx: Context) -> Section:
         return sec
     upto = ctx.latest or ctx.years[1]
     from ..dimensions.values import last_full_session
-    year = last_full_session(ip, upto)
+    year = last_full_session(ip[ip["year"] >= ctx.years[0]], upto)
     if year is None:
-        sec.missing = f"No year up to {upto} has a full UN session in the data."
+        sec.missing = f"No year in {ctx.years[0]}-{upto} has a full UN session in the data."
         return sec
     summ = blocs_of_year(ctx.db, year, ctx.n_boot)
     from ..warehouse import Warehouse
     w = Warehouse(ctx.db)
     if not (w.path.exists() and w.has("ideal_points")):
         sec.notes.append("The ideal points are the embedded snapshot's: the warehouse has none (run `multipolar idealpoints`).")
+    for n in ip.attrs.get("notes", []):          # which run of the ideal points the blocs rest on
+        sec.notes.append(n[0].upper() + n[1:] + ".")
     counts = summ["bloc"].value_counts()
     unsure = summ[summ["swing"]].sort_values("probability")
     fig = go.Figure()
@@ -220,7 +238,12 @@ def poles_section(ctx: Context) -> Section:
 
     from .. import structure as S
     sec = Section("poles", "Poles over time")
-    p = S.poles(f"1946:{dt.date.today().year}", ctx.db)
+    try:
+        p = S.poles(f"{ctx.from_year}:{ctx.years[1]}", ctx.db)
+    except InputError as e:                           # the report's years lie outside the capability data
+        sec.missing = str(e)
+        return sec
+    sec.notes += [n[0].upper() + n[1:] + "." for n in p.attrs.get("notes", [])]
     p = p[p[["enp_cinc", "enp_gdp"]].notna().any(axis=1)]
     if p.empty:
         sec.missing = "No capability or GDP data: import COW NMC and Maddison (`multipolar data import`)."
@@ -293,8 +316,8 @@ def triangle_section(ctx: Context) -> Section:
     if ctx.lacks_dyads(sec):
         return sec
     pre = getattr(ctx, "prefetched_triangle", None)
-    t = pre.result() if pre is not None else triangle_data(ctx.db, (a, b, c), f"1946:{ctx.latest}")
-    t = t[(t["type"] != "incomplete") & (t["year"] <= ctx.latest)] if len(t) else t
+    t = pre.result() if pre is not None else triangle_data(ctx.db, (a, b, c), f"{ctx.from_year}:{ctx.latest}")
+    t = t[(t["type"] != "incomplete") & t["year"].between(ctx.from_year, ctx.latest)] if len(t) else t
     if t.empty:
         sec.missing = f"No year has the three relations of {a}, {b} and {c}."
         return sec

@@ -37,7 +37,7 @@ from ..errors import MultipolarError
 
 EXCLUDED_SOURCES = {"gsdb"}
 #: tables that readers derive inside the warehouse from their own imports
-DERIVED_TABLES = {"un_votes": "unvotes", "migrant_stock": "undesa_migration"}     # tables or views a reader derives from its imports
+DERIVED_TABLES = {"un_votes": "unvotes", "un_roll_calls": "unvotes", "migrant_stock": "undesa_migration"}     # tables or views a reader derives from its imports
 SNAPSHOT_DIR = Path(__file__).resolve().parent / "data"
 
 

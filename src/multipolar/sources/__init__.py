@@ -11,10 +11,10 @@ from .base import FileHead, Reader, head_of
 
 
 def _all_readers() -> list[Reader]:
-    from . import economy, events, idealpoints, people, risk, security, unvotes, wars  # noqa: F401
+    from . import economy, events, idealpoints, people, risk, security, undl, unvotes, wars  # noqa: F401
     from .peacescience import READERS as ps
     return [
-        unvotes.UNVotes(), idealpoints.IdealPoints(), *ps, economy.WDI(), economy.WDIGDP(), economy.WDIPopulation(), economy.Maddison(),
+        unvotes.UNVotes(), undl.UNDL(), idealpoints.IdealPoints(), *ps, economy.WDI(), economy.WDIGDP(), economy.WDIPopulation(), economy.Maddison(),
         economy.GeoDist(), economy.BACI(), economy.Gravity(), economy.Eurostat(), people.Passport(),
         people.UNDesaMigration(), security.GSDB(), security.SIPRI(), events.ICEWS(), events.GDELT(),
         events.CAMEO(), risk.GPR(), *wars.READERS,
@@ -71,6 +71,42 @@ def frame(path: Path, head: FileHead, **csv_kw):
         df = pd.read_excel(path)
     else:
         df = read_csv(path, sep="\t" if head.kind == "tsv" else ",", **csv_kw)
-    # the line (text: after the header) or row number of each record, for error messages
-    df["__line"] = range(2 if head.kind in ("csv", "tsv", "xls") else 1, len(df) + (2 if head.kind in ("csv", "tsv", "xls") else 1))
+    # the line in the file (text, Excel: after the header) or the row number of each record, for error messages
+    # (kept through any filtering; dropped before the table is written)
+    lines = None
+    if head.kind in ("csv", "tsv") and head.lines is not None and head.lines != len(df) + 1:
+        lines = record_lines(path, "\t" if head.kind == "tsv" else ",")     # records over several lines, blank lines
+        if len(lines) != len(df):
+            lines = None
+    if lines is not None:
+        df["__line"] = lines
+    else:
+        df["__line"] = range(2 if head.kind in ("csv", "tsv", "xls") else 1, len(df) + (2 if head.kind in ("csv", "tsv", "xls") else 1))
     return df
+
+
+def record_lines(path: Path, sep: str):
+    """The physical line on which each data record of a text table starts (quoted values may hold line
+    ends; blank lines are skipped as pandas skips them)."""
+    import csv
+    import gzip
+    import io
+
+    import numpy as np
+    opener = gzip.open if path.suffix == ".gz" else open
+    out = []
+    with opener(path, "rb") as f:
+        text = io.TextIOWrapper(f, encoding="utf-8-sig", errors="replace", newline="")
+        rd = csv.reader(text, delimiter=sep)
+        header = True
+        prev = 0
+        for row in rd:
+            start = prev + 1
+            prev = rd.line_num
+            if not row or row == [""]:
+                continue
+            if header:
+                header = False
+                continue
+            out.append(start)
+    return np.asarray(out, dtype="int64")

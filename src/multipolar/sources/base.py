@@ -18,9 +18,16 @@ import numpy as np
 import pandas as pd
 
 from ..actors.registry import Registry, registry
-from ..errors import InputError
+from ..errors import InputError, show
 
 LFS_MAGIC = b"version https://git-lfs.github.com/spec/v1"
+#: the widest table a reader accepts. The widest file of the shared folder has 537 columns (COW IGO state-year,
+#: format 3); the widest published country-year sets (V-Dem) have about 4,600. A wider file is refused before it
+#: is parsed (a 10,000-column CSV once took 22 GB of memory).
+MAX_COLUMNS = 5_000
+#: the longest line of a text table a reader accepts (bytes). The longest line of a table in the shared folder is
+#: 5,323 bytes (world-countries CSV; 3,222 for a dataset multipolar reads). A longer line is refused before parsing.
+MAX_LINE_BYTES = 1 << 20
 #: multipolar covers the state system from 1946; earlier rows are counted and left out
 FIRST_YEAR = 1946
 CURRENT_YEAR = dt.date.today().year
@@ -35,6 +42,7 @@ class FileHead:
     sample: pd.DataFrame | None = None
     objects: dict[str, list[str]] = field(default_factory=dict)   # rda: object -> columns
     first_line: str = ""
+    lines: int | None = None        # text: physical lines (a last line without a line end counts)
 
 
 @dataclass
@@ -50,6 +58,18 @@ class Parsed:
     @property
     def rows_kept(self) -> int:
         return int(sum(len(t) for t in self.tables.values()))
+
+
+@dataclass
+class Expect:
+    """What a reader expects of one of its tables, checked before the table is written (see
+    :mod:`multipolar.warehouse`, guarded replacement). ``columns``: columns every import of the table has
+    (an import without one is refused); ``min_rows``: the smallest plausible table (a header alone, or a
+    file whose every row was rejected, is never a dataset); ``fixed``: the table has exactly the
+    ``columns`` (a file with more is refused, not stored wider)."""
+    columns: tuple[str, ...] = ()
+    min_rows: int = 1
+    fixed: bool = False
 
 
 class Reader:
@@ -89,6 +109,19 @@ class Reader:
     def derive(self, con, changed=None) -> None:
         """Rebuild tables derived from this source's tables (inside the import transaction)."""
 
+    def expect(self, table: str) -> Expect:
+        """What this reader expects of ``table`` (default: its key columns, and the columns of ``schema``
+        when declared, with at least one row)."""
+        cols = tuple(dict.fromkeys(list(self.keys.get(table, [])) + list(self.schema.get(table, []))))
+        return Expect(columns=cols, fixed=table in self.schema)
+
+    def precedence(self, head: FileHead, layout: str) -> int:
+        """How a file of this layout ranks against other files of the same table (higher wins where
+        both hold a row): the publisher's native format (an R package's ``.rda``, Stata ``.dta``,
+        Excel) 3, text (CSV, TSV) 2, Parquet 1 (here always a third party's conversion). See
+        :data:`multipolar.warehouse.PRECEDENCE`."""
+        return {"rda": 3, "dta": 3, "xls": 3, "parquet": 1}.get(head.kind, 2)
+
     def __repr__(self):
         return f"<reader {self.name}>"
 
@@ -112,14 +145,113 @@ def check_container(path: Path) -> None:
     if head.startswith(LFS_MAGIC):
         raise InputError("this is a Git LFS pointer, not the data", file=str(path), line=1,
                          expected="the data file itself", hint="run `git lfs pull` in the repository you got it from, or download the file from its publisher")
-    if path.suffix == ".gz":
-        try:
-            with gzip.open(path, "rb") as f:
-                while f.read(1 << 20):
-                    pass
-        except (EOFError, OSError, gzip.BadGzipFile) as e:
+
+
+#: byte-order marks of the encodings that are not UTF-8, longest first
+_BOMS = [(b"\xff\xfe\x00\x00", "UTF-32 little-endian"), (b"\x00\x00\xfe\xff", "UTF-32 big-endian"),
+         (b"\xff\xfe", "UTF-16 little-endian"), (b"\xfe\xff", "UTF-16 big-endian")]
+TEXT_SUFFIXES = (".csv", ".tsv", ".txt", ".tab", ".gz", ".dat")
+
+
+def check_encoding(path: Path, head: bytes) -> None:
+    """A text table must be UTF-8 (or ASCII). UTF-16 and UTF-32, told by their byte-order mark or, without
+    one, by the NUL byte of every other (or every fourth) byte, are named with the way to convert them;
+    other NUL bytes mean binary content: an error for a file named as text (.csv, .tsv, .txt), else the
+    file is skipped as not a table."""
+    conv = ("convert it to UTF-8 and import the converted file: `iconv -f {enc} -t UTF-8 '{name}' > converted.csv` "
+            "(or in Excel: Save As 'CSV UTF-8'; in R: write.csv(..., fileEncoding = 'UTF-8'))")
+    for bom, enc in _BOMS:
+        if head.startswith(bom):
+            raise InputError(f"the file is {enc} text (byte-order mark {bom.hex(' ').upper()}), not UTF-8", file=str(path), line=1,
+                             expected="UTF-8 text (with or without a byte-order mark)",
+                             hint=conv.format(enc=enc.split()[0] + ("LE" if "little" in enc else "BE"), name=path.name))
+    if b"\x00" not in head:
+        return
+    sample = head[: 4096 - 4096 % 4]
+    even, odd = sample[0::2], sample[1::2]
+    z = lambda b: b.count(0) / max(1, len(b))      # noqa: E731
+    enc = None
+    if z(odd) > 0.3 and z(even) < 0.05:
+        enc = "UTF-16LE" if z(sample[2::4]) < 0.05 else None
+        enc = enc or ("UTF-32LE" if z(sample[1::4]) > 0.9 and z(sample[2::4]) > 0.9 else "UTF-16LE")
+    elif z(even) > 0.3 and z(odd) < 0.05:
+        enc = "UTF-16BE"
+    elif z(sample[1::4]) > 0.9 and z(sample[2::4]) > 0.9 and z(sample[3::4]) > 0.9:
+        enc = "UTF-32LE"
+    if enc:
+        raise InputError(f"the file looks like {enc} text without a byte-order mark (a NUL byte after every character), not UTF-8",
+                         file=str(path), line=1, expected="UTF-8 text", hint=conv.format(enc=enc, name=path.name))
+    i = head.index(b"\x00")
+    e = InputError(f"binary content (a NUL byte at offset {i}) where a text table was expected", file=str(path),
+                   line=head[:i].count(b"\n") + 1, expected="a text table (CSV or TSV, UTF-8)",
+                   hint="check that this is the data file and not a binary or damaged one; download it again")
+    if not path.name.lower().endswith(TEXT_SUFFIXES):
+        e.skip = True        # an image, an archive ... inside a folder: not a table, skipped
+    raise e
+
+
+def scan_text(path: Path, max_line: int | None = None) -> int:
+    """One pass over a text file (decompressed when .gz): its encoding (:func:`check_encoding`), a
+    complete gzip stream, and no line longer than ``max_line`` bytes (default :data:`MAX_LINE_BYTES`),
+    refused with its number before anything parses it. Returns the number of physical lines."""
+    max_line = MAX_LINE_BYTES if max_line is None else max_line
+    opener = gzip.open if path.suffix == ".gz" else open
+    n_nl, cur, first = 0, 0, True
+
+    def too_long(line_no: int, n: int, more: bool) -> InputError:
+        return InputError(f"line {line_no:,} is {'more than ' if more else ''}{n:,} bytes long; multipolar refuses lines longer than "
+                          f"{max_line:,} bytes (1 MiB) before parsing", file=str(path), line=line_no,
+                          expected=f"a text table with lines under {max_line:,} bytes (the longest line of a dataset multipolar reads "
+                                   "has about 5,000)",
+                          hint="check that this is the right file and not a binary, minified JSON or damaged one; "
+                               "a value that long is not a dataset value")
+    try:
+        with opener(path, "rb") as f:
+            while True:
+                chunk = f.read(1 << 20)
+                if not chunk:
+                    break
+                if first:
+                    check_encoding(path, chunk[:4096])
+                    first = False
+                arr = np.frombuffer(chunk, dtype=np.uint8)
+                nl = np.flatnonzero(arr == 10)
+                if len(nl):
+                    lens = np.diff(nl, prepend=-1) - 1
+                    lens[0] += cur
+                    over = np.flatnonzero(lens > max_line)
+                    if len(over):
+                        k = int(over[0])
+                        raise too_long(n_nl + k + 1, int(lens[k]), False)
+                    n_nl += len(nl)
+                    cur = len(chunk) - int(nl[-1]) - 1
+                else:
+                    cur += len(chunk)
+                if cur > max_line:
+                    raise too_long(n_nl + 1, cur, True)
+    except (EOFError, gzip.BadGzipFile, zlib_error()) as e:
+        raise InputError(f"the gzip stream is broken or truncated ({e})", file=str(path),
+                         expected="a complete .gz file", hint="download the file again") from None
+    except OSError as e:
+        if path.suffix == ".gz":
             raise InputError(f"the gzip stream is broken or truncated ({e})", file=str(path),
                              expected="a complete .gz file", hint="download the file again") from None
+        raise
+    return n_nl + (1 if cur else 0)
+
+
+def zlib_error():
+    import zlib
+    return zlib.error
+
+
+def check_width(path: Path, n_columns: int, where: str = "the header") -> None:
+    """Refuse a table wider than :data:`MAX_COLUMNS` before parsing it."""
+    if n_columns > MAX_COLUMNS:
+        raise InputError(f"{where} has {n_columns:,} columns; multipolar refuses tables wider than {MAX_COLUMNS:,} columns before parsing them",
+                         file=str(path), line=1 if where == "the header" else None,
+                         expected=f"at most {MAX_COLUMNS:,} columns (the widest dataset multipolar reads, COW IGO state-year, has 537)",
+                         hint="check that this is the right file; if it is, keep only the columns the dataset defines and import that")
 
 
 def check_last_line(path: Path, sep: str, n_fields: int) -> None:
@@ -195,8 +327,27 @@ def _decode_text(path: Path, encoding: str = "utf-8") -> str:
 def _first_line(path: Path) -> str:
     opener = gzip.open if path.suffix == ".gz" else open
     with opener(path, "rb") as f:
-        line = f.readline(1 << 20)
+        line = f.readline(MAX_LINE_BYTES + 1)
     return line.decode("utf-8-sig", errors="replace").rstrip("\r\n")
+
+
+def is_r_data(path: Path) -> bool:
+    """A complete R data file (its compressed stream decompresses whole and starts with RDX2/RDX3 or RDA):
+    one that pyreadr cannot read then holds objects that are not tables (a list, a bibliography)."""
+    import bz2
+    import lzma
+    head = _raw_head(path, 6)
+    opener = {b"\x1f\x8b": gzip.open, b"BZ": bz2.open, b"\xfd7": lzma.open}.get(head[:2])
+    try:
+        if opener is None:
+            return head.startswith((b"RDX", b"RDA"))
+        with opener(path, "rb") as f:
+            start = f.read(5)
+            while f.read(1 << 20):
+                pass
+        return start.startswith((b"RDX", b"RDA"))
+    except (EOFError, OSError, lzma.LZMAError, ValueError):
+        return False
 
 
 def read_rda(path: Path, encoding: str | None = None) -> dict[str, pd.DataFrame]:
@@ -211,9 +362,17 @@ def read_rda(path: Path, encoding: str | None = None) -> dict[str, pd.DataFrame]
             # some R packages save latin-1 strings without marking them (icews' cameo_codes.rda)
             return read_rda(path, encoding="latin1")
         # pyreadr raises its own error types
+        if is_r_data(path):
+            # complete and well-formed: its objects are not tables (peacesciencer's ps_bib.rda is a bibliography)
+            err = InputError(f"an R data file whose objects are not tables multipolar can read ({e})", file=str(path),
+                             expected="an .rda/.RData file holding a data frame",
+                             hint="nothing to do if it is not a dataset (a bibliography, a list of settings); "
+                                  "if it holds a table, import the CSV of the same table if the publisher offers one")
+            err.skip = True
+            raise err from None
         raise InputError(f"cannot read the R data file ({e})", file=str(path),
                          expected="an .rda/.RData file holding a data frame",
-                         hint="the file may hold an R list rather than a table, use an encoding the reader does not support, or be damaged; import the CSV of the same table if the publisher offers one, or re-download it") from None
+                         hint="the file may be damaged or cut short; download it again, or import the CSV of the same table if the publisher offers one") from None
 
 
 def head_of(path: Path) -> FileHead:
@@ -228,6 +387,7 @@ def head_of(path: Path) -> FileHead:
         except Exception as e:
             raise InputError(f"not a readable Parquet file ({e})", file=str(path), hint="re-download the file") from None
         cols = pf.schema_arrow.names
+        check_width(path, len(cols), "the Parquet schema")
         sample = pf.read_row_group(0).slice(0, 50).to_pandas() if pf.num_row_groups else pd.DataFrame(columns=cols)
         return FileHead(path, kind, cols, sample)
     if kind == "rda":
@@ -238,6 +398,7 @@ def head_of(path: Path) -> FileHead:
         except Exception:
             objs = {k: list(v.columns) for k, v in read_rda(path).items()}   # raises a clear InputError
         cols = next(iter(objs.values()), [])
+        check_width(path, max([len(v) for v in objs.values()] or [0]), "an R object")
         return FileHead(path, kind, cols, None, objects=objs)
     if kind == "dta":
         try:
@@ -245,30 +406,38 @@ def head_of(path: Path) -> FileHead:
             sample = it.read(50)
         except Exception as e:
             raise InputError(f"not a readable Stata file ({e})", file=str(path), hint="re-download the file") from None
+        check_width(path, len(sample.columns), "the Stata file")
         return FileHead(path, kind, list(sample.columns), sample)
     if kind == "xls":
         try:
             sample = pd.read_excel(path, nrows=50)
         except Exception as e:
             raise InputError(f"not a readable Excel file ({e})", file=str(path), hint="re-download the file") from None
+        check_width(path, len(sample.columns), "the first sheet")
         return FileHead(path, kind, [str(c) for c in sample.columns], sample)
+    if path.name.lower().endswith((".json", ".geojson", ".topojson")) or _raw_head(path, 1) in (b"{", b"["):
+        return FileHead(path, "json", [])          # maps and other JSON: not a table (no reader takes it)
+    n_lines = scan_text(path)                       # encoding, gzip stream, line lengths: before any parsing
     line = _first_line(path)
     if not line.strip():
         raise InputError("the first line is empty", file=str(path), line=1, expected="a header line or data",
                          hint="check that the file is complete")
     if "\t" in line and line.count("\t") >= line.count(","):
+        check_width(path, line.count("\t") + 1)
         cols = [c.strip().strip('"') for c in line.split("\t")]
         check_last_line(path, "\t", len(cols))
-        return FileHead(path, "tsv", cols, first_line=line)
+        return FileHead(path, "tsv", cols, first_line=line, lines=n_lines)
     import csv as _csv
+    check_width(path, line.count(",") + 1)          # an upper bound (commas inside quotes count too)
     try:
         cols = next(_csv.reader([line]), [])
     except _csv.Error:
-        return FileHead(path, "text", [], first_line=line)
+        return FileHead(path, "text", [], first_line=line, lines=n_lines)
     cols = [str(c).strip() for c in cols]
+    check_width(path, len(cols))
     if len(cols) > 1:
         check_last_line(path, ",", len(cols))
-    return FileHead(path, "csv", cols, first_line=line)
+    return FileHead(path, "csv", cols, first_line=line, lines=n_lines)
 
 
 def load_rda(path: Path) -> dict[str, pd.DataFrame]:
@@ -281,13 +450,16 @@ def read_csv(path: Path, *, sep: str = ",", header: str | int | None = "infer", 
     try:
         return pd.read_csv(path, sep=sep, header=header, names=names, dtype=dtype, encoding="utf-8-sig" if encoding == "utf-8" else encoding,
                            usecols=usecols, na_values=na_values, keep_default_na=keep_default_na,
-                           compression="infer", low_memory=False, on_bad_lines="error")
+                           compression="infer", low_memory=False, on_bad_lines="error",
+                           # the exact double of each decimal (pandas' default parser can be 1 ulp off): a CSV written
+                           # from an .rda then gives the very numbers of the .rda
+                           float_precision="round_trip")
     except UnicodeDecodeError:
         _decode_text(path, encoding)   # raises with the line
         raise
     except pd.errors.ParserError as e:
         m = re.search(r"line (\d+)", str(e))
-        raise InputError(f"malformed row ({e})", file=str(path), line=int(m.group(1)) if m else None,
+        raise InputError(f"malformed row ({show(str(e)).strip(chr(39))})", file=str(path), line=int(m.group(1)) if m else None,
                          expected="the same number of fields on every line", hint="the file may be truncated or edited; download it again") from None
     except EOFError as e:
         raise InputError(f"the file ends early ({e})", file=str(path), hint="download the file again") from None
@@ -299,6 +471,14 @@ def require_columns(df_cols, required, path, what: str = "") -> None:
         raise InputError(f"missing column(s) {', '.join(missing)}" + (f" for {what}" if what else ""),
                          file=str(path), field=missing[0], expected="columns " + ", ".join(required),
                          hint="use the file exactly as the publisher ships it, or name the right --source")
+
+
+def line_of(df: pd.DataFrame, i: int, line_offset: int = 2) -> int:
+    """The line in the file of the ``i``-th row of ``df``: its ``__line`` (set by :func:`multipolar.sources.frame`
+    before any row is filtered out) when present, else ``i + line_offset``."""
+    if "__line" in df.columns:
+        return int(df["__line"].iloc[i])
+    return int(i) + line_offset
 
 
 def to_numeric(df: pd.DataFrame, col: str, path, *, integer: bool = False, allow_na: bool = True,
@@ -315,37 +495,50 @@ def to_numeric(df: pd.DataFrame, col: str, path, *, integer: bool = False, allow
             bad[cand] = ~raw[cand].astype(str).str.strip().isin(["", "NA", "nan", "NaN", ".", "..", "NULL"])
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"not a number: {df[col].iloc[i]!r}", file=str(path), line=i + line_offset, field=col,
+        raise InputError(f"not a number: {show(df[col].iloc[i])}", file=str(path), line=line_of(df, i, line_offset), field=col,
                          expected="a number", hint="fix or remove the row; the file may be corrupted")
     if not allow_na and s.isna().any():
         i = int(np.flatnonzero(s.isna().to_numpy())[0])
-        raise InputError("value missing", file=str(path), line=i + line_offset, field=col, expected="a value on every row",
+        raise InputError("value missing", file=str(path), line=line_of(df, i, line_offset), field=col, expected="a value on every row",
                          hint="the file may be truncated or edited; download it again")
     if integer:
         if (s.dropna() % 1 != 0).any():
             i = int(np.flatnonzero(((s % 1) != 0).fillna(False).to_numpy())[0])
-            raise InputError(f"not a whole number: {df[col].iloc[i]!r}", file=str(path), line=i + line_offset, field=col, expected="an integer")
+            raise InputError(f"not a whole number: {show(df[col].iloc[i])}", file=str(path), line=line_of(df, i, line_offset), field=col,
+                             expected="an integer")
         s = s.astype("Int64")
     return s
 
 
 def check_years(years: pd.Series, path, col: str = "year", lo: int = 1800, hi: int = CURRENT_YEAR + 1,
-                line_offset: int = 2) -> None:
+                line_offset: int = 2, lines: pd.Series | None = None) -> None:
+    """``lines``: the line in the file of each row (``df['__line']``) when rows were filtered out before."""
     bad = years.notna() & ((years < lo) | (years > hi))
     if bad.any():
         i = int(np.flatnonzero(bad.to_numpy())[0])
-        raise InputError(f"year {years.iloc[i]} out of range", file=str(path), line=i + line_offset, field=col,
+        line = int(lines.iloc[i]) if lines is not None else i + line_offset
+        raise InputError(f"year {show(years.iloc[i])} out of range", file=str(path), line=line, field=col,
                          expected=f"a year between {lo} and {hi}", hint="check the file: a year outside the data's coverage means a corrupted or wrong file")
 
 
 def check_duplicates(df: pd.DataFrame, keys: list[str] | None, path, line_offset: int = 2, what: str = "row") -> None:
-    """Error on the first repeated key (``keys=None``: the first repeated whole row)."""
+    """Error on the first repeated key (``keys=None``: the first repeated whole row), naming the line in
+    the file of the repeat and of the row it repeats (``__line`` when present: rows filtered out before
+    do not shift the numbers)."""
+    keys = keys or [c for c in df.columns if c != "__line"]
     dup = df.duplicated(subset=keys, keep="first")
-    keys = keys or list(df.columns)
     if dup.any():
         i = int(np.flatnonzero(dup.to_numpy())[0])
-        first = df[keys].iloc[i].to_dict()
-        raise InputError(f"duplicate {what} for {first}", file=str(path), line=i + line_offset, field=",".join(keys),
+        vals = df[keys].iloc[i]
+        same = np.ones(len(df), dtype=bool)
+        for k in keys:
+            col = df[k]
+            v = vals[k]
+            same &= (col.isna() if pd.isna(v) else (col == v).fillna(False)).to_numpy(dtype=bool)
+        j = int(np.flatnonzero(same)[0])
+        first = "{" + ", ".join(f"{k!r}: {show(v, 80)}" for k, v in vals.to_dict().items()) + "}"
+        raise InputError(f"duplicate {what} for {first} (it repeats line {line_of(df, j, line_offset)})", file=str(path),
+                         line=line_of(df, i, line_offset), field=",".join(keys),
                          expected=f"one {what} per {', '.join(keys)}", hint="remove the duplicated lines or download the original file again")
 
 
@@ -443,7 +636,7 @@ def map_countries(df: pd.DataFrame, col: str, *, system: str, path, year: str | 
                 if "__line" in mapped.columns:      # the line in the file, before rows were filtered
                     i, line_offset = int(mapped["__line"].iloc[i]), 0
                 sugg = reg.suggest(k)
-                raise InputError(f"unknown country {k!r}" + (f" (and {len(unknown) - 1} more: {', '.join(unknown[1:6])})" if len(unknown) > 1 else ""),
+                raise InputError(f"unknown country {show(k)}" + (f" (and {len(unknown) - 1} more: {', '.join(show(u, 60) for u in unknown[1:6])})" if len(unknown) > 1 else ""),
                                  file=str(path), line=i + line_offset, field=col,
                                  expected=f"a {system} code or name that the actor registry knows" + (f"; did you mean {', '.join(sugg)}?" if sugg else ""),
                                  hint="correct the value; `multipolar actors --list` shows the known states")
@@ -572,7 +765,7 @@ def _map_names(df, col, *, path, year, date, out, strict, rejected, line_offset,
                 i, line_offset = int(mapped["__line"].iloc[i]), 0
             sugg = _registry().suggest(k)
             others = list(unknown["k"].iloc[1:6])
-            raise InputError(f"unknown country {k!r}" + (f" (and {len(unknown) - 1} more: {', '.join(others)})" if len(unknown) > 1 else ""),
+            raise InputError(f"unknown country {show(k)}" + (f" (and {len(unknown) - 1} more: {', '.join(show(o, 60) for o in others)})" if len(unknown) > 1 else ""),
                              file=str(path), line=i + line_offset, field=col,
                              expected="a name that the actor registry knows" + (f"; did you mean {', '.join(sugg)}?" if sugg else ""),
                              hint="correct the value; `multipolar actors --list` shows the known states")

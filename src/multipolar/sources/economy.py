@@ -7,8 +7,9 @@ from collections import Counter
 
 import pandas as pd
 import pycountry
+from pandas._libs.parsers import STR_NA_VALUES as DEFAULT_NA
 
-from ..errors import InputError
+from ..errors import InputError, show
 from .base import CURRENT_YEAR, Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
 
 
@@ -126,7 +127,14 @@ class GeoDist(Reader):
 
     def read(self, path, layout, head):
         from . import frame
-        df = frame(path, head)
+        if head.kind in ("csv", "tsv"):
+            # Namibia's ISO2 code 'NA' is a code, not a missing value (the .rda holds 'NA' as text): no column of
+            # codes or names takes pandas' missing-value strings, the others do
+            codes = {"iso2", "iso3", "iso_o", "iso_d", "country", "pays", "city_en", "city_fr"}
+            na = {c: ([""] if c in codes else list(DEFAULT_NA)) for c in head.columns}
+            df = frame(path, head, keep_default_na=False, na_values=na)
+        else:
+            df = frame(path, head)
         rows = len(df)
         rej = Counter()
         # GeoDist is a static cross-section of 2006 codes: resolve to today's states,
@@ -221,7 +229,7 @@ class BACI(Reader):
                              FROM raw) WHERE n = 2 GROUP BY ALL ORDER BY 5 LIMIT 1""").fetchall()
         if dup:
             t, i, j, k, line = dup[0]
-            raise InputError(f"duplicate trade flow for {{'t': {t}, 'i': {i}, 'j': {j}, 'k': {k!r}}}", file=str(path), line=line + 2,
+            raise InputError(f"duplicate trade flow for {{'t': {t}, 'i': {i}, 'j': {j}, 'k': {show(k)}}}", file=str(path), line=line + 2,
                              field="t,i,j,k", expected="one trade flow per t, i, j, k",
                              hint="remove the duplicated lines or download the original file again")
         codes = baci_code_table()
@@ -285,7 +293,7 @@ class Gravity(Reader):
             bad = ~df[c].isin({x.alpha_3 for x in pycountry.countries})
             if bad.any():
                 i = int(bad.to_numpy().nonzero()[0][0])
-                raise InputError(f"unknown country {df[c].iloc[i]!r}", file=str(path), line=i + 2, field=c, expected="an ISO3 code")
+                raise InputError(f"unknown country {show(df[c].iloc[i])}", file=str(path), line=i + 2, field=c, expected="an ISO3 code")
         check_duplicates(df, ["dataset", "exporter", "importer", "year"], path)
         for c in df.columns:
             if df[c].dtype.name == "category":
@@ -345,7 +353,7 @@ class Eurostat(Reader):
         bad = ~yearly & ~df["month"].between(1, 12).fillna(False)
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError(f"period {df['PERIOD'].iloc[i]!r} is neither a month (month 1-12) nor a year", file=str(path), line=i + 2,
+            raise InputError(f"period {show(df['PERIOD'].iloc[i])} is neither a month (month 1-12) nor a year", file=str(path), line=i + 2,
                              field="month", expected="a month 1-12, or a yearly period ('Y2019', '... Jan.-Dec. 2019')",
                              hint="use the file as compiled by mary-lev/eu-export-sanctions")
         df["month"] = df["month"].where(~yearly).astype("Int64")          # 52 = Comext's code for the year, not a month

@@ -16,7 +16,7 @@ from collections import Counter
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, show
 from .base import Parsed, Reader, check_duplicates, check_years, map_countries, read_csv
 
 GDELT2_COLUMNS = (
@@ -59,7 +59,7 @@ def _finish(df: pd.DataFrame, source: str, path, rej: Counter, system: str) -> p
     dup = df.duplicated("event_id")
     if dup.any():
         i = int(dup.to_numpy().nonzero()[0][0])
-        raise InputError(f"duplicate event id {df['event_id'].iloc[i]!r}", file=str(path), field="event_id",
+        raise InputError(f"duplicate event id {show(df['event_id'].iloc[i])}", file=str(path), field="event_id",
                   expected="one row per event", hint="remove the repeated lines or download the file again")
     no_actor = df["src"].isna() | df["tgt"].isna()
     rej["no state actor on one side (blank country)"] += int(no_actor.sum())
@@ -103,7 +103,7 @@ class ICEWS(Reader):
         d = pd.to_datetime(df["event_date"], errors="coerce", format="ISO8601")
         if d.isna().any():
             i = int(d.isna().to_numpy().nonzero()[0][0])
-            raise InputError(f"not a date: {df['event_date'].iloc[i]!r}", file=str(path), line=i + 2, field="event_date", expected="YYYY-MM-DD")
+            raise InputError(f"not a date: {show(df['event_date'].iloc[i])}", file=str(path), line=i + 2, field="event_date", expected="YYYY-MM-DD")
         check_years(d.dt.year, path, col="event_date", lo=1990)
         code = df["cameo_code"].astype(str).str.strip()
         code = code.where(code.str.len() >= 3, code.str.zfill(3))
@@ -143,7 +143,7 @@ class GDELT(Reader):
         d = pd.to_datetime(raw, format="%Y%m%d", errors="coerce")
         if d.isna().any():
             i = int(d.isna().to_numpy().nonzero()[0][0])
-            raise InputError(f"not a date: {df['SQLDATE'].iloc[i]!r}", file=str(path), line=i + (1 if layout.endswith('_raw') else 2), field="SQLDATE", expected="YYYYMMDD")
+            raise InputError(f"not a date: {show(df['SQLDATE'].iloc[i])}", file=str(path), line=i + (1 if layout.endswith('_raw') else 2), field="SQLDATE", expected="YYYYMMDD")
         check_years(d.dt.year, path, col="SQLDATE", lo=1979)
         ev = pd.DataFrame({"event_id": df["GLOBALEVENTID"], "date": d.dt.date.astype(str), "src": df["Actor1CountryCode"], "tgt": df["Actor2CountryCode"],
                            "cameo_code": df["EventCode"].astype(str).str.strip(), "quad_class": df["QuadClass"], "goldstein": df["GoldsteinScale"],
@@ -190,7 +190,7 @@ class CAMEO(Reader):
         bad = ~code.str.fullmatch(r"\d{2,4}[a-z]?")
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError(f"not a CAMEO code: {code.iloc[i]!r}", file=str(path), line=i + 2, field="cameo_code", expected="2 to 4 digits")
+            raise InputError(f"not a CAMEO code: {show(code.iloc[i])}", file=str(path), line=i + 2, field="cameo_code", expected="2 to 4 digits")
         out = pd.DataFrame({"codebook": layout, "cameo_code": code, "description": df["description"].astype(str),
                             "goldstein": pd.to_numeric(df["goldstein"], errors="coerce")})
         out["root_code"] = out["cameo_code"].str[:2]

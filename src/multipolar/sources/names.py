@@ -74,6 +74,9 @@ _SIPRI_EV_RS = ("SIPRI lists 'Yugoslavia' to 1991 and 'Serbia' from 1992, never 
 _SIPRI_EV_RU = ("SIPRI's register attributes to 'Russia' deals ordered from (or by) the USSR and delivered after 1991 "
                 "(order years from 1970); in the order year that party was the Soviet Union; its TIV tables use 'Soviet Union' "
                 "to 1991 and 'Russia' from 1992")
+_UNDL_EV = ("UN Digital Library voting records as scraped into the wide table undl_votes_wide_ga_sc_1946_2021.csv "
+            "(one column per name): the misspelt column holds an entry in one General Assembly record only, the column "
+            "of the state's proper name is blank in that record, and the record's entries then number its TOTAL VOTES")
 _ESTAT_EV = "national statistics of Kazakhstan, Kyrgyzstan, Uzbekistan and Armenia as compiled by mary-lev/eu-export-sanctions"
 
 #: every documented source-specific name (see the module docstring, rule 1)
@@ -87,6 +90,10 @@ SOURCE_ALIASES: tuple[SourceAlias, ...] = (
     SourceAlias("sipri", "Serbia", 1992, 2005, "SCG", "state", _SIPRI_EV_RS),
     SourceAlias("sipri", "Serbia", None, 1991, None, "ambiguous", _SIPRI_EV_RS),
     SourceAlias("sipri", "Russia", None, 1991, "SUN", "state", _SIPRI_EV_RU),
+    SourceAlias("undl", "TKAZAKHSTAN", 2007, 2007, "KAZ", "state", "A/RES/62/39 of 5 Dec 2007 (192 entries, TOTAL VOTES 192; KAZAKHSTAN blank) - " + _UNDL_EV),
+    SourceAlias("undl", "REPULIC OF MOLDOVA", 2009, 2009, "MDA", "state", "A/RES/64/105 of 10 Dec 2009 (192 entries; REPUBLIC OF MOLDOVA and MOLDOVA blank) - " + _UNDL_EV),
+    SourceAlias("undl", "SERBIAMONTENEGRO", 2003, 2003, "SCG", "state", "A/RES/57/325 of 18 Jun 2003 (191 entries; SERBIA AND MONTENEGRO and YUGOSLAVIA blank) - " + _UNDL_EV),
+    SourceAlias("undl", "DEMOCRATIC CAMPUCHEA", 1980, 1980, "KHM", "state", "A/RES/ES-6/2 of 14 Jan 1980 (152 entries; DEMOCRATIC KAMPUCHEA blank) - " + _UNDL_EV),
     SourceAlias("eurostat", "America", None, None, None, "aggregate",
                 "the Americas, a regional total beside 'United States' (Kyrgyzstan 2019: America 99.1 M EUR, United States 80.5 M); "
                 "the registry's 'America' (a metonym for the United States) does not apply - " + _ESTAT_EV),

@@ -6,7 +6,7 @@ from collections import Counter
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, show
 from .base import Parsed, check_duplicates, map_countries
 from .tabular import TableSpec, TabularReader
 
@@ -30,7 +30,7 @@ def _igo_long(df, path, rej):
     bad = ~np.isin(vals, [0, 1, 2, 3, -9, -1])
     if bad.any():
         i, j = (int(x[0]) for x in np.nonzero(bad))
-        raise InputError(f"unknown membership code {vals[i, j]!r} for {igos[j]} in {df['year'].iloc[i]}", file=str(path), line=i + 2, field=igos[j],
+        raise InputError(f"unknown membership code {show(vals[i, j])} for {igos[j]} in {df['year'].iloc[i]}", file=str(path), line=i + 2, field=igos[j],
                          expected="0 none, 1 full, 2 associate, 3 observer, -9 missing, -1 state did not exist")
     rej["membership cell coded missing (-9)"] += int((vals == -9).sum())
     i, j = np.nonzero(np.isin(vals, [1, 2, 3]))

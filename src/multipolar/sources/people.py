@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from ..actors.registry import normalise_name, registry
-from ..errors import InputError
+from ..errors import InputError, show
 from .base import Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
 
 VISA_CATEGORY = {
@@ -89,7 +89,7 @@ class Passport(Reader):
         d = pd.to_datetime(df["snapshot"], errors="coerce", format="ISO8601")
         if d.isna().any():
             i = int(d.isna().to_numpy().nonzero()[0][0])
-            raise InputError(f"not a date: {df['snapshot'].iloc[i]!r}", file=str(path), line=i + 2, field="snapshot", expected="YYYY-MM-DD")
+            raise InputError(f"not a date: {show(df['snapshot'].iloc[i])}", file=str(path), line=i + 2, field="snapshot", expected="YYYY-MM-DD")
         df["year"] = d.dt.year
         check_years(df["year"], path, lo=2000)
         df["requirement"] = df["requirement"].astype(str).str.strip()
@@ -104,7 +104,7 @@ class Passport(Reader):
         unknown = sc["visa_category"].isna()
         if unknown.any():
             i = int(unknown.to_numpy().nonzero()[0][0])
-            raise InputError(f"unknown visa requirement {df['requirement'].iloc[i]!r}", file=str(path), line=i + 2, field="requirement",
+            raise InputError(f"unknown visa requirement {show(df['requirement'].iloc[i])}", file=str(path), line=i + 2, field="requirement",
                              expected="one of " + ", ".join(sorted(VISA_CATEGORY)) + " or a number of days",
                              hint="this vocabulary is new: add it to multipolar.sources.people.VISA_CATEGORY with its place on the scale")
         df = pd.concat([df.reset_index(drop=True), sc.reset_index(drop=True)], axis=1)

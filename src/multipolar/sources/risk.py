@@ -5,7 +5,7 @@ from collections import Counter
 
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, show
 from .base import Parsed, Reader, check_years
 
 
@@ -30,9 +30,11 @@ class GPR(Reader):
         m = pd.to_datetime(df[mcol], errors="coerce")
         if m.isna().any():
             i = int(m.isna().to_numpy().nonzero()[0][0])
-            raise InputError(f"not a month: {df[mcol].iloc[i]!r}", file=str(path), line=i + 2, field=mcol, expected="a date")
-        check_years(m.dt.year, path, col=mcol, lo=1899)
-        series = [c for c in df.columns if c not in (mcol, "var_name", "var_label") and pd.api.types.is_numeric_dtype(df[c])]
+            raise InputError(f"not a month: {show(df[mcol].iloc[i])}", file=str(path), line=int(df["__line"].iloc[i]), field=mcol, expected="a date")
+        check_years(m.dt.year, path, col=mcol, lo=1899, lines=df["__line"])
+        # every numeric column is a series, except multipolar's own line numbers (once stored as a series '__line')
+        series = [c for c in df.columns if c not in (mcol, "var_name", "var_label") and not str(c).startswith("__")
+                  and pd.api.types.is_numeric_dtype(df[c])]
         long = df.assign(month=m.dt.date.astype(str))[["month"] + series].melt(id_vars="month", var_name="series", value_name="value").dropna()
         long["code"] = long["series"].where(long["series"].str.startswith("GPRC_") | long["series"].str.startswith("GPRHC_")).str.split("_").str[1]
         long["year"] = long["month"].str[:4].astype("int64")

@@ -9,7 +9,7 @@ re_number = re.compile(r"-?\d+(\.\d+)?")
 import pandas as pd
 
 from ..actors.registry import registry
-from ..errors import InputError, UnknownCountryError
+from ..errors import InputError, UnknownCountryError, show
 from .base import Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
 from .names import name_key, resolve_name, source_aliases
 
@@ -124,7 +124,7 @@ class GSDB(Reader):
                         try:
                             code, kind = gsdb_resolve(p, y, b)
                         except UnknownCountryError as err:
-                            raise InputError(f"unknown sanctions party {p!r}", file=str(path), line=i + 2, field=col,
+                            raise InputError(f"unknown sanctions party {show(p)}", file=str(path), line=i + 2, field=col,
                                              expected="a state name, or an organisation multipolar knows" + (f"; did you mean {', '.join(err.suggestions)}?" if err.suggestions else ""),
                                              hint="correct the name, or add the organisation to multipolar.sources.security.GSDB_ORGS") from None
                         years.append((r.case_id, role, p, y, code, kind, col, b))
@@ -218,7 +218,7 @@ def _sipri_code(name: str, year: int | None, strict: bool, path, line, field):
     if r.kind == "unknown":
         if strict:
             sugg = registry().suggest(n)
-            raise InputError(f"unknown supplier/recipient {n!r}", file=str(path), line=line, field=field,
+            raise InputError(f"unknown supplier/recipient {show(n)}", file=str(path), line=line, field=field,
                              expected="a state name" + (f"; did you mean {', '.join(sugg)}?" if sugg else ""),
                              hint="add the name to multipolar.sources.security.SIPRI_ALIASES")
         return None, "unknown"
@@ -353,6 +353,10 @@ class SIPRI(Reader):
         df["order_year"] = pd.to_numeric(df["order_year"], errors="coerce").astype("Int64")
         for c in ("tiv_per_unit", "tiv_total_order", "tiv_delivered"):
             df[c] = pd.to_numeric(df[c], errors="coerce")
+        # numbers of weapons: text in the CSV ("71"), floats in the Parquet (71.0); whole numbers either way
+        for c in ("n_ordered", "n_delivered"):
+            if c in df.columns:
+                df[c] = to_numeric(df, c, path, integer=True)
         df = df.reset_index(drop=True)
         for c in ("supplier", "recipient"):
             codes = [_sipri_code(n, int(y) if pd.notna(y) else None, True, path, i + 2, c) for i, (n, y) in enumerate(zip(df[c], df["order_year"]))]

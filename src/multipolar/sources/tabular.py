@@ -32,6 +32,22 @@ class TableSpec:
     version: str = ""
 
 
+_ISO_DATE = r"\d{4}-\d{2}-\d{2}"
+
+
+def _iso_dates(col):
+    """A text column whose every value is an ISO date (YYYY-MM-DD), as dates; any other column unchanged.
+    The .rda of a table holds R Dates, its CSV their text: both are stored as DATE."""
+    import pandas as pd
+    v = col.dropna()
+    if not len(v) or not v.map(type).eq(str).all() or not v.str.fullmatch(_ISO_DATE).all():
+        return col
+    d = pd.to_datetime(col, format="%Y-%m-%d", errors="coerce")
+    if d[col.notna()].isna().any():        # not a calendar date (2001-02-30): leave the text as it is
+        return col
+    return pd.Series([x.date() if x == x else None for x in d], index=col.index, dtype=object)
+
+
 class TabularReader(Reader):
     specs: list[TableSpec] = []
 
@@ -54,16 +70,16 @@ class TabularReader(Reader):
             from .base import load_rda  # noqa: F401  (frame used the cache)
         rows = len(df)
         rej = Counter()
-        check_duplicates(df.drop(columns="__line"), None, path)     # an exact repeated line, before any row is filtered out
+        check_duplicates(df, None, path)     # an exact repeated line, before any row is filtered out
         if spec.keep is not None:
-            df = df[[c for c in spec.keep if c in df.columns]]
+            df = df[[c for c in spec.keep if c in df.columns] + ["__line"]]
         df = df.reset_index(drop=True)
         for c in spec.numeric:
             if c in df.columns:
                 df[c] = to_numeric(df, c, path)
         if spec.year and spec.year in df.columns:
             df[spec.year] = to_numeric(df, spec.year, path, integer=True)
-            check_years(df[spec.year], path, col=spec.year, lo=spec.year_range[0], hi=spec.year_range[1])
+            check_years(df[spec.year], path, col=spec.year, lo=spec.year_range[0], hi=spec.year_range[1], lines=df["__line"])
         if spec.transform is not None:
             df = spec.transform(df, path, rej)
         for src, out in spec.countries.items():
@@ -72,10 +88,12 @@ class TabularReader(Reader):
             df = map_countries(df, src, system=spec.system, year=spec.year, path=path, out=out,
                                strict=spec.strict, rejected=rej)
         df = df.rename(columns=spec.rename)
-        check_duplicates(df.drop(columns="__line", errors="ignore"), spec.key or None, path)
+        check_duplicates(df, spec.key or None, path)      # the lines named are the file's (``__line``), after any filtering
         for c in df.columns:
             if df[c].dtype == "Int64":
                 df[c] = df[c].astype("float64").astype("Int64")
+            elif df[c].dtype == object and head.kind in ("csv", "tsv"):
+                df[c] = _iso_dates(df[c])      # dates as the .rda holds them (DATE), not as text
         front = [c for c in spec.key if c in df.columns]
         df = df[front + [c for c in df.columns if c not in front]]
         return Parsed({spec.table: df.reset_index(drop=True)}, rows_read=rows, rejected=rej, version=spec.version,

@@ -19,9 +19,12 @@ state and flagged ``before_state_start``: the UN admitted India, the Philippines
 Syria before COW lists them as states, and unvotes dates some roll calls by the first day of
 their session (Comoros, Qatar, Fiji...).
 
-The normalised table ``un_votes`` (rcid, date, year, session, code, vote, vote_ordinal) is
-derived inside the warehouse whenever votes and roll calls are both present, so the two files
-can be imported in either order.
+The normalised table ``un_votes`` (rcid, date, year, session, code, vote, vote_ordinal, country,
+country_code, before_state_start) is derived inside the warehouse whenever votes and roll calls are
+both present, so the two files can be imported in either order. It continues with the UN Digital
+Library's voting records (reader ``undl``, :mod:`multipolar.sources.undl`): their roll calls that
+unvotes does not hold are added with rcid ``100_000_000 + undl_id`` (:func:`build_un_votes`), and
+``un_roll_calls`` lists the roll calls of both sources (the Library's with their symbol and title).
 """
 from __future__ import annotations
 
@@ -31,7 +34,7 @@ from collections import Counter
 import pandas as pd
 
 from ..actors.registry import registry
-from ..errors import InputError
+from ..errors import InputError, show
 from .base import FileHead, Parsed, Reader, check_duplicates, check_years, load_rda, read_csv, to_numeric
 
 VOTES = {"rcid", "country", "country_code", "vote"}
@@ -92,7 +95,7 @@ class UNVotes(Reader):
         bad = ~v.isin(VOTE_VALUES)
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError(f"unknown vote {df['vote'].iloc[i]!r}", file=str(path), line=i + 2, field="vote",
+            raise InputError(f"unknown vote {show(df['vote'].iloc[i])}", file=str(path), line=i + 2, field="vote",
                              expected="yes, no or abstain (absences are not rows)", hint="use the unvotes file as published")
         df["vote"] = v
         _check_vote_countries(df, path)
@@ -109,15 +112,16 @@ class UNVotes(Reader):
         d = pd.to_datetime(df["date"], errors="coerce", format="ISO8601" if df["date"].dtype == object else None)
         if d.isna().any():
             i = int(d.isna().to_numpy().nonzero()[0][0])
-            raise InputError(f"not a date: {df['date'].iloc[i]!r}", file=str(path), line=i + 2, field="date", expected="YYYY-MM-DD")
+            raise InputError(f"not a date: {show(df['date'].iloc[i])}", file=str(path), line=i + 2, field="date", expected="YYYY-MM-DD")
         df["date"] = d.dt.date.astype(str)
         df["year"] = d.dt.year.astype("int64")
         check_years(df["year"], path, lo=1945)
         check_duplicates(df, ["rcid"], path, what="roll call")
         for c in ("importantvote", "amend", "para"):
-            df[c] = pd.to_numeric(df[c], errors="coerce")
+            df[c] = pd.to_numeric(df[c], errors="coerce").astype("float64")     # one type whichever the format
         for c in ("unres", "short", "descr"):
-            df[c] = df[c].astype("string")
+            # an empty text is missing: the CSV conversion writes R's "" and NA alike as an empty field
+            df[c] = df[c].astype("string").replace("", pd.NA)
         cols = ["rcid", "session", "year", "date", "importantvote", "unres", "amend", "para", "short", "descr"]
         return Parsed({"unvotes_roll_calls": df[cols]}, rows_read=len(df), version=f"roll calls to {df['date'].max()}", partitions={"unvotes_roll_calls": ["rcid"]})
 
@@ -163,7 +167,7 @@ class UNVotes(Reader):
         bad = ~v.isin(vm)
         if bad.any():
             i = int(bad.to_numpy().nonzero()[0][0])
-            raise InputError(f"unknown vote {df['vote'].iloc[i]!r}", file=str(path), line=i + 2, field="vote", expected="Approve/Against/Abstain/Absent")
+            raise InputError(f"unknown vote {show(df['vote'].iloc[i])}", file=str(path), line=i + 2, field="vote", expected="Approve/Against/Abstain/Absent")
         df["vote"] = v.map(vm)
         rej = Counter({"absent": int(df["vote"].isna().sum())})
         df = df[df["vote"].notna()]
@@ -172,54 +176,119 @@ class UNVotes(Reader):
         df = map_countries(df, "iso_code", system="iso3", year="year", path=path, rejected=rej)
         rcid = SINGLE_VOTE_RCID[resolution]
         votes = pd.DataFrame({"rcid": rcid, "country": df["states"], "country_code": [registry().get(c).iso2 for c in df["code"]], "vote": df["vote"]})
-        rc = pd.DataFrame([{"rcid": rcid, "session": 11.0, "year": 2022, "date": "2022-03-02", "importantvote": 1.0,
+        # session: the regular session the vote fell in, as unvotes gives it for emergency special sessions
+        # (ESS/1 of November 1956 is session 11): ES-11 met during the 76th session
+        rc = pd.DataFrame([{"rcid": rcid, "session": 76.0, "year": 2022, "date": "2022-03-02", "importantvote": 1.0,
                             "unres": "A/RES/ES-11/1", "amend": 0.0, "para": 0.0, "short": "AGGRESSION AGAINST UKRAINE",
                             "descr": "Eleventh emergency special session: aggression against Ukraine (single-vote table)"}])
         return Parsed({"unvotes_votes": votes.astype({"rcid": "int64"}), "unvotes_roll_calls": rc}, rows_read=len(df) + int(rej["absent"]), rejected=rej,
                       partitions={"unvotes_votes": ["rcid"], "unvotes_roll_calls": ["rcid"]}, version=f"UN record {resolution}")
 
     def derive(self, con, changed=None) -> None:
-        """(Re)build ``un_votes`` from votes and roll calls when both are present."""
-        tabs = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-        if not {"unvotes_votes", "unvotes_roll_calls"} <= tabs:
-            return
+        """(Re)build ``un_votes`` (and ``un_roll_calls``) when votes and roll calls are present: :func:`build_un_votes`."""
         if changed is not None and not ({"unvotes_votes", "unvotes_roll_calls"} & set(changed)):
             return      # only the issue tags changed
-        reg = registry()
-        x = reg.crosswalk("iso2")
-        # documented quirks of the unvotes coding (see module docstring)
-        extra = pd.DataFrame([("YU", "2006-06-05", "9999-12-31", "SRB"), ("TW", "1945-01-01", "1949-12-07", "CHN"),
-                              ("RU", "1945-01-01", "1991-12-25", "SUN"), ("YU", "1992-04-28", "2006-06-04", "SCG")],
-                             columns=["key", "start", "end", "code"])
-        x = pd.concat([x[~((x.key == "TW") & (x.start < "1949-12-08"))], extra], ignore_index=True)
-        # rows without a code: the name, and after a union the united state (unvotes keeps the old name for late 1990)
-        names = pd.DataFrame([("Federal Republic of Germany", "GFR", "1945-01-01", "1990-10-02"), ("Federal Republic of Germany", "DEU", "1990-10-03", "9999-12-31"),
-                              ("Yemen Arab Republic", "YAR", "1945-01-01", "1990-05-21"), ("Yemen Arab Republic", "YEM", "1990-05-22", "9999-12-31"),
-                              ("Zanzibar", "ZAN", "1945-01-01", "9999-12-31")], columns=["country", "code", "start", "end"])
-        con.register("_iso2", x)
-        con.register("_names", names)
-        con.execute("""
-            CREATE OR REPLACE TABLE un_votes AS
-            WITH exact AS (
-                SELECT v.rcid, r.date, r.year, r.session, coalesce(x.code, n.code) AS code, v.vote, v.country, v.country_code
-                FROM unvotes_votes v
-                JOIN unvotes_roll_calls r USING (rcid)
-                LEFT JOIN _iso2 x ON v.country_code = x.key AND r.date BETWEEN x.start AND x."end"
-                LEFT JOIN _names n ON v.country_code = '' AND v.country = n.country AND r.date BETWEEN n.start AND n."end"
-            ), early AS (   -- a vote up to two years before the code's first holder exists: that holder
-                SELECT e.rcid, e.country_code, arg_min(x.code, x.start) AS code
-                FROM exact e JOIN _iso2 x ON e.country_code = x.key
-                     AND x.start > e.date AND x.start <= strftime(CAST(e.date AS DATE) + INTERVAL 2 YEAR, '%Y-%m-%d')
-                WHERE e.code IS NULL
-                GROUP BY e.rcid, e.country_code
-            )
-            SELECT e.rcid, e.date, e.year, e.session, coalesce(e.code, y.code) AS code, e.vote,
-                   CASE e.vote WHEN 'yes' THEN 3 WHEN 'abstain' THEN 2 WHEN 'no' THEN 1 END AS vote_ordinal,
-                   e.country, e.country_code, e.code IS NULL AND y.code IS NOT NULL AS before_state_start
-            FROM exact e LEFT JOIN early y ON e.rcid = y.rcid AND e.country_code = y.country_code
-        """)
-        con.unregister("_iso2")
-        con.unregister("_names")
+        build_un_votes(con)
+
+
+#: columns of the derived tables (also their types when a warehouse holds only the Library's votes)
+UN_VOTES_SCHEMA = [("rcid", "BIGINT"), ("date", "VARCHAR"), ("year", "BIGINT"), ("session", "DOUBLE"), ("code", "VARCHAR"),
+                   ("vote", "VARCHAR"), ("vote_ordinal", "INTEGER"), ("country", "VARCHAR"), ("country_code", "VARCHAR"),
+                   ("before_state_start", "BOOLEAN")]
+UN_ROLL_CALLS_SCHEMA = [("rcid", "BIGINT"), ("session", "DOUBLE"), ("year", "BIGINT"), ("date", "VARCHAR"), ("importantvote", "DOUBLE"),
+                        ("unres", "VARCHAR"), ("amend", "DOUBLE"), ("para", "DOUBLE"), ("short", "VARCHAR"), ("descr", "VARCHAR"),
+                        ("source", "VARCHAR"), ("undl_id", "BIGINT")]
+
+
+def build_un_votes(con) -> None:
+    """(Re)build the derived vote tables from whatever the warehouse holds, so that importing the
+    files in any order gives the same tables:
+
+    * ``un_votes`` (rcid, date, year, session, code, vote, vote_ordinal, country, country_code,
+      before_state_start): unvotes' votes (when ``unvotes_votes`` and ``unvotes_roll_calls`` are both
+      present, coded as described in the module docstring), plus the votes of the UN Digital Library's
+      **new** roll calls (``undl_votes``; rcid ``UNDL_RCID_BASE + undl_id``; ``country`` is the
+      Library's name, ``country_code`` its ms_code where the file has one);
+    * ``un_roll_calls`` (unvotes_roll_calls' columns, plus ``source`` 'unvotes' / 'undl' and the
+      Library's ``undl_id``, also on the unvotes roll calls it matched): the Library's new roll calls
+      carry their resolution symbol in ``unres`` and their title in ``short`` and ``descr``;
+    * ``undl_matches``: each Library roll call matched, new or left out, and why
+      (:func:`multipolar.sources.undl.match_roll_calls`).
+    """
+    tabs = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
+    have_uv = {"unvotes_votes", "unvotes_roll_calls"} <= tabs
+    have_lib = {"undl_roll_calls", "undl_votes"} <= tabs
+    if not (have_uv or have_lib):
+        return
+    if have_uv:
+        _build_unvotes_part(con)
+        con.execute("""CREATE OR REPLACE TABLE un_roll_calls AS
+                       SELECT rcid, session, year, date, importantvote, unres, amend, para, short, descr,
+                              'unvotes' AS source, CAST(NULL AS BIGINT) AS undl_id
+                       FROM unvotes_roll_calls""")
+    else:
+        con.execute("CREATE OR REPLACE TABLE un_votes (" + ", ".join(f'"{c}" {t}' for c, t in UN_VOTES_SCHEMA) + ")")
+        con.execute("CREATE OR REPLACE TABLE un_roll_calls (" + ", ".join(f'"{c}" {t}' for c, t in UN_ROLL_CALLS_SCHEMA) + ")")
+    if not have_lib:
+        return
+    from .undl import match_roll_calls
+    m = match_roll_calls(con, with_unvotes=have_uv)
+    con.register("_undl_m", m)
+    con.execute("CREATE OR REPLACE TABLE undl_matches AS SELECT * FROM _undl_m")
+    con.unregister("_undl_m")
+    con.execute("""
+        INSERT INTO un_votes
+        SELECT m.rcid, r.date, r.year, r.session, v.code, v.vote,
+               CASE v.vote WHEN 'yes' THEN 3 WHEN 'abstain' THEN 2 WHEN 'no' THEN 1 END,
+               v.country, v.ms_code, FALSE
+        FROM undl_votes v JOIN undl_roll_calls r USING (undl_id) JOIN undl_matches m USING (undl_id)
+        WHERE m.status = 'new'""")
+    con.execute("""
+        INSERT INTO un_roll_calls
+        SELECT m.rcid, r.session, r.year, r.date, NULL, r.resolution, 0, 0, r.title, r.title, 'undl', r.undl_id
+        FROM undl_roll_calls r JOIN undl_matches m USING (undl_id)
+        WHERE m.status = 'new'""")
+    con.execute("""UPDATE un_roll_calls SET undl_id = m.undl_id FROM undl_matches m
+                   WHERE m.status = 'matched' AND un_roll_calls.rcid = m.rcid AND un_roll_calls.source = 'unvotes'""")
+
+
+def _build_unvotes_part(con) -> None:
+    """``un_votes`` from unvotes' votes and roll calls (the documented quirks of its coding)."""
+    reg = registry()
+    x = reg.crosswalk("iso2")
+    # documented quirks of the unvotes coding (see module docstring)
+    extra = pd.DataFrame([("YU", "2006-06-05", "9999-12-31", "SRB"), ("TW", "1945-01-01", "1949-12-07", "CHN"),
+                          ("RU", "1945-01-01", "1991-12-25", "SUN"), ("YU", "1992-04-28", "2006-06-04", "SCG")],
+                         columns=["key", "start", "end", "code"])
+    x = pd.concat([x[~((x.key == "TW") & (x.start < "1949-12-08"))], extra], ignore_index=True)
+    # rows without a code: the name, and after a union the united state (unvotes keeps the old name for late 1990)
+    names = pd.DataFrame([("Federal Republic of Germany", "GFR", "1945-01-01", "1990-10-02"), ("Federal Republic of Germany", "DEU", "1990-10-03", "9999-12-31"),
+                          ("Yemen Arab Republic", "YAR", "1945-01-01", "1990-05-21"), ("Yemen Arab Republic", "YEM", "1990-05-22", "9999-12-31"),
+                          ("Zanzibar", "ZAN", "1945-01-01", "9999-12-31")], columns=["country", "code", "start", "end"])
+    con.register("_iso2", x)
+    con.register("_names", names)
+    con.execute("""
+        CREATE OR REPLACE TABLE un_votes AS
+        WITH exact AS (
+            SELECT v.rcid, r.date, r.year, r.session, coalesce(x.code, n.code) AS code, v.vote, v.country, v.country_code
+            FROM unvotes_votes v
+            JOIN unvotes_roll_calls r USING (rcid)
+            LEFT JOIN _iso2 x ON v.country_code = x.key AND r.date BETWEEN x.start AND x."end"
+            LEFT JOIN _names n ON v.country_code = '' AND v.country = n.country AND r.date BETWEEN n.start AND n."end"
+        ), early AS (   -- a vote up to two years before the code's first holder exists: that holder
+            SELECT e.rcid, e.country_code, arg_min(x.code, x.start) AS code
+            FROM exact e JOIN _iso2 x ON e.country_code = x.key
+                 AND x.start > e.date AND x.start <= strftime(CAST(e.date AS DATE) + INTERVAL 2 YEAR, '%Y-%m-%d')
+            WHERE e.code IS NULL
+            GROUP BY e.rcid, e.country_code
+        )
+        SELECT e.rcid, e.date, e.year, e.session, coalesce(e.code, y.code) AS code, e.vote,
+               CASE e.vote WHEN 'yes' THEN 3 WHEN 'abstain' THEN 2 WHEN 'no' THEN 1 END AS vote_ordinal,
+               e.country, e.country_code, e.code IS NULL AND y.code IS NOT NULL AS before_state_start
+        FROM exact e LEFT JOIN early y ON e.rcid = y.rcid AND e.country_code = y.country_code
+    """)
+    con.unregister("_iso2")
+    con.unregister("_names")
 
 
 def _check_vote_countries(df, path):
@@ -230,7 +299,7 @@ def _check_vote_countries(df, path):
     if bad.any():
         i = int(bad.to_numpy().nonzero()[0][0])
         code = df["country_code"].iloc[i]
-        raise InputError(f"unknown country code {code!r} ({df['country'].iloc[i]})", file=str(path), line=i + 2, field="country_code",
+        raise InputError(f"unknown country code {show(code)} ({df['country'].iloc[i]})", file=str(path), line=i + 2, field="country_code",
                          expected="an ISO 3166 alpha-2 code of a state" + (f"; did you mean {', '.join(reg.suggest(df['country'].iloc[i]))}?" if reg.suggest(df['country'].iloc[i]) else ""),
                          hint="correct the code; historical codes SU, DD, YU, CS, YD are known")
     blank = df.loc[df["country_code"] == "", "country"].unique()
@@ -241,5 +310,5 @@ def _check_vote_countries(df, path):
                 reg.resolve(name)
             except Exception:
                 i = int(((df["country_code"] == "") & (df["country"] == name)).to_numpy().nonzero()[0][0])
-                raise InputError(f"row without a country code and an unknown name {name!r}", file=str(path), line=i + 2, field="country",
+                raise InputError(f"row without a country code and an unknown name {show(name)}", file=str(path), line=i + 2, field="country",
                                  expected="a country code, or a name the registry knows", hint="add the ISO2 code") from None

@@ -60,17 +60,28 @@ def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0
     if len(set(codes)) < 3:
         from ..errors import InputError
         raise InputError(f"a triangle needs three different states, got {', '.join(codes)}")
-    sg = relation_signs(codes, years, db, threshold, dy)
+    from ..years import clip, data_coverage, span
+    rng, note = clip(years, data_coverage(db), "triangle")
+    sg = relation_signs(codes, span(rng), db, threshold, dy)
     out = triangles.triangle(sg, *codes)
-    out.attrs.update({"states": codes, "years": years, "threshold": threshold, "method": "Dittmer 1981 from multipolar relation signs"})
+    out.attrs.update({"states": codes, "years": span(rng), "threshold": threshold, "method": "Dittmer 1981 from multipolar relation signs",
+                      "notes": [note] if note else []})
     return out
 
 
 def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
+    """Per year: the effective number of poles (CINC, GDP) and the polarity reading
+    (:mod:`multipolar.structure.polarity`), within the years the data cover (a request beyond them
+    is an error naming them; one that overlaps them is clipped, ``attrs["notes"]``). Inside them, a
+    year without capability or GDP data is a row of gaps."""
     from ..warehouse import Warehouse
+    from ..years import clip, data_coverage, span
     from . import polarity as P
-    out = P.poles(Warehouse(db), years, pole_rule if pole_rule is not None else P.POLE_RULE)
-    out.attrs.update({"years": years, "pole_rule": pole_rule or P.POLE_RULE, "method": "Laakso-Taagepera; military half-leader rule"})
+    w = Warehouse(db)
+    rng, note = clip(years, data_coverage(db), "poles")
+    out = P.poles(w, span(rng), pole_rule if pole_rule is not None else P.POLE_RULE)
+    out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE, "method": "Laakso-Taagepera; military half-leader rule",
+                      "notes": [note] if note else []})
     return out
 
 
@@ -79,7 +90,10 @@ def triangles_ranked(year: int, top: int = 20, db=None, states=None, threshold: 
     states by default) in ``year``. ``signs``: the year's signed relations if already computed
     (:func:`balance` with ``return_signs``), so the dyads are built once."""
     from ..actors.groupings import members
+    from ..years import clip, data_coverage
     from . import triangles
+    if signs is None:
+        clip(year, data_coverage(db), "triangles")          # a year without data is an error naming the coverage
     if states is None:
         states = sorted(set(members("G20", year)) | {"USA", "RUS", "CHN", "GBR", "FRA", "DEU", "JPN", "IND"})
     sg = signs if signs is not None else relation_signs(states, f"{year}:{year}", db, threshold)
@@ -96,33 +110,66 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
     probabilities: code, year, bloc, probability for every bloc). ``method``: ``ideal-points`` (the
     IMF split, bootstrap of the ideal points' posterior) or ``network`` (Leiden on the closeness
     graph, bootstrap of the closeness). Network bloc names are carried from year to year by overlap.
+
+    Only the years with data: the years are clipped to the ideal points' run (ideal-points) or to the
+    data's coverage (network), a request beyond them is an error naming them
+    (:func:`multipolar.years.clip`). The network method forms blocs only in the years whose closeness
+    rests on the UN votes for at least :data:`~multipolar.relations.MIN_VALUES_SHARE` of the pairs
+    (:func:`~multipolar.relations.covered_years`): without them closeness rests on pacts, groupings,
+    trade and visas, which tie nearly every state to every other, and Leiden returns one bloc of
+    everyone (2024 on the shared data: 195 states, the United States among them). The other half of
+    the report's gate (3 components on average) is not applied: before 2019 the dyads have 1.9
+    (1946-1994) to 3.0 components on average, so it would leave out every year but 2019. Years left
+    out are named in ``attrs["notes"]`` and ``attrs["years_left_out"]``; when none is left, an error.
+    ``attrs["notes"]`` also names the ideal-point run the result rests on.
     """
     import os
 
     from ..dimensions.values import parse_years
     from ..errors import InputError, MissingDataError
+    from ..years import Coverage, clip, data_coverage
     from . import communities as B
-    rng = parse_years(years)
-    if rng is None:
+    if parse_years(years) is None:
         raise InputError("blocs: give a year or a range, e.g. 2023 or 1985:2024")
     if method not in ("ideal-points", "network"):
         raise InputError(f"--method must be ideal-points or network, not {method!r}")
-    n_boot = n_boot or (200 if rng[0] == rng[1] or method == "ideal-points" else 50)
-    probs = []
+    probs, notes, left_out = [], [], {}
+    extra: dict = {}
     if method == "ideal-points":
         from .. import api
         ip = api.stored_ideal_points(db)
         if ip is None:
             raise MissingDataError("no ideal points to form the blocs", hint="import the UN votes (`multipolar data import`) and run "
                                    "`multipolar idealpoints`")
+        run = ip.attrs.get("run") or {}
+        notes += list(ip.attrs.get("notes", []))
+        extra["ideal_points_run"] = str(run.get("run_id", ""))
+        cov = Coverage(int(ip["year"].min()), int(ip["year"].max()), f"the ideal points (run {run.get('run_id')})")
+        rng, note = clip(years, cov, "blocs")
+        n_boot = n_boot or 200
         for y in range(rng[0], rng[1] + 1):
             if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2:
                 probs.append(B.ideal_point_blocs(ip, y, tau=tau, n_boot=n_boot, seed=seed))
+            else:
+                left_out[y] = "no ideal points of both the United States and China (fewer than 10 recorded roll calls)"
     else:
-        dy = _measures(f"{rng[0]}:{rng[1]}", None, db, dy, ["closeness", "closeness_lo", "closeness_hi"])
+        rng, note = clip(years, data_coverage(db), "blocs")
+        n_boot = n_boot or (200 if rng[0] == rng[1] else 50)
+        from ..relations import MIN_VALUES_SHARE, covered_years
+        dy = _measures(f"{rng[0]}:{rng[1]}", None, db, dy, ["closeness", "closeness_lo", "closeness_hi", "closeness_n_dims", "score_values"])
+        notes += [n for n in dy.attrs.get("notes", []) if n.startswith("values:")]
         und = dy[dy["code_a"] < dy["code_b"]]
+        # the coverage gate (multipolar.relations.covered_years): a year whose closeness lacks the UN votes
+        # for most pairs gets no blocs, rather than one bloc of everyone (see NETWORK_GATE)
+        cov = covered_years(und)
         prev = None
         for y in range(rng[0], rng[1] + 1):
+            if y not in cov.index or not cov.loc[y, "values_share"] >= MIN_VALUES_SHARE:
+                m = cov.loc[y] if y in cov.index else None
+                left_out[y] = ("no dyads" if m is None else
+                               f"the UN votes for {m['values_share']:.0%} of the pairs (needed: {MIN_VALUES_SHARE:.0%}), closeness "
+                               f"resting on {m['mean_dims']:.1f} of 5 components on average")
+                continue
             p = B.network_blocs(und, y, n_boot=n_boot, seed=seed, jobs=jobs or os.cpu_count())
             if prev is not None:
                 ren = B.match_across_years(prev, p)
@@ -130,17 +177,43 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
                 p = p.groupby(["code", "bloc", "year"], as_index=False)["probability"].sum()
             probs.append(p)
             prev = p
+    if note:
+        notes.insert(0, note)
     if not probs:
-        need = ("ideal points of both the United States and China" if method == "ideal-points" else "dyad closeness")
-        raise MissingDataError(f"no year in {rng[0]}-{rng[1]} has the data for {method} blocs ({need})",
+        need = ("ideal points of both the United States and China" if method == "ideal-points" else
+                "dyads whose closeness rests on enough components (the UN votes among them)")
+        why = "; ".join(f"{y}: {r}" for y, r in sorted(left_out.items())[:5]) + ("; ..." if len(left_out) > 5 else "")
+        raise MissingDataError(f"no year in {rng[0]}-{rng[1]} has the data for {method} blocs ({need}): {why}",
                                hint="choose years with data (`multipolar data status`), or import the UN votes and run `multipolar idealpoints`"
-                               if method == "ideal-points" else "choose years with data (`multipolar data status`), or import the data")
+                               if method == "ideal-points" else "choose years with the UN votes (the network blocs need closeness "
+                               "resting on them), or use --method ideal-points")
+    if left_out:
+        groups: dict[str, list[int]] = {}
+        for y, r in sorted(left_out.items()):
+            groups.setdefault(r if method == "ideal-points" else "closeness without the UN votes", []).append(y)
+        for r, ys in groups.items():
+            detail = "" if method == "ideal-points" else ": " + "; ".join(f"{y}: {left_out[y]}" for y in ys)
+            notes.append(f"no {method} blocs in {_years_text(ys)} ({r}){detail}")
     prob = pd.concat(probs, ignore_index=True)
     summ = pd.concat([B.summarise(g, swing).assign(year=y) for y, g in prob.groupby("year")], ignore_index=True)
-    params = {"years": f"{rng[0]}:{rng[1]}", "method": method, "n_boot": n_boot, "seed": seed, "tau": tau, "swing": swing}
+    params = {"years": f"{rng[0]}:{rng[1]}", "method": method, "n_boot": n_boot, "seed": seed, "tau": tau, "swing": swing, **extra,
+              "years_left_out": ",".join(str(y) for y in sorted(left_out)), "notes": notes}
     summ.attrs.update(params)
     prob.attrs.update(params)
     return summ, prob
+
+
+def _years_text(ys: list[int]) -> str:
+    """[2020, 2021, 2022, 2024] -> '2020-2022, 2024'."""
+    out, run = [], []
+    for y in sorted(ys):
+        if run and y != run[-1] + 1:
+            out.append(run)
+            run = []
+        run.append(y)
+    if run:
+        out.append(run)
+    return ", ".join(f"{r[0]}-{r[-1]}" if len(r) > 1 else f"{r[0]}" for r in out)
 
 
 def trends(years=None, db=None, blocs_year: int | None = None, method: str = "ideal-points", seed: int = 0,
@@ -153,7 +226,8 @@ def trends(years=None, db=None, blocs_year: int | None = None, method: str = "id
     from .. import api
     from ..dimensions.values import parse_years
     from . import fragmentation as T
-    rng = parse_years(years)
+    from ..years import clip, data_coverage
+    rng, note = clip(years, data_coverage(db), "trends") if parse_years(years) is not None else (None, None)
     if blocs_year is None:
         from ..errors import MissingDataError
         ip = api.stored_ideal_points(db)
@@ -167,6 +241,8 @@ def trends(years=None, db=None, blocs_year: int | None = None, method: str = "id
                                    "to form the blocs", hint="import the UN votes of whole sessions and run `multipolar idealpoints`, "
                                    "or give --blocs-year")
     summ, _ = blocs(str(blocs_year), method=method, db=db, seed=seed, dy=dy)
+    notes = ([note] if note else []) + [f"blocs of {blocs_year}: {n}" if not n.startswith("ideal points:") else n
+                                        for n in summ.attrs.get("notes", [])]
     bl = summ.set_index("code")["bloc"]
     sb = T.scoreboard(_measures(f"{rng[0]}:{rng[1]}" if rng else None, None, db, dy, T.COLUMNS), bl)
     if rng is None:
@@ -178,17 +254,20 @@ def trends(years=None, db=None, blocs_year: int | None = None, method: str = "id
         rng = (int(with_data.min()), int(with_data.max()))
         sb = sb[sb["year"].between(*rng)].reset_index(drop=True)
     sb.attrs.update({"years": f"{rng[0]}:{rng[1]}", "blocs_year": blocs_year, "method": method, "seed": seed,
-                     "blocs": bl.value_counts().to_dict()})
+                     "blocs": bl.value_counts().to_dict(), "notes": notes,
+                     **({"ideal_points_run": summ.attrs["ideal_points_run"]} if "ideal_points_run" in summ.attrs else {})})
     return sb
 
 
 def balance(years, db=None, threshold: float = 0.0, return_signs: bool = False, dy: pd.DataFrame | None = None):
     """The share of balanced triads (Heider) among all states per year (and, with ``return_signs``,
     the signed relations it was computed from)."""
+    from ..years import clip, data_coverage, span
     from . import triangles
-    sg = triangles.signs(_measures(years, None, db, dy, ["closeness", "relation_type"]), threshold)
+    rng, note = clip(years, data_coverage(db), "triangles")
+    sg = triangles.signs(_measures(span(rng), None, db, dy, ["closeness", "relation_type"]), threshold)
     out = triangles.balance_share(sg)
-    out.attrs.update({"years": years, "threshold": threshold})
+    out.attrs.update({"years": span(rng), "threshold": threshold, "notes": [note] if note else []})
     return (out, sg) if return_signs else out
 
 

@@ -7,6 +7,7 @@ a pair-year without both ideal points has no distance.
 """
 from __future__ import annotations
 
+from ..values import describe_run
 from .frame import Frame
 
 SOURCE = "UN General Assembly votes (Voeten et al.), multipolar dynamic ordinal ideal points"
@@ -24,14 +25,29 @@ def ip_distance_sql(a: str = "ipa", b: str = "ipb") -> dict[str, str]:
             "ip_distance_hi": f"abs({diff}) + 1.6449 * {sd}"}
 
 
+def current_run(d: Frame) -> dict | None:
+    """The warehouse's current ideal-point run (run_id, years, created, current), read through the frame's attachment."""
+    if not d.has("ideal_points_runs"):
+        return None
+    cols = {r[0] for r in d._x("SELECT column_name FROM information_schema.columns WHERE table_catalog = 'w' "
+                               "AND table_name = 'ideal_points_runs'")}
+    if "run_id" in cols:
+        rows = d._x(f"SELECT run_id, years, created FROM {d.t('ideal_points_runs')} WHERE current LIMIT 1")
+    else:       # written before runs were kept: its one run
+        rows = d._x(f"SELECT NULL, years, created FROM {d.t('ideal_points_runs')} LIMIT 1")
+    return dict(zip(("run_id", "years", "created"), rows[0]), current=True) if rows else None
+
+
 def add(d: Frame):
     """``ideal_point_a``, ``ideal_point_b``; ``ip_distance`` = |theta_a - theta_b| with ``ip_distance_se``
     and the 90% interval ``ip_distance_lo``/``_hi``; ``votes_common_n``, ``vote_agree_share``,
     ``vote_kappa``, ``vote_scott_pi`` over the roll calls both voted on."""
     cov = "state-years with ideal points (years with enough recorded roll calls); never filled"
     if d.has("ideal_points"):
-        ip_sql = d.t("ideal_points")
-        basis = "the warehouse"
+        ip_sql = d.t("ideal_points")          # the current run's rows (a view since every run is kept)
+        run = current_run(d)
+        basis = f"the warehouse, run {run['run_id']}" if run else "the warehouse"
+        d.notes.append("values: " + describe_run(run, "the warehouse").replace("ideal points: ", "ideal points and vote agreement of "))
     else:
         from ...snapshot import snapshot_table
         snap = snapshot_table("ideal_points")
@@ -40,7 +56,16 @@ def add(d: Frame):
             d.register("_ip", snap)
             ip_sql = "_ip"
             basis = "the embedded snapshot"
-            d.notes.append("values: ideal points from the embedded snapshot (run `multipolar idealpoints` to refit)")
+            from ...snapshot import manifest
+            try:
+                man = manifest()
+                run = dict(man.get("ideal_points_run") or {}, current=True)
+                run.setdefault("run_id", "snapshot")
+                built = man.get("built")
+            except Exception:           # a snapshot without its manifest: say only where the points come from
+                run, built = {"run_id": "snapshot", "current": True}, None
+            d.notes.append("values: " + describe_run(run, f"the embedded snapshot (built {built})").replace("ideal points: ", "ideal points of ")
+                           + "; run `multipolar idealpoints` to fit on the warehouse")
     cols = {"ideal_point_a": ("values", "ideal point of A (sd-1 scale, US high)", SOURCE, cov),
             "ideal_point_b": ("values", "ideal point of B", SOURCE, cov),
             "ip_distance": ("values", "|ideal point A - ideal point B|", SOURCE, cov),

@@ -6,11 +6,23 @@ const BLOC_COLOURS = {"US-leaning": "#2166ac", "nonaligned": "#bdbdbd", "China-l
 const CONFIG = {displaylogo: false, responsive: true};
 
 function showError(msg) { const el = document.getElementById("error"); el.textContent = msg; el.hidden = false; }
+let pending = 0;
 async function api(url) {
-  const r = await fetch(url);
-  const body = await r.json();
-  if (!r.ok) { throw new Error(body.detail || r.statusText); }
-  return body;
+  // the first request after the server starts reads the warehouse: say so when an answer is slow
+  pending += 1;
+  const slow = setTimeout(() => { const el = document.getElementById("status");
+    if (el && pending) { el.textContent = "Reading the data: the first request after the dashboard starts reads the warehouse (up to a minute)…"; el.hidden = false; } }, 800);
+  try {
+    const r = await fetch(url);
+    const body = await r.json();
+    if (!r.ok) { throw new Error(body.detail || r.statusText); }
+    return body;
+  } finally {
+    clearTimeout(slow);
+    pending -= 1;
+    const el = document.getElementById("status");
+    if (el && !pending) { el.hidden = true; }
+  }
 }
 function fmt(v, d = 2) { return (v === null || v === undefined) ? "–" : (typeof v === "number" ? v.toFixed(d) : String(v)); }
 function esc(s) { return String(s).replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;"}[c])); }
@@ -18,14 +30,67 @@ function table(el, cols, rows) {
   el.innerHTML = "<tr>" + cols.map(c => `<th>${esc(c[0])}</th>`).join("") + "</tr>" +
     rows.map(r => "<tr>" + cols.map(c => `<td>${c[1](r)}</td>`).join("") + "</tr>").join("");
 }
-function layout(title, extra) {
-  return Object.assign({title: {text: title, x: 0.01, xanchor: "left", font: {size: 14}}, margin: {t: 60, b: 70, l: 60, r: 20},
-    paper_bgcolor: "white", plot_bgcolor: "white", font: {family: "system-ui, sans-serif", size: 12}}, extra || {});
+// -- charts: titles wrapped to the chart's width, axes that make room for their labels, the source
+// as a line of HTML under the chart (it wraps like any text), redrawn when the window changes size
+const TITLE_FONT = 14, FONT = "system-ui, sans-serif";
+let measureCtx = null;
+function textWidth(text, size) {
+  measureCtx = measureCtx || document.createElement("canvas").getContext("2d");
+  measureCtx.font = `${size}px ${FONT}`;
+  return measureCtx.measureText(text).width;
 }
-function source(text) {
-  return {text: "Source: " + text, xref: "paper", yref: "paper", x: 0, y: 0, yshift: -55, xanchor: "left", yanchor: "top",
-    showarrow: false, font: {size: 10, color: "#666"}};
+function wrap(text, width, size) {
+  // greedy: as many words per line as fit in `width` pixels; plotly breaks lines at <br>
+  const lines = [];
+  let line = "";
+  for (const word of String(text).split(/\s+/)) {
+    const next = line ? line + " " + word : word;
+    if (line && textWidth(next, size) > width) { lines.push(line); line = word; } else { line = next; }
+  }
+  if (line) lines.push(line);
+  return lines;
 }
+function layout(el, title, extra) {
+  extra = extra || {};
+  const width = el.clientWidth || 800;
+  const lines = wrap(title, width - 40, TITLE_FONT);
+  const legendOnTop = extra.legend && extra.legend.orientation === "h";
+  const top = 16 + (lines.length - 1) * 8 + lines.length * (TITLE_FONT + 6) + (legendOnTop ? 34 : 12);
+  const axis = a => Object.assign({automargin: true}, a || {});
+  const out = Object.assign({
+    title: {text: lines.join("<br>"), x: 0, xref: "container", xanchor: "left", yref: "container", y: 1, yanchor: "top",
+            pad: {t: 10 + (lines.length - 1) * 8, l: 12}, font: {size: TITLE_FONT}},
+    margin: {t: top, b: 50, l: 60, r: 20, pad: 2}, paper_bgcolor: "white", plot_bgcolor: "white",
+    font: {family: FONT, size: 12}}, extra);
+  out.margin = Object.assign({t: top, b: 50, l: 60, r: 20, pad: 2}, extra.margin || {});
+  out.xaxis = axis(extra.xaxis);
+  out.yaxis = axis(extra.yaxis);
+  if (legendOnTop) out.legend = Object.assign({x: 0, xanchor: "left", y: 1, yanchor: "bottom"}, extra.legend);
+  return out;
+}
+function caption(el, text) {
+  let p = document.getElementById(el.id + "-source");
+  if (!p) { p = document.createElement("p"); p.className = "src"; p.id = el.id + "-source"; el.insertAdjacentElement("afterend", p); }
+  p.textContent = "Source: " + text;
+}
+async function chart(id, traces, title, extra, src) {
+  const el = typeof id === "string" ? document.getElementById(id) : id;
+  el.dataset.title = title;
+  el.plotExtra = extra;
+  await Plotly.react(el, traces, layout(el, title, extra), CONFIG);
+  if (src) caption(el, src);
+  return el;
+}
+let resizeTimer = null;
+window.addEventListener("resize", () => {
+  clearTimeout(resizeTimer);
+  resizeTimer = setTimeout(() => {
+    for (const el of document.querySelectorAll(".js-plotly-plot[data-title]")) {
+      const l = layout(el, el.dataset.title, el.plotExtra);
+      Plotly.relayout(el, {"title.text": l.title.text, "margin.t": l.margin.t});
+    }
+  }, 150);
+});
 
 async function geoAssets() {
   if (window.PlotlyGeoAssets && window.PlotlyGeoAssets.topojson && window.PlotlyGeoAssets.topojson.world_110m) return;
@@ -36,7 +101,8 @@ async function geoAssets() {
 
 const pages = {
   async home() {
-    const states = await api("/api/states");
+    // today's states (the registry's, no data needed: the list is there before the data are read)
+    const states = await api(`/api/states?year=${new Date().getFullYear()}`);
     document.getElementById("state-list").innerHTML = states.map(s => `<option value="${esc(s.code)}">${esc(s.name)}</option>`).join("");
     document.getElementById("state-form").addEventListener("submit", ev => {
       ev.preventDefault();
@@ -52,18 +118,19 @@ const pages = {
     const top = d.partners.slice(0, 3).map(x => x.name).join(", ");
     const finding = `In ${d.year}, ${d.name}'s closest partners are ${top}.`;
     document.getElementById("state-finding").textContent = finding;
-    Plotly.newPlot("chart-partners", [{type: "bar", orientation: "h", x: p.map(r => r.closeness), y: p.map(r => r.name),
+    await chart("chart-partners", [{type: "bar", orientation: "h", x: p.map(r => r.closeness), y: p.map(r => r.name),
       marker: {color: p.map(r => TYPE_COLOURS[r.relation_type] || "#999")},
-      text: p.map(r => r.relation_type), hovertext: p.map(r => `${r.name}: ${r.relation_type}, closeness ${fmt(r.closeness)}`), hoverinfo: "text"}],
-      layout(finding, {height: 520, xaxis: {title: {text: "closeness (−1 hostile … 1 close)"}}, yaxis: {automargin: true},
-        annotations: [source("multipolar closeness and relation types (UN votes, alliances, groupings, trade, visas, conflicts)")]}), CONFIG);
+      text: p.map(r => r.relation_type), textposition: "inside", insidetextanchor: "end",
+      hovertext: p.map(r => `${r.name}: ${r.relation_type}, closeness ${fmt(r.closeness)}`), hoverinfo: "text"}],
+      finding, {height: 520, xaxis: {title: {text: "closeness (−1 hostile … 1 close)"}}},
+      "multipolar closeness and relation types (UN votes, alliances, groupings, trade, visas, conflicts)");
     if (d.blocs.length) {
       const order = ["China-leaning", "nonaligned", "US-leaning"];
-      Plotly.newPlot("chart-blocs", [{type: "scatter", mode: "markers", x: d.blocs.map(r => r.year), y: d.blocs.map(r => r.bloc),
+      await chart("chart-blocs", [{type: "scatter", mode: "markers", x: d.blocs.map(r => r.year), y: d.blocs.map(r => r.bloc),
         marker: {size: d.blocs.map(r => 4 + 10 * r.probability), color: d.blocs.map(r => BLOC_COLOURS[r.bloc])},
         hovertext: d.blocs.map(r => `${r.year}: ${r.bloc} (${fmt(r.probability)})`), hoverinfo: "text"}],
-        layout(`${d.name}'s bloc by year (marker size: probability)`, {height: 300, yaxis: {categoryorder: "array", categoryarray: order},
-          xaxis: {title: {text: "year"}}, annotations: [source("UN votes; multipolar ideal points; IMF split")]}), CONFIG);
+        `${d.name}'s bloc by year (marker size: probability)`, {height: 300, yaxis: {categoryorder: "array", categoryarray: order},
+          xaxis: {title: {text: "year"}}}, "UN votes; multipolar ideal points; IMF split");
     } else {
       document.getElementById("chart-blocs").innerHTML = "<p class='missing'>No ideal-point blocs for this state.</p>";
     }
@@ -87,12 +154,12 @@ const pages = {
       fill: "toself", fillcolor: "rgba(0,0,0,0.08)", line: {width: 0}, name: "closeness 90% interval", hoverinfo: "skip"},
       {x: yrs, y: rows.map(r => r.closeness), name: "closeness", line: {color: "#000", width: 3}}];
     dims.forEach(([k, n, c]) => traces.push({x: yrs, y: rows.map(r => r[k]), name: n, line: {color: c, width: 1.5}}));
-    Plotly.newPlot("chart-dims", traces, layout(finding, {height: 460, xaxis: {title: {text: "year"}},
-      yaxis: {title: {text: "score (−1 … 1)"}}, annotations: [source("multipolar component scores and closeness (see multipolar.relations)")]}), CONFIG);
-    Plotly.newPlot("chart-dep", [{x: yrs, y: rows.map(r => r.dependence_a_on_b), name: `${d.a} depends on ${d.b}`},
+    await chart("chart-dims", traces, finding, {height: 460, xaxis: {title: {text: "year"}}, yaxis: {title: {text: "score (−1 … 1)"}}},
+      "multipolar component scores and closeness (see multipolar.relations)");
+    await chart("chart-dep", [{x: yrs, y: rows.map(r => r.dependence_a_on_b), name: `${d.a} depends on ${d.b}`},
       {x: yrs, y: rows.map(r => r.dependence_b_on_a), name: `${d.b} depends on ${d.a}`}],
-      layout(`Dependence both ways (index 0–1)`, {height: 340, xaxis: {title: {text: "year"}}, yaxis: {title: {text: "dependence (share, 0–1)"}},
-        annotations: [source("BACI energy and minerals trade, energy imports, SIPRI arms transfers")]}), CONFIG);
+      `Dependence both ways (index 0–1)`, {height: 340, xaxis: {title: {text: "year"}}, yaxis: {title: {text: "dependence (share, 0–1)"}}},
+      "BACI energy and minerals trade, energy imports, SIPRI arms transfers");
     const changes = rows.filter((r, i) => i === 0 || r.relation_type !== rows[i - 1].relation_type);
     table(document.getElementById("types-table"), [["year", r => r.year], ["type", r => esc(r.relation_type || "–")],
       ["evidence", r => esc(r.relation_evidence || "–")]], changes);
@@ -119,9 +186,9 @@ const pages = {
       document.getElementById("bloc-counts").textContent = finding;
       const el = document.getElementById("chart-map");
       el.dataset.year = y;
-      await Plotly.react(el, traces, layout(finding, {height: 520, legend: {orientation: "h", y: 1, yanchor: "bottom"},
+      await chart(el, traces, finding, {height: 520, legend: {orientation: "h"}, margin: {b: 10, l: 10, r: 10},
         geo: {projection: {type: "natural earth"}, showland: true, landcolor: "#f2f2f2", showcountries: false, showcoastlines: false,
-          showocean: false, showframe: false, lataxis: {range: [-58, 85]}}}), CONFIG);
+          showocean: false, showframe: false, lataxis: {range: [-58, 85]}}});
     }
     slider.addEventListener("input", () => draw().catch(e => showError(e.message)));
     await draw();
@@ -141,11 +208,11 @@ const pages = {
       const out = document.getElementById("triangle-type");
       out.textContent = finding; out.dataset.type = cur.type;
       const yrs = d.rows.map(r => r.year);
-      Plotly.newPlot("chart-triangle", [
+      await chart("chart-triangle", [
         {x: yrs, y: d.rows.map(r => r.closeness_ab), name: `${a}-${b}`}, {x: yrs, y: d.rows.map(r => r.closeness_ac), name: `${a}-${c}`},
         {x: yrs, y: d.rows.map(r => r.closeness_bc), name: `${b}-${c}`}],
-        layout(finding, {height: 420, xaxis: {title: {text: "year"}}, yaxis: {title: {text: "closeness (−1 hostile … 1 close)"}},
-          annotations: [source("multipolar relation types and closeness; Dittmer (1981) typology")]}), CONFIG);
+        finding, {height: 420, xaxis: {title: {text: "year"}}, yaxis: {title: {text: "closeness (−1 … 1)"}}},
+        "multipolar relation types and closeness (−1 hostile … 1 close); Dittmer (1981) typology");
       table(document.getElementById("changes-table"), [["year", r => r.year], ["type", r => esc(r.type)],
         ["pivot or pariah", r => esc(r.pivot_or_pariah || "–")], ["relations", r => esc(r.relations)]], d.rows.filter(r => r.changed));
     }
@@ -163,12 +230,12 @@ const pages = {
       const lose = r[0], gain = r[r.length - 1];
       const finding = `Under “${d.run.name}”, ${lose.country} loses most (${fmt(lose.change_real_income_FULL, 1)}% real income from that trade) and ${gain.country} gains most (${fmt(gain.change_real_income_FULL, 1)}%).`;
       document.getElementById("scenario-finding").textContent = finding;
-      Plotly.newPlot("chart-scenario", [{type: "bar", orientation: "h", x: show.map(x => x.change_real_income_FULL), y: show.map(x => x.country),
+      await chart("chart-scenario", [{type: "bar", orientation: "h", x: show.map(x => x.change_real_income_FULL), y: show.map(x => x.country),
         error_x: {type: "data", symmetric: false, array: show.map(x => x.real_income_q95 === null ? 0 : x.real_income_q95 - x.change_real_income_FULL),
           arrayminus: show.map(x => x.real_income_q05 === null ? 0 : x.change_real_income_FULL - x.real_income_q05)},
         marker: {color: show.map(x => x.change_real_income_FULL < 0 ? "#d7301f" : "#4575b4")}}],
-        layout(finding, {height: 520, xaxis: {title: {text: "change in real income from the sector's trade (%)"}}, yaxis: {automargin: true},
-          annotations: [source("BACI, CEPII GeoDist, multipolar dyad measures; PPML and the multipolar GE solver")]}), CONFIG);
+        finding, {height: 520, xaxis: {title: {text: "change in real income from the sector's trade (%)"}}},
+        "BACI, CEPII GeoDist, multipolar dyad measures; PPML and the multipolar GE solver");
       table(document.getElementById("diversion-table"), [["exporter", x => esc(x.exporter)], ["importer", x => esc(x.importer)],
         ["baseline (k$)", x => fmt(x.baseline, 0)], ["scenario (k$)", x => fmt(x.counterfactual, 0)], ["change (%)", x => fmt(x.change_pct, 1)]], d.diversion);
     }
@@ -179,7 +246,17 @@ const pages = {
   async data() {},
 };
 
+async function footer() {
+  const f = document.getElementById("footer");
+  if (!f || !f.dataset.pending) return;
+  const m = await api("/api/meta");
+  document.getElementById("basis").textContent = m.basis;
+  document.getElementById("latest").textContent = m.latest_year;
+  delete f.dataset.pending;
+}
+
 document.addEventListener("DOMContentLoaded", () => {
   const fn = pages[document.body.dataset.page];
   if (fn) fn().catch(e => showError(e.message));
+  footer().catch(() => {});
 });
