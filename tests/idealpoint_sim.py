@@ -230,7 +230,7 @@ def simulate_un(n_states: int = 200, first_year: int = 1946, last_year: int = 20
 def scale_figures(est: pd.DataFrame, truth: pd.DataFrame, stable: list | None = None) -> dict:
     """How well ``est`` (state, year, ideal_point) keeps the scale of ``truth`` (state, year, true).
 
-    pooled_r, within_r_mean, within_r_min; after mapping the estimates to the truth's overall mean and
+    pooled_r, within_r_median, within_r_mean, within_r_min; after mapping the estimates to the truth's overall mean and
     sd (one affine map for all years; the sign is the one of the pooled correlation), per decade (a
     last decade of one or two years joins the previous one) the
     spread ratio (mean within-year sd of the estimates / of the truth) and the mean error (mean of
@@ -256,7 +256,7 @@ def scale_figures(est: pd.DataFrame, truth: pd.DataFrame, stable: list | None = 
     dec["mean_error"] = dec["mean_est"] - dec["mean_true"]
     long = m.groupby("state")["year"].transform("size") >= 30
     st = m[long].groupby("state")[["mapped", "true"]].apply(lambda g: np.corrcoef(g["mapped"], g["true"])[0, 1])
-    return {"pooled_r": pooled, "within_r_mean": float(within.mean()), "within_r_min": float(within.min()),
+    return {"pooled_r": pooled, "within_r_median": float(within.median()), "within_r_mean": float(within.mean()), "within_r_min": float(within.min()),
             "spread_ratio": dec["spread_ratio"].round(3).to_dict(), "mean_error": dec["mean_error"].round(3).to_dict(),
             "spread_worst": float((dec["spread_ratio"] - 1).abs().max()),
             "mean_drift": float(dec["mean_error"].max() - dec["mean_error"].min()),

@@ -332,7 +332,8 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
                 show: bool = typer.Option(False, "--show", help="Show the given states' points in the terminal (a table and a "
                                           "trend line); uses the stored estimates unless --refit."),
                 refit: bool = typer.Option(False, "--refit", help="With --show: estimate again instead of using stored results."),
-                omega: str = typer.Option("0.16", "--omega", help="Random-walk sd per year, or 'estimate'."),
+                omega: Optional[str] = typer.Option(None, "--omega", help="Random-walk sd per year on the model's scale, or "
+                                                    "'estimate' (default: the model's, DynamicOrdinalIdealPoints().omega)."),
                 store: Optional[bool] = typer.Option(None, "--store/--no-store", help="--store: store the fit and make it the "
                                                      "current run (the one blocs, trends, the report and the dyads read). --no-store: "
                                                      "store nothing, only write --out or show. Default: the fit is stored as a run "
@@ -391,7 +392,7 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
     try:
         codes = [registry().resolve(s) for s in states]
         rng = values.parse_years(years)
-        om = omega if omega == "estimate" else float(omega)
+        params = {} if omega is None else {"omega": omega if omega == "estimate" else float(omega)}
         w = Warehouse(db)
         ip, meta = None, None
         if run is not None or (codes and not refit):
@@ -405,7 +406,7 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
                           disable=not err.is_terminal) as prog:
                 task = prog.add_task("ideal points", total=None)
-                fitted = values.estimate(w, years, store=store, omega=om, progress=lambda m: prog.update(task, description=m))
+                fitted = values.estimate(w, years, store=store, **params, progress=lambda m: prog.update(task, description=m))
             ip, meta = fitted.ideal_points, fitted.meta
     except (MultipolarError, ValueError) as e:
         _fail(e)
