@@ -10,7 +10,13 @@ Prints, on this machine:
   correlation with the truth and coverage of the 90% intervals (bars: >= 0.97, 85-95%);
 * the closing-note table: RUS, CHN, USA, IND, DEU, BRA in 1990, 2000, 2010, 2019.
 
+* end to end as the user runs it: ``multipolar idealpoints`` in a fresh process (start-up, read,
+  bridge, fit, agreement, store) on a copy of the warehouse, ``--runs`` times: wall time and the
+  peak memory of the process tree; the bar is under 20 s and under 2 GB. ``--src`` measures another
+  checkout's ``src/`` the same way (before/after), and the ratio to it is printed.
+
 Usage: python benchmarks/idealpoints.py [--db WAREHOUSE] [--shared ../shared/data] [--skip-synthetic]
+       [--runs 3] [--src OTHER/src] [--only-cli]
 (without --db, the UN votes are imported into a temporary warehouse first; that is not timed).
 """
 from __future__ import annotations
@@ -119,11 +125,37 @@ def synthetic() -> None:
           f"correlation with truth {corr:.4f} [bar >= 0.97]; 90% intervals cover {cover:.1%} [bar 85-95%]")
 
 
+def cli(db: Path, src: str, runs: int, tmp: str) -> float:
+    """``multipolar idealpoints`` as the user runs it, on a fresh copy of ``db`` each time (the command
+    stores a run; a copy keeps the runs comparable). Returns the median wall time."""
+    import os
+    import shutil
+    import statistics
+    from _memory import run_measured
+    secs = []
+    for k in range(runs):
+        copy = Path(tmp) / f"cli{k}.duckdb"
+        shutil.copy(db, copy)
+        env = dict(os.environ, PYTHONPATH=src, MULTIPOLAR_DB=str(copy))
+        r = run_measured([sys.executable, "-m", "multipolar.cli", "idealpoints", "--db", str(copy)], env=env)
+        if r["returncode"] != 0:
+            raise SystemExit(f"multipolar idealpoints failed ({src}):\n{r['stderr'][-2000:]}")
+        fitted = [ln for ln in r["stdout"].splitlines() if ln.startswith("fitted in")]
+        print(f"  run {k + 1}: {r['seconds']:.1f} s, peak memory {r['tree_rss_mb'] / 1024:.2f} GB (process tree); "
+              f"{fitted[0] if fitted else ''}")
+        secs.append(r["seconds"])
+        copy.unlink()
+    return statistics.median(secs)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--db", type=Path)
     ap.add_argument("--shared", type=Path)
     ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--runs", type=int, default=3, help="end-to-end runs of the command (the median is reported)")
+    ap.add_argument("--src", help="the src/ folder of another checkout: measured end to end the same way (before/after)")
+    ap.add_argument("--only-cli", action="store_true", help="only the end-to-end measurement")
     a = ap.parse_args()
     import os
     print(f"machine: {os.cpu_count()} CPUs")
@@ -136,6 +168,17 @@ def main() -> None:
             t0 = time.perf_counter()
             w.import_path(Path(shared) / "un_votes")
             print(f"(setup, not timed: imported the UN votes in {time.perf_counter() - t0:.0f} s)")
+        if a.runs:
+            src = str(Path(__file__).resolve().parents[1] / "src")
+            print(f"\nend to end: `multipolar idealpoints` in a fresh process, {a.runs} runs on copies of {w.path}   [bar: < 20 s, < 2 GB]")
+            mine = cli(Path(w.path), src, a.runs, tmp)
+            print(f"  median {mine:.1f} s")
+            if a.src:
+                print(f"the same with {a.src}:")
+                other = cli(Path(w.path), str(Path(a.src).resolve()), a.runs, tmp)
+                print(f"  median {other:.1f} s; this checkout takes {mine / other:.2f}x its time")
+        if a.only_cli:
+            return
         ip = real(w)
         table(ip)
     if not a.skip_synthetic:
