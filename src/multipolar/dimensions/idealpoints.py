@@ -95,7 +95,15 @@ random walk, not from how lopsided its votes are. The spread of a year is then s
 and its bridges against priors that weigh the same in every year. Not done: a fixed scale per year
 (sd 1 in every year) would remove the shrinking spread of the 1990s that the bridges show and the
 published estimate has; anchoring on reference states assumes they do not move. Measured on the
-simulation (``benchmarks/idealpoints_sim.py``, 200 states, 1946-2020): SIMFIGURES.
+simulation (``benchmarks/idealpoints_sim.py``, 200 states, 1946-2020, seed 0): pooled r with the
+truth 0.984, within-year r median 0.986 (min 0.974), every decade's spread within 6.4% of the
+truth's, the error of the decade means spanning 0.18 truth units; the model before issue 18 on the
+same votes: pooled r 0.969, spreads 1.29 times the truth's in the 1940s down to 0.88 from 1990,
+mean errors spanning 0.33 (seed 2: 0.983, 0.985, within 8.1%; ``tests/test_idealpoints_scale.py``
+fits a 130-state version). On the 1946-2021 votes the points within a year hardly change (median
+within-year r with the earlier model's points 0.998, minimum 0.986), so the within-year agreement
+with other estimates stays where it was; the decade spreads go from 1.37-1.54 (1940s-70s) and
+0.58-0.72 (1990s-2020s) to 1.07-1.22 and 0.78-0.99.
 
 Identification of the reported scale: the reported points are mapped to mean 0 and
 standard deviation 1 over all state-years (``normalise=True``; items are mapped so the likelihood
