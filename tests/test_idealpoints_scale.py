@@ -51,3 +51,13 @@ def test_the_fit_recovers_the_truth_within_and_across_years(figures):
 
 def test_each_decades_spread_is_within_ten_percent(figures):
     assert figures["spread_worst"] <= 0.10, figures["spread_ratio"]
+
+
+def test_the_model_before_issue_18_misses_on_the_same_votes(sim):
+    # the simulation is hard in the way the real votes are: item priors counted once per item, no level
+    # prior and a strong cut-point prior let the spread follow the bridging (wide before 1980, narrow after)
+    votes, truth = sim
+    old = DynamicOrdinalIdealPoints(omega=0.16, item_prior_weight="item", prior_level=None, prior_alpha=5.0).fit(votes)
+    f = scale_figures(old.ideal_points_, truth)
+    ratio = f["spread_ratio"]
+    assert f["spread_worst"] > 0.15 and ratio[1950] > ratio[2000] + 0.2, ratio

@@ -257,7 +257,7 @@ class DynamicOrdinalIdealPoints:
         return _Data(pidx[order].astype(np.int64), jcodes[order].astype(np.int64), yv[order].astype(np.int8), len(sy), len(juniq))
 
     def _prior_weights(self, jcodes, n_j: int, v: pd.DataFrame, sy: pd.DataFrame) -> np.ndarray:
-        """Each item's weight in the item priors (the prior precisions of alpha and beta are the weight
+        r"""Each item's weight in the item priors (the prior precisions of alpha and beta are the weight
         over ``prior_alpha``\ :sup:`2` and ``prior_beta``\ :sup:`2`).
 
         ``"item"``: 1 for every item (the model up to 2026-12). ``"state_year"``: each roll call weighs
