@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from multipolar.actors.facts import conflicts
-from multipolar.dimensions.dyads import Dyads
+from multipolar.relations import Dyads
 
 #: sources whose later years come from multipolar's compiled facts (a source per row), tested apart
 CONTINUED = {"atop": "compiled pacts in force, NATO/CSTO and the treaty list",

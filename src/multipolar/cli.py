@@ -991,10 +991,11 @@ app.add_typer(snapshot_app, name="snapshot")
 @snapshot_app.command("build")
 def snapshot_build(shared: Optional[Path] = typer.Option(None, "--shared", help="Folder of public data (default: $MULTIPOLAR_SHARED or ../shared/data)."),
                    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: the package's snapshot folder).")):
-    """Rebuild the embedded snapshot from the public sources (one command)."""
-    from .snapshot import build_snapshot
+    """Rebuild the embedded snapshot from the public sources (one command). The files are written to a temporary
+    folder and swapped in when all are written: a failed build leaves the snapshot as it was. A snapshot built
+    elsewhere (--out) is read when MULTIPOLAR_SNAPSHOT names its folder."""
     try:
-        path = build_snapshot(shared, out)
+        path = api.build_snapshot(shared, out)
     except MultipolarError as e:
         _fail(e)
     console.print(f"snapshot written to {path}")
