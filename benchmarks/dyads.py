@@ -26,7 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from multipolar.actors.registry import registry  # noqa: E402
 from _memory import reset_hwm, vm_hwm_mb  # noqa: E402
 from multipolar.config import shared_data_dir  # noqa: E402
-from multipolar.dimensions.dyads import Dyads  # noqa: E402
+from multipolar.relations import Dyads  # noqa: E402
 from multipolar.warehouse import Warehouse  # noqa: E402
 
 

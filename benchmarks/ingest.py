@@ -12,6 +12,7 @@ Prints, on this machine:
   validation, code normalisation or warehouse writes).
 
 Usage: python benchmarks/ingest.py [--shared ../shared/data] [--per-file]
+"""
 from __future__ import annotations
 
 import argparse
@@ -29,8 +30,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _memory import reset_hwm, run_measured, vm_hwm_mb  # noqa: E402
 from multipolar.config import shared_data_dir  # noqa: E402
 from multipolar.warehouse import Warehouse  # noqa: E402
-
-
 
 
 def naive_read(path: Path) -> int:

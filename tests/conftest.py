@@ -58,7 +58,7 @@ def fitted_warehouse(full_warehouse, tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def full_table(fitted_warehouse):
     """The whole directed dyad-year table with the relation layer, on the fitted full warehouse."""
-    from multipolar.dimensions.dyads import Dyads
+    from multipolar.relations import Dyads
     d = Dyads(db=fitted_warehouse)
     n0 = len(d)
     d.add_all().add_relation()

@@ -6,7 +6,7 @@ from typer.testing import CliRunner
 
 from multipolar.actors.groupings import members
 from multipolar.cli import app
-from multipolar.dimensions.dyads import Dyads
+from multipolar.relations import Dyads
 from multipolar.errors import InputError
 
 runner = CliRunner()

@@ -142,7 +142,7 @@ def test_readers_say_which_run_they_read(db):
     from multipolar.structure import blocs
     s, _ = blocs("1986", db=db, n_boot=20)
     assert s.attrs["ideal_points_run"] == cur
-    from multipolar.dimensions.dyads import Dyads
+    from multipolar.relations import Dyads
     d = Dyads(years="1986", states="USA,CHN", db=db).add_values()
     assert any(cur in n for n in d.notes) and d.to_pandas()["ip_distance"].notna().all()
     d.close()

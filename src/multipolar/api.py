@@ -109,29 +109,7 @@ def _years(df: pd.DataFrame, rng) -> pd.DataFrame:
     return out
 
 
-def stored_ideal_points(db=None, run: str | None = None) -> pd.DataFrame | None:
-    """The stored ideal points: the warehouse's current run (or the run ``run``: its id or a unique
-    beginning of it), else the embedded snapshot's, else None. ``attrs["run"]`` says which run
-    (run_id, years, created, current) and ``attrs["notes"]`` says it in words."""
-    from .dimensions import values
-    w = Warehouse(db)
-    df = values.read_run(w, run)
-    if df is not None:
-        return df
-    from .snapshot import manifest, snapshot_table
-    df = snapshot_table("ideal_points")
-    if df is not None:
-        try:
-            meta = dict(manifest().get("ideal_points_run") or {})
-            built = manifest().get("built")
-        except Exception:          # a snapshot without its manifest: say so rather than guess
-            meta, built = {}, None
-        meta.setdefault("run_id", "snapshot")
-        meta.setdefault("years", f"{int(df['year'].min())}-{int(df['year'].max())}")
-        meta["current"] = True
-        df.attrs["run"] = meta
-        df.attrs["notes"] = [values.describe_run(meta, f"the embedded snapshot (built {built})")]
-    return df
+from .dimensions.values import stored_ideal_points  # noqa: E402  (the API offers it as it is)
 
 
 def ideal_point_runs(db=None) -> pd.DataFrame:
@@ -181,7 +159,7 @@ def dyads(years=None, states=None, *, db=None, carry=None):
     """The directed dyad-year table, to be extended with ``.add_values()``, ``.add_people()``, ...
     (``multipolar dyads``). ``carry``: sources to repeat past their last year, flagged (never by
     default; see :data:`multipolar.dimensions.dyads.CARRIABLE`). See :mod:`multipolar.dimensions.dyads`."""
-    from .dimensions.dyads import Dyads
+    from .relations import Dyads
     from .warehouse import retry_locked
     from .years import clip, data_coverage, span
     rng, note = clip(years, data_coverage(db), "dyads")      # only the years the data hold
@@ -194,7 +172,7 @@ def dyads(years=None, states=None, *, db=None, carry=None):
 def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     """The profile of A's relation to B per year: every dimension, closeness, dependence both ways,
     the type and the evidence that set it (``multipolar relation A B``)."""
-    from .dimensions.dyads import Dyads
+    from .relations import Dyads
     from .actors.registry import SERIES_PREDECESSORS as extra
     reg = registry()
     codes = {reg.resolve(a), reg.resolve(b)}
@@ -215,3 +193,10 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     out.attrs["notes"] = ([note] if note else []) + list(d.notes)
     out.attrs["years"] = span(rng)
     return out
+
+
+def build_snapshot(shared=None, out=None):
+    """Rebuild the embedded snapshot from the folder of public data ``shared`` (``multipolar snapshot build``); see
+    :mod:`multipolar.pipeline`. Returns the folder written."""
+    from .pipeline import build_snapshot as build
+    return build(shared, out)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 from typing import List, Optional
 
@@ -9,14 +10,35 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from . import api
 from .errors import InputError, MultipolarError
+
+
+class _LazyApi:
+    """:mod:`multipolar.api`, imported when a command first calls it (``--help`` and argument errors stay fast:
+    the API pulls in pandas, DuckDB and the readers)."""
+
+    def __getattr__(self, name: str):
+        from . import api as module
+        return getattr(module, name)
+
+
+api = _LazyApi()
 
 app = typer.Typer(help="multipolar: the fragmenting international system in numbers.", no_args_is_help=True, add_completion=False)
 data_app = typer.Typer(help="Import public datasets into the warehouse and see what it holds.", no_args_is_help=True)
 app.add_typer(data_app, name="data")
-console = Console()
-err = Console(stderr=True)
+def _console(stderr: bool = False) -> Console:
+    """A terminal gets tables fitted to its width; a pipe or a file gets them whole (no wrapped lines or words cut in
+    two, so ``multipolar data status | grep unvotes`` finds its rows)."""
+    stream = sys.stderr if stderr else sys.stdout
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    return Console(stderr=stderr, width=None if tty else PIPE_WIDTH)
+
+
+#: the line width when the output is not a terminal: wide enough that no table row wraps
+PIPE_WIDTH = 100_000
+console = _console()
+err = _console(stderr=True)
 
 DB = typer.Option(None, "--db", help="Warehouse file (default: $MULTIPOLAR_DB or the user data directory).")
 
@@ -970,10 +992,11 @@ app.add_typer(snapshot_app, name="snapshot")
 @snapshot_app.command("build")
 def snapshot_build(shared: Optional[Path] = typer.Option(None, "--shared", help="Folder of public data (default: $MULTIPOLAR_SHARED or ../shared/data)."),
                    out: Optional[Path] = typer.Option(None, "--out", help="Output folder (default: the package's snapshot folder).")):
-    """Rebuild the embedded snapshot from the public sources (one command)."""
-    from .snapshot import build_snapshot
+    """Rebuild the embedded snapshot from the public sources (one command). The files are written to a temporary
+    folder and swapped in when all are written: a failed build leaves the snapshot as it was. A snapshot built
+    elsewhere (--out) is read when MULTIPOLAR_SNAPSHOT names its folder."""
     try:
-        path = build_snapshot(shared, out)
+        path = api.build_snapshot(shared, out)
     except MultipolarError as e:
         _fail(e)
     console.print(f"snapshot written to {path}")

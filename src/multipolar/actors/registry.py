@@ -468,3 +468,11 @@ def registry() -> Registry:
 
 def resolve(value, **kw) -> str:
     return registry().resolve(value, **kw)
+
+
+def state_name(code: str) -> str:
+    """The registry's short name of a state or grouping (``"RUS"`` → ``"Russia"``); an unknown code is returned as it is."""
+    try:
+        return registry().get(code).name
+    except Exception:
+        return code

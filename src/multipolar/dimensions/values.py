@@ -627,3 +627,28 @@ def estimate(wh, years=None, *, store: bool | None = None, progress=None, **para
     say("storing")
     run.meta.update(store_run(wh, run, current=bool(store) or default_fit), stored=True)
     return run
+
+
+def stored_ideal_points(db=None, run: str | None = None) -> pd.DataFrame | None:
+    """The stored ideal points: the warehouse's current run (or the run ``run``: its id or a unique
+    beginning of it), else the embedded snapshot's, else None. ``attrs["run"]`` says which run
+    (run_id, years, created, current) and ``attrs["notes"]`` says it in words."""
+    from ..warehouse import Warehouse
+    w = Warehouse(db)
+    df = read_run(w, run)
+    if df is not None:
+        return df
+    from ..snapshot import manifest, snapshot_table
+    df = snapshot_table("ideal_points")
+    if df is not None:
+        try:
+            meta = dict(manifest().get("ideal_points_run") or {})
+            built = manifest().get("built")
+        except Exception:          # a snapshot without its manifest: say so rather than guess
+            meta, built = {}, None
+        meta.setdefault("run_id", "snapshot")
+        meta.setdefault("years", f"{int(df['year'].min())}-{int(df['year'].max())}")
+        meta["current"] = True
+        df.attrs["run"] = meta
+        df.attrs["notes"] = [describe_run(meta, f"the embedded snapshot (built {built})")]
+    return df

@@ -68,6 +68,7 @@ import numpy as np
 import pandas as pd
 
 from ..actors.groupings import ALIGNMENT_GROUPINGS
+from ..dimensions.dyads import Dyads as _DimensionDyads
 
 WEIGHTS = {"values": 0.30, "institutions": 0.25, "economy": 0.15, "people": 0.10, "interaction": 0.20}
 #: the weak-link trade intensity (the pair's trade / the larger GDP) at which the economy score reaches 1
@@ -277,3 +278,23 @@ def chained(series: pd.DataFrame, weights=None, anchor: str = "last") -> pd.Seri
     for i in range(a - 1, -1, -1):
         out[i] = out[i + 1] - step(i, i + 1)
     return out.set_axis(s["year"].to_numpy())
+
+
+class Dyads(_DimensionDyads):
+    """The dyad-year table of :mod:`multipolar.dimensions.dyads` with the relation layer on top
+    (``mp.dyads(...)`` returns one): the dimensions flow up into the relations, never the other way."""
+
+    def add_relation(self, weights=None, rules=None):
+        """The relation layer (this module): the component scores, ``closeness`` with
+        ``closeness_n_dims``, ``closeness_components`` and its interval, dependence both ways with its
+        channels, ``relation_type`` and ``relation_evidence``. Adds the dimensions it needs."""
+        for verb, col in self.NEEDS.items():
+            if col not in self.columns:
+                getattr(self, verb)()
+        self._relation = relation_columns(weights, rules)
+        src = "multipolar relations (see multipolar.relations)"
+        for stage in self._relation:
+            for c, _ in stage:
+                self._doc(c, "relation", UNITS.get(c, c), src, "from the components with data; see closeness_components")
+        self._built = False
+        return self

@@ -80,7 +80,7 @@ def measures(years=None, states=None, db=None) -> pd.DataFrame:
     w = Warehouse(db)
     rng = parse_years(years)
     if w.path.exists() and len(w.status()):
-        from ..dimensions.dyads import Dyads
+        from . import Dyads
         d = Dyads(years=years, states=states, db=db)
         out = from_dyads(d)
         out.attrs.update({"basis": f"the warehouse {w.path}", "notes": list(d.notes)})

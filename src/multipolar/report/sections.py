@@ -17,8 +17,9 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..actors.registry import registry
+from ..actors.registry import registry, state_name
 from ..errors import InputError, MissingDataError, MultipolarError
+from ..provenance import provenance
 from ..relations import common_change
 
 #: colours of the relation types (hostile red ... friendly blue) and of the blocs
@@ -47,11 +48,7 @@ class Section:
                                                "missing", "extra_tables")}
 
 
-def name(code: str) -> str:
-    try:
-        return registry().get(code).name
-    except Exception:
-        return code
+name = state_name
 
 
 def _wrap(text: str, width: int = 95) -> str:
@@ -177,9 +174,9 @@ def blocs_of_year(ctx_db, year: int, n_boot: int = 100) -> pd.DataFrame:
 def blocs_map(ctx: Context) -> Section:
     import plotly.graph_objects as go
 
-    from .. import api
+    from ..dimensions.values import stored_ideal_points
     sec = Section("blocs", "The map of blocs")
-    ip = api.stored_ideal_points(ctx.db)
+    ip = stored_ideal_points(ctx.db)
     if ip is None:
         sec.missing = "No ideal points: run `multipolar idealpoints` (needs the UN votes imported)."
         return sec
@@ -616,31 +613,6 @@ def scenario_section(ctx: Context) -> Section:
 
 
 # -- 7. data and coverage --------------------------------------------------------------------------
-def provenance(db=None) -> tuple[str, list[dict], pd.DataFrame, list[dict]]:
-    """(basis, imports, coverage per source-table-year, citations) from the warehouse or the snapshot."""
-    from .. import snapshot
-    from ..sources import readers
-    from ..warehouse import Warehouse
-    w = Warehouse(db)
-    st = w.status() if w.path.exists() else pd.DataFrame()
-    rs = readers()
-    if len(st):
-        basis = f"the warehouse {w.path}"
-        cov = snapshot.coverage_from_warehouse(w)
-        prov = [dict(source=r.source, version=r.version, file=r.file_name, sha256=r.sha256[:12], rows=int(r.rows_kept), rejected=int(r.rows_rejected),
-                     years=(f"{int(r.year_min)}–{int(r.year_max)}" if pd.notna(r.year_min) else "static"), when=f"{r.imported_at:%Y-%m-%d}")
-                for r in st.itertuples(index=False)]
-    else:
-        man = snapshot.manifest()
-        basis = f"the embedded snapshot (built {man['built']} by `{man['built_with']}`)"
-        cov = snapshot.load("coverage")
-        prov = [dict(source=i["source"], version=i["version"], file=i["file"], sha256=i["sha256"][:12], rows=i["rows"], rejected=i["rejected"],
-                     years=(f"{i['year_min']}–{i['year_max']}" if i["year_min"] else "static"), when=man["built"]) for i in man["imports"]]
-    used = sorted({p["source"] for p in prov})
-    cites = [dict(source=n, title=rs[n].title, citation=rs[n].citation, license=rs[n].license) for n in used if n in rs]
-    return basis, prov, cov, cites
-
-
 def coverage_section(ctx: Context) -> Section:
     import plotly.graph_objects as go
     sec = Section("coverage", "Data and coverage")

@@ -136,8 +136,8 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
     probs, notes, left_out = [], [], {}
     extra: dict = {}
     if method == "ideal-points":
-        from .. import api
-        ip = api.stored_ideal_points(db)
+        from ..dimensions.values import stored_ideal_points
+        ip = stored_ideal_points(db)
         if ip is None:
             raise MissingDataError("no ideal points to form the blocs", hint="import the UN votes (`multipolar data import`) and run "
                                    "`multipolar idealpoints`")
@@ -223,14 +223,14 @@ def trends(years=None, db=None, blocs_year: int | None = None, method: str = "id
     Blocs are fixed at ``blocs_year`` (default: the last year with a full UN session in the ideal
     points). ``years``: FIRST:LAST; None: from the first to the last year in which any process has
     data (years between without data stay, as gaps)."""
-    from .. import api
+    from ..dimensions.values import stored_ideal_points
     from ..dimensions.values import parse_years
     from . import fragmentation as T
     from ..years import clip, data_coverage
     rng, note = clip(years, data_coverage(db), "trends") if parse_years(years) is not None else (None, None)
     if blocs_year is None:
         from ..errors import MissingDataError
-        ip = api.stored_ideal_points(db)
+        ip = stored_ideal_points(db)
         if ip is None:
             raise MissingDataError("no ideal points to form the blocs", hint="import the UN votes and run `multipolar idealpoints`, "
                                    "or give --blocs-year with --method network")

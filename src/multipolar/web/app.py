@@ -19,8 +19,8 @@ from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
 
+from ..actors.registry import state_name
 from ..errors import InputError, MultipolarError, WarehouseError
-from ..report import sections as R
 from ..relations.measures import SCORES
 from .store import Store, clean as _clean, records, triangle_rows
 
@@ -260,12 +260,12 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
     @app.get("/state/{code}", response_class=HTMLResponse, include_in_schema=False)
     def state_page(code: str):
         c = st.code(code)
-        return page("state.html.j2", title=f"{R.name(c)} — multipolar", code=c, name=R.name(c))
+        return page("state.html.j2", title=f"{state_name(c)} — multipolar", code=c, name=state_name(c))
 
     @app.get("/dyad/{a}/{b}", response_class=HTMLResponse, include_in_schema=False)
     def dyad_page(a: str, b: str):
         ca, cb = st.code(a, "a"), st.code(b, "b")
-        return page("dyad.html.j2", title=f"{R.name(ca)} – {R.name(cb)} — multipolar", a=ca, b=cb, name_a=R.name(ca), name_b=R.name(cb))
+        return page("dyad.html.j2", title=f"{state_name(ca)} – {state_name(cb)} — multipolar", a=ca, b=cb, name_a=state_name(ca), name_b=state_name(cb))
 
     @app.get("/blocs", response_class=HTMLResponse, include_in_schema=False)
     def blocs_page():

@@ -38,9 +38,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..actors.registry import registry
+from ..actors.registry import registry, state_name
 from ..errors import InputError, MultipolarError, WarehouseError
-from ..report import sections as R
+from ..provenance import provenance
 
 log = logging.getLogger("multipolar.web")
 
@@ -198,14 +198,14 @@ class Measures:
         self.by_a = {c: np.asarray(ix) for c, ix in dy.groupby("code_a", observed=True).indices.items()}
         self.by_a_year = {(c, int(y)): np.asarray(ix) for (c, y), ix in dy.groupby(["code_a", "year"], observed=True).indices.items()}
         self.by_pair = {k: np.asarray(ix) for k, ix in dy.groupby(["code_a", "code_b"], observed=True).indices.items()}
-        self.names = {c: R.name(c) for c in set(dy["code_a"].unique())}
+        self.names = {c: state_name(c) for c in set(dy["code_a"].unique())}
 
     def years(self, s: str | None, default=None) -> tuple[int, int]:
         return parse_years(s, self.first, self.last, default or (self.first, self.latest))
 
     def name(self, code: str) -> str:
         n = self.names.get(code)
-        return n if n is not None else R.name(code)
+        return n if n is not None else state_name(code)
 
     def take(self, ix: np.ndarray, columns: list[str]) -> list[dict]:
         """The rows ``ix`` as JSON-ready dicts (what :func:`clean` gives, a column at a time)."""
@@ -260,7 +260,7 @@ class Blocs:
             if years:
                 blocs = pd.concat([B.summarise(B.ideal_point_blocs(ip, y, n_boot=n_boot)).assign(year=y) for y in years],
                                   ignore_index=True)
-        blocs["name"] = blocs["code"].map(R.name)
+        blocs["name"] = blocs["code"].map(state_name)
         self.years = sorted(int(y) for y in blocs["year"].unique())
         self.by_year = {int(y): records(g, self.COLUMNS) for y, g in blocs.groupby("year")}
         self.by_code = {c: records(g.sort_values("year"), ["year", "bloc", "probability"]) for c, g in blocs.groupby("code")}
@@ -354,8 +354,8 @@ class Version:
         return triangles.edges(triangles.signs(sg[sg["code_a"] != sg["code_b"]]))
 
     def _build_blocs(self) -> Blocs:
-        from .. import api
-        return Blocs(api.stored_ideal_points(self.db), self.n_boot)
+        from ..dimensions.values import stored_ideal_points
+        return Blocs(stored_ideal_points(self.db), self.n_boot)
 
     def _build_poles(self) -> list[dict]:
         from .. import structure as S
@@ -369,7 +369,7 @@ class Version:
         return S.trends(f"{y0}:{m.latest}", self.db, dy=m.dy[m.dy["year"] >= y0])
 
     def _build_provenance(self):
-        return R.provenance(self.db)
+        return provenance(self.db)
 
 
 class Store:

@@ -79,22 +79,6 @@ class Dyads(Frame):
              "add_institutions": "alliance_defense", "add_interaction": "war_ongoing", "add_security": "arms_tiv_a_to_b",
              "add_power": "gdp_a_usd"}
 
-    def add_relation(self, weights=None, rules=None):
-        """The relation layer (:mod:`multipolar.relations`): the component scores, ``closeness`` with
-        ``closeness_n_dims``, ``closeness_components`` and its interval, dependence both ways with its
-        channels, ``relation_type`` and ``relation_evidence``. Adds the dimensions it needs."""
-        from ... import relations
-        for verb, col in self.NEEDS.items():
-            if col not in self.columns:
-                getattr(self, verb)()
-        self._relation = relations.relation_columns(weights, rules)
-        src = "multipolar relations (see multipolar.relations)"
-        for stage in self._relation:
-            for c, _ in stage:
-                self._doc(c, "relation", relations.UNITS.get(c, c), src, "from the components with data; see closeness_components")
-        self._built = False
-        return self
-
 
 def dyads(years=None, states=None, db=None, carry=None) -> Dyads:
     """The directed dyad-year table of state-system members (``mp.dyads(years="1991:2024")``)."""
