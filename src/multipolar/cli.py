@@ -355,7 +355,7 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
                                           "trend line); uses the stored estimates unless --refit."),
                 refit: bool = typer.Option(False, "--refit", help="With --show: estimate again instead of using stored results."),
                 omega: Optional[str] = typer.Option(None, "--omega", help="Random-walk sd per year on the model's scale, or "
-                                                    "'estimate' (default: the model's, DynamicOrdinalIdealPoints().omega)."),
+                                                    "'estimate' (default: the model's, 0.11)."),
                 store: Optional[bool] = typer.Option(None, "--store/--no-store", help="--store: store the fit and make it the "
                                                      "current run (the one blocs, trends, the report and the dyads read). --no-store: "
                                                      "store nothing, only write --out or show. Default: the fit is stored as a run "
