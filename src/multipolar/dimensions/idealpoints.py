@@ -15,7 +15,8 @@ a level prior :math:`\theta_{s,t} \sim N(\mu_t, \lambda^2)` on every state-year 
 mean :math:`\mu_t` of its year (``prior_level`` :math:`\lambda = 2`; a state's first year has
 :math:`N(\mu_t, 1)` as well), and item priors :math:`\alpha_j \sim N(0, 25^2 / w_j)`,
 :math:`\beta_j \sim N(0, 2^2 / w_j)` whose weight :math:`w_j` is the item's number of roll calls,
-each counted as its year's states over its year's roll calls (``item_prior_weight="state_year"``).
+each counted as its year's states over its year's roll calls, scaled to mean 1 over the items
+(``item_prior_weight="state_year"``).
 Roll calls on the same resolution in different sessions share :math:`(\alpha, \beta, \tau)`
 (*bridging*, see :func:`bridge_items`), which pins down a common drift that item cut-points
 would otherwise absorb. Why the priors are what they are: *Identification across years* below.
