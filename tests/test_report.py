@@ -97,7 +97,7 @@ def test_no_top_mover_comes_from_a_coverage_edge(ctx):
 
 def test_a_section_without_data_says_so_and_the_report_goes_on(tmp_path, monkeypatch):
     from multipolar.errors import MissingDataError
-    monkeypatch.setattr(api, "stored_ideal_points", lambda db=None: None)
+    monkeypatch.setattr("multipolar.dimensions.values.stored_ideal_points", lambda db=None, run=None: None)
 
     def no_data(*a, **k):
         raise MissingDataError("no capability data for these years", hint="import COW NMC")
