@@ -52,6 +52,9 @@ def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
     out = Path(out) if out else SNAPSHOT_DIR
     out.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
+    umask = os.umask(0)
+    os.umask(umask)
+    os.chmod(building, 0o777 & ~umask)            # mkdtemp makes it private; the snapshot is read by everyone
     try:
         _write_snapshot(shared, building)
         _swap_in(building, out)
