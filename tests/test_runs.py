@@ -98,7 +98,7 @@ def test_store_makes_a_fit_current_and_use_switches_back(db):
     assert now["view"] == now["per_run"][now["current"]]                        # the old names read the new current run
     # blocs now read the 1988-1990 run: 1985 is outside it, and the error names its years
     res = runner.invoke(app, ["blocs", "1985", "--db", str(db)], env={"COLUMNS": "250"})
-    assert res.exit_code == 2 and "1988-1990" in res.output and now["current"] in res.output
+    assert res.exit_code == 1 and "1988-1990" in res.output and now["current"] in res.output
     out = ok(["idealpoints", "use", full[:12], "--db", db])                     # a unique beginning of the id is enough
     assert rows(db)["current"] == full and full in out
     ok(["blocs", "1985", "--db", db])
@@ -189,5 +189,5 @@ def test_a_fit_of_years_without_votes_names_the_votes_years_and_stores_nothing(d
     ok(["idealpoints", "--db", db])
     before = rows(db)
     res = runner.invoke(app, ["idealpoints", "--years", "2030:2035", "--db", str(db)])
-    assert res.exit_code == 2 and "no UN votes in 2030-2035: the UN votes cover 1985-1990" in " ".join(res.output.split())
+    assert res.exit_code == 1 and "no UN votes in 2030-2035: the UN votes cover 1985-1990" in " ".join(res.output.split())
     assert rows(db) == before

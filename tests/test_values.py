@@ -75,7 +75,7 @@ def test_years_option_is_validated():
 
 def test_idealpoints_without_un_votes_says_what_to_import(tmp_path):
     res = runner.invoke(app, ["idealpoints", "--db", str(tmp_path / "empty.duckdb")])
-    assert res.exit_code == 2 and "import the UN votes first" in res.output
+    assert res.exit_code == 1 and "import the UN votes first" in res.output
 
 
 # -- the real UN votes ---------------------------------------------------------------------------

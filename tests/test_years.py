@@ -55,7 +55,7 @@ def test_clip_names_the_coverage_and_clips_an_overlap():
 def test_a_request_beyond_the_data_is_an_error_naming_the_coverage(args, tmp_path):
     res = run(*args, "--db", tmp_path / "fresh.duckdb", *(["--out", tmp_path / "x.html"] if args[0] == "report" else []),
               *(["--out", tmp_path / "d.parquet"] if args[0] == "dyads" else []))
-    assert res.exit_code == 2, res.output
+    assert res.exit_code == 1, res.output
     text = " ".join(res.output.split())
     assert re.search(r"no data in \d{4}(-\d{4})?", text) and re.search(r"cover (19|20)\d\d-20\d\d", text), text
     assert "Traceback" not in res.output and not (tmp_path / "x.html").exists() and not (tmp_path / "d.parquet").exists()
@@ -114,7 +114,7 @@ def test_the_report_without_years_keeps_its_long_series(tmp_path):
 def test_network_blocs_refuse_the_years_without_the_un_votes(tmp_path):
     db = tmp_path / "fresh.duckdb"
     res = run("blocs", "2021:2022", "--method", "network", "--db", db)
-    assert res.exit_code == 2, res.output
+    assert res.exit_code == 1, res.output
     text = " ".join(res.output.split())
     assert "no year in 2021-2022 has the data for network blocs" in text and "the UN votes for 0% of the pairs" in text
     out = tmp_path / "b.parquet"
@@ -135,10 +135,10 @@ def test_on_the_imported_data(fitted_warehouse, tmp_path):
     db = fitted_warehouse
     cov = data_coverage(db)
     res = run("relation", "RUS", "CHN", "--years", "2030:2031", "--db", db)
-    assert res.exit_code == 2 and f"cover {cov.first}-{cov.last}" in " ".join(res.output.split())
+    assert res.exit_code == 1 and f"cover {cov.first}-{cov.last}" in " ".join(res.output.split())
     res = run("relation", "RUS", "CHN", "--years", f"{cov.last - 1}:2031", "--db", db, "--out", tmp_path / "r.csv")
     assert res.exit_code == 0, res.output
     import pandas as pd
     assert sorted(pd.read_csv(tmp_path / "r.csv")["year"]) == [cov.last - 1, cov.last]
     res = run("blocs", "2024", "--method", "network", "--db", db)
-    assert res.exit_code == 2 and "the UN votes for 0% of the pairs" in " ".join(res.output.split())
+    assert res.exit_code == 1 and "the UN votes for 0% of the pairs" in " ".join(res.output.split())

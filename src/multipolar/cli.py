@@ -10,7 +10,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from .errors import InputError, MultipolarError
+from .errors import InputError, MultipolarError, UnknownCountryError, UsageError
 
 
 class _LazyApi:
@@ -44,8 +44,10 @@ DB = typer.Option(None, "--db", help="Warehouse file (default: $MULTIPOLAR_DB or
 
 
 def _fail(e: Exception) -> None:
+    """Print the error and exit: status 2 when the command is written wrong (a usage error, a state name that
+    resolves to nothing), 1 when the input files or the data are at fault."""
     err.print(f"[bold red]error:[/] {e}")
-    raise typer.Exit(2)
+    raise typer.Exit(2 if isinstance(e, (UsageError, UnknownCountryError)) else 1)
 
 
 #: files inside a folder that are not data (skipping them is fine): licences, descriptions, READMEs, documentation, maps
@@ -279,7 +281,7 @@ def report(out: Path = typer.Option(Path("multipolar-report.html"), "--out", "-o
     from .report.sections import SECTIONS
     tri = [s.strip() for s in triangle.split(",") if s.strip()]
     if len(tri) != 3:
-        _fail(InputError(f"--triangle: give three states separated by commas, e.g. USA,RUS,CHN (got {triangle!r})"))
+        _fail(UsageError(f"--triangle: give three states separated by commas, e.g. USA,RUS,CHN (got {triangle!r})"))
     try:
         with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(),
                       console=console, transient=True) as bar:
@@ -409,7 +411,7 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
         _fail(InputError("--store and --no-store apply to a fit, and --show reads the stored points",
                          hint="add --refit to fit again (then --store or --no-store say what to keep)"))
     if store is False and not out and not show:
-        _fail(InputError("--no-store keeps nothing: the fit would be lost", hint="add --out FILE (or --show STATES) to keep or see it"))
+        _fail(UsageError("--no-store keeps nothing: the fit would be lost", hint="add --out FILE (or --show STATES) to keep or see it"))
     notes: list[str] = []
     try:
         codes = [registry().resolve(s) for s in states]

@@ -76,6 +76,12 @@ class InputError(MultipolarError):
         super().__init__(msg)
 
 
+class UsageError(InputError):
+    """The command or the call is written wrong: an option's value has the wrong form, or options contradict each
+    other. The command line exits with status 2 for these (as for its own usage errors) and 1 for errors in the
+    input files or the data."""
+
+
 class UnknownCountryError(MultipolarError, LookupError):
     """A name or code that the actor registry cannot resolve; never guessed."""
 

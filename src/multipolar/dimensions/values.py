@@ -38,7 +38,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError, MultipolarError
+from ..errors import InputError, MultipolarError, UsageError
 
 VOTE_SOURCE = "Voeten, E., Strezhnev, A., Bailey, M. United Nations General Assembly Voting Data (Harvard Dataverse), via the R package unvotes"
 #: a calendar year needs at least this many recorded roll calls to get ideal points and vote agreement.
@@ -74,9 +74,9 @@ def parse_years(spec) -> tuple[int, int] | None:
             else:
                 lo = hi = int(s)
         except ValueError:
-            raise InputError(f"--years: expected a year or a range FIRST:LAST such as 1991:2019, got {spec!r}") from None
+            raise UsageError(f"--years: expected a year or a range FIRST:LAST such as 1991:2019, got {spec!r}") from None
     if lo > hi:
-        raise InputError(f"--years: the first year {lo} is after the last {hi}; write FIRST:LAST, e.g. 1991:2019")
+        raise UsageError(f"--years: the first year {lo} is after the last {hi}; write FIRST:LAST, e.g. 1991:2019")
     return lo, hi
 
 

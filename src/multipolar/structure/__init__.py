@@ -126,13 +126,13 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
     import os
 
     from ..dimensions.values import parse_years
-    from ..errors import InputError, MissingDataError
+    from ..errors import InputError, MissingDataError, UsageError
     from ..years import Coverage, clip, data_coverage
     from . import communities as B
     if parse_years(years) is None:
         raise InputError("blocs: give a year or a range, e.g. 2023 or 1985:2024")
     if method not in ("ideal-points", "network"):
-        raise InputError(f"--method must be ideal-points or network, not {method!r}")
+        raise UsageError(f"--method must be ideal-points or network, not {method!r}")
     probs, notes, left_out = [], [], {}
     extra: dict = {}
     if method == "ideal-points":
