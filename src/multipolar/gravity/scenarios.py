@@ -16,7 +16,9 @@ A scenario file::
       - {type: reopen, between: [EU], and: [RUS], year: 2013}              # the pairs' time-varying costs of that year
 
 States are names or codes (resolved by the actor registry, with suggestions when unknown) or
-groupings (EU, NATO, BRICS, G7...: their members in the base year). A tariff-equivalent of t%
+groupings (EU, NATO, BRICS, G7...: their members in the base year); ``all`` is every state of the
+sector's traders, and a sanction's ``except`` leaves states out of its importers (the EU's pipeline
+exemptions, say). A tariff-equivalent of t%
 multiplies t_ij^(1-σ) by (1 + t/100)^(1-σ); a ban sets it to
 0 (no flow). ``sanction`` bans or taxes the ``exporters``' sales to the ``importers`` and, unless
 ``direction: one-way``, the reverse flows too; ``payment_friction`` applies both ways; ``secondary`` taxes the trade of each ``through`` state with the target,
@@ -33,7 +35,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-SHOCK_KEYS = {"sanction": {"exporters", "importers", "ban", "tariff_pct", "direction"},
+SHOCK_KEYS = {"sanction": {"exporters", "importers", "ban", "tariff_pct", "direction", "except"},
               "secondary": {"target", "through", "tariff_pct", "ban"},
               "payment_friction": {"pairs", "tariff_pct"},
               "decouple": {"blocs_year", "tariff_pct", "ban"},
@@ -87,7 +89,15 @@ def load(path) -> Scenario:
     sigma = float(spec.get("sigma", 7))
     if sigma <= 1:
         raise InputError(f"{where}: sigma must exceed 1, got {sigma}")
-    shocks = spec["shocks"]
+    sc = Scenario(str(spec["name"]), str(spec["sector"]), fy, by, sigma, int(spec.get("draws", 100)), spec["shocks"], where,
+                  int(spec.get("seed", 0)))
+    validate(sc)
+    return sc
+
+
+def validate(sc: Scenario) -> None:
+    """Check the shocks of a scenario: their types, keys and values; errors name the file and shock."""
+    where, shocks = sc.source, sc.shocks
     if not isinstance(shocks, list) or not shocks:
         raise InputError(f"{where}: shocks must be a non-empty list")
     for i, s in enumerate(shocks, 1):
@@ -105,8 +115,6 @@ def load(path) -> Scenario:
                 if not isinstance(t, (int, float)) or t <= -100 or t > 10_000:
                     raise InputError(f"{where}, shock {i}: tariff_pct must be a number above -100 and at most 10000 (a tariff "
                                      f"equivalent in %), got {t!r}")
-    return Scenario(str(spec["name"]), str(spec["sector"]), fy, by, sigma, int(spec.get("draws", 100)), shocks, where,
-                    int(spec.get("seed", 0)))
 
 
 def _states(items, year: int, where: str) -> list[str]:
@@ -119,7 +127,9 @@ def _states(items, year: int, where: str) -> list[str]:
     out = []
     orgs = set(groupings.organisations()["org"])
     for it in items:
-        if str(it).upper() in orgs:
+        if str(it).lower() == "all":
+            out.append("*")
+        elif str(it).upper() in orgs:
             m = groupings.members(str(it).upper(), year)
             if not m:
                 raise InputError(f"{where}: the group {it} has no members in {year}")
@@ -138,16 +148,22 @@ def _factor(s: dict, sigma: float) -> float:
     return 0.0 if s.get("ban") else (1 + s["tariff_pct"] / 100.0) ** (1 - sigma)
 
 
-def apply(sc: Scenario, countries: list[str], tau: np.ndarray, panel: pd.DataFrame, coef: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """The counterfactual costs and a line per shock saying what it did."""
+def apply(sc: Scenario, countries: list[str], tau: np.ndarray, panel: pd.DataFrame, coef: pd.Series,
+          bans: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
+    """The counterfactual costs and a line per shock saying what it did; ``bans`` (a boolean
+    matrix, when given) is set True on the pairs a shock bans."""
     idx = {c: i for i, c in enumerate(countries)}
     out = tau.copy()
     said = []
+    bans = np.zeros_like(tau, dtype=bool) if bans is None else bans
     for k, s in enumerate(sc.shocks, 1):
         where = f"{sc.source}, shock {k} ({s['type']})"
         mask = np.zeros_like(tau, dtype=bool)
         if s["type"] == "sanction":
             a, b = _states(s.get("exporters", []), sc.base_year, where), _states(s.get("importers", []), sc.base_year, where)
+            a, b = (countries if "*" in a else a), (countries if "*" in b else b)
+            if s.get("except"):
+                b = [c for c in b if c not in set(_states(s["except"], sc.base_year, where)) and c not in a]
             ia, ib = [idx[c] for c in a if c in idx], [idx[c] for c in b if c in idx]
             mask[np.ix_(ia, ib)] = True
             if s.get("direction", "both") != "one-way":
@@ -201,7 +217,10 @@ def apply(sc: Scenario, countries: list[str], tau: np.ndarray, panel: pd.DataFra
                         + (", ".join(f"{c} {v:+.2f}" for c, v in moved) or "none (the costs did not change)"))
             continue
         f = _factor(s, sc.sigma)
+        mask &= ~np.eye(len(countries), dtype=bool)
         out[mask] *= f
+        if s.get("ban"):
+            bans[mask] = True
         said.append(f"{s['type']}: {int(mask.sum())} directed pairs, t^(1-σ) x {f:.3g}" + (" (ban)" if s.get("ban") else f" ({s['tariff_pct']}% tariff equivalent)"))
         if not mask.any():
             raise InputError(f"{where}: no pair of the sector's traders is affected; check the states and the sector")

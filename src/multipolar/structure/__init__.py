@@ -70,8 +70,8 @@ def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0
 
 
 def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
-    """Per year: the effective number of poles (CINC, GDP) and the polarity reading
-    (:mod:`multipolar.structure.polarity`), within the years the data cover (a request beyond them
+    """Per year: the great powers' distribution and the polarity reading, and the all-state
+    diversity indices (:mod:`multipolar.structure.polarity`), within the years the data cover (a request beyond them
     is an error naming them; one that overlaps them is clipped, ``attrs["notes"]``). Inside them, a
     year without capability or GDP data is a row of gaps."""
     from ..warehouse import Warehouse
@@ -80,7 +80,10 @@ def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
     w = Warehouse(db)
     rng, note = clip(years, data_coverage(db), "poles")
     out = P.poles(w, span(rng), pole_rule if pole_rule is not None else P.POLE_RULE)
-    out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE, "method": "Laakso-Taagepera; military half-leader rule",
+    out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE,
+                      "method": "great powers (COW majors): effective number, Ray-Singer concentration, leader's share, runner-up ratio "
+                                "of military expenditure; a pole spends at least pole_rule of the leader; all-state Laakso-Taagepera "
+                                "numbers as diversity indices",
                       "notes": [note] if note else []})
     return out
 
