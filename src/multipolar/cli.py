@@ -621,31 +621,44 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
 def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST (default 1946 to the latest with data; a range "
                                                     "beyond the data is clipped to them, with a note)."),
               out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the table (.parquet, .csv, .dta)."),
-              pole_rule: float = typer.Option(0.5, "--pole-rule", help="A pole holds at least this fraction of the leader's military-spending share."),
+              pole_rule: Optional[float] = typer.Option(None, "--pole-rule", help="A great power is a pole when its military spending is at "
+                                                        "least this fraction of the leader's (default 0.37; see multipolar.structure.polarity)."),
               db: Optional[Path] = DB):
-    """The effective number of poles (CINC, GDP) and the polarity reading, per year."""
+    """Polarity among the great powers (COW major powers): effective number, Ray–Singer concentration, the leader's
+    share and the runner-up's ratio of military spending, and the reading; the all-state numbers as diversity indices."""
     from .structure import poles
+    from .structure.polarity import POLE_RULE
     try:
         df = poles(years, db=db, pole_rule=pole_rule)
     except MultipolarError as e:
         _fail(e)
     if df.empty:
         _fail(MultipolarError("no capability or GDP data: import COW NMC, WDI or Maddison (`multipolar data import ../shared/data`)"))
-    t = Table(title="Poles: effective number (Laakso–Taagepera) by CINC, GDP (Maddison, PPP) and GDP (WDI, US$); reading by the "
-                    "military half-leader rule, the leader's share of military spending and the runner-up's against it")
-    for c in ("year", "CINC", "GDP", "GDP WDI", "reading", "poles", "leader share", "2nd / 1st"):
+    rule = pole_rule if pole_rule is not None else POLE_RULE
+    t = Table(title=f"Polarity among the great powers (COW major powers), by military spending: effective number, Ray–Singer "
+                    f"concentration, the leader's share, the runner-up's and the third's spending over the leader's; a pole spends at "
+                    f"least {rule:.2f} of the leader. Diversity: Laakso–Taagepera over every state (CINC, GDP), not a count of poles")
+    for c in ("year", "great powers", "eff. N", "concentration", "leader", "share", "2nd / 1st", "3rd / 1st", "reading", "poles",
+              "diversity CINC", "diversity GDP"):
         t.add_column(c, justify="right")
     import pandas as pd
+
+    def f(v, fmt="{:.2f}"):
+        return fmt.format(v) if pd.notna(v) else "–"
     for r in df.itertuples(index=False):
-        t.add_row(str(r.year), f"{r.enp_cinc:.1f}" if pd.notna(r.enp_cinc) else "–", f"{r.enp_gdp:.1f}" if pd.notna(r.enp_gdp) else "–",
-                  f"{r.enp_gdp_wdi:.1f}" if pd.notna(r.enp_gdp_wdi) else "–",
-                  r.reading if isinstance(r.reading, str) else "–", r.poles if isinstance(r.poles, str) else "–", f"{r.leader_military_share:.2f}" if pd.notna(r.leader_military_share) else "–",
-                  f"{r.runner_up_ratio:.2f}" if pd.notna(r.runner_up_ratio) else "–")
+        gp = (r.great_powers or "–") + (" *" if r.great_powers_carried else "")
+        t.add_row(str(r.year), gp, f(r.gp_effective_n), f(r.gp_concentration), r.gp_leader or "–", f(r.gp_leader_share),
+                  f(r.runner_up_ratio), f(r.third_ratio), r.reading if isinstance(r.reading, str) else "–",
+                  r.poles if isinstance(r.poles, str) else "–", f(r.enp_cinc, "{:.1f}"), f(r.enp_gdp, "{:.1f}"))
     console.print(t)
+    if df["great_powers_carried"].any():
+        console.print("[yellow]note[/] * the COW list of major powers ends in "
+                      f"{int(df.loc[~df['great_powers_carried'], 'year'].max()) if (~df['great_powers_carried']).any() else 2016}; "
+                      "carried forward after it", soft_wrap=True, highlight=False)
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
-    console.print("[dim]sources: COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP, 2011 PPP$); "
-                  "World Bank WDI (GDP, current US$). Method: multipolar.structure.polarity[/]")
+    console.print("[dim]sources: COW major powers; COW National Material Capabilities (military expenditure, CINC); Maddison Project 2023 "
+                  "(GDP, 2011 PPP$). Method: multipolar.structure.polarity (Ray & Singer 1973; Laakso & Taagepera 1979)[/]")
     if out:
         _write_table(df, out)
 

@@ -360,7 +360,8 @@ class Version:
     def _build_poles(self) -> list[dict]:
         from .. import structure as S
         return records(S.poles(f"1946:{self.get('measures').latest}", self.db),
-                       ["year", "enp_cinc", "enp_gdp", "polarity", "reading", "leader", "runner_up_ratio"])
+                       ["year", "enp_cinc", "enp_gdp", "polarity", "reading", "leader", "runner_up_ratio", "gp_effective_n",
+                        "gp_concentration", "gp_leader_share", "runner_up", "great_powers"])
 
     def _build_scoreboard(self) -> pd.DataFrame:
         from .. import structure as S
