@@ -287,16 +287,18 @@ def _fixed_shares(countries, X0, X1, bln: Resistances, cdl: Resistances, tau_cfl
 
 
 def monte_carlo(countries, costs, coef: pd.Series, vcov: pd.DataFrame, Y: np.ndarray, E: np.ndarray, ref: str, sigma: float = 7.0,
-                draws: int = 200, seed: int = 0, tol: float = 1e-8, quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
+                draws: int = 200, seed: int = 0, tol: float = 1e-8, quantiles=(0.05, 0.5, 0.95), solve=None) -> pd.DataFrame:
     """Intervals for the counterfactual: ``draws`` coefficient vectors from N(coef, vcov), each
     turned into baseline and counterfactual costs by ``costs(b) -> (tau_bln, tau_cfl)`` and solved
-    again. Returns per country and measure the quantiles of the % changes (columns q05, q50, q95)."""
+    again (by ``solve(t0, t1) -> table`` when given: the same baseline as the point estimate). Returns
+    per country and measure the quantiles of the % changes (columns q05, q50, q95)."""
     rng = np.random.default_rng(seed)
     b = rng.multivariate_normal(coef.to_numpy(), vcov.loc[coef.index, coef.index].to_numpy(), size=draws)
     tabs = []
     for k in range(draws):
         t0, t1 = costs(pd.Series(b[k], index=coef.index))
-        tabs.append(counterfactual(countries, t0, t1, Y, E, ref, sigma, tol=tol).table().set_index("country"))
+        tab = solve(t0, t1) if solve is not None else counterfactual(countries, t0, t1, Y, E, ref, sigma, tol=tol).table()
+        tabs.append(tab.set_index("country").reindex(countries))
     arr = np.stack([t.to_numpy() for t in tabs])            # draws x countries x measures
     out = []
     for m, col in enumerate(tabs[0].columns):

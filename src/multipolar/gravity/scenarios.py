@@ -236,9 +236,15 @@ class Simulation:
     fit: object
     shocks: list[str]
     notes: list[str] = field(default_factory=list)
+    flows: pd.DataFrame | None = None          # every pair: observed baseline, model baseline, counterfactual, origin
+    new_pair_share: float = 0.0                # the counterfactual's share on pairs that traded nothing in the baseline
 
 
-def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
+def simulate(sc: Scenario, db=None, draws: int | None = None, baseline: str = "observed") -> Simulation:
+    """Fit the scenario's sector, impose its shocks on the base year and solve. ``baseline``: the
+    counterfactual applied to the observed flows (``observed``, default; ``calibrated``: exact hat
+    algebra) or the model's fitted flows (``fitted``); see :func:`multipolar.gravity.ge.counterfactual_observed`.
+    A pair under a ban gets no flow in any of them."""
     from . import ge, panel as P
     f, d = P.fit(sc.fit_years, sc.sector, db)
     if not sc.fit_years[0] <= sc.base_year <= sc.fit_years[1]:
@@ -251,19 +257,25 @@ def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
         t0 = bl.costs(b)
         return t0, apply(sc, countries, t0, d, b)[0]
     t0 = bl.costs(coef)
-    t1, said = apply(sc, countries, t0, d, coef)
+    bans = np.zeros_like(t0, dtype=bool)
+    t1, said = apply(sc, countries, t0, d, coef, bans=bans)
     ref = max(countries, key=lambda c: min(Y[countries.index(c)], E[countries.index(c)]))     # a large two-way trader as numeraire
-    res = ge.counterfactual(countries, t0, t1, Y, E, ref, sc.sigma)
-    tab = res.table()
+    obs = ge.counterfactual_observed(countries, X, t0, t1, ref, sc.sigma, method=baseline, banned=bans, domestic=False)
+    res = obs.solved
+    tab = res.table().set_index("country").reindex(countries).reset_index()
     tab["baseline_exports_kusd"] = (X * ~np.eye(len(countries), dtype=bool)).sum(axis=1)
     tab["baseline_imports_kusd"] = E
     tab = tab.rename(columns={"change_rGDP_FULL": "change_real_income_FULL"})
     n = draws if draws is not None else sc.draws
     iv = None
     if n and n > 0 and f.vcov is not None:
-        iv = ge.monte_carlo(countries, costs_of, coef, f.vcov, Y, E, ref, sc.sigma, draws=n, seed=sc.seed)
+        iv = ge.monte_carlo(countries, costs_of, coef, f.vcov, Y, E, ref, sc.sigma, draws=n, seed=sc.seed,
+                            solve=lambda a, b: ge.counterfactual_observed(countries, X, a, b, ref, sc.sigma, method=baseline, banned=bans,
+                                                                          domestic=False, tol=1e-8).table())
         iv["measure"] = iv["measure"].replace({"change_rGDP_FULL": "change_real_income_FULL"})
-    notes = list(f.notes) + bl.notes + res.notes + [
+    notes = list(f.notes) + bl.notes + obs.notes + [f"baseline: {baseline} (" + {
+        "observed": "the model's change of each pair applied to its observed flow", "calibrated": "exact hat algebra: the equilibrium "
+        "calibrated to the observed flows", "fitted": "the model's fitted flows, as the textbook"}[baseline] + ")", 
         "No domestic flows: output is each state's sales of the sector abroad and expenditure its purchases; the real-income "
         "change is the change in the real value of that trade (deflated by the inward resistance), not a change in GDP.",
         f"numeraire: {ref} (its inward resistance is held at 1)"]
@@ -271,7 +283,7 @@ def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
         if c in coef.index and coef[c] > 1.645 * f.se[c]:
             notes.append(f"{c} is estimated at {coef[c]:+.2f} (se {f.se[c]:.2f}), above zero at the 10% level: in these {sc.sector} "
                          "data such sanctions went with more trade, not less, so a shock that lifts them lowers the modelled flows")
-    return Simulation(sc, tab, res.diversion(15), iv, f, said, notes)
+    return Simulation(sc, tab, obs.diversion(15), iv, f, said, notes, obs.flows(), obs.new_pair_share())
 
 
 def store(sim: Simulation, db=None) -> str:
