@@ -24,7 +24,45 @@ def test_dittmer_typology_names_the_pivot_and_the_pariah():
     # A and B friendly, both hostile to C: C is the pariah
     assert T.classify(1, -1, -1, "A", "B", "C") == ("stable marriage", "C")
     assert T.classify(-1, -1, 1, "A", "B", "C") == ("stable marriage", "A")
-    assert T.classify(0, 1, 1, "A", "B", "C")[0] == "incomplete"
+    assert T.classify(0, 1, 1, "A", "B", "C", known=(False, True, True))[0] == "incomplete"
+
+
+def test_neutral_links_are_named_as_signed_graphs_without_them():
+    # A-B neutral; C friendly with both: their common friend
+    assert T.classify(0, 1, 1, "A", "B", "C") == ("common friend", "C")
+    assert T.classify(0, -1, -1, "A", "B", "C") == ("common adversary", "C")
+    assert T.classify(1, 0, -1, "A", "B", "C") == ("friend and foe", "B")
+    assert T.classify(1, 0, 0, "A", "B", "C") == ("friendly pair", "C")
+    assert T.classify(0, 0, -1, "A", "B", "C") == ("hostile pair", "A")
+    assert T.classify(0, 0, 0, "A", "B", "C") == ("all neutral", None)
+
+
+def test_a_sign_needs_an_interval_that_excludes_zero():
+    dy = pd.DataFrame({"code_a": ["A", "B", "A", "C", "B", "C"], "code_b": ["B", "A", "C", "A", "C", "B"], "year": 2000,
+                       "closeness": [-0.02, -0.02, 0.30, 0.30, -0.40, -0.40],
+                       "closeness_lo": [-0.10, -0.10, 0.20, 0.20, -0.50, -0.50],
+                       "closeness_hi": [0.06, 0.06, 0.40, 0.40, -0.30, -0.30],
+                       "relation_type": ["other", "other", "other", "other", "other", "other"]})
+    sg = T.signs(dy).set_index(["code_a", "code_b"])
+    assert sg.loc[("A", "B"), "sign"] == 0 and sg.loc[("A", "B"), "known"]            # -0.02 with an interval over 0: neutral
+    assert sg.loc[("A", "C"), "sign"] == 1 and sg.loc[("B", "C"), "sign"] == -1
+    from scipy.stats import norm
+    sd = 0.16 / (2 * T.Z90)
+    assert sg.loc[("A", "B"), "p_friendly"] == pytest.approx(norm.sf(0.02 / sd))
+    # a decisive type overrides the interval
+    dy2 = dy.assign(relation_type=["alliance", "alliance", "other", "other", "rivalry", "rivalry"])
+    sg2 = T.signs(dy2).set_index(["code_a", "code_b"])
+    assert sg2.loc[("A", "B"), "sign"] == 1 and sg2.loc[("A", "B"), "p_friendly"] == 1.0 and sg2.loc[("B", "C"), "p_friendly"] == 0.0
+    rows = T.triangle_rows(T.edges(sg.reset_index()), "A", "B", "C")
+    assert rows[0]["type"] == "friend and foe" and rows[0]["pivot_or_pariah"] == "C" and rows[0]["balanced"] is None
+    pac, pbc = sg.loc[("A", "C"), "p_friendly"], sg.loc[("B", "C"), "p_friendly"]
+    assert rows[0]["type_share"] == pytest.approx(pac * (1 - pbc))
+    # the share of draws agrees with drawing: simulate the links' signs
+    rng = np.random.default_rng(0)
+    n = 20000
+    draw = lambda p: rng.random(n) < p     # noqa: E731
+    sim = np.mean(draw(pac) & ~draw(pbc))
+    assert rows[0]["type_share"] == pytest.approx(sim, abs=0.02)
 
 
 @settings(max_examples=60, deadline=None)
@@ -32,7 +70,7 @@ def test_dittmer_typology_names_the_pivot_and_the_pariah():
 def test_balance_share_from_the_matrix_equals_counting_triads(n, seed):
     rng = np.random.default_rng(seed)
     codes = [f"S{i}" for i in range(n)]
-    rows = [(a, b, 2000, int(rng.choice([-1, 1, 0], p=[0.4, 0.5, 0.1]))) for a, b in combinations(codes, 2)]
+    rows = [(a, b, 2000, int(rng.choice([-1, 1, 0], p=[0.4, 0.5, 0.1]))) for a, b in combinations(codes, 2)]   # 0: neutral or unknown
     sg = pd.DataFrame(rows, columns=["code_a", "code_b", "year", "sign"])
     got = T.balance_share(sg)
     s = {(a, b): v for a, b, _, v in rows}

@@ -676,13 +676,17 @@ def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(Non
     if df.empty:
         _fail(MultipolarError("no year in which all three relations are known"))
     s = df.attrs["states"]
-    t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile)")
-    for col in ("year", f"{s[0]}-{s[1]}", f"{s[0]}-{s[2]}", f"{s[1]}-{s[2]}", "type", "pivot / pariah", "balanced", "change"):
+    t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile, 0 neutral: the closeness interval spans {threshold:g})")
+    for col in ("year", f"{s[0]}-{s[1]}", f"{s[0]}-{s[2]}", f"{s[1]}-{s[2]}", "type", "pivot / pariah / third", "share of draws",
+                "balanced", "change"):
         t.add_column(col)
+    import pandas as pd
     for _, r in df.iterrows():
         sg = [r[k] for k in df.columns[1:4]]
-        t.add_row(str(r["year"]), *["+" if x > 0 else "−" for x in sg], r["type"], r["pivot_or_pariah"] or "",
-                  "yes" if r["balanced"] else "no", "◀ changed" if r.get("changed") else "")
+        t.add_row(str(r["year"]), *["+" if x > 0 else "−" if x < 0 else "0" for x in sg], r["type"], r["pivot_or_pariah"] or "",
+                  f"{r['type_share']:.2f}" if pd.notna(r.get("type_share")) else "–",
+                  "–" if r["balanced"] is None or pd.isna(r["balanced"]) else ("yes" if r["balanced"] else "no"),
+                  "◀ changed" if r.get("changed") else "")
     console.print(t)
     ch = df[df["changed"]]
     if len(ch):
@@ -690,7 +694,10 @@ def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(Non
                       highlight=False)
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
-    console.print("[dim]signs from the relation types and closeness of `multipolar relation`; typology: Dittmer (1981); balance: Heider (1946)[/]")
+    console.print("[dim]signs from the relation types and the closeness intervals of `multipolar relation` (neutral when the 90% interval "
+                  "spans the threshold); typology: Dittmer (1981), triangles with a neutral link named as signed graphs with that link "
+                  "absent (Cartwright & Harary 1956); share of draws: the probability of the type from the links' intervals; "
+                  "balance: Heider (1946)[/]")
     if out:
         from .structure import with_parameters
         _write_table(with_parameters(df), out)

@@ -42,7 +42,10 @@ def relation_signs(states, years=None, db=None, threshold: float = 0.0, dy: pd.D
     from . import triangles
     rev = {v: k for k, v in SERIES_ALIASES.items()}
     codes = set(states) | {rev[c] for c in states if c in rev}
-    dy = _measures(years, sorted(codes), db, dy, ["closeness", "relation_type"]).copy()
+    cols = ["closeness", "relation_type", "closeness_lo", "closeness_hi"]
+    if dy is not None:
+        cols = [c for c in cols if c in dy.columns]
+    dy = _measures(years, sorted(codes), db, dy, cols).copy()
     for col in ("code_a", "code_b"):
         dy[col] = dy[col].replace(SERIES_ALIASES)
     dy = dy[dy["code_a"] != dy["code_b"]]
@@ -64,7 +67,8 @@ def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0
     rng, note = clip(years, data_coverage(db), "triangle")
     sg = relation_signs(codes, span(rng), db, threshold, dy)
     out = triangles.triangle(sg, *codes)
-    out.attrs.update({"states": codes, "years": span(rng), "threshold": threshold, "method": "Dittmer 1981 from multipolar relation signs",
+    out.attrs.update({"states": codes, "years": span(rng), "threshold": threshold, "method": "Dittmer 1981 from multipolar relation signs; neutral where the "
+                      "closeness interval spans the threshold (multipolar.structure.triangles)",
                       "notes": [note] if note else []})
     return out
 
