@@ -1033,6 +1033,8 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAM
     console.print(f"[bold]{sc.name}[/] ({sc.sector}, base year {sc.base_year}, sigma {sc.sigma})")
     for line in r.shocks:
         console.print(f"  shock: {line}")
+    console.print(f"  baseline: {baseline}; trade on pairs that traded nothing in {sc.base_year} (their cost cut by the scenario): "
+                  f"{r.new_pair_share:.2%} of the counterfactual's flows", highlight=False)
     t = r.table.dropna(subset=["change_real_income_FULL"]).sort_values("change_real_income_FULL")
     iv = None
     if r.intervals is not None:
