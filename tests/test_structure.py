@@ -128,10 +128,16 @@ def test_the_us_russia_china_triangle(db):
     from multipolar.structure import triangle
     tr = triangle("USA", "RUS", "CHN", "1972:2024", db=db).set_index("year")
     assert (tr.loc[1972:1989, "type"] != "ménage à trois").all()
-    # the 1980s: the US and China together against the USSR in some years (Russia's code carries the USSR)
-    pp = tr.loc[1972:1989, "pivot_or_pariah"].dropna()
-    assert len(pp) >= 1 and (pp == "RUS").all(), tr.loc[1972:1989, ["type", "pivot_or_pariah"]]
-    assert (tr.loc[pp.index, "type"] == "stable marriage").all()
+    # after 1972: the US and China together against the USSR (Russia's code carries it), as a stable marriage or, in the
+    # years their own closeness interval spans zero, with the USSR as their common adversary
+    cold = tr.loc[1972:1989]
+    named = cold["pivot_or_pariah"].dropna()
+    assert (named == "RUS").all(), cold[["type", "pivot_or_pariah"]]
+    assert set(cold.loc[named.index, "type"]) <= {"stable marriage", "common adversary"}
+    assert len(named) >= 10, cold[["type", "pivot_or_pariah"]]
+    # a type with a neutral link has no balance; the share of draws is a probability
+    assert cold.loc[cold["type"] == "common adversary", "balanced"].isna().all()
+    assert tr["type_share"].dropna().between(0, 1).all()
     # since 2010, Russia and China friendly with each other and both hostile to the US
     late = tr.loc[2010:2024]
     assert list(late.index) == list(range(2010, 2025))          # every year is there (an empty frame would pass .all())
