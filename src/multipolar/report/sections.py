@@ -322,8 +322,12 @@ def triangle_section(ctx: Context) -> Section:
     if t.empty:
         sec.missing = f"No year has the three relations of {a}, {b} and {c}."
         return sec
-    types = ["ménage à trois", "romantic triangle", "stable marriage", "unit veto"]
-    tcol = {"ménage à trois": "#1a9850", "romantic triangle": "#91bfdb", "stable marriage": "#fc8d59", "unit veto": "#d73027"}
+    types = ["ménage à trois", "romantic triangle", "stable marriage", "unit veto", "common friend", "friend and foe", "common adversary",
+             "friendly pair", "hostile pair", "all neutral"]
+    tcol = {"ménage à trois": "#1a9850", "romantic triangle": "#91bfdb", "stable marriage": "#fc8d59", "unit veto": "#d73027",
+            "common friend": "#a6d96a", "friend and foe": "#bbbbbb", "common adversary": "#fdae61", "friendly pair": "#d9f0d3",
+            "hostile pair": "#f4a582", "all neutral": "#dddddd"}
+    types = [ty for ty in types if (t["type"] == ty).any()]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22], vertical_spacing=0.06)
     for pair, colour in ((f"{a}-{b}", "#1f5a96"), (f"{a}-{c}", "#b0413e"), (f"{b}-{c}", "#2e7d32")):
         fig.add_trace(go.Scatter(x=t["year"], y=t[f"closeness {pair}"], mode="lines", name=f"{pair} closeness",
@@ -349,12 +353,16 @@ def triangle_section(ctx: Context) -> Section:
     ch = t[t["changed"]]
     prev_change = ch.iloc[-1] if len(ch) else None
     who = last["pivot_or_pariah"]
-    role = " pivot" if last["type"] == "romantic triangle" else (" pariah" if last["type"] == "stable marriage" else "")
+    role = {"romantic triangle": " pivot", "stable marriage": " pariah", "common friend": " common friend",
+            "common adversary": " common adversary", "friend and foe": " state between them"}.get(last["type"], " third")
+    share = last.get("type_share")
     sec.finding = (f"In {int(last['year'])} the {a}–{b}–{c} triangle is a {last['type']}"
                    + (f" with {name(who)} as the{role}" if isinstance(who, str) else "")
+                   + (f" ({share:.0%} of draws from the closeness intervals)" if share is not None and pd.notna(share) else "")
                    + (f"; it took this shape in {int(prev_change['year'])}." if prev_change is not None else "."))
     sec.figure = finish(fig, sec.finding, "multipolar relation types and closeness (UN votes, alliances, groupings, trade, visas, wars, "
-                        "rivalries, sanctions); Dittmer (1981) typology on the signs of the three relations. Dashed lines: a component "
+                        "rivalries, sanctions); Dittmer (1981) typology on the signs of the three relations, a link neutral when its closeness "
+                        "interval spans zero (then named as a signed graph without it, Cartwright & Harary 1956). Dashed lines: a component "
                         "of closeness enters (+) or leaves (−) the data, which moves its level by itself.", height=520)
     sec.columns = ["year", "type", "pivot or pariah", "relations"]
     sec.table = [{"year": int(r.year), "type": r.type, "pivot or pariah": r.pivot_or_pariah or "–", "relations": r.relations}
