@@ -138,11 +138,11 @@ def estimate(fl: pd.DataFrame, blocs: pd.Series, post: int = 2022, start: int | 
 
 
 NETWORK_BOOT = 10
-DEFAULT_SECTORS = ("crude_oil", "natural_gas", "critical_minerals")
+DEFAULT_SECTORS = ("crude_oil", "natural_gas", "coal", "metal_ores", "critical_minerals")
 
 
 def sensitivity(db=None, blocs_year: int = 2019, post: int = 2022, sector: str = ENERGY_MINERALS, start: int = 2017,
-                bloc_method: str = "ideal-points", variants: bool = True, other_years: tuple[int, ...] = (2015,),
+                bloc_method: str = "ideal-points", variants: bool = True, other_years: tuple[int, ...] = (2015, 2021),
                 sectors: tuple[str, ...] = DEFAULT_SECTORS, starts: tuple[int, ...] = (2012,)) -> tuple[pd.DataFrame, list[str]]:
     """The estimate and, with ``variants``, the same with one choice changed at a time. Returns the
     table (first row: the main estimate) and notes (variants that could not be estimated say why)."""
@@ -172,6 +172,10 @@ def sensitivity(db=None, blocs_year: int = 2019, post: int = 2022, sector: str =
             if bk not in bl_cache:
                 bl_cache[bk] = bloc_map(db, sp["blocs"], sp["bloc_method"])
             fl = get_flows(sp["sector"], min(sp["start"], start))
+            if sp["russia"] == "without" and bl_cache[bk].get("RUS") not in ("US-leaning", "China-leaning"):
+                notes.append(f"{label}: Russia is {bl_cache[bk].get('RUS', 'not placed')} in the {sp['blocs']} blocs ({sp['bloc_method']}), "
+                             "outside the two blocs already: the same as the main estimate")
+                continue
             e = estimate(fl, bl_cache[bk], sp["post"], sp["start"], ("RUS",) if sp["russia"] == "without" else (), label, sp)
             rows.append(e.row())
             if label == "main":
