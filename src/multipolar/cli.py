@@ -635,26 +635,34 @@ def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST
     if df.empty:
         _fail(MultipolarError("no capability or GDP data: import COW NMC, WDI or Maddison (`multipolar data import ../shared/data`)"))
     rule = pole_rule if pole_rule is not None else POLE_RULE
-    t = Table(title=f"Polarity among the great powers (COW major powers), by military spending: effective number, Ray–Singer "
-                    f"concentration, the leader's share, the runner-up's and the third's spending over the leader's; a pole spends at "
-                    f"least {rule:.2f} of the leader. Diversity: Laakso–Taagepera over every state (CINC, GDP), not a count of poles")
-    for c in ("year", "great powers", "eff. N", "concentration", "leader", "share", "2nd / 1st", "3rd / 1st", "reading", "poles",
-              "diversity CINC", "diversity GDP"):
-        t.add_column(c, justify="right")
+    t = Table(title=f"Polarity among the great powers, by military spending (a pole spends at least {rule:.2f} of the leader)")
+    for c in ("year", "reading", "poles", "N", "CON", "lead", "2nd", "3rd", "diversity"):
+        t.add_column(c, justify="left" if c in ("reading", "poles") else "right", no_wrap=c != "poles",
+                     min_width=4 if c not in ("reading", "poles") else None)
     import pandas as pd
 
     def f(v, fmt="{:.2f}"):
         return fmt.format(v) if pd.notna(v) else "–"
     for r in df.itertuples(index=False):
-        gp = (r.great_powers or "–") + (" *" if r.great_powers_carried else "")
-        t.add_row(str(r.year), gp, f(r.gp_effective_n), f(r.gp_concentration), r.gp_leader or "–", f(r.gp_leader_share),
-                  f(r.runner_up_ratio), f(r.third_ratio), r.reading if isinstance(r.reading, str) else "–",
-                  r.poles if isinstance(r.poles, str) else "–", f(r.enp_cinc, "{:.1f}"), f(r.enp_gdp, "{:.1f}"))
+        t.add_row(str(r.year), r.reading if isinstance(r.reading, str) else "–", r.poles if isinstance(r.poles, str) else "–",
+                  f(r.gp_effective_n), f(r.gp_concentration), f(r.gp_leader_share), f(r.runner_up_ratio), f(r.third_ratio),
+                  f(r.enp_cinc, "{:.1f}"))
     console.print(t)
-    if df["great_powers_carried"].any():
-        console.print("[yellow]note[/] * the COW list of major powers ends in "
-                      f"{int(df.loc[~df['great_powers_carried'], 'year'].max()) if (~df['great_powers_carried']).any() else 2016}; "
-                      "carried forward after it", soft_wrap=True, highlight=False)
+    console.print("N: effective number of great powers; CON: Ray–Singer concentration (0 equal, 1 one holds all); lead: the leader's "
+                  "share of the great powers' spending; 2nd, 3rd: the runner-up's and the third's spending over the leader's; "
+                  "diversity: Laakso–Taagepera over every state's CINC share (a diversity index, not a count of poles)",
+                  soft_wrap=True, highlight=False)
+    spans, prev = [], None
+    for r in df.itertuples(index=False):
+        if r.great_powers != prev:
+            spans.append([r.year, r.year, r.great_powers])
+            prev = r.great_powers
+        else:
+            spans[-1][1] = r.year
+    console.print("great powers (COW major powers): " + "; ".join(f"{a}–{b} {g}" if a != b else f"{a} {g}" for a, b, g in spans if g)
+                  + (f"; the COW list ends in {int(df.loc[~df['great_powers_carried'], 'year'].max())}, carried after it"
+                     if df["great_powers_carried"].any() and (~df["great_powers_carried"]).any() else ""),
+                  soft_wrap=True, highlight=False)
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     console.print("[dim]sources: COW major powers; COW National Material Capabilities (military expenditure, CINC); Maddison Project 2023 "
