@@ -142,14 +142,16 @@ def _poles_frame(early: float, latest: float):
     years = list(range(1998, 2024))
     ratio = [early if y <= 2010 else latest for y in years]
     return pd.DataFrame({"year": years, "enp_cinc": 3.0, "enp_gdp": 4.0, "reading": "unipolar", "poles": "USA", "leader": "USA",
-                         "runner_up_ratio": ratio, "polarity": 1, "leader_military_share": 0.4})
+                         "runner_up_ratio": ratio, "polarity": 1, "leader_military_share": 0.4, "gp_effective_n": 2.5,
+                         "gp_effective_n_cinc": 3.0, "gp_concentration": 0.5, "gp_leader": "USA", "gp_leader_share": 0.6,
+                         "runner_up": "CHN"})
 
 
 @pytest.mark.parametrize("early,latest,word", [(0.30, 0.45, "up from"), (0.45, 0.30, "down from"), (0.301, 0.299, "unchanged from")])
 def test_the_poles_finding_says_which_way_the_runner_up_moved(ctx, monkeypatch, early, latest, word):
     monkeypatch.setattr("multipolar.structure.poles", lambda *a, **k: _poles_frame(early, latest))
     f = R.poles_section(ctx).finding
-    assert f"the runner-up spending {latest:.2f} of the leader (USA), {word} {early:.2f} on average in 2000–10." in f
+    assert f"the runner-up (CHN) spends {latest:.2f} of it, {word} {early:.2f} on average in 2000–10." in f
     for other in {"up from", "down from", "unchanged from"} - {word}:
         assert other not in f
 

@@ -646,31 +646,52 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
 def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST (default 1946 to the latest with data; a range "
                                                     "beyond the data is clipped to them, with a note)."),
               out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the table (.parquet, .csv, .dta)."),
-              pole_rule: float = typer.Option(0.5, "--pole-rule", help="A pole holds at least this fraction of the leader's military-spending share."),
+              pole_rule: Optional[float] = typer.Option(None, "--pole-rule", help="A great power is a pole when its military spending is at "
+                                                        "least this fraction of the leader's (default 0.37; see multipolar.structure.polarity)."),
               db: Optional[Path] = DB):
-    """The effective number of poles (CINC, GDP) and the polarity reading, per year."""
+    """Polarity among the great powers (COW major powers): effective number, Ray–Singer concentration, the leader's
+    share and the runner-up's ratio of military spending, and the reading; the all-state numbers as diversity indices."""
     from .structure import poles
+    from .structure.polarity import POLE_RULE
     try:
         df = poles(years, db=db, pole_rule=pole_rule)
     except MultipolarError as e:
         _fail(e)
     if df.empty:
         _fail(MultipolarError("no capability or GDP data: import COW NMC, WDI or Maddison (`multipolar data import ../shared/data`)"))
-    t = Table(title="Poles: effective number (Laakso–Taagepera) by CINC, GDP (Maddison, PPP) and GDP (WDI, US$); reading by the "
-                    "military half-leader rule, the leader's share of military spending and the runner-up's against it")
-    for c in ("year", "CINC", "GDP", "GDP WDI", "reading", "poles", "leader share", "2nd / 1st"):
-        t.add_column(c, justify="right")
+    rule = pole_rule if pole_rule is not None else POLE_RULE
+    t = Table(title=f"Polarity among the great powers, by military spending (a pole spends at least {rule:.2f} of the leader)")
+    for c in ("year", "reading", "poles", "N", "CON", "lead", "2nd", "3rd", "diversity"):
+        t.add_column(c, justify="left" if c in ("reading", "poles") else "right", no_wrap=c != "poles",
+                     min_width=4 if c not in ("reading", "poles") else None)
     import pandas as pd
+
+    def f(v, fmt="{:.2f}"):
+        return fmt.format(v) if pd.notna(v) else "–"
     for r in df.itertuples(index=False):
-        t.add_row(str(r.year), f"{r.enp_cinc:.1f}" if pd.notna(r.enp_cinc) else "–", f"{r.enp_gdp:.1f}" if pd.notna(r.enp_gdp) else "–",
-                  f"{r.enp_gdp_wdi:.1f}" if pd.notna(r.enp_gdp_wdi) else "–",
-                  r.reading if isinstance(r.reading, str) else "–", r.poles if isinstance(r.poles, str) else "–", f"{r.leader_military_share:.2f}" if pd.notna(r.leader_military_share) else "–",
-                  f"{r.runner_up_ratio:.2f}" if pd.notna(r.runner_up_ratio) else "–")
+        t.add_row(str(r.year), r.reading if isinstance(r.reading, str) else "–", r.poles if isinstance(r.poles, str) else "–",
+                  f(r.gp_effective_n), f(r.gp_concentration), f(r.gp_leader_share), f(r.runner_up_ratio), f(r.third_ratio),
+                  f(r.enp_cinc, "{:.1f}"))
     console.print(t)
+    console.print("N: effective number of great powers; CON: Ray–Singer concentration (0 equal, 1 one holds all); lead: the leader's "
+                  "share of the great powers' spending; 2nd, 3rd: the runner-up's and the third's spending over the leader's; "
+                  "diversity: Laakso–Taagepera over every state's CINC share (a diversity index, not a count of poles)",
+                  soft_wrap=True, highlight=False)
+    spans, prev = [], None
+    for r in df.itertuples(index=False):
+        if r.great_powers != prev:
+            spans.append([r.year, r.year, r.great_powers])
+            prev = r.great_powers
+        else:
+            spans[-1][1] = r.year
+    console.print("great powers (COW major powers): " + "; ".join(f"{a}–{b} {g}" if a != b else f"{a} {g}" for a, b, g in spans if g)
+                  + (f"; the COW list ends in {int(df.loc[~df['great_powers_carried'], 'year'].max())}, carried after it"
+                     if df["great_powers_carried"].any() and (~df["great_powers_carried"]).any() else ""),
+                  soft_wrap=True, highlight=False)
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
-    console.print("[dim]sources: COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP, 2011 PPP$); "
-                  "World Bank WDI (GDP, current US$). Method: multipolar.structure.polarity[/]")
+    console.print("[dim]sources: COW major powers; COW National Material Capabilities (military expenditure, CINC); Maddison Project 2023 "
+                  "(GDP, 2011 PPP$). Method: multipolar.structure.polarity (Ray & Singer 1973; Laakso & Taagepera 1979)[/]")
     if out:
         _write_table(df, out)
 
@@ -688,13 +709,17 @@ def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(Non
     if df.empty:
         _fail(MultipolarError("no year in which all three relations are known"))
     s = df.attrs["states"]
-    t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile)")
-    for col in ("year", f"{s[0]}-{s[1]}", f"{s[0]}-{s[2]}", f"{s[1]}-{s[2]}", "type", "pivot / pariah", "balanced", "change"):
+    t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile, 0 neutral: the closeness interval spans {threshold:g})")
+    for col in ("year", f"{s[0]}-{s[1]}", f"{s[0]}-{s[2]}", f"{s[1]}-{s[2]}", "type", "pivot / pariah / third", "share of draws",
+                "balanced", "change"):
         t.add_column(col)
+    import pandas as pd
     for _, r in df.iterrows():
         sg = [r[k] for k in df.columns[1:4]]
-        t.add_row(str(r["year"]), *["+" if x > 0 else "−" for x in sg], r["type"], r["pivot_or_pariah"] or "",
-                  "yes" if r["balanced"] else "no", "◀ changed" if r.get("changed") else "")
+        t.add_row(str(r["year"]), *["+" if x > 0 else "−" if x < 0 else "0" for x in sg], r["type"], r["pivot_or_pariah"] or "",
+                  f"{r['type_share']:.2f}" if pd.notna(r.get("type_share")) else "–",
+                  "–" if r["balanced"] is None or pd.isna(r["balanced"]) else ("yes" if r["balanced"] else "no"),
+                  "◀ changed" if r.get("changed") else "")
     console.print(t)
     ch = df[df["changed"]]
     if len(ch):
@@ -702,7 +727,10 @@ def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(Non
                       highlight=False)
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
-    console.print("[dim]signs from the relation types and closeness of `multipolar relation`; typology: Dittmer (1981); balance: Heider (1946)[/]")
+    console.print("[dim]signs from the relation types and the closeness intervals of `multipolar relation` (neutral when the 90% interval "
+                  "spans the threshold); typology: Dittmer (1981), triangles with a neutral link named as signed graphs with that link "
+                  "absent (Cartwright & Harary 1956); share of draws: the probability of the type from the links' intervals; "
+                  "balance: Heider (1946)[/]")
     if out:
         from .structure import with_parameters
         _write_table(with_parameters(df), out)
@@ -896,40 +924,117 @@ def gravity_fit(years: Optional[str] = typer.Option(None, "--years", help="Years
 
 
 @gravity_app.command("backtest")
-def gravity_backtest(cap_pct: float = typer.Option(10.0, "--cap-pct", help="The G7 price cap as a tariff equivalent on Russia's other crude sales (%)."),
-                     fit_years: str = typer.Option("2012:2021", "--fit-years", help="Years FIRST:LAST the crude-oil gravity is fitted on "
-                                                   "(before the 2022 sanctions)."),
-                     base_year: int = typer.Option(2021, "--base-year", help="The baseline year the sanctions are imposed on."),
-                     observed_year: int = typer.Option(2023, "--observed-year", help="The year whose observed destinations are compared."),
+def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backtest file or the name of a built-in one (default: "
+                                                             "russia_crude_2023); `all`: every built-in one."),
+                     list_: bool = typer.Option(False, "--list", help="List the built-in backtests."),
+                     cap_pct: Optional[float] = typer.Option(None, "--cap-pct", help="Russian crude: the G7 price cap as a tariff "
+                                                             "equivalent on Russia's other crude sales (%; default 10)."),
+                     fit_years: Optional[str] = typer.Option(None, "--fit-years", help="Years FIRST:LAST the gravity is fitted on "
+                                                             "(default: the episode's, before the measures)."),
+                     base_year: Optional[int] = typer.Option(None, "--base-year", help="The baseline year the measures are imposed on."),
+                     observed_year: Optional[int] = typer.Option(None, "--observed-year", help="The year whose observed destinations are compared."),
+                     baseline: str = typer.Option("observed", "--baseline", help="observed (the model's changes applied to the observed "
+                                                  "flows), calibrated (exact hat algebra in a re-solved equilibrium) or fitted (the "
+                                                  "model's levels)."),
+                     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the scores of every episode (.csv, .parquet)."),
                      db: Optional[Path] = DB):
-    """Fit crude-oil gravity on the fit years (2012-2021), impose the 2022-23 embargoes and the price cap on Russian crude
-    in the base year (2021), and compare the predicted destinations of Russia's crude with those observed in BACI in the
-    observed year (2023)."""
-    from .dimensions.values import parse_years
-    from .gravity.backtest import backtest
+    """Impose a historical episode's sanctions on the year before, predict the destinations of the sanctioned exporter's
+    sales, and score them against what BACI observed, next to two rivals: no change (base-year shares) and proportional
+    redistribution (the banned buyers' purchases shared among the others by their base-year shares)."""
+    from .gravity import backtest as BT
+    from .gravity.ge import NotConverged
+    if list_:
+        for name, p in BT.builtin().items():
+            ep = BT.load(p)
+            console.print(f"[bold]{name}[/]: {ep.name} ({ep.sector}, {ep.exporter}; fit {ep.fit_years[0]}-{ep.fit_years[1]}, "
+                          f"base {ep.base_year}, observed {ep.observed_year})", soft_wrap=True, highlight=False)
+        return
+    names = list(BT.builtin()) if episode == "all" else [episode or "russia_crude_2023"]
+    rows = []
+    for name in names:
+        try:
+            ep = BT.load(name)
+            if fit_years:
+                from .dimensions.values import parse_years
+                fy = parse_years(fit_years)
+                if fy is None:
+                    raise InputError(f"--fit-years: give FIRST:LAST, e.g. 2012:2021 (got {fit_years!r})")
+                ep.fit_years = fy
+            ep.base_year = base_year or ep.base_year
+            ep.observed_year = observed_year or ep.observed_year
+            if cap_pct is not None:
+                ep.shocks = [dict(sh, tariff_pct=cap_pct) if "tariff_pct" in sh else sh for sh in ep.shocks]
+            with console.status(f"{ep.name}: fitting {ep.sector} {ep.fit_years[0]}-{ep.fit_years[1]}, imposing the measures on "
+                                f"{ep.base_year}…"):
+                r = BT.run(ep, db, method=baseline)
+        except (MultipolarError, NotConverged) as e:
+            _fail(e)
+        by, oy = ep.base_year, ep.observed_year
+        t = Table(title=f"{ep.name}: destinations of {ep.exporter}'s {ep.sector.replace('_', ' ')} exports, predicted from {by}, "
+                        f"against {oy} (rank correlation, Spearman)")
+        for c in ("forecast", f"all {r.importers_all} importers", f"the {r.importers_bought} that bought", "L1 distance of shares"):
+            t.add_column(c, justify="right" if c != "forecast" else "left")
+        for fc, sc in r.scores.iterrows():
+            t.add_row(fc, f"{sc['spearman_all']:+.3f}", f"{sc['spearman_bought']:+.3f}", f"{sc['l1_all']:.3f}")
+            rows.append({"episode": ep.key, "forecast": fc, **sc.to_dict(), "importers_all": r.importers_all,
+                         "importers_bought": r.importers_bought, "baseline": baseline})
+        console.print(t)
+        bi = r.by_importer.set_index("importer").sort_values("observed", ascending=False)
+        top = bi.head(6)
+        console.print("  shares, model / no change / observed: " + "; ".join(
+            f"{c} {x['model']:.1%} / {x['no change']:.1%} / {x['observed']:.1%}" for c, x in top.iterrows()), soft_wrap=True, highlight=False)
+        console.print(f"  banned buyers: {', '.join(r.banned) or 'none'}; totals (M$): {by} {r.totals_musd['base']:,.0f}, "
+                      f"model {r.totals_musd['model']:,.0f}, observed {oy} {r.totals_musd['observed']:,.0f} (prices changed too; "
+                      "the shares are the comparison)", soft_wrap=True, highlight=False)
+        verdict = "beats" if r.beats_rivals("bought") else "does not beat"
+        console.print(f"  over the importers that bought, the model {verdict} both rivals", highlight=False)
+        for n in r.notes:
+            console.print(f"  note: {n}", soft_wrap=True, highlight=False)
+    if out:
+        import pandas as pd
+        _write_table(pd.DataFrame(rows), out)
+        console.print(f"wrote {out}")
+
+
+@gravity_app.command("fragmentation")
+def gravity_fragmentation(blocs_year: int = typer.Option(2019, "--blocs", help="The year whose blocs are held fixed."),
+                          post: int = typer.Option(2022, "--post", help="The first year of the 'after' period."),
+                          sector: str = typer.Option("energy_minerals", "--sector", help="energy_minerals (every product of the shared "
+                                                     "BACI subset), a sector (crude_oil, natural_gas, critical_minerals...) or total."),
+                          start: int = typer.Option(2017, "--start", help="The first year of the panel."),
+                          bloc_method: str = typer.Option("ideal-points", "--bloc-method", help="ideal-points (the IMF split) or network."),
+                          sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity", help="Also the estimate with one choice "
+                                                           "changed at a time."),
+                          out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the table (.csv, .parquet)."),
+                          db: Optional[Path] = DB):
+    """Trade between the US-leaning and China-leaning blocs after POST against trade within them: PPML with exporter-year,
+    importer-year and pair effects, SEs clustered by pair; its sensitivity, and the IMF's published -12% beside it."""
+    from .gravity import fragmentation as FR
     from .gravity.ge import NotConverged
     try:
-        fy = parse_years(fit_years)
-        if fy is None:
-            raise InputError(f"--fit-years: give FIRST:LAST, e.g. 2012:2021 (got {fit_years!r})")
-        with console.status(f"backtest: fitting crude oil {fy[0]}-{fy[1]} and solving the 2022-23 sanctions on {base_year}…"):
-            b = backtest(db, fit_years=fy, base_year=base_year, observed_year=observed_year, cap_pct=cap_pct)
+        with console.status(f"fragmentation: PPML on {sector} from {start}, blocs of {blocs_year}, after {post}…"):
+            tab, notes = FR.sensitivity(db, blocs_year, post, sector, start, bloc_method, variants=sensitivity)
     except (MultipolarError, NotConverged) as e:
         _fail(e)
-    by, oy = b["base_year"], b["observed_year"]
-    console.print(f"Russian crude: rank correlation (Spearman) of predicted and observed {oy} destination shares across "
-                  f"{b['importers']} importers: {b['spearman']:+.3f} (the {by} shares as the forecast, no change: "
-                  f"{b['spearman_no_change']:+.3f})")
-    t = Table(title="Share of Russia's crude exports")
-    for c in ("destination", f"{by} (baseline)", f"{oy} predicted", f"{oy} observed"):
-        t.add_column(c, justify="right" if c != "destination" else "left")
-    for g, r in b["shares"].iterrows():
-        t.add_row(g, f"{r[f'baseline_{by}']:.1%}", f"{r[f'predicted_{oy}']:.1%}", f"{r[f'observed_{oy}']:.1%}")
+    m = tab.iloc[0]
+    console.print(f"Trade between the blocs after {post}, against trade within them: [bold]{m['effect_pct']:+.1f}%[/] "
+                  f"(90% interval {m['lo90_pct']:+.1f}% to {m['hi90_pct']:+.1f}%; β = {m['beta']:+.3f}, se {m['se']:.3f} clustered by pair; "
+                  f"{int(m['obs']):,} observations, {int(m['pairs']):,} pairs)", highlight=False)
+    console.print(f"IMF anchor: {FR.IMF['estimate_pct']:+.0f}% ({FR.IMF['source']}). What differs: their data are "
+                  f"{FR.IMF['data']}; here {sector.replace('_', ' ')} from BACI {start}-, blocs of {blocs_year} by {bloc_method}.",
+                  soft_wrap=True, highlight=False)
+    t = Table(title="Sensitivity: one choice changed at a time")
+    for c in ("variant", "effect %", "90% interval", "β", "se", "obs", "pairs", "blocs", "method", "Russia", "sector", "from", "s"):
+        t.add_column(c, justify="left" if c in ("variant", "method", "Russia", "sector") else "right")
+    for r in tab.itertuples(index=False):
+        t.add_row(r.variant, f"{r.effect_pct:+.1f}", f"{r.lo90_pct:+.1f} to {r.hi90_pct:+.1f}", f"{r.beta:+.3f}", f"{r.se:.3f}",
+                  f"{int(r.obs):,}", f"{int(r.pairs):,}", str(r.blocs), r.bloc_method, r.russia, r.sector, str(r.start), f"{r.seconds:.1f}")
     console.print(t)
-    console.print(f"  totals (M$): baseline {by} {b['baseline_total_musd']:,.0f}; predicted {b['predicted_total_musd']:,.0f}; "
-                  f"observed {oy} {b['observed_total_musd']:,.0f} (prices changed too; the shares are the comparison)")
-    for n in b["fit"].notes:
-        console.print(f"  note: {n}")
+    for n in notes:
+        console.print(f"  note: {n}", soft_wrap=True, highlight=False)
+    if out:
+        _write_table(tab, out)
+        console.print(f"wrote {out}")
 
 
 @app.command()
@@ -937,6 +1042,10 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAM
              list_: bool = typer.Option(False, "--list", help="List the built-in scenarios."),
              draws: Optional[int] = typer.Option(None, "--draws", help="Monte Carlo draws (default: the scenario's)."),
              out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the per-country table (.csv, .parquet, .dta)."),
+             flows_out: Optional[Path] = typer.Option(None, "--flows", help="Write every pair's observed baseline, model baseline and "
+                                                      "counterfactual flow (.csv, .parquet, .dta)."),
+             baseline: str = typer.Option("observed", "--baseline", help="observed (the model's changes applied to the observed flows), "
+                                          "calibrated (exact hat algebra) or fitted (the model's levels, as the textbook)."),
              keep: bool = typer.Option(True, "--store/--no-store", help="Keep the results in the warehouse for the report and the dashboard."),
              db: Optional[Path] = DB):
     """Solve a scenario in general equilibrium: trade flows, diversion and real income per country, with intervals."""
@@ -951,12 +1060,14 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAM
     try:
         sc = SC.load(scenario)
         with console.status(f"{sc.name}: fitting {sc.sector} {sc.fit_years[0]}-{sc.fit_years[1]} and solving…"):
-            r = SC.simulate(sc, db, draws)
+            r = SC.simulate(sc, db, draws, baseline=baseline)
     except (MultipolarError, NotConverged) as e:
         _fail(e)
     console.print(f"[bold]{sc.name}[/] ({sc.sector}, base year {sc.base_year}, sigma {sc.sigma})")
     for line in r.shocks:
         console.print(f"  shock: {line}")
+    console.print(f"  baseline: {baseline}; trade on pairs that traded nothing in {sc.base_year} (their cost cut by the scenario): "
+                  f"{r.new_pair_share:.2%} of the counterfactual's flows", highlight=False)
     t = r.table.dropna(subset=["change_real_income_FULL"]).sort_values("change_real_income_FULL")
     iv = None
     if r.intervals is not None:
@@ -982,6 +1093,9 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAM
     if out:
         _write_table(r.table, out)
         console.print(f"wrote {out}")
+    if flows_out:
+        _write_table(r.flows, flows_out)
+        console.print(f"wrote {flows_out} ({len(r.flows):,} pairs)")
     if keep:
         key = SC.store(r, db)
         console.print(f"stored as {key!r} in the warehouse (shown by `multipolar report` and `multipolar serve`)")

@@ -1,76 +1,226 @@
-"""Backtest: fit on the years up to 2021, impose the 2022-2023 sanctions on Russian crude oil,
-compare the predicted destinations of Russian crude with those observed in 2023 (BACI).
+"""Backtests: historical episodes of sanctions, predicted from the year before and scored against
+what happened, next to the two simplest rivals.
 
-The scenario: the EU embargo on Russian crude (Council Regulation (EU) 2022/879, sea-borne crude
-from 5 Dec 2022; pipeline deliveries to Hungary, Slovakia and Czechia exempt, and left open here)
-and the bans of the United States (EO 14066, March 2022), the United Kingdom, Canada and Australia;
-the G7 price cap (from 5 Dec 2022) as a ``cap_pct`` tariff equivalent on Russia's crude sales to
-everyone else (Western shipping and insurance at a capped price: a friction, not a ban).
+An episode is a YAML file (``gravity/backtests/*.yaml``; ``multipolar gravity backtest --list``)::
 
-Reported: the rank correlation (Spearman) across importers between predicted and observed shares of
-Russia's crude exports in ``observed_year`` (2023 by default), the same for the no-change forecast
-(the ``base_year`` shares, 2021 by default), and the shares of the EU, China, India and Turkey —
-predicted, observed, and in the baseline. The labels follow the years given. Put in the docs as it
-comes out.
+    name: Sanctions on Russian crude oil, 2022-23
+    sector: crude_oil
+    exporter: RUS              # the state whose sales are sanctioned: the destinations of its exports are scored
+    fit_years: 2012:2021       # the gravity costs are estimated on these years (before the measures)
+    base_year: 2021            # the observed flows the measures are imposed on
+    observed_year: 2023        # the year the prediction is scored against (BACI)
+    sigma: 7
+    shocks:                    # the measures, as in a scenario file (multipolar.gravity.scenarios)
+      - {type: sanction, exporters: [RUS], importers: [EU, USA], except: [HUN], ban: true, direction: one-way}
+    sources: [...]             # the legal acts
+
+The prediction is the counterfactual from the observed base-year flows (exact hat algebra,
+:func:`multipolar.gravity.ge.counterfactual_observed`; ``method`` chooses). It is scored by the rank
+correlation (Spearman) between predicted and observed shares of the exporter's sales, importer by
+importer, in the observed year:
+
+* over **all importers**: every state that imports the sector from anyone in the observed year
+  (a state that buys none of the exporter's goods is a 0 share, and that is a prediction too; a
+  state with no imports of the sector at all that year is missing from the data, not scored, and
+  named in the notes);
+* over **the importers that bought**: those with a positive observed flow from the exporter.
+
+Next to two rivals:
+
+* **no change**: the base-year shares;
+* **proportional redistribution**: the banned importers' base-year purchases shared among the
+  other buyers in proportion to their base-year shares (their shares, renormalised; the banned 0).
+
+States that the equilibrium leaves out (no cost variable for any of their pairs; named in the
+notes) keep their base-year flow in the model's prediction: no modelled change.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
 import pandas as pd
 
 from ..errors import InputError
 
-PIPELINE_EXEMPT = ["HUN", "SVK", "CZE"]
-BANNING = ["USA", "GBR", "CAN", "AUS"]
+TOP_KEYS = {"name", "description", "sector", "exporter", "fit_years", "base_year", "observed_year", "sigma", "shocks", "sources", "costs"}
+FORECASTS = ("model", "no change", "proportional")
+
+
+@dataclass
+class Episode:
+    key: str
+    name: str
+    sector: str
+    exporter: str
+    fit_years: tuple[int, int]
+    base_year: int
+    observed_year: int
+    sigma: float
+    shocks: list[dict]
+    source: str
+    description: str = ""
+    sources: list[str] = field(default_factory=list)
+    costs: list[str] | None = None
+
+
+def builtin() -> dict[str, Path]:
+    d = Path(str(resources.files("multipolar.gravity").joinpath("backtests")))
+    return {p.stem: p for p in sorted(d.glob("*.yaml"))}
+
+
+def load(path) -> Episode:
+    """An episode from a YAML file or the name of a built-in one; bad input gets a clear error."""
+    import yaml
+
+    from . import scenarios as SC
+    p = Path(str(path))
+    if not p.exists():
+        b = builtin()
+        if str(path) not in b:
+            raise InputError(f"{path}: no such backtest file or built-in backtest; built-in: {', '.join(b)}")
+        p = b[str(path)]
+    try:
+        spec = yaml.safe_load(p.read_text(encoding="utf-8"))
+    except yaml.YAMLError as e:
+        raise InputError(f"{p}: not valid YAML ({e})") from None
+    if not isinstance(spec, dict):
+        raise InputError(f"{p}: expected a mapping with name, sector, exporter, fit_years, base_year, observed_year, shocks")
+    unknown = set(spec) - TOP_KEYS
+    if unknown:
+        raise InputError(f"{p}: unknown key(s) {', '.join(sorted(unknown))}; allowed: {', '.join(sorted(TOP_KEYS))}")
+    for k in ("name", "sector", "exporter", "fit_years", "base_year", "observed_year", "shocks"):
+        if k not in spec:
+            raise InputError(f"{p}: missing {k!r}")
+    from ..dimensions.values import parse_years
+    fy = parse_years(str(spec["fit_years"]))
+    by, oy = int(spec["base_year"]), int(spec["observed_year"])
+    if fy is None or not fy[0] <= by <= fy[1] + 1:
+        raise InputError(f"{p}: base_year {by} must lie in fit_years {spec['fit_years']} (or be the year after)")
+    if oy <= by:
+        raise InputError(f"{p}: observed_year {oy} must come after base_year {by}")
+    sc = SC.Scenario(str(spec["name"]), str(spec["sector"]), fy, by, float(spec.get("sigma", 7)), 0, spec["shocks"], str(p))
+    SC.validate(sc)
+    return Episode(p.stem, sc.name, sc.sector, str(spec["exporter"]).upper(), fy, by, oy, sc.sigma, sc.shocks, str(p),
+                   str(spec.get("description", "")).strip(), list(spec.get("sources", []) or []), spec.get("costs"))
+
+
+@dataclass
+class BacktestResult:
+    episode: Episode
+    scores: pd.DataFrame             # forecast x (spearman_all, spearman_bought, l1_all)
+    by_importer: pd.DataFrame        # importer: model, no change, proportional, observed, baseline, bought, banned
+    importers_all: int
+    importers_bought: int
+    banned: list[str]
+    totals_musd: dict
+    method: str
+    fit: object = None
+    flows: pd.DataFrame | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def beats_rivals(self, over: str = "bought") -> bool:
+        s = self.scores[f"spearman_{over}"]
+        return bool(s["model"] > s["no change"] and s["model"] > s["proportional"])
+
+
+def _spearman(a: pd.Series, b: pd.Series) -> float:
+    from scipy.stats import spearmanr
+    if len(a) < 3 or a.nunique() < 2 or b.nunique() < 2:
+        return np.nan
+    return float(spearmanr(a, b).statistic)
+
+
+def run(ep: Episode | str, db=None, method: str = "observed") -> BacktestResult:
+    """Fit, impose the episode's measures on the base year, score against the observed year."""
+    from . import ge, panel as P, scenarios as SC
+    from ..warehouse import Warehouse
+    ep = load(ep) if not isinstance(ep, Episode) else ep
+    costs = ep.costs or [c for c in P.COSTS if c != "ip_distance"]     # no UN votes after 2019: the distance would be missing
+    # sanctions panels of one exporter's good do not allow pair effects reliably (see panel.fit): costs instead
+    f, d = P.fit(ep.fit_years, ep.sector, db, pair_effects=False, costs=costs)
+    if ep.base_year not in set(d["year"]):
+        d = pd.concat([d, P.build((ep.base_year, ep.base_year), ep.sector, db)], ignore_index=True)
+    bl = P.baseline(d, ep.base_year, ep.source, fit=f)
+    countries, X = bl.countries, bl.X
+    if ep.exporter not in countries:
+        raise InputError(f"{ep.source}: {ep.exporter} has no {ep.sector} trade in the equilibrium of {ep.base_year}")
+    sc = SC.Scenario(ep.name, ep.sector, ep.fit_years, ep.base_year, ep.sigma, 0, ep.shocks, ep.source)
+    tau0 = bl.costs(f.coef)
+    bans = np.zeros_like(tau0, dtype=bool)
+    tau1, said = SC.apply(sc, countries, tau0, d, f.coef, bans=bans)
+    Y, E = X.sum(axis=1), X.sum(axis=0)
+    ref = "USA" if "USA" in countries and min(Y[countries.index("USA")], E[countries.index("USA")]) > 0 else \
+        max(countries, key=lambda c: min(Y[countries.index(c)], E[countries.index(c)]))
+    res = ge.counterfactual_observed(countries, X, tau0, tau1, ref, ep.sigma, method=method, banned=bans, domestic=False)
+    r = countries.index(ep.exporter)
+    banned = sorted(countries[j] for j in np.flatnonzero(bans[r]))
+    w = Warehouse(db)
+    prods = ", ".join(f"'{p}'" for p in P.sector_products(ep.sector))
+    raw = w.query(f"""SELECT year, exporter, importer, sum(value_kusd) AS v FROM baci_trade WHERE hs6 IN ({prods})
+                      AND year IN ({ep.base_year}, {ep.observed_year}) AND exporter <> importer GROUP BY ALL""")
+    if raw[raw["year"] == ep.observed_year].empty:
+        raise InputError(f"{ep.source}: BACI has no {ep.sector} trade in {ep.observed_year}; import a BACI file that covers it")
+    # the importers observed in the observed year: a state with no imports of the sector at all that year is not in
+    # the data (Belarus after 2021 reports nothing), and its purchases are missing, not zero
+    universe = sorted(set(raw.loc[raw["year"] == ep.observed_year, "importer"]) - {ep.exporter})
+    unseen = sorted(set(raw.loc[(raw["year"] == ep.base_year) & (raw["exporter"] == ep.exporter), "importer"]) - set(universe))
+    mine = raw[raw["exporter"] == ep.exporter]
+    obs = mine[mine["year"] == ep.observed_year].set_index("importer")["v"].reindex(universe).fillna(0.0)
+    base = mine[mine["year"] == ep.base_year].set_index("importer")["v"].reindex(universe).fillna(0.0)
+    if obs.sum() <= 0 or base.sum() <= 0:
+        raise InputError(f"{ep.source}: BACI has no {ep.sector} exports of {ep.exporter} in "
+                         f"{ep.observed_year if obs.sum() <= 0 else ep.base_year}")
+    pred = pd.Series(res.full[r], index=countries).drop(ep.exporter).reindex(universe).fillna(0.0)
+    notes = list(f.notes) + bl.notes + res.notes
+    if unseen:
+        notes.append(f"bought from {ep.exporter} in {ep.base_year} but import no {ep.sector} at all in {ep.observed_year} in the data "
+                     f"(missing, not scored): {', '.join(unseen)}")
+    outside = [c for c in universe if c not in countries and base[c] > 0]
+    if outside:
+        pred[outside] = base[outside]
+        notes.append(f"outside the equilibrium, kept at their {ep.base_year} flow (no modelled change): {', '.join(outside)}")
+    prop = base.copy()
+    prop[prop.index.isin(banned)] = 0.0
+    sh = lambda s: s / s.sum() if s.sum() > 0 else s          # noqa: E731
+    by = pd.DataFrame({"model": sh(pred), "no change": sh(base), "proportional": sh(prop), "observed": sh(obs)})
+    by["bought"] = obs > 0
+    by["banned"] = by.index.isin(banned)
+    rows = {}
+    for fc in FORECASTS:
+        rows[fc] = {"spearman_all": _spearman(by[fc], by["observed"]),
+                    "spearman_bought": _spearman(by.loc[by["bought"], fc], by.loc[by["bought"], "observed"]),
+                    "l1_all": float((by[fc] - by["observed"]).abs().sum())}
+    scores = pd.DataFrame(rows).T.loc[list(FORECASTS)]
+    by.index.name = "importer"
+    return BacktestResult(ep, scores, by.reset_index(), len(universe), int(by["bought"].sum()), banned,
+                          {"base": float(base.sum() / 1e3), "model": float(pred.sum() / 1e3), "observed": float(obs.sum() / 1e3)},
+                          method, f, res.flows(), said + notes)
 
 
 def backtest(db=None, fit_years=(2012, 2021), base_year: int = 2021, observed_year: int = 2023, cap_pct: float = 10.0,
-             sigma: float = 7.0) -> dict:
+             sigma: float = 7.0, method: str = "observed") -> dict:
+    """The 2022-23 sanctions on Russian crude (``russia_crude_2023``) with its years, price cap and
+    sigma as given; a dict for the ``gravity backtest`` summary (the EU's, China's, India's and
+    Türkiye's shares) and the :class:`BacktestResult` under ``"result"``."""
     from ..actors import groupings
-    from . import ge, panel as P
-    costs = [c for c in P.COSTS if c != "ip_distance"]          # no UN votes after 2019: the distance would be missing
-    # the crude-oil panel does not allow pair effects (their demeaning does not converge; see panel.fit)
-    f, d = P.fit(fit_years, "crude_oil", db, pair_effects=False, costs=costs)
-    bl = P.baseline(d, base_year, "backtest", fit=f)
-    countries, X, Y, E = bl.countries, bl.X, bl.Y, bl.E
-    f.notes.extend(bl.notes)
-    tau0 = bl.costs(f.coef)
-    idx = {c: i for i, c in enumerate(countries)}
-    eu = [c for c in groupings.members("EU", 2022) if c not in PIPELINE_EXEMPT]
-    tau1 = tau0.copy()
-    r = idx["RUS"]
-    banned = [idx[c] for c in eu + BANNING if c in idx]
-    others = [k for k in range(len(countries)) if k not in banned and k != r]
-    tau1[r, banned] = 0.0
-    tau1[r, others] *= (1 + cap_pct / 100) ** (1 - sigma)
-    ref = "USA" if "USA" in idx and Y[idx["USA"]] > 0 and E[idx["USA"]] > 0 else max(countries, key=lambda c: min(Y[idx[c]], E[idx[c]]))
-    res = ge.counterfactual(countries, tau0, tau1, Y, E, ref, sigma)
-    pred = pd.Series(res.full[r], index=countries)
-    pred = pred[pred.index != "RUS"]
-    from ..warehouse import Warehouse
-    w = Warehouse(db)
-    obs = w.query(f"""SELECT importer, sum(value_kusd) AS v FROM baci_trade WHERE hs6 = '270900' AND exporter = 'RUS'
-                      AND year = {observed_year} GROUP BY importer""").set_index("importer")["v"]
-    if obs.empty:
-        raise InputError(f"backtest: BACI has no Russian crude exports in {observed_year}")
-    base_sh = pd.Series(X[r], index=countries)
-    base_sh = base_sh[base_sh.index != "RUS"]
-    allc = sorted(set(pred.index) | set(obs.index))
-    pr = (pred.reindex(allc).fillna(0) / pred.sum())
-    ob = (obs.reindex(allc).fillna(0) / obs.sum())
-    bs = (base_sh.reindex(allc).fillna(0) / base_sh.sum())
-    from scipy.stats import spearmanr
-    active = (pr > 0) | (ob > 0)
-    rho = float(spearmanr(pr[active], ob[active]).statistic)
-    rho_base = float(spearmanr(bs[active], ob[active]).statistic)
-    groups = {"EU": [c for c in groupings.members("EU", observed_year)], "China": ["CHN"], "India": ["IND"], "Türkiye": ["TUR"]}
+    ep = load("russia_crude_2023")
+    shocks = [dict(s) for s in ep.shocks]
+    for s in shocks:
+        if "tariff_pct" in s:
+            s["tariff_pct"] = cap_pct
+    ep.fit_years, ep.base_year, ep.observed_year, ep.sigma, ep.shocks = tuple(fit_years), base_year, observed_year, sigma, shocks
+    if cap_pct == 0:
+        ep.shocks = [s for s in shocks if "tariff_pct" not in s]
+    res = run(ep, db, method)
+    bi = res.by_importer.set_index("importer")
+    groups = {"EU": groupings.members("EU", observed_year), "China": ["CHN"], "India": ["IND"], "Türkiye": ["TUR"]}
     b_, p_, o_ = f"baseline_{base_year}", f"predicted_{observed_year}", f"observed_{observed_year}"
-    shares = pd.DataFrame({g: {b_: bs.reindex(cs).sum(), p_: pr.reindex(cs).sum(), o_: ob.reindex(cs).sum()}
-                           for g, cs in groups.items()}).T
-    # every importer with a share in one of the three; ``active``: those the correlation is taken over
-    by_importer = pd.DataFrame({"predicted": pr, "observed": ob, "baseline": bs, "active": active})
-    by_importer = by_importer[(by_importer[["predicted", "observed", "baseline"]] > 0).any(axis=1)]
-    top = by_importer.drop(columns="active").sort_values("observed", ascending=False).head(10)
-    return {"spearman": rho, "spearman_no_change": rho_base, "importers": int(active.sum()), "shares": shares, "top": top,
-            "by_importer": by_importer, "base_year": base_year, "observed_year": observed_year, "fit_years": tuple(fit_years), "fit": f,
-            "observed_total_musd": float(obs.sum() / 1e3), "baseline_total_musd": float(base_sh.sum() / 1e3),
-            "predicted_total_musd": float(pred.sum() / 1e3), "iterations": res.iterations, "cap_pct": cap_pct}
+    shares = pd.DataFrame({g: {b_: bi["no change"].reindex(cs).sum(), p_: bi["model"].reindex(cs).sum(),
+                               o_: bi["observed"].reindex(cs).sum()} for g, cs in groups.items()}).T
+    return {"result": res, "shares": shares, "scores": res.scores, "base_year": base_year, "observed_year": observed_year,
+            "fit_years": tuple(fit_years), "fit": res.fit, "notes": res.notes, "cap_pct": cap_pct,
+            "observed_total_musd": res.totals_musd["observed"], "baseline_total_musd": res.totals_musd["base"],
+            "predicted_total_musd": res.totals_musd["model"]}

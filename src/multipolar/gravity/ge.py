@@ -87,15 +87,21 @@ class Resistances:
 
 def resistances(tau: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: int, tol: float = 1e-12, max_iter: int = 100_000,
                 imr0: np.ndarray | None = None) -> Resistances:
-    """Ω and Φ with Φ_ref = 1, by fixed-point iteration (see the module docstring)."""
+    """Ω and Φ with Φ_ref = 1, by fixed-point iteration (see the module docstring). When the pairs
+    with trade fall apart into separate groups of states (a few islands trading only among
+    themselves), each group's scale is fixed on its own: Φ = 1 for its largest buyer."""
+    refs = _component_refs(tau, Y, E, ref)
     imr = np.ones(len(E)) if imr0 is None else imr0.copy()
-    omr = tau @ (E / imr)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        omr = tau @ np.where(E > 0, E / imr, 0.0)
     change = np.inf
     for it in range(1, max_iter + 1):
         with np.errstate(divide="ignore", invalid="ignore"):
             imr_new = tau.T @ np.where(Y > 0, Y / omr, 0.0)
-        imr_new /= imr_new[ref]
-        omr_new = tau @ (E / imr_new)
+        for members, r in refs:
+            imr_new[members] /= imr_new[r]
+        with np.errstate(divide="ignore", invalid="ignore"):
+            omr_new = tau @ np.where(E > 0, E / imr_new, 0.0)
         with np.errstate(divide="ignore", invalid="ignore"):
             ci = np.abs(imr_new / imr - 1)[E > 0]
             co = np.abs(omr_new / omr - 1)[Y > 0]
@@ -105,6 +111,33 @@ def resistances(tau: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: int, tol: fl
             return Resistances(omr, imr, it, float(change))
     raise NotConverged(f"multilateral resistances: no convergence in {max_iter} iterations (last relative change {change:.2e}, "
                        f"tolerance {tol:.0e}); check for countries without any flows or infinite costs")
+
+
+def _component_refs(tau: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: int) -> list[tuple[np.ndarray, int]]:
+    """The importers of each connected group of trading states and its reference importer."""
+    n = len(E)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+    A = csr_matrix(np.block([[np.zeros((n, n)), tau > 0], [np.zeros((n, n)), np.zeros((n, n))]]))
+    _, lab = connected_components(A, directed=False)
+    imp = lab[n:]
+    out = []
+    for c in np.unique(imp[E > 0]):
+        members = np.flatnonzero(imp == c)
+        r = ref if ref in members else int(members[np.argmax(E[members])])
+        out.append((members, r))
+    if not any(r == ref for _, r in out):
+        out.append((np.array([ref]), ref))
+    return out
+
+
+def _linked(tau: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: int) -> np.ndarray:
+    """The states linked to ``ref`` through pairs with t > 0 (selling or buying), in order."""
+    n = len(E)
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import connected_components
+    _, lab = connected_components(csr_matrix(np.block([[np.zeros((n, n)), tau > 0], [np.zeros((n, 2 * n))]])), directed=False)
+    return np.flatnonzero(((lab[:n] == lab[n + ref]) & (Y > 0)) | ((lab[n:] == lab[n + ref]) & (E > 0)))
 
 
 def flows(tau, Y, E, r: Resistances) -> np.ndarray:
@@ -254,16 +287,18 @@ def _fixed_shares(countries, X0, X1, bln: Resistances, cdl: Resistances, tau_cfl
 
 
 def monte_carlo(countries, costs, coef: pd.Series, vcov: pd.DataFrame, Y: np.ndarray, E: np.ndarray, ref: str, sigma: float = 7.0,
-                draws: int = 200, seed: int = 0, tol: float = 1e-8, quantiles=(0.05, 0.5, 0.95)) -> pd.DataFrame:
+                draws: int = 200, seed: int = 0, tol: float = 1e-8, quantiles=(0.05, 0.5, 0.95), solve=None) -> pd.DataFrame:
     """Intervals for the counterfactual: ``draws`` coefficient vectors from N(coef, vcov), each
     turned into baseline and counterfactual costs by ``costs(b) -> (tau_bln, tau_cfl)`` and solved
-    again. Returns per country and measure the quantiles of the % changes (columns q05, q50, q95)."""
+    again (by ``solve(t0, t1) -> table`` when given: the same baseline as the point estimate). Returns
+    per country and measure the quantiles of the % changes (columns q05, q50, q95)."""
     rng = np.random.default_rng(seed)
     b = rng.multivariate_normal(coef.to_numpy(), vcov.loc[coef.index, coef.index].to_numpy(), size=draws)
     tabs = []
     for k in range(draws):
         t0, t1 = costs(pd.Series(b[k], index=coef.index))
-        tabs.append(counterfactual(countries, t0, t1, Y, E, ref, sigma, tol=tol).table().set_index("country"))
+        tab = solve(t0, t1) if solve is not None else counterfactual(countries, t0, t1, Y, E, ref, sigma, tol=tol).table()
+        tabs.append(tab.set_index("country").reindex(countries))
     arr = np.stack([t.to_numpy() for t in tabs])            # draws x countries x measures
     out = []
     for m, col in enumerate(tabs[0].columns):
@@ -271,3 +306,169 @@ def monte_carlo(countries, costs, coef: pd.Series, vcov: pd.DataFrame, Y: np.nda
         out.append(pd.DataFrame({"country": tabs[0].index, "measure": col,
                                  **{f"q{int(round(qq * 100)):02d}": q[i] for i, qq in enumerate(quantiles)}}))
     return pd.concat(out, ignore_index=True)
+
+
+# --------------------------------------------------------------------------------------------------
+# Counterfactuals from observed flows (exact hat algebra)
+# --------------------------------------------------------------------------------------------------
+
+BASELINES = ("observed", "calibrated", "fitted")
+
+
+@dataclass
+class ObservedCounterfactual:
+    """A counterfactual that starts from the observed flows.
+
+    ``observed``: the observed baseline (the model's fitted flow where the observation is missing,
+    flagged in ``origin``); ``model``: the baseline and counterfactual of the fitted model
+    (:class:`Counterfactual`); ``full``: the counterfactual flows; ``origin``: per pair,
+    ``"observed"``, ``"fitted: no observation"`` or ``"new: zero observed, cost lowered"``."""
+    countries: list[str]
+    observed: np.ndarray
+    full: np.ndarray
+    model: Counterfactual
+    solved: Counterfactual            # the equilibrium the flows come from (calibrated, or the fitted model's)
+    origin: np.ndarray
+    method: str
+    notes: list[str] = field(default_factory=list)
+
+    def new_pair_share(self) -> float:
+        """The share of the counterfactual's international flows on pairs that traded nothing in the
+        baseline and trade because the scenario lowered their cost."""
+        off = ~np.eye(len(self.countries), dtype=bool)
+        tot = float((self.full * off).sum())
+        new = float((self.full * (self.origin == ORIGIN_NEW) * off).sum())
+        return new / tot if tot > 0 else 0.0
+
+    def table(self) -> pd.DataFrame:
+        """The per-country table of :meth:`Counterfactual.table` (changes relative to the observed baseline)."""
+        return self.solved.table()
+
+    def diversion(self, top: int = 20) -> pd.DataFrame:
+        return self.solved.diversion(top)
+
+    def flows(self) -> pd.DataFrame:
+        """Every ordered pair with a flow in one of the baselines or the counterfactual (thousand US$)."""
+        n = len(self.countries)
+        i, j = np.nonzero(((self.observed > 0) | (self.model.baseline > 0) | (self.full > 0)) & ~np.eye(n, dtype=bool))
+        c = np.asarray(self.countries)
+        return pd.DataFrame({"exporter": c[i], "importer": c[j], "observed_baseline": self.observed[i, j],
+                             "model_baseline": self.model.baseline[i, j], "model_counterfactual": self.model.full[i, j],
+                             "counterfactual": self.full[i, j], "origin": self.origin[i, j]})
+
+
+ORIGIN_OBS, ORIGIN_FIT, ORIGIN_NEW = "observed", "fitted: no observation", "new: zero observed, cost lowered"
+
+
+def counterfactual_observed(countries, X_obs: np.ndarray, tau_bln: np.ndarray, tau_cfl: np.ndarray, ref: str, sigma: float = 7.0,
+                            observed: np.ndarray | None = None, method: str = "observed", tol: float = 1e-10,
+                            domestic: bool = True, banned: np.ndarray | None = None) -> ObservedCounterfactual:
+    """The counterfactual of the cost change ``tau_bln`` → ``tau_cfl`` applied to the observed flows.
+
+    ``method``:
+
+    * ``"observed"`` (default): X' = X_obs × X'_model / X_model, each pair's change in the fitted
+      model's general equilibrium applied to its observed flow. A pair that traded nothing keeps
+      nothing, unless the scenario lowers its cost (t_ij falls); then it gets the model's
+      increment, X'_model − X_model (flagged ``new``, and its share of the counterfactual
+      reported). A banned pair gets 0. The flows keep the model's
+      changes, not its levels; they need not add up to a new equilibrium of the observed data.
+    * ``"calibrated"`` (exact hat algebra, Dekle, Eaton & Kortum 2008, *IMF Staff Papers*
+      55(3); Costinot & Rodríguez-Clare 2014, *Handbook of International Economics* 4, section 3.4):
+      the equilibrium is calibrated to the observed flows (t_ij^(1-σ) = X_ij / (Y_i E_j), which
+      reproduces them exactly with every resistance 1) and the model's cost changes t'/t are
+      applied to it, so X' = X_obs × X̂ with X̂ the change of the equilibrium through the observed
+      flows. A pair that traded nothing keeps nothing, unless the scenario lowers its cost; then
+      it gets the model's increment, X'_model − X_model at the model's resistances (no more than
+      the model says the cut creates), flagged ``new``. A pair that traded nothing and whose base
+      cost is closed (t = 0: a ban, or a cost the data lack) stays at zero; a pair with an observed
+      flow but no base cost keeps its flow times the equilibrium's general change.
+      On sparse data (a sector where most pairs never trade) the calibrated equilibrium may have
+      no solution once bans remove pairs (the remaining pairs cannot carry the sales): then it
+      stops with :class:`NotConverged`.
+    * ``"fitted"``: the fitted model's counterfactual flows (the textbook's procedure: Yotov et
+      al. 2016 solve from the fitted baseline by design; ``gravity replicate`` keeps it).
+
+    ``observed``: a boolean matrix, True where ``X_obs`` is an observation (default: everywhere);
+    elsewhere the model's fitted flow is the baseline, flagged ``fitted: no observation``.
+    ``banned``: pairs under a ban in the counterfactual (besides those ``tau_cfl`` sets to 0): their
+    flow is 0 whatever the method."""
+    countries = list(countries)
+    n = len(countries)
+    if method not in BASELINES:
+        raise InputError(f"baseline must be one of {', '.join(BASELINES)}, got {method!r}")
+    X_obs = np.asarray(X_obs, dtype=float)
+    if X_obs.shape != (n, n) or not np.all(np.isfinite(X_obs[observed] if observed is not None else X_obs)) \
+            or np.any(np.nan_to_num(X_obs) < 0):
+        raise InputError(f"observed flows: expected a {n}x{n} matrix of finite, non-negative flows")
+    seen = np.ones((n, n), dtype=bool) if observed is None else np.asarray(observed, dtype=bool)
+    off = ~np.eye(n, dtype=bool)
+    Xo = np.where(seen, np.nan_to_num(X_obs), 0.0) * off
+    # the fitted model, on the observed totals (the missing pairs' fitted flows are added in a second pass)
+    Y, E = Xo.sum(axis=1), Xo.sum(axis=0)
+    model = counterfactual(countries, tau_bln, tau_cfl, Y, E, ref, sigma, tol=tol, domestic=domestic)
+    origin = np.full((n, n), ORIGIN_OBS, dtype=object)
+    notes = []
+    fill = ~seen & off
+    if fill.any():
+        Xo = Xo + np.where(fill, model.baseline, 0.0)
+        origin[fill] = ORIGIN_FIT
+        notes.append(f"{int((fill & (model.baseline > 0)).sum()):,} pairs without an observation: their baseline is the model's fitted "
+                     f"flow ({model.baseline[fill].sum() / max(Xo.sum(), 1e-300):.1%} of the baseline's trade), flagged")
+        Y, E = Xo.sum(axis=1), Xo.sum(axis=0)
+        model = counterfactual(countries, tau_bln, tau_cfl, Y, E, ref, sigma, tol=tol, domestic=domestic)
+    banned = (tau_cfl <= 0) & (tau_bln > 0) if banned is None else (np.asarray(banned, dtype=bool) | (tau_cfl <= 0) & (tau_bln > 0))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        # a pair without a base cost (no cost variables; a ban) has no modelled change: its observed flow is kept
+        hat = np.where(tau_bln > 0, tau_cfl / tau_bln, 1.0)
+    hat[banned] = 0.0
+    # a pair that traded nothing trades only where the scenario cuts its cost (t^(1-σ) rises), and only by what the
+    # model adds to it; a fall in the exporter's price alone does not open a pair (tried: it spreads small flows to
+    # every importer and ranks the destinations of the backtests worse)
+    lowered = (Xo <= 0) & (tau_bln > 0) & (tau_cfl > tau_bln) & ~banned & off
+    if method == "fitted":
+        full = model.full.copy()
+        solved = model
+    elif method == "observed":
+        with np.errstate(divide="ignore", invalid="ignore"):
+            full = np.where(model.baseline > 0, Xo * model.full / model.baseline, 0.0)
+        full = np.where(lowered, np.maximum(model.full - model.baseline, 0.0), full)
+        solved = Counterfactual(countries, Xo, np.where(model.baseline > 0, Xo * model.conditional / np.where(model.baseline > 0, model.baseline, 1), 0.0),
+                                full, model.price_change, model.omr, model.imr, model.Y, sigma, model.iterations, tol, model.notes)
+    else:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            t0 = np.where(Xo > 0, Xo / (Y[:, None] * E[None, :]), 0.0) * off
+            # the model's increment on a pair that traded nothing, in the calibrated units (resistances of the fitted model)
+            unit = 1.0 / (model.omr["BLN"][:, None] * model.imr["BLN"][None, :])
+        t1 = np.where(lowered, (tau_cfl - tau_bln) * unit, t0 * hat)
+        t0, t1 = np.nan_to_num(t0), np.nan_to_num(t1)
+        # a state all of whose partners are banned would have nobody to sell to (or buy from): its pairs that
+        # traded nothing get the model's costs (in the calibrated units), flagged as new trade
+        s_exp, s_imp = (Y > 0) & (t1.sum(axis=1) <= 0), (E > 0) & (t1.sum(axis=0) <= 0)
+        reroute = (s_exp[:, None] | s_imp[None, :]) & (Xo <= 0) & (tau_cfl > 0) & ~banned & off
+        if reroute.any():
+            t1 = np.where(reroute, np.nan_to_num(tau_cfl * unit), t1)
+            lowered = lowered | reroute
+            who = [countries[k] for k in np.flatnonzero(s_exp | s_imp)]
+            notes.append(f"every partner of {', '.join(who[:12])}{' …' if len(who) > 12 else ''} is banned: their other pairs "
+                         "get the model's costs (new trade, flagged)")
+        # the equilibrium is solved over the states linked by trade to the numeraire; a group of states trading only
+        # among themselves (an island and its two neighbours) keeps its observed flows: no modelled change
+        main = _linked(t1, Y, E, countries.index(ref))
+        sub = np.ix_(main, main)
+        solved = counterfactual([countries[k] for k in main], t0[sub], t1[sub], Y[main], E[main], ref, sigma, tol=tol, domestic=domestic)
+        full = Xo * hat
+        full[sub] = solved.full
+        apart = [countries[k] for k in range(n) if k not in set(main.tolist()) and (Y[k] > 0 or E[k] > 0)]
+        if apart:
+            notes.append(f"not linked by trade to the rest, kept at their observed flows: {', '.join(apart)}")
+        if np.max(np.abs(solved.baseline - Xo[sub])) > 1e-6 * max(Xo.max(), 1.0):
+            notes.append("the calibrated baseline differs from the observed flows by more than the tolerance (check for states "
+                         "without sales or purchases)")
+    full = np.where(banned | ~off, 0.0, full)          # no flow where a ban is in force
+    origin[lowered] = ORIGIN_NEW
+    if method != "fitted" and lowered.any():
+        notes.append(f"{int((lowered & (full > 0)).sum()):,} pairs that traded nothing in the baseline trade because the scenario "
+                     f"lowers their cost (the model's increment): {ObservedCounterfactual(countries, Xo, full, model, solved, origin, method).new_pair_share():.2%} "
+                     "of the counterfactual's flows")
+    return ObservedCounterfactual(countries, Xo, full, model, solved, origin, method, notes + list(solved.notes))

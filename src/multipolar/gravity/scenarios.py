@@ -16,7 +16,9 @@ A scenario file::
       - {type: reopen, between: [EU], and: [RUS], year: 2013}              # the pairs' time-varying costs of that year
 
 States are names or codes (resolved by the actor registry, with suggestions when unknown) or
-groupings (EU, NATO, BRICS, G7...: their members in the base year). A tariff-equivalent of t%
+groupings (EU, NATO, BRICS, G7...: their members in the base year); ``all`` is every state of the
+sector's traders, and a sanction's ``except`` leaves states out of its importers (the EU's pipeline
+exemptions, say). A tariff-equivalent of t%
 multiplies t_ij^(1-σ) by (1 + t/100)^(1-σ); a ban sets it to
 0 (no flow). ``sanction`` bans or taxes the ``exporters``' sales to the ``importers`` and, unless
 ``direction: one-way``, the reverse flows too; ``payment_friction`` applies both ways; ``secondary`` taxes the trade of each ``through`` state with the target,
@@ -33,7 +35,7 @@ import pandas as pd
 
 from ..errors import InputError
 
-SHOCK_KEYS = {"sanction": {"exporters", "importers", "ban", "tariff_pct", "direction"},
+SHOCK_KEYS = {"sanction": {"exporters", "importers", "ban", "tariff_pct", "direction", "except"},
               "secondary": {"target", "through", "tariff_pct", "ban"},
               "payment_friction": {"pairs", "tariff_pct"},
               "decouple": {"blocs_year", "tariff_pct", "ban"},
@@ -87,7 +89,15 @@ def load(path) -> Scenario:
     sigma = float(spec.get("sigma", 7))
     if sigma <= 1:
         raise InputError(f"{where}: sigma must exceed 1, got {sigma}")
-    shocks = spec["shocks"]
+    sc = Scenario(str(spec["name"]), str(spec["sector"]), fy, by, sigma, int(spec.get("draws", 100)), spec["shocks"], where,
+                  int(spec.get("seed", 0)))
+    validate(sc)
+    return sc
+
+
+def validate(sc: Scenario) -> None:
+    """Check the shocks of a scenario: their types, keys and values; errors name the file and shock."""
+    where, shocks = sc.source, sc.shocks
     if not isinstance(shocks, list) or not shocks:
         raise InputError(f"{where}: shocks must be a non-empty list")
     for i, s in enumerate(shocks, 1):
@@ -105,8 +115,6 @@ def load(path) -> Scenario:
                 if not isinstance(t, (int, float)) or t <= -100 or t > 10_000:
                     raise InputError(f"{where}, shock {i}: tariff_pct must be a number above -100 and at most 10000 (a tariff "
                                      f"equivalent in %), got {t!r}")
-    return Scenario(str(spec["name"]), str(spec["sector"]), fy, by, sigma, int(spec.get("draws", 100)), shocks, where,
-                    int(spec.get("seed", 0)))
 
 
 def _states(items, year: int, where: str) -> list[str]:
@@ -119,7 +127,9 @@ def _states(items, year: int, where: str) -> list[str]:
     out = []
     orgs = set(groupings.organisations()["org"])
     for it in items:
-        if str(it).upper() in orgs:
+        if str(it).lower() == "all":
+            out.append("*")
+        elif str(it).upper() in orgs:
             m = groupings.members(str(it).upper(), year)
             if not m:
                 raise InputError(f"{where}: the group {it} has no members in {year}")
@@ -138,16 +148,22 @@ def _factor(s: dict, sigma: float) -> float:
     return 0.0 if s.get("ban") else (1 + s["tariff_pct"] / 100.0) ** (1 - sigma)
 
 
-def apply(sc: Scenario, countries: list[str], tau: np.ndarray, panel: pd.DataFrame, coef: pd.Series) -> tuple[np.ndarray, list[str]]:
-    """The counterfactual costs and a line per shock saying what it did."""
+def apply(sc: Scenario, countries: list[str], tau: np.ndarray, panel: pd.DataFrame, coef: pd.Series,
+          bans: np.ndarray | None = None) -> tuple[np.ndarray, list[str]]:
+    """The counterfactual costs and a line per shock saying what it did; ``bans`` (a boolean
+    matrix, when given) is set True on the pairs a shock bans."""
     idx = {c: i for i, c in enumerate(countries)}
     out = tau.copy()
     said = []
+    bans = np.zeros_like(tau, dtype=bool) if bans is None else bans
     for k, s in enumerate(sc.shocks, 1):
         where = f"{sc.source}, shock {k} ({s['type']})"
         mask = np.zeros_like(tau, dtype=bool)
         if s["type"] == "sanction":
             a, b = _states(s.get("exporters", []), sc.base_year, where), _states(s.get("importers", []), sc.base_year, where)
+            a, b = (countries if "*" in a else a), (countries if "*" in b else b)
+            if s.get("except"):
+                b = [c for c in b if c not in set(_states(s["except"], sc.base_year, where)) and c not in a]
             ia, ib = [idx[c] for c in a if c in idx], [idx[c] for c in b if c in idx]
             mask[np.ix_(ia, ib)] = True
             if s.get("direction", "both") != "one-way":
@@ -201,7 +217,10 @@ def apply(sc: Scenario, countries: list[str], tau: np.ndarray, panel: pd.DataFra
                         + (", ".join(f"{c} {v:+.2f}" for c, v in moved) or "none (the costs did not change)"))
             continue
         f = _factor(s, sc.sigma)
+        mask &= ~np.eye(len(countries), dtype=bool)
         out[mask] *= f
+        if s.get("ban"):
+            bans[mask] = True
         said.append(f"{s['type']}: {int(mask.sum())} directed pairs, t^(1-σ) x {f:.3g}" + (" (ban)" if s.get("ban") else f" ({s['tariff_pct']}% tariff equivalent)"))
         if not mask.any():
             raise InputError(f"{where}: no pair of the sector's traders is affected; check the states and the sector")
@@ -217,9 +236,15 @@ class Simulation:
     fit: object
     shocks: list[str]
     notes: list[str] = field(default_factory=list)
+    flows: pd.DataFrame | None = None          # every pair: observed baseline, model baseline, counterfactual, origin
+    new_pair_share: float = 0.0                # the counterfactual's share on pairs that traded nothing in the baseline
 
 
-def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
+def simulate(sc: Scenario, db=None, draws: int | None = None, baseline: str = "observed") -> Simulation:
+    """Fit the scenario's sector, impose its shocks on the base year and solve. ``baseline``: the
+    counterfactual applied to the observed flows (``observed``, default; ``calibrated``: exact hat
+    algebra) or the model's fitted flows (``fitted``); see :func:`multipolar.gravity.ge.counterfactual_observed`.
+    A pair under a ban gets no flow in any of them."""
     from . import ge, panel as P
     f, d = P.fit(sc.fit_years, sc.sector, db)
     if not sc.fit_years[0] <= sc.base_year <= sc.fit_years[1]:
@@ -232,19 +257,25 @@ def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
         t0 = bl.costs(b)
         return t0, apply(sc, countries, t0, d, b)[0]
     t0 = bl.costs(coef)
-    t1, said = apply(sc, countries, t0, d, coef)
+    bans = np.zeros_like(t0, dtype=bool)
+    t1, said = apply(sc, countries, t0, d, coef, bans=bans)
     ref = max(countries, key=lambda c: min(Y[countries.index(c)], E[countries.index(c)]))     # a large two-way trader as numeraire
-    res = ge.counterfactual(countries, t0, t1, Y, E, ref, sc.sigma)
-    tab = res.table()
+    obs = ge.counterfactual_observed(countries, X, t0, t1, ref, sc.sigma, method=baseline, banned=bans, domestic=False)
+    res = obs.solved
+    tab = res.table().set_index("country").reindex(countries).reset_index()
     tab["baseline_exports_kusd"] = (X * ~np.eye(len(countries), dtype=bool)).sum(axis=1)
     tab["baseline_imports_kusd"] = E
     tab = tab.rename(columns={"change_rGDP_FULL": "change_real_income_FULL"})
     n = draws if draws is not None else sc.draws
     iv = None
     if n and n > 0 and f.vcov is not None:
-        iv = ge.monte_carlo(countries, costs_of, coef, f.vcov, Y, E, ref, sc.sigma, draws=n, seed=sc.seed)
+        iv = ge.monte_carlo(countries, costs_of, coef, f.vcov, Y, E, ref, sc.sigma, draws=n, seed=sc.seed,
+                            solve=lambda a, b: ge.counterfactual_observed(countries, X, a, b, ref, sc.sigma, method=baseline, banned=bans,
+                                                                          domestic=False, tol=1e-8).table())
         iv["measure"] = iv["measure"].replace({"change_rGDP_FULL": "change_real_income_FULL"})
-    notes = list(f.notes) + bl.notes + res.notes + [
+    notes = list(f.notes) + bl.notes + obs.notes + [f"baseline: {baseline} (" + {
+        "observed": "the model's change of each pair applied to its observed flow", "calibrated": "exact hat algebra: the equilibrium "
+        "calibrated to the observed flows", "fitted": "the model's fitted flows, as the textbook"}[baseline] + ")", 
         "No domestic flows: output is each state's sales of the sector abroad and expenditure its purchases; the real-income "
         "change is the change in the real value of that trade (deflated by the inward resistance), not a change in GDP.",
         f"numeraire: {ref} (its inward resistance is held at 1)"]
@@ -252,7 +283,7 @@ def simulate(sc: Scenario, db=None, draws: int | None = None) -> Simulation:
         if c in coef.index and coef[c] > 1.645 * f.se[c]:
             notes.append(f"{c} is estimated at {coef[c]:+.2f} (se {f.se[c]:.2f}), above zero at the 10% level: in these {sc.sector} "
                          "data such sanctions went with more trade, not less, so a shock that lifts them lowers the modelled flows")
-    return Simulation(sc, tab, res.diversion(15), iv, f, said, notes)
+    return Simulation(sc, tab, obs.diversion(15), iv, f, said, notes, obs.flows(), obs.new_pair_share())
 
 
 def store(sim: Simulation, db=None) -> str:

@@ -241,48 +241,49 @@ def poles_section(ctx: Context) -> Section:
         sec.missing = str(e)
         return sec
     sec.notes += [n[0].upper() + n[1:] + "." for n in p.attrs.get("notes", [])]
-    p = p[p[["enp_cinc", "enp_gdp"]].notna().any(axis=1)]
+    p = p[p[["gp_effective_n", "enp_cinc", "enp_gdp"]].notna().any(axis=1)]
     if p.empty:
         sec.missing = "No capability or GDP data: import COW NMC and Maddison (`multipolar data import`)."
         return sec
     fig = go.Figure()
-    fig.add_trace(go.Scatter(x=p["year"], y=p["enp_cinc"], name="military-industrial capability (CINC)", mode="lines",
+    fig.add_trace(go.Scatter(x=p["year"], y=p["gp_effective_n"], name="great powers, military spending", mode="lines",
                              line={"color": "#1f5a96", "width": 2}, connectgaps=False))
-    fig.add_trace(go.Scatter(x=p["year"], y=p["enp_gdp"], name="economic size (GDP, 2011 PPP$)", mode="lines",
-                             line={"color": "#2e7d32", "width": 2}, connectgaps=False))
-    # the military reading as a band along the top
+    fig.add_trace(go.Scatter(x=p["year"], y=p["gp_effective_n_cinc"], name="great powers, capability (CINC)", mode="lines",
+                             line={"color": "#2e7d32", "width": 2, "dash": "dot"}, connectgaps=False))
+    # the reading as shaded bands
     rd = p.dropna(subset=["reading"])
-    for reading, colour in (("bipolar", "rgba(178,24,43,0.10)"), ("unipolar", "rgba(33,102,172,0.10)")):
+    shades = (("bipolar", "rgba(178,24,43,0.10)"), ("unipolar", "rgba(33,102,172,0.10)"), ("multipolar", "rgba(120,120,120,0.12)"))
+    for reading, colour in shades:
         ys = rd.loc[rd["reading"] == reading, "year"].tolist()
         for y0, y1 in _runs(ys):
             fig.add_vrect(x0=y0 - 0.5, x1=y1 + 0.5, fillcolor=colour, line_width=0, layer="below")
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"color": "rgba(178,24,43,0.3)", "size": 12, "symbol": "square"},
-                             name="bipolar by military spending"))
-    fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"color": "rgba(33,102,172,0.3)", "size": 12, "symbol": "square"},
-                             name="unipolar by military spending"))
+        if ys:
+            fig.add_trace(go.Scatter(x=[None], y=[None], mode="markers", marker={"color": colour.replace("0.1", "0.3"), "size": 12,
+                                                                                   "symbol": "square"}, name=f"{reading}"))
     fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom"})
-    lc = p.dropna(subset=["enp_cinc"])
-    lg = p.dropna(subset=["enp_gdp"])
     lr = rd.iloc[-1] if len(rd) else None
     early = p[p["year"].between(2000, 2010)]["runner_up_ratio"].mean()
     now = lr["runner_up_ratio"] if lr is not None else np.nan
     # the word compares the two numbers the sentence shows (at the precision it shows them)
     change = round(float(now), 2) - round(float(early), 2) if pd.notna(early) and pd.notna(now) else None
     word = None if change is None else ("up from" if change > 0 else "down from" if change < 0 else "unchanged from")
-    spread = [f"{r['enp_cinc']:.1f} effective poles by capability ({int(r['year'])})" for _, r in lc.tail(1).iterrows()]
-    spread += [f"{r['enp_gdp']:.1f} by economic size ({int(r['year'])})" for _, r in lg.tail(1).iterrows()]
-    sec.finding = (f"Power is spread over {' and '.join(spread)}"
-                   + (f"; by military spending the system reads {lr['reading']} in {int(lr['year'])}, the runner-up spending "
-                      f"{lr['runner_up_ratio']:.2f} of the leader ({lr['leader']})" if lr is not None else "")
-                   + (f", {word} {early:.2f} on average in 2000–10." if lr is not None and word else "."))
-    sec.figure = finish(fig, sec.finding, "COW National Material Capabilities (CINC, military expenditure); Maddison Project 2023 (GDP); "
-                        "Laakso–Taagepera effective number of poles; reading by the half-leader rule on military spending.",
-                        x="year", y="effective number of poles (count)")
-    sec.columns = ["year", "poles (CINC)", "poles (GDP)", "reading", "leader", "runner-up / leader"]
+    ld = p.dropna(subset=["enp_cinc"]).tail(1)
+    sec.finding = ((f"Among the great powers the system reads {lr['reading']} in {int(lr['year'])}: {lr['gp_leader']} holds "
+                    f"{lr['gp_leader_share']:.0%} of their military spending and the runner-up ({lr['runner_up']}) spends "
+                    f"{lr['runner_up_ratio']:.2f} of it" + (f", {word} {early:.2f} on average in 2000–10" if word else "") + "."
+                    if lr is not None else "No year with every great power's military spending.")
+                   + "".join(f" Across all states, power is diverse ({r.enp_cinc:.1f} by the Laakso–Taagepera index of CINC, "
+                             f"{int(r.year)}): a diversity index, not a count of poles." for r in ld.itertuples()))
+    sec.figure = finish(fig, sec.finding, "COW major powers and National Material Capabilities (military expenditure, CINC); Maddison "
+                        "Project 2023 (GDP). Effective number of great powers (Laakso–Taagepera over the COW major powers); shading: the "
+                        "reading (a pole spends at least 0.37 of the leader; multipolar.structure.polarity).",
+                        x="year", y="effective number of great powers (count)")
+    sec.columns = ["year", "great powers (eff. N)", "concentration", "reading", "leader", "runner-up / leader", "diversity (CINC)"]
     rows = p[(p["year"] % 5 == 0) | (p["year"] == p["year"].max())]
-    sec.table = [{"year": int(r.year), "poles (CINC)": _f(r.enp_cinc, "{:.1f}"), "poles (GDP)": _f(r.enp_gdp, "{:.1f}"),
-                  "reading": r.reading if isinstance(r.reading, str) else "–", "leader": r.leader or "–",
-                  "runner-up / leader": _f(r.runner_up_ratio)} for r in rows.itertuples(index=False)]
+    sec.table = [{"year": int(r.year), "great powers (eff. N)": _f(r.gp_effective_n), "concentration": _f(r.gp_concentration),
+                  "reading": r.reading if isinstance(r.reading, str) else "–", "leader": r.gp_leader or "–",
+                  "runner-up / leader": _f(r.runner_up_ratio), "diversity (CINC)": _f(r.enp_cinc, "{:.1f}")}
+                 for r in rows.itertuples(index=False)]
     return sec
 
 
@@ -318,8 +319,12 @@ def triangle_section(ctx: Context) -> Section:
     if t.empty:
         sec.missing = f"No year has the three relations of {a}, {b} and {c}."
         return sec
-    types = ["ménage à trois", "romantic triangle", "stable marriage", "unit veto"]
-    tcol = {"ménage à trois": "#1a9850", "romantic triangle": "#91bfdb", "stable marriage": "#fc8d59", "unit veto": "#d73027"}
+    types = ["ménage à trois", "romantic triangle", "stable marriage", "unit veto", "common friend", "friend and foe", "common adversary",
+             "friendly pair", "hostile pair", "all neutral"]
+    tcol = {"ménage à trois": "#1a9850", "romantic triangle": "#91bfdb", "stable marriage": "#fc8d59", "unit veto": "#d73027",
+            "common friend": "#a6d96a", "friend and foe": "#bbbbbb", "common adversary": "#fdae61", "friendly pair": "#d9f0d3",
+            "hostile pair": "#f4a582", "all neutral": "#dddddd"}
+    types = [ty for ty in types if (t["type"] == ty).any()]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22], vertical_spacing=0.06)
     for pair, colour in ((f"{a}-{b}", "#1f5a96"), (f"{a}-{c}", "#b0413e"), (f"{b}-{c}", "#2e7d32")):
         fig.add_trace(go.Scatter(x=t["year"], y=t[f"closeness {pair}"], mode="lines", name=f"{pair} closeness",
@@ -345,12 +350,16 @@ def triangle_section(ctx: Context) -> Section:
     ch = t[t["changed"]]
     prev_change = ch.iloc[-1] if len(ch) else None
     who = last["pivot_or_pariah"]
-    role = " pivot" if last["type"] == "romantic triangle" else (" pariah" if last["type"] == "stable marriage" else "")
+    role = {"romantic triangle": " pivot", "stable marriage": " pariah", "common friend": " common friend",
+            "common adversary": " common adversary", "friend and foe": " state between them"}.get(last["type"], " third")
+    share = last.get("type_share")
     sec.finding = (f"In {int(last['year'])} the {a}–{b}–{c} triangle is a {last['type']}"
                    + (f" with {name(who)} as the{role}" if isinstance(who, str) else "")
+                   + (f" ({share:.0%} of draws from the closeness intervals)" if share is not None and pd.notna(share) else "")
                    + (f"; it took this shape in {int(prev_change['year'])}." if prev_change is not None else "."))
     sec.figure = finish(fig, sec.finding, "multipolar relation types and closeness (UN votes, alliances, groupings, trade, visas, wars, "
-                        "rivalries, sanctions); Dittmer (1981) typology on the signs of the three relations. Dashed lines: a component "
+                        "rivalries, sanctions); Dittmer (1981) typology on the signs of the three relations, a link neutral when its closeness "
+                        "interval spans zero (then named as a signed graph without it, Cartwright & Harary 1956). Dashed lines: a component "
                         "of closeness enters (+) or leaves (−) the data, which moves its level by itself.", height=520)
     sec.columns = ["year", "type", "pivot or pariah", "relations"]
     sec.table = [{"year": int(r.year), "type": r.type, "pivot or pariah": r.pivot_or_pariah or "–", "relations": r.relations}

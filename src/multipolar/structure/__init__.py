@@ -42,7 +42,10 @@ def relation_signs(states, years=None, db=None, threshold: float = 0.0, dy: pd.D
     from . import triangles
     rev = {v: k for k, v in SERIES_ALIASES.items()}
     codes = set(states) | {rev[c] for c in states if c in rev}
-    dy = _measures(years, sorted(codes), db, dy, ["closeness", "relation_type"]).copy()
+    cols = ["closeness", "relation_type", "closeness_lo", "closeness_hi"]
+    if dy is not None:
+        cols = [c for c in cols if c in dy.columns]
+    dy = _measures(years, sorted(codes), db, dy, cols).copy()
     for col in ("code_a", "code_b"):
         dy[col] = dy[col].replace(SERIES_ALIASES)
     dy = dy[dy["code_a"] != dy["code_b"]]
@@ -64,14 +67,15 @@ def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0
     rng, note = clip(years, data_coverage(db), "triangle")
     sg = relation_signs(codes, span(rng), db, threshold, dy)
     out = triangles.triangle(sg, *codes)
-    out.attrs.update({"states": codes, "years": span(rng), "threshold": threshold, "method": "Dittmer 1981 from multipolar relation signs",
+    out.attrs.update({"states": codes, "years": span(rng), "threshold": threshold, "method": "Dittmer 1981 from multipolar relation signs; neutral where the "
+                      "closeness interval spans the threshold (multipolar.structure.triangles)",
                       "notes": [note] if note else []})
     return out
 
 
 def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
-    """Per year: the effective number of poles (CINC, GDP) and the polarity reading
-    (:mod:`multipolar.structure.polarity`), within the years the data cover (a request beyond them
+    """Per year: the great powers' distribution and the polarity reading, and the all-state
+    diversity indices (:mod:`multipolar.structure.polarity`), within the years the data cover (a request beyond them
     is an error naming them; one that overlaps them is clipped, ``attrs["notes"]``). Inside them, a
     year without capability or GDP data is a row of gaps."""
     from ..warehouse import Warehouse
@@ -80,7 +84,10 @@ def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
     w = Warehouse(db)
     rng, note = clip(years, data_coverage(db), "poles")
     out = P.poles(w, span(rng), pole_rule if pole_rule is not None else P.POLE_RULE)
-    out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE, "method": "Laakso-Taagepera; military half-leader rule",
+    out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE,
+                      "method": "great powers (COW majors): effective number, Ray-Singer concentration, leader's share, runner-up ratio "
+                                "of military expenditure; a pole spends at least pole_rule of the leader; all-state Laakso-Taagepera "
+                                "numbers as diversity indices",
                       "notes": [note] if note else []})
     return out
 

@@ -1,23 +1,52 @@
 """Strategic triangles (Dittmer 1981) and structural balance (Heider 1946; Cartwright & Harary 1956).
 
-The sign of a relation
-----------------------
+The sign of a relation, with its uncertainty
+--------------------------------------------
 +1 (friendly) when the relation type (:mod:`multipolar.relations`) is alliance, strategic partnership
-or alignment; -1 (hostile) when it is at war, adversary or rivalry; otherwise the sign of the
-closeness, with ``threshold`` (default 0: closeness above 0 is friendly). The two directions of a
-pair are combined: the more hostile sign wins (a relation is friendly only if both rows say so).
+or alignment; -1 (hostile) when it is at war, adversary or rivalry. Otherwise the closeness decides,
+but only when its 90% interval (``closeness_lo`` to ``closeness_hi``) excludes the ``threshold``
+(default 0): friendly when the whole interval lies above it, hostile when below, and **neutral** (0)
+when it spans it. A closeness of -0.02 whose interval spans zero is neutral, not hostile. A pair
+without a closeness (and without a decisive type) is unknown. The two directions of a pair are
+combined: the more hostile sign wins.
+
+``p_friendly``: the probability that the pair is friendly, with each row's closeness drawn from a
+normal distribution with its 90% interval (sd = width / 3.29), the pair's closeness the mean of its
+two rows; 1 or 0 when the type decides; 1 or 0 when the interval has no width (the interval carries
+the ideal-point uncertainty only, see :mod:`multipolar.relations`).
 
 Dittmer's typology (Dittmer 1981, *World Politics* 33(4): 485-515)
 --------------------------------------------------------------------
+When the three links are signed (none neutral):
+
 * ménage à trois: all three relations positive;
 * romantic triangle: one pivot friendly with two "wings" hostile to each other (the pivot is named);
 * stable marriage: two friendly with each other, both hostile to the third (the pariah is named);
 * unit veto: all three negative.
 
+With neutral links. Dittmer's types are defined for three signed relations only, and no published
+extension of his typology to neutral links is adopted here. A triangle with a neutral link is
+named from its signed links as a signed graph with that link absent (Cartwright & Harary 1956,
+*Psychological Review* 63(5): a triad with an absent link is not a cycle, so it is neither balanced
+nor unbalanced; ``balanced`` is then missing):
+
+* one neutral link (between X and Y; Z the third): "common friend" (Z friendly with both: Z named),
+  "common adversary" (Z hostile to both: Z named), "friend and foe" (Z friendly with one, hostile to
+  the other: Z named);
+* two neutral links: "friendly pair" or "hostile pair" (the signed pair; the third, neutral to both,
+  named);
+* three: "all neutral".
+
+``type_share``: the share of draws (each pair's sign drawn with ``p_friendly``, pairs independent)
+in which the triangle has its type: for Dittmer's types the product of the three links'
+probabilities of their signs; for a type with neutral links, of its signed links' only. Computed
+exactly (the limit of the share over many draws).
+
 Heider balance: a triad is balanced when the product of its three signs is positive (ménage à trois
 and stable marriage). The share of balanced triads in the whole system is computed from the
-signed adjacency matrix S: sum over triads of the sign product = trace(S^3) / 6, so
-balanced = (C(n, 3) + trace(S^3) / 6) / 2, exact and fast.
+signed adjacency matrix S over the triads with three signed links: sum over triads of the sign
+product = trace(S^3) / 6, so balanced = (T + trace(S^3) / 6) / 2 with T = trace(K^3) / 6 the
+number of such triads (K: 1 where signed), exact and fast.
 """
 from __future__ import annotations
 
@@ -30,31 +59,74 @@ FRIENDLY = {"alliance", "strategic partnership", "alignment"}
 HOSTILE = {"at war", "adversary", "rivalry"}
 
 
+Z90 = 1.6448536269514722
+
+
 def signs(dy: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
-    """Undirected signed relations: code_a < code_b, year, sign, closeness (mean of both rows), types."""
-    d = dy[["code_a", "code_b", "year", "closeness", "relation_type"]].copy()
-    s = np.where(d["relation_type"].isin(FRIENDLY), 1, np.where(d["relation_type"].isin(HOSTILE), -1,
-                 np.where(d["closeness"] > threshold, 1, -1)))
-    d["sign"] = np.where(d["closeness"].isna() & ~d["relation_type"].isin(FRIENDLY | HOSTILE), 0, s)
+    """Undirected signed relations: code_a < code_b, year, sign (+1, 0 neutral, -1), known (False:
+    no closeness and no decisive type; sign 0), p_friendly, closeness (mean of both rows), types."""
+    from scipy.stats import norm
+    cols = ["code_a", "code_b", "year", "closeness", "relation_type"] + [c for c in ("closeness_lo", "closeness_hi") if c in dy.columns]
+    d = dy[cols].copy()
+    lo = d["closeness_lo"] if "closeness_lo" in d else d["closeness"]
+    hi = d["closeness_hi"] if "closeness_hi" in d else d["closeness"]
+    lo, hi = lo.fillna(d["closeness"]), hi.fillna(d["closeness"])
+    fr, ho = d["relation_type"].isin(FRIENDLY), d["relation_type"].isin(HOSTILE)
+    by_closeness = np.where(lo > threshold, 1, np.where(hi < threshold, -1, 0))
+    d["sign"] = np.where(fr, 1, np.where(ho, -1, np.where(d["closeness"].isna(), 0, by_closeness)))
+    d["known"] = fr | ho | d["closeness"].notna()
+    d["sd"] = ((hi - lo).abs() / (2 * Z90)).where(~(fr | ho))
     # the two directions of a pair side by side (a merge, not a groupby: fast on the full table)
     fwd = d[d["code_a"] < d["code_b"]]
     rev = d[d["code_a"] > d["code_b"]].rename(columns={"code_a": "code_b", "code_b": "code_a"})
     m = fwd.merge(rev, on=["code_a", "code_b", "year"], how="outer", suffixes=("", "_r"))
     t1, t2 = m["relation_type"].astype(str), m["relation_type_r"].astype(str)
+    k1, k2 = m["known"].astype("boolean").fillna(False).astype(bool), m["known_r"].astype("boolean").fillna(False).astype(bool)
+    s1 = m["sign"].where(k1)
+    s2 = m["sign_r"].where(k2)
+    sign = np.fmin(s1, s2)                                      # the more hostile known sign; NaN when neither is known
+    # the probability of a friendly pair: decided by a type, or the mean closeness against its spread
+    c = m[["closeness", "closeness_r"]].mean(axis=1)
+    sd = m[["sd", "sd_r"]].mean(axis=1)
+    typed_fr = (m["relation_type"].isin(FRIENDLY) | ~k1) & (m["relation_type_r"].isin(FRIENDLY) | ~k2) & \
+        (m["relation_type"].isin(FRIENDLY) | m["relation_type_r"].isin(FRIENDLY))
+    typed_ho = m["relation_type"].isin(HOSTILE) | m["relation_type_r"].isin(HOSTILE)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        p = pd.Series(np.where(sd > 0, norm.sf((threshold - c) / sd), np.where(c > threshold, 1.0, 0.0)), index=m.index)
+    p = p.where(~typed_fr, 1.0).where(~typed_ho, 0.0).where(sign.notna())
     out = pd.DataFrame({"code_a": m["code_a"], "code_b": m["code_b"], "year": m["year"],
-                        "sign": np.fmin(m["sign"], m["sign_r"]).fillna(0).astype(int),
-                        "closeness": m[["closeness", "closeness_r"]].mean(axis=1),
-                        "types": np.where(t1 == t2, t1, t1 + " / " + t2)})
+                        "sign": sign.fillna(0).astype(int), "known": sign.notna(), "p_friendly": p,
+                        "closeness": c, "types": np.where(t1 == t2, t1, t1 + " / " + t2)})
     if out.duplicated(["code_a", "code_b", "year"]).any():     # e.g. the USSR and Russia folded together in 1991
-        out = out.groupby(["code_a", "code_b", "year"], as_index=False).agg(sign=("sign", "min"), closeness=("closeness", "mean"),
-                                                                            types=("types", "last"))
+        out = out.groupby(["code_a", "code_b", "year"], as_index=False).agg(
+            sign=("sign", "min"), known=("known", "max"), p_friendly=("p_friendly", "min"), closeness=("closeness", "mean"),
+            types=("types", "last"))
     return out.reset_index(drop=True)
 
 
-def classify(s_ab: int, s_ac: int, s_bc: int, a: str, b: str, c: str) -> tuple[str, str | None]:
-    """(Dittmer type, the pivot or pariah) from the three signs; 'incomplete' when a sign is unknown."""
-    if 0 in (s_ab, s_ac, s_bc):
+def classify(s_ab: int, s_ac: int, s_bc: int, a: str, b: str, c: str, known=(True, True, True)) -> tuple[str, str | None]:
+    """(type, the pivot, pariah or named third) from the three signs (0: neutral); 'incomplete'
+    when a sign is unknown (``known``). Dittmer's four types when none is neutral; otherwise the
+    signed-graph names of the module docstring."""
+    if not all(known):
         return "incomplete", None
+    links = {(a, b): s_ab, (a, c): s_ac, (b, c): s_bc}
+    neutral = [k for k, v in links.items() if v == 0]
+    if len(neutral) == 3:
+        return "all neutral", None
+    if len(neutral) == 2:
+        (x, y), v = next((k, v) for k, v in links.items() if v != 0)
+        third = ({a, b, c} - {x, y}).pop()
+        return ("friendly pair" if v > 0 else "hostile pair"), third
+    if len(neutral) == 1:
+        x, y = neutral[0]
+        z = ({a, b, c} - {x, y}).pop()
+        sx, sy = links[tuple(sorted((x, z), key=[a, b, c].index))], links[tuple(sorted((y, z), key=[a, b, c].index))]
+        if sx > 0 and sy > 0:
+            return "common friend", z
+        if sx < 0 and sy < 0:
+            return "common adversary", z
+        return "friend and foe", z
     pos = (s_ab > 0) + (s_ac > 0) + (s_bc > 0)
     if pos == 3:
         return "ménage à trois", None
@@ -67,12 +139,27 @@ def classify(s_ab: int, s_ac: int, s_bc: int, a: str, b: str, c: str) -> tuple[s
     return "stable marriage", pariah
 
 
+def type_share(signs_: tuple[int, int, int], p_friendly: tuple[float, float, float]) -> float:
+    """The share of draws with the triangle's type: the product over its signed links of the
+    probability of their sign (module docstring)."""
+    out = 1.0
+    for s_, p in zip(signs_, p_friendly):
+        if s_ == 0:
+            continue
+        if p is None or (isinstance(p, float) and np.isnan(p)):
+            return np.nan
+        out *= p if s_ > 0 else 1.0 - p
+    return float(out)
+
+
 def edges(sg: pd.DataFrame) -> dict:
-    """The signed relations as {(code_a, code_b): {year: (sign, closeness, types)}} (code_a < code_b)."""
+    """The signed relations as {(code_a, code_b): {year: (sign, closeness, types, known, p_friendly)}} (code_a < code_b)."""
     out: dict = {}
-    for ca, cb, y, sn, cl, ty in zip(sg["code_a"].tolist(), sg["code_b"].tolist(), sg["year"].tolist(), sg["sign"].tolist(),
-                                     sg["closeness"].tolist(), sg["types"].tolist()):
-        out.setdefault((ca, cb), {})[int(y)] = (int(sn), cl, ty)
+    known = sg["known"].tolist() if "known" in sg else [s_ != 0 for s_ in sg["sign"].tolist()]
+    pf = sg["p_friendly"].tolist() if "p_friendly" in sg else [float(s_ > 0) if s_ else np.nan for s_ in sg["sign"].tolist()]
+    for ca, cb, y, sn, cl, ty, kn, p in zip(sg["code_a"].tolist(), sg["code_b"].tolist(), sg["year"].tolist(), sg["sign"].tolist(),
+                                            sg["closeness"].tolist(), sg["types"].tolist(), known, pf):
+        out.setdefault((ca, cb), {})[int(y)] = (int(sn), cl, ty, bool(kn), p)
     return out
 
 
@@ -85,11 +172,14 @@ def triangle_rows(e: dict, a: str, b: str, c: str, years: tuple[int, int] | None
     for y in sorted(set(ab) & set(ac) & set(bc)):
         if years and not (years[0] <= y <= years[1]):
             continue
-        (sab, cab, tab), (sac, cac, tac), (sbc, cbc, tbc) = ab[y], ac[y], bc[y]
-        kind, who = classify(sab, sac, sbc, a, b, c)
+        (sab, cab, tab, kab, pab), (sac, cac, tac, kac, pac), (sbc, cbc, tbc, kbc, pbc) = ab[y][:5], ac[y][:5], bc[y][:5]
+        kind, who = classify(sab, sac, sbc, a, b, c, (kab, kac, kbc))
+        signed = kind != "incomplete" and 0 not in (sab, sac, sbc)
         rows.append({"year": y, f"{a}-{b}": sab, f"{a}-{c}": sac, f"{b}-{c}": sbc,
                      f"closeness {a}-{b}": cab, f"closeness {a}-{c}": cac, f"closeness {b}-{c}": cbc,
-                     "type": kind, "pivot_or_pariah": who, "balanced": sab * sac * sbc > 0,
+                     "type": kind, "pivot_or_pariah": who,
+                     "type_share": type_share((sab, sac, sbc), (pab, pac, pbc)) if kind != "incomplete" else np.nan,
+                     "balanced": (sab * sac * sbc > 0) if signed else None,
                      "relations": f"{a}-{b}: {tab}; {a}-{c}: {tac}; {b}-{c}: {tbc}",
                      "changed": prev is not None and (kind, who) != prev})
         prev = (kind, who)
@@ -107,7 +197,7 @@ def triangle(sg: pd.DataFrame, a: str, b: str, c: str) -> pd.DataFrame:
 def balance_share(sg: pd.DataFrame) -> pd.DataFrame:
     """Per year: the share of balanced triads among all triads of states with known signs."""
     rows = []
-    for y, g in sg[sg["sign"] != 0].groupby("year"):
+    for y, g in sg[sg["sign"] != 0].groupby("year"):          # neutral and unknown links: no cycle through them
         codes = sorted(set(g["code_a"]) | set(g["code_b"]))
         idx = {c: i for i, c in enumerate(codes)}
         n = len(codes)

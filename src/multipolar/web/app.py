@@ -375,7 +375,7 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
             raise MultipolarError(f"no year in {rng[0]}-{rng[1]} has the three relations of {', '.join(codes)}")
         keys = {f"closeness {a}-{b}": "closeness_ab", f"closeness {a}-{c}": "closeness_ac", f"closeness {b}-{c}": "closeness_bc"}
         out = [{k: _clean(r[src]) for src, k in [("year", "year"), ("type", "type"), ("pivot_or_pariah", "pivot_or_pariah"),
-                                                  *keys.items(), ("changed", "changed"), ("relations", "relations")]} for r in rows]
+                                                  ("type_share", "type_share"), *keys.items(), ("changed", "changed"), ("relations", "relations")]} for r in rows]
         last = out[-1]
         return J({"states": [a, b, c], "names": [m.name(x) for x in (a, b, c)],
                   "current": {"year": last["year"], "type": last["type"], "pivot_or_pariah": last["pivot_or_pariah"]}, "rows": out})

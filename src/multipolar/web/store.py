@@ -348,7 +348,7 @@ class Version:
         from ..structure import SERIES_ALIASES, triangles
         dy = self.get("measures").dy
         # signed relations of every pair (the USSR's as Russia's, and so on)
-        sg = dy[["code_a", "code_b", "year", "closeness", "relation_type"]].copy()
+        sg = dy[["code_a", "code_b", "year", "closeness", "relation_type"] + [c for c in ("closeness_lo", "closeness_hi") if c in dy]].copy()
         for c in ("code_a", "code_b"):
             sg[c] = sg[c].replace(SERIES_ALIASES)
         return triangles.edges(triangles.signs(sg[sg["code_a"] != sg["code_b"]]))
@@ -360,7 +360,8 @@ class Version:
     def _build_poles(self) -> list[dict]:
         from .. import structure as S
         return records(S.poles(f"1946:{self.get('measures').latest}", self.db),
-                       ["year", "enp_cinc", "enp_gdp", "polarity", "reading", "leader", "runner_up_ratio"])
+                       ["year", "enp_cinc", "enp_gdp", "polarity", "reading", "leader", "runner_up_ratio", "gp_effective_n",
+                        "gp_concentration", "gp_leader_share", "runner_up", "great_powers"])
 
     def _build_scoreboard(self) -> pd.DataFrame:
         from .. import structure as S

@@ -1,0 +1,145 @@
+"""Simulations and structure held against history: the backtests and their rivals, the
+fragmentation estimate, and the CLI commands that print them."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from typer.testing import CliRunner
+
+from multipolar.cli import app
+from multipolar.errors import InputError
+from multipolar.gravity import backtest as BT
+from multipolar.gravity import fragmentation as FR
+
+runner = CliRunner()
+
+
+def test_every_builtin_backtest_loads_and_is_listed():
+    names = BT.builtin()
+    assert {"russia_crude_2023", "venezuela_crude_2020", "iran_crude_2013"} <= set(names)
+    for n in names:
+        ep = BT.load(n)
+        assert ep.base_year < ep.observed_year and ep.fit_years[1] <= ep.base_year and ep.sources
+    res = runner.invoke(app, ["gravity", "backtest", "--list"])
+    assert res.exit_code == 0, res.output
+    for n in names:
+        assert n in res.output
+
+
+@pytest.mark.parametrize("text, words", [
+    ("name: x\nsector: crude_oil\nexporter: RUS\nfit_years: 2012:2021\nbase_year: 2021\nobserved_year: 2020\nshocks:\n"
+     "  - {type: sanction, exporters: [RUS], importers: [EU], ban: true}\n", "observed_year 2020 must come after base_year 2021"),
+    ("name: x\nsector: crude_oil\nexporter: RUS\nfit_years: 2012:2015\nbase_year: 2021\nobserved_year: 2023\nshocks:\n"
+     "  - {type: sanction, exporters: [RUS], importers: [EU], ban: true}\n", "base_year 2021 must lie in fit_years"),
+    ("name: x\nsector: crude_oil\nexporter: RUS\nfit_years: 2012:2021\nbase_year: 2021\nobserved_year: 2023\nwhen: now\nshocks: []\n",
+     "unknown key(s) when"),
+    ("name: x\nsector: crude_oil\nexporter: RUS\nfit_years: 2012:2021\nbase_year: 2021\nobserved_year: 2023\nshocks:\n"
+     "  - {type: sanction, exporters: [RUS], importers: [EU], ban: true, tariff_pct: 5}\n", "either ban: true or tariff_pct"),
+])
+def test_bad_backtest_files_get_clear_errors(tmp_path, text, words):
+    p = tmp_path / "b.yaml"
+    p.write_text(text)
+    with pytest.raises(InputError, match=words.replace("(", r"\(").replace(")", r"\)")):
+        BT.load(p)
+
+
+@pytest.fixture(scope="module")
+def backtests(full_warehouse):
+    return {n: BT.run(n, full_warehouse.path) for n in BT.builtin()}
+
+
+def test_no_counterfactual_flow_goes_to_a_pair_with_a_ban_in_force(backtests):
+    for name, r in backtests.items():
+        assert r.banned, name
+        f = r.flows
+        hit = f[(f["exporter"] == r.episode.exporter) & f["importer"].isin(r.banned)]
+        assert len(hit) and (hit["counterfactual"] == 0).all(), name
+        bi = r.by_importer.set_index("importer")
+        assert (bi.loc[bi["banned"], "model"] == 0).all() and (bi.loc[bi["banned"], "proportional"] == 0).all()
+
+
+def test_backtest_scores_are_what_they_say(backtests):
+    from scipy.stats import spearmanr
+    for name, r in backtests.items():
+        bi = r.by_importer
+        for col in ("model", "no change", "proportional", "observed"):
+            assert bi[col].sum() == pytest.approx(1.0) and (bi[col] >= 0).all(), (name, col)
+        bought = bi[bi["bought"]]
+        assert r.importers_bought == len(bought) and r.importers_all == len(bi)
+        for fc in BT.FORECASTS:
+            assert r.scores.loc[fc, "spearman_all"] == pytest.approx(spearmanr(bi[fc], bi["observed"]).statistic), (name, fc)
+            assert r.scores.loc[fc, "spearman_bought"] == pytest.approx(spearmanr(bought[fc], bought["observed"]).statistic)
+        # proportional redistribution: the no-change shares of the buyers not banned, renormalised
+        free = bi[~bi["banned"]]
+        assert np.allclose(free["proportional"], free["no change"] / free["no change"].sum())
+
+
+def test_the_russian_crude_backtest_summary(full_warehouse):
+    b = BT.backtest(full_warehouse.path)
+    s = b["shares"]
+    assert list(s.columns) == ["baseline_2021", "predicted_2023", "observed_2023"]
+    # the direction the sanctions push: the EU's share falls, China's and India's rise
+    assert s.loc["EU", "predicted_2023"] < s.loc["EU", "baseline_2021"]
+    assert s.loc["China", "predicted_2023"] > s.loc["China", "baseline_2021"]
+    assert s.loc["India", "predicted_2023"] > s.loc["India", "baseline_2021"]
+
+
+def test_backtest_cli_prints_the_model_and_both_rivals(full_warehouse, tmp_path):
+    out = tmp_path / "scores.csv"
+    res = runner.invoke(app, ["gravity", "backtest", "venezuela_crude_2020", "--db", str(full_warehouse.path), "--out", str(out)],
+                        env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    for w in ("model", "no change", "proportional", "that bought", "banned buyers: USA"):
+        assert w in res.output
+    t = pd.read_csv(out)
+    assert set(t["forecast"]) == {"model", "no change", "proportional"}
+
+
+def _synthetic(effect: float, seed: int = 0):
+    rng = np.random.default_rng(seed)
+    us, cn = [f"U{k}" for k in range(6)], [f"C{k}" for k in range(6)]
+    states = us + cn
+    a = dict(zip(states, rng.normal(0, 1, len(states))))
+    rows = []
+    for y in range(2015, 2025):
+        g = rng.normal(0, 0.1)
+        for i in states:
+            for j in states:
+                if i == j:
+                    continue
+                between = (i in us) != (j in us)
+                v = np.exp(5 + a[i] + a[j] + g + (0.3 if not between else 0.0)) * ((1 + effect) if between and y >= 2022 else 1.0)
+                rows.append((i, j, y, v))
+    fl = pd.DataFrame(rows, columns=["exporter", "importer", "year", "trade"])
+    blocs = pd.Series({**{s: "US-leaning" for s in us}, **{s: "China-leaning" for s in cn}, "N0": "nonaligned"})
+    return fl, blocs
+
+
+@pytest.mark.parametrize("effect", [-0.2, 0.1])
+def test_fragmentation_recovers_a_known_effect(effect):
+    fl, blocs = _synthetic(effect)
+    e = FR.estimate(fl, blocs, post=2022)
+    assert e.pct == pytest.approx(effect * 100, abs=1e-4)
+    assert e.se >= 0 and e.lo_pct <= e.pct <= e.hi_pct
+    assert e.pairs == 12 * 11
+
+
+def test_fragmentation_needs_years_on_both_sides():
+    fl, blocs = _synthetic(-0.1)
+    with pytest.raises(InputError, match="need years before and from 2030"):
+        FR.estimate(fl, blocs, post=2030)
+
+
+def test_fragmentation_on_the_shared_data(fitted_warehouse):
+    tab, notes = FR.sensitivity(fitted_warehouse, variants=True)
+    main = tab.iloc[0]
+    assert main["variant"] == "main" and main["se"] > 0
+    assert main["effect_pct"] == pytest.approx((np.exp(main["beta"]) - 1) * 100)
+    assert {"without Russia", "blocs 2015", "from 2012"} <= set(tab["variant"]) | {n.split(":")[0] for n in notes}
+    wr = tab.set_index("variant")
+    if "without Russia" in wr.index:
+        assert wr.loc["without Russia", "beta"] != main["beta"]
+    res = runner.invoke(app, ["gravity", "fragmentation", "--db", str(fitted_warehouse), "--no-sensitivity"], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    assert "IMF anchor: -12%" in res.output and "clustered by pair" in res.output
