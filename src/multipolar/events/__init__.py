@@ -299,21 +299,23 @@ def dyad(a: str, b: str, years=None, db=None, freq: str = "month") -> tuple[pd.D
     ab = dm[(dm["source_code"] == ca)].set_index(keys)
     ba = dm[(dm["source_code"] == cb)].set_index(keys)
     idx = ab.index.union(ba.index)
+    ab, ba = ab.reindex(idx), ba.reindex(idx)
     out = pd.DataFrame(index=idx)
-    for name, part in ((f"{ca}->{cb}", ab), (f"{cb}->{ca}", ba)):
-        part = part.reindex(idx)
-        out[f"events {name}"] = part["events"].fillna(0).astype("int64")
-        out[f"duplicates removed {name}"] = (part["records"] - part["events"]).fillna(0).astype("int64")
-        out[f"net coop {name}"] = part["net_cooperation"]
-        out[f"goldstein {name}"] = part["goldstein_mean"]
-        out[f"volume share {name}"] = part["volume_share"]
-        out[f"outlets {name}"] = part["outlets"] if "outlets" in part else pd.NA
+    out["events ab"] = ab["events"].fillna(0).astype("int64")
+    out["events ba"] = ba["events"].fillna(0).astype("int64")
+    out["dups removed"] = ((ab["records"] - ab["events"]).fillna(0) + (ba["records"] - ba["events"]).fillna(0)).astype("int64")
+    out["net coop ab"], out["net coop ba"] = ab["net_cooperation"], ba["net_cooperation"]
+    out["goldstein ab"], out["goldstein ba"] = ab["goldstein_mean"], ba["goldstein_mean"]
+    out["vol share ab"], out["vol share ba"] = ab["volume_share"], ba["volume_share"]
+    if freq == "month":
+        out["outlets"] = ab["outlets"].fillna(0).astype("int64") + ba["outlets"].fillna(0).astype("int64")
     out = out.reset_index()
-    # a month the files do not cover is missing, not 0: keep only covered source-months
+    # a month the files do not cover is missing, not 0: only covered source-months appear
     if freq == "month" and not out.empty:
         c = cov[["source", "year", "month", "days"]]
-        out = out.merge(c, on=["source", "year", "month"], how="left").rename(columns={"days": "days covered"})
-    notes = [f"{ca}–{cb}: {VOLUME_CAVEAT}"]
+        out = out.merge(c, on=["source", "year", "month"], how="left")
+    notes = [f"ab = {ca} -> {cb}, ba = {cb} -> {ca}; outlets: distinct outlets (sum of both directions); days: days with events in the source's files that month",
+             f"{VOLUME_CAVEAT}"]
     for r in files.itertuples(index=False):
         notes.append(f"source {r.source}: {r.files} file(s) imported ({r.first} … {r.last})")
     if not cov.empty:
