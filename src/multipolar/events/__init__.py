@@ -5,10 +5,10 @@
                           merges the records into the Parquet lake with the deduplication rules (:mod:`.lake`), and
                           recomputes the dyad-month aggregates of the months the file touched in the warehouse, with
                           the file's row in ``event_imports`` (one transaction).
-``aggregate(engine=...)`` recomputes every dyad-month from the lake, on DuckDB (default) or Spark (:mod:`.aggregate`).
+``aggregate(engine=...)`` recomputes every dyad-month from the lake, on DuckDB (default) or Spark (:mod:`.engine`).
 ``dyad(a, b)``            one pair's series, both directions, with the sources and the duplicates removed.
 
-Warehouse tables: ``event_dyad_month`` (:data:`.aggregate.COLUMNS`), ``event_month_coverage`` (days with events per
+Warehouse tables: ``event_dyad_month`` (:data:`.engine.COLUMNS`), ``event_month_coverage`` (days with events per
 source and month) and ``event_imports`` (file, sha256, rows read / rejected with reasons / repaired, deduplication
 counts, months, seconds). The lake is the folder ``--lake`` (``MULTIPOLAR_EVENTS_LAKE``), by default beside the
 warehouse file: ``multipolar.duckdb`` -> ``multipolar.events/``.
@@ -28,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import InputError, MultipolarError
-from . import aggregate as agg
+from . import engine as agg
 from . import formats
 from .lake import Lake, merge, merge_mentions, normalise, normalise_mentions
 
@@ -102,7 +102,7 @@ def _locked(lake: Lake):
             fcntl.flock(f, fcntl.LOCK_UN)
 
 
-def _write_months(wh, lake: Lake, months: list, log: dict | None, dm=None, cv=None, replace_all: bool = False) -> None:
+def _write_months(wh, lake: Lake, months: list, log: list | None, dm=None, cv=None, replace_all: bool = False) -> None:
     """Replace the aggregates of ``months`` (or all) and record ``log``, in one warehouse transaction."""
     if dm is None and months:
         files = lake.files([tuple(m) for m in months])
@@ -110,7 +110,7 @@ def _write_months(wh, lake: Lake, months: list, log: dict | None, dm=None, cv=No
     with wh.transaction() as con:
         for ddl in (DYAD_DDL, COVERAGE_DDL, IMPORTS_DDL):
             con.execute(ddl)
-        if log is not None and con.execute("SELECT count(*) FROM event_imports WHERE sha256 = ?", [log["sha256"]]).fetchall()[0][0]:
+        if log and con.execute("SELECT count(*) FROM event_imports WHERE sha256 = ?", [log[0]["sha256"]]).fetchall()[0][0]:
             return          # committed before (a journal left after the commit)
         if replace_all:
             con.execute("DELETE FROM event_dyad_month")
@@ -125,8 +125,8 @@ def _write_months(wh, lake: Lake, months: list, log: dict | None, dm=None, cv=No
             con.register("_cv", cv)
             con.execute("INSERT INTO event_dyad_month BY NAME SELECT * FROM _dm")
             con.execute("INSERT INTO event_month_coverage BY NAME SELECT * FROM _cv")
-        if log is not None:
-            row = pd.DataFrame([log])
+        if log:
+            row = pd.DataFrame(log)
             row["imported_at"] = pd.to_datetime(row["imported_at"])
             con.register("_log", row)
             con.execute("INSERT INTO event_imports BY NAME SELECT * FROM _log")
@@ -139,9 +139,9 @@ def recover(wh, lake: Lake) -> str | None:
     done = None
     if j is not None:
         lake.apply_moves(j["moves"])
-        _write_months(wh, lake, j["months"], j["log"])
+        _write_months(wh, lake, j["months"], j["logs"])
         lake.journal.unlink()
-        done = f"finished the import of {j['log']['file_name']} that was interrupted after its commit point"
+        done = f"finished the import of {', '.join(x['file_name'] for x in j['logs'])} that was interrupted after its commit point"
     n = lake.clean()
     if n and done is None:
         done = f"removed {n} temporary files of an interrupted import (the lake is as before it)"
@@ -184,58 +184,100 @@ def import_events(paths, db=None, lake=None, force: bool = False, progress=None)
         if msg and progress:
             progress(msg)
         known = _known(wh)
+        batch: list = []
+        held = 0
         for f in files:
             t0 = time.perf_counter()
             try:
                 layout = formats.sniff(f)
-            except (InputError, OSError) as e:
-                layout, err = None, str(e)
+            except (InputError, OSError):
+                layout = None
             if layout is None:
                 reports.append(EventImport(str(f), "error" if f in named else "skipped", message="not an event file this reader knows"))
                 if progress:
                     progress(reports[-1].summary())
                 continue
             sha = sha256_file(f)
-            if sha in known and not force:
+            if (sha in known and not force) or any(b[2]["sha256"] == sha for b in batch):
                 reports.append(EventImport(str(f), "unchanged", message="imported before (same sha256): nothing to do"))
                 if progress:
                     progress(reports[-1].summary())
                 continue
             try:
-                rep = _import_one(wh, lk, f, layout, sha, t0)
+                rep, table, log = _parse_one(f, layout, sha, t0)
             except InputError as e:
-                rep = EventImport(str(f), "error", message=str(e))
-            known.add(sha)
-            reports.append(rep)
-            if progress:
-                progress(rep.summary())
+                reports.append(EventImport(str(f), "error", message=str(e)))
+                if progress:
+                    progress(reports[-1].summary())
+                continue
+            batch.append((rep, table, log))
+            held += table.nbytes
+            if held > BATCH_BYTES:
+                reports += _commit(wh, lk, batch, progress)
+                known |= {b[2]["sha256"] for b in batch}
+                batch, held = [], 0
+        if batch:
+            reports += _commit(wh, lk, batch, progress)
     return reports
 
 
-def _import_one(wh, lk: Lake, f: Path, layout: str, sha: str, t0: float) -> EventImport:
+#: files are committed together until their records take this much memory (one partition rewrite per batch, not per file)
+BATCH_BYTES = int(os.environ.get("MULTIPOLAR_EVENTS_BATCH_MB", "1500")) * 2**20
+
+
+def _parse_one(f: Path, layout: str, sha: str, t0: float):
     raw = formats.read(f, layout)
     if raw.source == "mentions":
         t = normalise_mentions(raw, f, sha)
-        moves, dedup = merge_mentions(lk, t)
-        months, rejected, notes, kept = [], Counter(raw.rejected), [], t.num_rows
+        rejected, notes = Counter(raw.rejected), []
     else:
         t, rejected, notes = normalise(raw, f, sha)
-        moves, months, dedup = merge(lk, raw.source, t)
-        kept = t.num_rows
-    rep = EventImport(str(f), "imported", raw.source, raw.layout, raw.rows_read, kept, dict(rejected), dict(raw.repaired), dedup, months, notes,
+    rep = EventImport(str(f), "imported", raw.source, raw.layout, raw.rows_read, t.num_rows, dict(rejected), dict(raw.repaired), {}, [], notes,
                       time.perf_counter() - t0)
     log = {"sha256": sha, "file_name": f.name, "file_path": str(f.resolve()), "source": raw.source, "layout": raw.layout,
-           "bytes": f.stat().st_size, "rows_read": raw.rows_read, "rows_kept": kept, "rows_rejected": int(sum(rejected.values())),
-           "rejected": json.dumps(dict(rejected)), "repaired": json.dumps(dict(raw.repaired)), "dedup": json.dumps(dedup),
-           "months": json.dumps(months), "notes": json.dumps(notes), "seconds": rep.seconds,
+           "bytes": f.stat().st_size, "rows_read": raw.rows_read, "rows_kept": t.num_rows, "rows_rejected": int(sum(rejected.values())),
+           "rejected": json.dumps(dict(rejected)), "repaired": json.dumps(dict(raw.repaired)), "dedup": "{}",
+           "months": "[]", "notes": json.dumps(notes), "seconds": rep.seconds,
            "imported_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None).isoformat(sep=" ")}
+    return rep, t, log
+
+
+def _commit(wh, lk: Lake, batch: list, progress=None) -> list:
+    """Merge a batch of parsed files into the lake (each touched partition rewritten once) and the warehouse."""
+    import pyarrow as pa
+    t0 = time.perf_counter()
+    moves, months = [], []
+    by_source: dict = {}
+    for rep, table, log in batch:
+        by_source.setdefault(rep.source, []).append((rep, table, log))
+    for source, items in by_source.items():
+        table = pa.concat_tables([t for _, t, _ in items])
+        if source == "mentions":
+            mv, dedup = merge_mentions(lk, table)
+            ms = []
+        else:
+            mv, ms, dedup = merge(lk, source, table)
+        moves += mv
+        months += ms
+        for rep, _, log in items:
+            # counts of the batch: one file alone gets its own; several files of one source share them
+            rep.dedup = dict(dedup) if len(items) == 1 else {**dedup, "batch": f"{len(items)} files of {source} merged together"}
+            rep.months = ms
+            log["dedup"], log["months"] = json.dumps(rep.dedup), json.dumps(ms)
+    logs = [log for _, _, log in batch]
     # the commit point: the journal names every move; from here a kill is finished by the next recover()
-    lk.write_journal({"moves": moves, "months": months, "log": log})
+    lk.write_journal({"moves": moves, "months": months, "logs": logs})
     lk.apply_moves(moves)
-    _write_months(wh, lk, months, log)
+    _write_months(wh, lk, months, logs)
     lk.journal.unlink()
-    rep.seconds = time.perf_counter() - t0
-    return rep
+    dt_ = time.perf_counter() - t0
+    out = []
+    for rep, _, _ in batch:
+        rep.seconds += dt_ / len(batch)
+        out.append(rep)
+        if progress:
+            progress(rep.summary())
+    return out
 
 
 def aggregate(db=None, lake=None, engine: str = "duckdb", master: str = "local[*]", freq: str = "month", store: bool = True):
