@@ -131,9 +131,9 @@ def _bad_row_collector(store: list, limit: int = 1_000_000):
 
 
 def _read(path: Path, *, sep: str, names: list | None, include: list, header: bool, quote: bool, bad: list | None = None,
-          header_names: list | None = None) -> pa.Table:
+          header_names: list | None = None, threads: bool = True) -> pa.Table:
     """pyarrow's multithreaded CSV reader on the (decompressed) stream: only ``include`` columns, all strings."""
-    ro = pacsv.ReadOptions(column_names=names or header_names, skip_rows=1 if header else 0, block_size=1 << 24)
+    ro = pacsv.ReadOptions(column_names=names or header_names, skip_rows=1 if header else 0, block_size=1 << 24, use_threads=threads)
     po = pacsv.ParseOptions(delimiter=sep, quote_char='"' if quote else False, newlines_in_values=False,
                             invalid_row_handler=_bad_row_collector(bad) if bad is not None else None)
     co = pacsv.ConvertOptions(include_columns=include, column_types={c: pa.string() for c in include},
@@ -239,49 +239,51 @@ def _mentions(path: Path, layout: str) -> Raw:
 
 
 def _named(path: Path, want: dict, layout: str, repaired: Counter | None = None, rejected: Counter | None = None) -> tuple[pa.Table, int]:
-    """A headed file read by normalised column names (``want``: our name -> normalised header name)."""
+    """A headed file read by normalised column names (``want``: our name -> normalised header name).
+
+    POLECAT (``repaired``/``rejected`` given): header names beyond the data (empty or repeated names) are
+    ignored and counted; a row with more fields than the real columns is repaired when the extra fields are
+    empty (stray tabs at the end, or the width of the header's extra names), and rejected when they are not
+    (a stray tab inside a field shifts the fields after it: which field split cannot be known)."""
     sep, header = _header(path)
-    normed = [_norm(h) for h in header]
-    # POLECAT: header names beyond the data (a trailing empty name, or a name repeated) are dropped and counted
+    names = [_norm(h) for h in header]
+    tolerant = repaired is not None
     bad: list = []
-    names = list(normed)
-    if layout == "polecat":
-        seen, fixed = set(), []
-        for i, h in enumerate(normed):
+    if tolerant:
+        seen, real = set(), []
+        for h in names:
             if h == "" or h in seen:
-                fixed.append(f"_extra_{i}")
-            else:
-                fixed.append(h)
+                repaired["header: empty or repeated column names ignored"] += 1
+                continue
             seen.add(h)
-        if fixed != normed and repaired is not None:
-            repaired["header: empty or repeated column names ignored"] += sum(1 for a, b in zip(fixed, normed) if a != b)
-        names = fixed
+            real.append(h)
+        names = real
     missing = [w for w in want.values() if w and w not in names]
     if missing:
         raise InputError(f"missing columns {missing}", file=str(path), line=1, expected=f"the {layout} layout's columns")
     include = [w for w in dict.fromkeys(want.values()) if w]
-    t = _read(path, sep=sep, names=names, include=include, header=True, quote=sep == ",", bad=bad if layout == "polecat" else None)
+    t = _read(path, sep=sep, names=names, include=include, header=True, quote=sep == ",", bad=bad if tolerant else None,
+              threads=not tolerant)
     t = _with_lines(t, 2)
     if bad:
         fixed_rows = []
         width = len(names)
         for number, actual, text in bad:
             parts = text.split(sep)
-            extra = parts[width:]
-            if actual > width and all(p.strip() == "" for p in extra):
+            if actual > width and all(p.strip() == "" for p in parts[width:]):
                 fixed_rows.append((number, parts[:width]))
-                repaired["stray tabs: empty fields after the last column removed"] += 1
-            elif actual < width and all(h.startswith("_extra_") for h in names[actual:]):
-                fixed_rows.append((number, parts + [""] * (width - actual)))
-                repaired["row ends before the header's extra names"] += 1
+                repaired["empty fields after the last column removed (stray tabs)"] += 1
+            elif actual > width:
+                rejected[f"more fields than columns, not empty (a stray tab inside a field: not repairable)"] += 1
             else:
-                rejected[f"{actual} fields where the header has {width} (a stray tab inside a field: not repairable)"] += 1
+                rejected[f"fewer fields than columns (a row cut short)"] += 1
+        lines = [n for n, _ in fixed_rows]          # the file's line (the header is line 1)
         if fixed_rows:
             idx = {n: i for i, n in enumerate(names)}
             extra = {c: pa.array([(r[idx[c]] or None) for _, r in fixed_rows], pa.string()) for c in include}
-            extra["line"] = pa.array([n for n, _ in fixed_rows], pa.int64())
+            extra["line"] = pa.array(lines, pa.int64())
             t = pa.concat_tables([t, pa.table(extra).select(t.column_names)])
-    return t, t.num_rows + sum(rejected.values()) if rejected is not None else t.num_rows
+    return t, t.num_rows + (sum(rejected.values()) if rejected is not None else 0)
 
 
 def _icews(path: Path, layout: str) -> Raw:

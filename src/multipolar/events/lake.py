@@ -165,8 +165,8 @@ def _resolve(con, raw: Raw, path: Path, rejected: Counter, notes: list) -> None:
                           rejected=rej, overrides=over, weight="n", notes=notes, source=raw.source, drop=True)
         label = "source" if side == "actor1" else "target"
         for k, v in rej.items():
-            rejected[k.replace("(k)", f"({label} actor)")] += v
-        notes[:] = [n.replace("(k)", f"({label} actor)") for n in notes]
+            rejected[k.replace("(k)", f"({label} actor)").replace("(k;", f"({label} actor;")] += v
+        notes[:] = [n.replace("(k)", f"({label} actor)").replace("(k;", f"({label} actor;") for n in notes]
         con.register("_m", m[["k", "day", col]])
         con.execute(f"""CREATE OR REPLACE TABLE r AS SELECT r.*, _m.{col} FROM r JOIN _m ON _m.k = trim(r.{side}) AND _m.day = CAST(r.d AS VARCHAR)""")
         con.unregister("_m")
