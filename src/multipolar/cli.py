@@ -1026,9 +1026,11 @@ def events_dyad(a: str = typer.Argument(..., help="State A (name or code)."), b:
     if df.empty:
         console.print("no events of this pair in the imported files")
     else:
+        if "month" in df.columns:
+            df = df.assign(year=[f"{int(y)}-{int(m):02d}" for y, m in zip(df["year"], df["month"])]).drop(columns="month").rename(columns={"year": "month"})
         t = Table(title=f"events {a} / {b}", show_lines=False)
         for c in df.columns:
-            t.add_column(str(c).replace("->", "→"), overflow="fold")
+            t.add_column(str(c), no_wrap=c in ("source", "month", "year"), overflow="fold")
         for r in df.itertuples(index=False):
             t.add_row(*["" if (isinstance(v, float) and v != v) or v is None else (f"{v:.3f}" if isinstance(v, float) else str(v)) for v in r])
         console.print(t)
