@@ -192,6 +192,8 @@ def generate_lake(lake: Path, n_events: int, months: int = 12, seed: int = 2):
     g = Gen(seed)
     per = n_events // months
     chunk = 5_000_000
+    import hashlib
+    okeys = np.array([int.from_bytes(hashlib.md5(f"news{i}.com".encode()).digest()[8:], "little") >> 1 for i in range(2000)], dtype="int64")
     next_id = 0
     for m in range(months):
         final = lake / "events" / "year=2024" / f"month={m + 1}" / "source=gdelt2" / "data.parquet"
@@ -217,6 +219,7 @@ def generate_lake(lake: Path, n_events: int, months: int = 12, seed: int = 2):
                 "goldstein": pa.array(g.cb["goldstein"].to_numpy()[ci]), "mentions": pa.array(ev["mentions"].astype("int32")),
                 "url": pa.array(np.char.add("https://news.example/", ev["art"].astype(str))),
                 "outlet": pa.DictionaryArray.from_arrays(pa.array(ev["outlet"].astype("int32")), pa.array([f"news{i}.com" for i in range(2000)])),
+                "outlet_key": pa.array(okeys[ev["outlet"]]),
                 "duplicate_of": pa.nulls(n, pa.string()), "line": pa.array(np.arange(n, dtype="int64")), "import_sha": pa.array(["synthetic"] * n)})
             w.write_table(tbl.cast(EVENT_SCHEMA))
         w.close()

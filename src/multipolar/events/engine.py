@@ -52,7 +52,7 @@ def dyad_month(ev: ibis.Table) -> ibis.Table:
         _gmw=(e.goldstein * m).sum(where=kept),
         _coop_m=m.sum(where=kept & (q <= 2)),
         _confl_m=m.sum(where=kept & (q >= 3)),
-        outlets=e.outlet.hash().nunique(where=kept),   # distinct 64-bit hashes: faster than strings, the same count
+        outlets=e.outlet_key.nunique(where=kept),   # the outlet's MD5 bits, stored: faster than strings, engine-independent
     )
     g = g.filter(g.events > 0)
     tk = ["source", "year", "month"]

@@ -10,7 +10,8 @@ Columns of ``events``: ``event_id``, ``date``, ``source_code``, ``target_code`` 
 the event's date), ``event_code``, ``root_code`` (CAMEO root, or the PLOVER type), ``quad_class`` (1 verbal
 cooperation, 2 material cooperation, 3 verbal conflict, 4 material conflict), ``goldstein``, ``mentions``
 (GDELT's NumMentions; missing where the layout has none), ``url`` (the article, or ICEWS's story id),
-``outlet`` (the URL's host or the publisher), ``duplicate_of`` (missing for an event; the kept record's
+``outlet`` (the URL's host or the publisher) and ``outlet_key`` (63 bits of its MD5: distinct outlets are counted on it,
+the same number on any engine), ``duplicate_of`` (missing for an event; the kept record's
 ``event_id`` for a duplicate record, see below), ``line`` and ``import_sha`` (the file and line it came from).
 
 Deduplication (records are kept, duplicates flagged; aggregates count only ``duplicate_of IS NULL``):
@@ -51,7 +52,7 @@ from .formats import Raw
 
 EVENT_SCHEMA = pa.schema([("event_id", pa.string()), ("date", pa.date32()), ("source_code", pa.string()), ("target_code", pa.string()),
                           ("event_code", pa.string()), ("root_code", pa.string()), ("quad_class", pa.int8()), ("goldstein", pa.float64()),
-                          ("mentions", pa.int32()), ("url", pa.string()), ("outlet", pa.string()), ("duplicate_of", pa.string()),
+                          ("mentions", pa.int32()), ("url", pa.string()), ("outlet", pa.string()), ("outlet_key", pa.int64()), ("duplicate_of", pa.string()),
                           ("line", pa.int64()), ("import_sha", pa.string())])
 #: sources whose records are merged by rule 2 (same day, pair, root code and URL)
 CONTENT_RULE = {"gdelt1", "gdelt2", "phoenix"}
@@ -212,6 +213,7 @@ def normalise(raw: Raw, path: Path, sha: str, con=None) -> tuple[pa.Table, Count
                                                     WHEN try_cast(root_code AS INTEGER) BETWEEN 9 AND 13 THEN 3
                                                     WHEN try_cast(root_code AS INTEGER) BETWEEN 14 AND 20 THEN 4 END) AS TINYINT) AS quad_class,
                                g AS goldstein, nm AS mentions, nullif(trim(url), '') AS url, nullif(trim(outlet), '') AS outlet,
+                               CAST(md5_number_lower(nullif(trim(outlet), '')) >> 1 AS BIGINT) AS outlet_key,
                                CAST(NULL AS VARCHAR) AS duplicate_of, line, {_lit(sha[:16])} AS import_sha
                         FROM r""").to_arrow_table()
     if hasattr(t, "read_all"):
