@@ -9,7 +9,7 @@ export layout (61 tab-separated columns, no header, ``YYYYMMDDHHMMSS.export.CSV.
   scores), roots drawn with approximate GDELT shares (04 consult most frequent, then 01, 19, 02, 11 ...);
 * articles of 1-6 events each (one URL, one outlet drawn with a Zipf skew from 2,000 outlets);
 * duplicates injected at a known rate: a copy of an event with another GLOBALEVENTID, the same day, actors,
-  root code (event code may differ within it) and URL, written to a later file; the truth is kept, so the
+  root code and URL (a record coded again), in the same file; the truth is kept, so the
   recall and precision of the deduplication are printed.
 
 Then it measures, each as a user runs it (a fresh process, ``multipolar events ...``; process start included,

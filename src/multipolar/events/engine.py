@@ -32,8 +32,14 @@ def _typed(ev: ibis.Table) -> ibis.Table:
     return ev.mutate(year=ev.year.cast("int32"), month=ev.month.cast("int32"), source=ev.source.cast("string"))
 
 
-def dyad_month(ev: ibis.Table) -> ibis.Table:
-    """The dyad-month expression (engine-neutral)."""
+def dyad_month(ev: ibis.Table, cache: bool = False) -> ibis.Table:
+    """The dyad-month expression (engine-neutral). ``cache``: materialise the per-pair counts once on the backend
+    (the volume share reads them four times)."""
+    return with_volume(pair_counts(ev).cache() if cache else pair_counts(ev))
+
+
+def pair_counts(ev: ibis.Table) -> ibis.Table:
+    """Stage 1: the counts and sums of each source, month and directed pair."""
     ev = _typed(ev)
     e = ev.filter(ev.source_code != ev.target_code)
     kept = e.duplicate_of.isnull()
@@ -54,7 +60,11 @@ def dyad_month(ev: ibis.Table) -> ibis.Table:
         _confl_m=m.sum(where=kept & (q >= 3)),
         outlets=e.outlet_key.nunique(where=kept),   # the outlet's MD5 bits, stored: faster than strings, engine-independent
     )
-    g = g.filter(g.events > 0)
+    return g.filter(g.events > 0)
+
+
+def with_volume(g: ibis.Table) -> ibis.Table:
+    """Stage 2: ratios, mention weights and the volume share from the pair counts."""
     tk = ["source", "year", "month"]
     a = g.select(*tk, state=g.source_code, n=g.events)
     b = g.select(*tk, state=g.target_code, n=g.events)
@@ -140,6 +150,6 @@ def read_lake(lake, engine: str = "duckdb", master: str = "local[*]", files=None
 def run(lake, engine: str = "duckdb", master: str = "local[*]", files=None):
     """(dyad-month rows, coverage rows) as Arrow tables, with the engine named."""
     con, ev = read_lake(lake, engine, master, files)
-    dm = con.to_pyarrow(dyad_month(ev)).select(COLUMNS)
+    dm = con.to_pyarrow(dyad_month(ev, cache=True)).select(COLUMNS)
     cv = con.to_pyarrow(coverage(ev)).select(COVERAGE_COLUMNS)
     return dm, cv
