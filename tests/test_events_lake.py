@@ -83,6 +83,14 @@ def test_shared_samples_import_and_count(shared, where):
     assert any("Occupied Palestinian Territory" in n for n in ic.notes)
     df, notes = E.dyad("RUS", "UKR", db=db)
     assert set(df["source"]) >= {"icews"} and any("volume" in n for n in notes)
+    # every partition has the lake's schema, whatever the source (Spark refuses a column typed otherwise in one file)
+    import pyarrow.parquet as pq
+    from multipolar.events.lake import EVENT_SCHEMA
+    parts = Lake(lake).files()
+    assert len({p.parts[-2] for p in parts}) >= 3
+    for p in parts:
+        got = pq.read_schema(p)
+        assert [(f.name, f.type) for f in got] == [(f.name, f.type) for f in EVENT_SCHEMA], p
 
 
 def test_gdelt2_zip_layout_and_hive_lake(tmp_path, where):

@@ -275,7 +275,7 @@ def merge(lake: Lake, source: str, new: pa.Table, con=None) -> tuple[list, list,
             flag, window = "NULL", ""
         tmp = _tmp_name(final)
         tmp.parent.mkdir(parents=True, exist_ok=True)
-        con.execute(f"""COPY (SELECT * EXCLUDE (duplicate_of), {flag} AS duplicate_of FROM u {window})
+        con.execute(f"""COPY (SELECT {", ".join(f.name if f.name != "duplicate_of" else f"CAST({flag} AS VARCHAR) AS duplicate_of" for f in EVENT_SCHEMA)} FROM u {window})
                         TO {_lit(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)""")
         kept = con.execute(f"SELECT count(*) FILTER (WHERE duplicate_of IS NULL) FROM read_parquet({_lit(tmp)})").fetchall()[0][0]
         counts["same event, other record (rule 2)"] += (n_u - n_old[0]) - (kept - n_old[1])
