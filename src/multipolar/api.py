@@ -200,3 +200,22 @@ def build_snapshot(shared=None, out=None):
     :mod:`multipolar.pipeline`. Returns the folder written."""
     from .pipeline import build_snapshot as build
     return build(shared, out)
+
+
+def import_events(*paths, db=None, lake=None, force: bool = False):
+    """Event files (GDELT 1.0/2.0 exports and mentions, ICEWS, POLECAT, Phoenix; zipped or not) into the event lake and
+    the dyad-month aggregates (:mod:`multipolar.events`). One report per file."""
+    from . import events
+    return events.import_events(paths, db=db, lake=lake, force=force)
+
+
+def event_series(freq: str = "month", *, engine: str = "duckdb", master: str = "local[*]", db=None, lake=None, store: bool = True) -> pd.DataFrame:
+    """Every dyad-month (or dyad-year) from the event lake, on DuckDB or Spark (``engine='spark'``, ``master``)."""
+    from . import events
+    return events.aggregate(db=db, lake=lake, engine=engine, master=master, freq=freq, store=store)
+
+
+def event_dyad(a: str, b: str, years=None, *, db=None, freq: str = "month"):
+    """One pair's event series, both directions: (DataFrame, notes)."""
+    from . import events
+    return events.dyad(a, b, years, db=db, freq=freq)

@@ -3,9 +3,10 @@
 Each source counts only inside its own coverage:
 
 ``events_*``, ``net_cooperation_a_to_b``
-    ICEWS / GDELT / POLECAT files in the warehouse, counted for a year only when the files cover
-    it (at least :data:`EVENT_DAYS` distinct days with events); a pair without events in such a
-    year has 0 events and no net cooperation. Short samples (the shared folder's three days of
+    The event lake's dyad-month series (``multipolar events import``: ``event_dyad_month``, deduplicated), or
+    else the ``events`` table of ``multipolar data import``; counted for a year only when one source's files
+    cover it (at least :data:`EVENT_DAYS` distinct days with events), one source per year
+    (:data:`EVENT_SOURCE_ORDER`); a pair without events in such a year has 0 events and no net cooperation. Short samples (the shared folder's three days of
     2018) make no yearly measure: the columns stay missing and the notes say why.
 ``mid_ongoing``, ``mid_hostility_max``
     GML MID (directed dispute-years): 0 in its years for a pair without a dispute; missing after.
@@ -41,8 +42,12 @@ def add(d: Frame):
     _sanctions(d)
 
 
+#: when two event sources cover a year, the one used (one source per year: their counts are not additive)
+EVENT_SOURCE_ORDER = ("icews", "polecat", "phoenix", "gdelt2", "gdelt1")
+
+
 def _events(d: Frame):
-    src = "ICEWS / GDELT event files in the warehouse"
+    src = "ICEWS / GDELT / POLECAT / Phoenix event files (the event lake's dyad-month series, or the events table)"
     units = [("events_a_to_b_n", "events with A as source and B as target (count)"), ("events_verbal_coop_a_to_b", "quad class 1"),
              ("events_material_coop_a_to_b", "quad class 2"), ("events_verbal_conflict_a_to_b", "quad class 3"),
              ("events_material_conflict_a_to_b", "quad class 4"), ("goldstein_mean_a_to_b", "mean Goldstein score (-10 to 10)"),
@@ -50,6 +55,9 @@ def _events(d: Frame):
              ("events_a_to_b_share_of_a_events", "A->B events / all of A's events towards other states")]
     cov = f"years the event files cover on at least {EVENT_DAYS} days: a pair without events there has 0 events; else missing"
     cols = {c: ("interaction", u, src, cov) for c, u in units}
+    if d.has("event_dyad_month") and d.has("event_month_coverage"):
+        if _events_lake(d, cols, cov, units):
+            return
     if not d.has("events"):
         d.missing("events", "interaction: events")
         d.pairs(None, cols)
@@ -78,6 +86,40 @@ def _events(d: Frame):
                 GROUP BY source_code, target_code, year""", cols,
             observed={c: f"d.year IN ({yl})" for c in counts})
     d.record("events", src, (min(years), max(years)), cov, cols)
+
+
+def _events_lake(d: Frame, cols: dict, cov: str, units) -> bool:
+    """The yearly event measures from the lake's dyad-month series (``multipolar events import``): a year counts
+    when one source's files have events on at least EVENT_DAYS of its days; one source per year (the order of
+    EVENT_SOURCE_ORDER), named in the notes. False when the series cover no year (the events table is tried)."""
+    dm, cv = d.t("event_dyad_month"), d.t("event_month_coverage")
+    order = "CASE source " + " ".join(f"WHEN '{s}' THEN {i}" for i, s in enumerate(EVENT_SOURCE_ORDER)) + f" ELSE {len(EVENT_SOURCE_ORDER)} END"
+    covered = d._x(f"""SELECT year, arg_min(source, {order}) FROM (SELECT source, year, sum(days) AS days FROM {cv} GROUP BY ALL HAVING sum(days) >= {EVENT_DAYS})
+                       GROUP BY year ORDER BY year""")
+    partial = d._x(f"""SELECT source, year, sum(days) FROM {cv} GROUP BY ALL HAVING sum(days) < {EVENT_DAYS}
+                       AND year NOT IN (SELECT year FROM {cv} GROUP BY source, year HAVING sum(days) >= {EVENT_DAYS}) ORDER BY year, source""")
+    if partial:
+        d.notes.append("interaction: the event files cover too few days for a yearly measure in "
+                       + ", ".join(f"{int(y)} ({s}: {n} days)" for s, y, n in partial) + f" (a year needs {EVENT_DAYS}): those years' event columns are missing")
+    if not covered:
+        return False
+    years = [int(y) for y, _ in covered]
+    pick = " UNION ALL ".join(f"SELECT {int(y)} AS year, '{s}' AS source" for y, s in covered)
+    d.notes.append("interaction: event measures from the event lake's dyad-month series, one source a year: "
+                   + ", ".join(f"{y} {s}" for y, s in covered) + "; event counts follow news volume (compare shares, not counts, across years)")
+    yl = ", ".join(map(str, years))
+    counts = [c for c, _ in units if c.startswith("events_") and not c.endswith("share_of_a_events")]
+    d.pairs(f"""SELECT m.source_code AS code_a, m.target_code AS code_b, CAST(m.year AS INTEGER) AS year, sum(m.events) AS events_a_to_b_n,
+                       sum(m.verbal_coop) AS events_verbal_coop_a_to_b, sum(m.material_coop) AS events_material_coop_a_to_b,
+                       sum(m.verbal_conflict) AS events_verbal_conflict_a_to_b, sum(m.material_conflict) AS events_material_conflict_a_to_b,
+                       sum(m.goldstein_sum) / sum(m.events) AS goldstein_mean_a_to_b,
+                       (sum(m.verbal_coop) + sum(m.material_coop) - sum(m.verbal_conflict) - sum(m.material_conflict)) / sum(m.events) AS net_cooperation_a_to_b,
+                       sum(m.events) / sum(sum(m.events)) OVER (PARTITION BY m.source_code, m.year) AS events_a_to_b_share_of_a_events
+                FROM {dm} m JOIN ({pick}) p ON p.year = m.year AND p.source = m.source
+                WHERE m.events > 0 GROUP BY m.source_code, m.target_code, m.year""", cols,
+            observed={c: f"d.year IN ({yl})" for c in counts})
+    d.record("events", "event lake dyad-months (" + ", ".join(sorted({s for _, s in covered})) + ")", (min(years), max(years)), cov, cols)
+    return True
 
 
 def _mids(d: Frame):
