@@ -134,7 +134,9 @@ def test_the_us_russia_china_triangle(db):
     named = cold["pivot_or_pariah"].dropna()
     assert (named == "RUS").all(), cold[["type", "pivot_or_pariah"]]
     assert set(cold.loc[named.index, "type"]) <= {"stable marriage", "common adversary"}
-    assert len(named) >= 10, cold[["type", "pivot_or_pariah"]]
+    # with the ideal points comparable across decades (issue 18) the US-China link is hostile in most of these years
+    # (their UN votes far apart): the pairing shows in 1980 only; the helper's count on the old scale was 12 years
+    assert len(named) >= 1, cold[["type", "pivot_or_pariah"]]
     # a type with a neutral link has no balance; the share of draws is a probability
     assert cold.loc[cold["type"] == "common adversary", "balanced"].isna().all()
     assert tr["type_share"].dropna().between(0, 1).all()
