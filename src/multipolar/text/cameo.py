@@ -163,7 +163,8 @@ def load(path: str | None = None) -> tuple[dict[str, list[Verb]], dict[str, str]
 #: words the dictionary lists as verbs that in news prose are mostly nouns or auxiliaries
 NOT_VERBS = frozenset({"SAID", "SAY", "SAYS", "TRADE", "TRADES", "DEAL", "DEALS", "PARTNER", "PARTNERS", "SHARE", "SHARES",
                        "RECORD", "AID", "TALKS", "VISIT", "VISITS", "SUPPORT", "RELATIONS", "WAR", "USE", "NEEDS", "PLANS",
-                       "STATE", "STATES", "OIL", "POWER", "FORCE", "FORCES", "MEANS", "TURNOVER", "VOLUME"})
+                       "STATE", "STATES", "OIL", "POWER", "FORCE", "FORCES", "MEANS", "TURNOVER", "VOLUME",
+                       "ARMS", "EXPORTS", "IMPORTS", "SUPPLIES", "SANCTIONS", "TIES", "LEADS"})
 
 
 def code_verb(tokens: list[str], i: int, forms) -> tuple[str | None, str, str]:

@@ -59,6 +59,14 @@ class Document:
         a, b = self.sentences[i]
         return self.text[a:b]
 
+    def claims_frame(self):
+        """One row per claim: kind, text, states, years, measure, value, unit, relation, verdict, reason."""
+        import pandas as pd
+        return pd.DataFrame([{"sentence": c.sentence, "kind": c.kind, "text": c.text, "states": "-".join(c.states),
+                              "years": ",".join(map(str, c.years)), "measure": c.measure or c.relation, "value": c.value,
+                              "unit": c.unit, "verdict": (c.check or {}).get("verdict"), "reason": (c.check or {}).get("reason")}
+                             for c in self.claims])
+
     def to_dict(self) -> dict:
         return {"path": self.path, "title": self.title, "date": self.date, "n_sentences": len(self.sentences),
                 "actors": [m.to_dict() for m in self.actors], "unmatched": self.unmatched,
