@@ -89,6 +89,8 @@ class Checker:
         self._rows: dict[tuple[str, str], pd.DataFrame] = {}
         self._states: set[str] = set()
         self._con = None
+        self._memo: dict = {}
+        self._pairs: dict = {}
         self.notes: list[str] = []
 
     # -- data -------------------------------------------------------------------------------------------
@@ -96,9 +98,10 @@ class Checker:
         reg = registry()
         codes = {c for c in codes if c in reg}
         codes |= {SERIES_PREDECESSORS[c] for c in list(codes) if c in SERIES_PREDECESSORS}
-        if not codes or codes <= self._states:
+        if codes <= self._states or len(self._states | codes) < 2:
             return
         self._states |= codes
+        self._pairs = {}
         from ..dimensions.dyads import Dyads
         from ..warehouse import Warehouse, retry_locked
         from ..years import data_coverage, span, clip
@@ -112,6 +115,11 @@ class Checker:
             self._rows[(a, b)] = g.sort_values("year").reset_index(drop=True)
 
     def rows(self, a: str, b: str) -> pd.DataFrame | None:
+        if (a, b) not in self._pairs:
+            self._pairs[(a, b)] = self._rows_of(a, b)
+        return self._pairs[(a, b)]
+
+    def _rows_of(self, a: str, b: str) -> pd.DataFrame | None:
         self.prepare([a, b])
         g = self._rows.get((a, b))
         pa, pb = SERIES_PREDECESSORS.get(a), SERIES_PREDECESSORS.get(b)
@@ -133,6 +141,12 @@ class Checker:
 
     # -- the verdict --------------------------------------------------------------------------------------
     def check(self, c, doc=None) -> Verdict:
+        key = (c.kind, c.text.lower(), c.measure, c.relation, c.value, c.unit, c.scale, tuple(c.states), tuple(c.years), c.owner,
+               c.negated, tuple(c.groupings), self._direction(c))
+        hit = self._memo.get(key)
+        if hit is not None:          # the same claim about the same states and years: the same query and answer
+            c.check = hit
+            return Verdict(**hit)
         try:
             v = self._check(c, doc)
         except Exception as e:     # a claim that breaks a query is reported, never silently dropped
@@ -141,6 +155,7 @@ class Checker:
             v.verdict = "contradicted" if v.verdict == "supported" else "supported"
             v.reason = "negated claim: " + v.reason
         c.check = v.to_dict()
+        self._memo[key] = c.check
         return v
 
     def _pair(self, c, doc):
@@ -438,7 +453,7 @@ class Checker:
             reason = f"{code}'s membership of {org}: " + ("suspended from " + hit["start"].min() if len(hit) else "never suspended in the compiled list")
         elif c.relation == "joined":
             hit = ms[ms["status"] == "member"]
-            ok = len(hit) > 0 and (y is None or int(hit["start"].min()[:4]) <= y)
+            ok = len(hit) > 0 and (y is None or y in {int(x[:4]) for x in hit["start"]})
             reason = f"{code} a member of {org} " + (f"from {hit['start'].min()}" if len(hit) else ": never, in the compiled list")
         else:
             hit = ms[(ms["status"] == "member") & ms["end"].notna()]

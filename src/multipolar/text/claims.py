@@ -127,8 +127,20 @@ def extract(sent: str, offset: int, sentence: int, states: list[str], groupings:
     yrs = years or ([default_year] if default_year else [])
     meas = _measure(sent)
 
+    ypos = [(ym.start(), int(ym.group(0))) for ym in YEAR.finditer(sent)]
+
+    def near_year(m) -> list[int]:
+        """A single amount's year: the first year named after it in its clause ("$54 billion in 2023, up from
+        $2.3 billion in 2021"), else the nearest before it, else the sentence's or the text's."""
+        after = [y for p, y in ypos if p >= m.end() and not re.search(r"[;,]\s|\bup from\b|\bdown from\b", sent[m.end():p])]
+        if after:
+            return [after[0]]
+        before = [y for p, y in ypos if p < m.start()]
+        return [before[-1]] if before else list(yrs)
+
     def add(kind, m, **kw):
-        c = Claim(kind, m.group(0), offset + m.start(), offset + m.end(), sentence, list(states), list(yrs), groupings=list(groupings), owner=owner, context=sent, **kw)
+        ys = near_year(m) if kind == "quantity" and kw.get("unit") not in ("ratio",) and len(ypos) > 1 else list(yrs)
+        c = Claim(kind, m.group(0), offset + m.start(), offset + m.end(), sentence, list(states), ys, groupings=list(groupings), owner=owner, context=sent, **kw)
         out.append(c)
         return c
 
