@@ -86,6 +86,7 @@ def pipeline():
     return nlp, pm
 
 
+DETERMINERS = frozenset({"THE", "A", "AN", "ITS", "THEIR", "HIS", "HER", "THIS", "THAT", "THESE", "THOSE", "NO", "ANY", "EACH"})
 DATE_LINE = re.compile(r"^\s*(?:date|published|dateline)\s*:\s*(\d{4}-\d{2}-\d{2})\s*$", re.I | re.M)
 HTML_DATE = re.compile(r"""(?:article:published_time["']\s+content=["']|<time[^>]+datetime=["'])(\d{4}-\d{2}-\d{2})""", re.I)
 
@@ -183,21 +184,38 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
             continue
         toks = [t.text.upper() for t in s]
         used_verbs = set()
+        prev_src = None
         for j, up in enumerate(toks):
             if up not in forms or up in cameo.NOT_VERBS or not s[j].text.islower():
                 continue
+            prev = toks[j - 1] if j else ""
+            nxt = toks[j + 1] if j + 1 < len(toks) else ""
+            if prev in DETERMINERS or prev == "TO":
+                continue          # a noun ("the strike") or an infinitive under another verb ("urged X to reopen")
+            if nxt[:1].isdigit() or nxt[:1] in "$€£":
+                continue          # a statistic ("supplied 72 percent of"): data, not an event
             tj = s.start + j
             before = [m for m in ms if m.token_end <= tj]
             after = [m for m in ms if m.token_start > tj]
-            if not before or not after:
+            if not before:
                 continue
-            src, tgt = before[-1], after[0]
+            if not after:
+                # "X and Y signed a treaty": a compound subject acts on its second member
+                if len(before) >= 2 and sp[before[-2].token_end:before[-1].token_start].text.strip().lower() == "and":
+                    src, tgt = before[-2], before[-1]
+                else:
+                    continue
+            else:
+                src, tgt = before[-1], after[0]
+                if prev == "AND" and prev_src is not None:
+                    src = prev_src    # "X praised Y and urged Z": X is the subject of both
             if src.code == tgt.code:
                 continue
             code, lemma, pat = cameo.code_verb(toks, j, forms)
             if not code or (src.code, tgt.code) in used_verbs:
                 continue
             used_verbs.add((src.code, tgt.code))
+            prev_src = src
             root = code[:2]
             ev_date = (f"{sy[0]}" if sy else date)
             D.events.append(Event(src.code, tgt.code, code, root, cameo.PLOVER.get(root, "OTHER"), cameo.quad_class(root),
