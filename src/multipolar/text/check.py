@@ -105,10 +105,15 @@ class Checker:
         from ..dimensions.dyads import Dyads
         from ..warehouse import Warehouse, retry_locked
         from ..years import data_coverage, span, clip
-        rng, note = clip(None, data_coverage(self.db), "check")
-        d = retry_locked(Dyads, years=span(rng), states=sorted(self._states), db=self.db, db_path=Warehouse(self.db).path)
-        d.add_all().add_relation()
-        df = d.to_pandas()
+        try:
+            rng, note = clip(None, data_coverage(self.db), "check")
+            d = retry_locked(Dyads, years=span(rng), states=sorted(self._states), db=self.db, db_path=Warehouse(self.db).path)
+            d.add_all().add_relation()
+            df = d.to_pandas()
+        except Exception as e:       # an empty or partial warehouse: every dyad claim is then not checkable, and says why
+            self.notes = [f"the dyad-year table could not be built from the warehouse {Warehouse(self.db).path}: {type(e).__name__}: {e}"]
+            self._rows = {}
+            return
         self.notes = list(d.notes)
         self._rows = {}
         for (a, b), g in df.groupby(["code_a", "code_b"], sort=False):
@@ -234,7 +239,7 @@ class Checker:
             return _nc(q, f"the claim is in {c.unit}; the warehouse's trade is in US$ and holds no exchange rates")
         g = self.rows(a, b)
         if g is None:
-            return _nc(q, f"no dyad {a}-{b} in the data")
+            return _nc(q, f"no dyad {a}-{b} in the data" + (f" ({self.notes[0]})" if self.notes and "could not be built" in self.notes[0] else ""))
         d = self._direction(c)
         q["direction"] = {"ab": f"{a}->{b}", "ba": f"{b}->{a}", "both": "both ways"}[d]
         if c.measure == "arms":

@@ -67,13 +67,14 @@ REL = [
 NEG = re.compile(r"\b(?:not|no longer|never|nor|hardly)\b[^.;]{0,25}$", re.I)
 MEASURES = [
     ("arms", re.compile(r"\b(?:arms|weapons|armaments|military equipment|fighter jets|tanks|missiles|arms deliveries|arms sales)\b", re.I)),
-    ("energy and minerals", re.compile(r"\b(?:oil|gas|energy|coal|crude|LNG|minerals|hydrocarbons|fuel|fuels|commodities)\b", re.I)),
+    ("energy and minerals", re.compile(r"\b(?:oil|gas|energy|coal|crude|LNG|minerals?|hydrocarbons|fuels?|commodities)\b", re.I)),
     ("trade", re.compile(r"\b(?:trade|turnover|commerce|trading)\b", re.I)),
     ("exports", re.compile(r"\b(?:exports?|exported|sold|sells)\b", re.I)),
     ("imports", re.compile(r"\b(?:imports?|imported|bought|buys|purchases|purchased)\b", re.I)),
     ("gdp", re.compile(r"\b(?:GDP|gross domestic product|economy)\b", re.I)),
     ("military spending", re.compile(r"\b(?:defen[cs]e budget|military spending|military expenditure|defen[cs]e spending)\b", re.I)),
 ]
+CLAUSE = object()     # "the measure of the amount's clause"
 YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
 
 
@@ -138,7 +139,22 @@ def extract(sent: str, offset: int, sentence: int, states: list[str], groupings:
         before = [y for p, y in ypos if p < m.start()]
         return [before[-1]] if before else list(yrs)
 
+    cuts = [0] + [x.end() for x in re.finditer(r"[,;:]\s|\s(?:but|while|whereas)\s", sent)] + [len(sent) + 1]
+
+    def clause_measure(m) -> str | None:
+        """The measure of the clause that holds the amount, else of the nearest clause before it with one."""
+        k = max(i for i, c in enumerate(cuts) if c <= m.start())
+        for i in range(k, -1, -1):
+            ms = _measure(sent[cuts[i]:cuts[i + 1]])
+            if ms:
+                return ms
+        return meas
+
     def add(kind, m, **kw):
+        if kw.get("measure") is CLAUSE:
+            kw["measure"] = clause_measure(m)
+        if kw.get("scale") is CLAUSE:
+            kw["scale"] = clause_measure(m)
         ys = near_year(m) if kind == "quantity" and kw.get("unit") not in ("ratio",) and len(ypos) > 1 else list(yrs)
         c = Claim(kind, m.group(0), offset + m.start(), offset + m.end(), sentence, list(states), ys, groupings=list(groupings), owner=owner, context=sent, **kw)
         out.append(c)
@@ -150,27 +166,28 @@ def extract(sent: str, offset: int, sentence: int, states: list[str], groupings:
         cur = CUR.get((m.group("cur") or m.group("cur2") or "").strip().lower(), None)
         if m.group("scale") and m.group("scale").lower() in ("m", "b", "k") and m.group("scale") != m.group("scale").lower():
             pass
-        add("quantity", m, measure=meas, value=_num(num) * SCALE.get(scale or "", 1), unit=cur, scale=scale)
+        add("quantity", m, measure=CLAUSE, value=_num(num) * SCALE.get(scale or "", 1), unit=cur, scale=scale)
     for m in MULT.finditer(sent):
         w = m.group("w").lower()
         k = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5}.get(w)
         if k is None:
             kk = (m.group("k") or m.group("k2")).lower()
             k = MULTK.get(kk) or float(kk)
-        add("quantity", m, measure=meas, value=float(k), unit="ratio")
+        add("quantity", m, measure=CLAUSE, value=float(k), unit="ratio")
     for m in CHANGE_PCT.finditer(sent):
         sign = -1 if m.group("dir").lower() in ("fell", "dropped", "declined", "shrank", "plunged") else 1
-        add("quantity", m, measure=meas, value=1 + sign * _num(m.group("num")) / 100, unit="ratio")
+        add("quantity", m, measure=CLAUSE, value=1 + sign * _num(m.group("num")) / 100, unit="ratio")
     taken = [(c.start - offset, c.end - offset) for c in out]
     for m in PCT.finditer(sent):
         if any(a <= m.start() < b for a, b in taken):
             continue
         v = _num(m.group("num")) / 100 if m.group("num") else FRAC[m.group("frac").lower()]
-        add("quantity", m, measure="share", value=v, unit="share", scale=meas)
+        add("quantity", m, measure="share", value=v, unit="share", scale=CLAUSE)
     for m in RANK.finditer(sent):
         r = RANKN.get(m.group("r").lower().replace("  ", " "), 1)
         what = m.group("what").lower()
-        meas_r = "arms" if ("arms" in what or "weapons" in what or meas == "arms") else ("energy and minerals" if meas == "energy and minerals" else "trade")
+        cm = clause_measure(m)
+        meas_r = "arms" if ("arms" in what or "weapons" in what or cm == "arms") else ("energy and minerals" if cm == "energy and minerals" else "trade")
         add("comparison", m, measure="rank", value=float(r), unit="rank", scale=meas_r)
     for rx, what, direction in TREND:
         for m in rx.finditer(sent):
