@@ -659,6 +659,21 @@ def _read_all(path: Path, date: Optional[str]):
     return docs
 
 
+def _write_json(docs, out: Optional[Path]) -> None:
+    """A JSON list of the documents, written one document at a time (a folder of texts is not held twice in memory)."""
+    f = out.open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        f.write("[")
+        for i, d in enumerate(docs):
+            f.write(("," if i else "") + "\n" + json.dumps(d.to_dict(), ensure_ascii=False, default=str))
+        f.write("\n]\n")
+    finally:
+        if out:
+            f.close()
+    if out:
+        console.print(f"wrote {out}")
+
+
 def _print_doc(doc, checked: bool) -> None:
     console.print(f"[bold]{doc.path or doc.title}[/]  date: {doc.date or 'none given (names resolved as of today)'}; "
                   f"{len(doc.sentences)} sentences, {len(doc.actors)} actor mentions, {len(doc.events)} events, {len(doc.claims)} claims",
@@ -698,12 +713,7 @@ def read_cmd(path: Path = typer.Argument(..., help="A .txt, .md, .html or .pdf f
     except MultipolarError as e:
         _fail(e)
     if fmt == "json" or out:
-        js = json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=1, default=str)
-        if out:
-            out.write_text(js, encoding="utf-8")
-            console.print(f"wrote {out}")
-        else:
-            print(js)
+        _write_json(docs, out)
         return
     for d in docs:
         _print_doc(d, checked=False)
@@ -728,12 +738,7 @@ def check_cmd(path: Path = typer.Argument(..., help="A .txt, .md, .html or .pdf 
         write_html(docs, out or Path("checked.html"))
         console.print(f"wrote {out or 'checked.html'}")
     elif fmt == "json":
-        js = json.dumps([d.to_dict() for d in docs], ensure_ascii=False, indent=1, default=str)
-        if out:
-            out.write_text(js, encoding="utf-8")
-            console.print(f"wrote {out}")
-        else:
-            print(js)
+        _write_json(docs, out)
     else:
         for d in docs:
             _print_doc(d, checked=True)

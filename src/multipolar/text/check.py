@@ -116,23 +116,35 @@ class Checker:
             return
         self.notes = list(d.notes)
         self._rows = {}
-        for (a, b), g in df.groupby(["code_a", "code_b"], sort=False):
-            self._rows[(a, b)] = g.sort_values("year").reset_index(drop=True)
+        df = df.sort_values(["code_a", "code_b", "year"])
+        # one conversion for the whole table: {(a, b): {year: row}}
+        for r in df.to_dict("records"):
+            self._rows.setdefault((r["code_a"], r["code_b"]), {})[int(r["year"])] = r
 
-    def rows(self, a: str, b: str) -> pd.DataFrame | None:
+    def rows(self, a: str, b: str) -> dict | None:
+        """The pair's rows as {year: {column: value}} (one lookup per claim, no table scans); the years of a
+        state's predecessor in its series (the USSR for Russia) come from the predecessor's rows."""
         if (a, b) not in self._pairs:
-            self._pairs[(a, b)] = self._rows_of(a, b)
+            self.prepare([a, b])
+            pa, pb = SERIES_PREDECESSORS.get(a), SERIES_PREDECESSORS.get(b)
+            parts = [x for x in [self._rows.get((pa, pb)) if pa and pb else None, self._rows.get((a, pb)) if pb else None,
+                                 self._rows.get((pa, b)) if pa else None, self._rows.get((a, b))] if x]
+            merged = {}
+            for x in parts:          # the pair's own rows last: they win
+                merged.update(x)
+            self._pairs[(a, b)] = dict(sorted(merged.items())) if merged else None
         return self._pairs[(a, b)]
 
-    def _rows_of(self, a: str, b: str) -> pd.DataFrame | None:
-        self.prepare([a, b])
-        g = self._rows.get((a, b))
-        pa, pb = SERIES_PREDECESSORS.get(a), SERIES_PREDECESSORS.get(b)
-        parts = [x for x in [g, self._rows.get((pa or a, b)) if pa else None, self._rows.get((a, pb or b)) if pb else None,
-                             self._rows.get((pa, pb)) if pa and pb else None] if x is not None]
-        if not parts:
-            return None
-        return pd.concat(parts).sort_values("year").drop_duplicates("year", keep="first").reset_index(drop=True)
+    def rows_df(self, a: str, b: str) -> pd.DataFrame | None:
+        def build():
+            g = self.rows(a, b)
+            return None if g is None else pd.DataFrame(list(g.values())).reset_index(drop=True)
+        return self._cached(("df", a, b), build)
+
+    def _cached(self, key, fn):
+        if key not in self._memo:
+            self._memo[key] = fn()
+        return self._memo[key]
 
     def con(self):
         if self._con is None:
@@ -142,7 +154,7 @@ class Checker:
         return self._con
 
     def has(self, table: str) -> bool:
-        return bool(self.con().execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0])
+        return self._cached(("has", table), lambda: bool(self.con().execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]))
 
     # -- the verdict --------------------------------------------------------------------------------------
     def check(self, c, doc=None) -> Verdict:
@@ -197,11 +209,10 @@ class Checker:
         return self._money(c, q, a, b)
 
     # energy/minerals and total trade values of a pair in a year, by direction
-    def _value(self, g: pd.DataFrame, year: int, measure: str, direction: str):
-        r = g[g["year"] == year]
-        if r.empty:
+    def _value(self, g: dict, year: int, measure: str, direction: str):
+        r = g.get(year)
+        if r is None:
             return None, None, f"the data hold no {year} row for the pair"
-        r = r.iloc[0]
         if measure == "arms":
             col = {"ab": ["arms_tiv_a_to_b"], "ba": ["arms_tiv_b_to_a"], "both": ["arms_tiv_a_to_b", "arms_tiv_b_to_a"]}[direction]
             vals = [r[c_] for c_ in col]
@@ -309,7 +320,7 @@ class Checker:
         g = self.rows(own, other)
         if g is None:
             return _nc(q, f"no dyad {own}-{other} in the data")
-        r = g[g["year"] == y]
+        r = g.get(y)
         if c.scale == "arms":
             col, cite = "arms_share_of_a_imports_from_b", CITE["sipri"]
         elif c.scale == "energy and minerals":
@@ -317,9 +328,9 @@ class Checker:
         else:
             return _nc(q, "shares of all trade, GDP or other totals: no source imported for all goods after 2014 "
                           "(only arms and the energy and minerals subset have partner shares)")
-        if r.empty or pd.isna(r.iloc[0][col]):
+        if r is None or pd.isna(r[col]):
             return _nc(q, f"{col} missing for {own}-{other} in {y}", cites=[cite])
-        v = float(r.iloc[0][col])
+        v = float(r[col])
         ok = abs(v - c.value) <= TOL_SHARE
         return Verdict("supported" if ok else "contradicted", q, [{"year": y, col: v}], [cite],
                        f"{other}'s share of {own}'s {c.scale}: {v:.1%} in the data; the claim {c.value:.1%}")
@@ -333,65 +344,70 @@ class Checker:
             if not self.has("arms_tiv"):
                 return _nc(q, "no SIPRI table imported", cites=[CITE["sipri"]])
             tab = "tiv_cow" if y <= 2021 else "tiv_approx"
-            df = self.con().execute("SELECT supplier, sum(tiv_mn) AS tiv FROM arms_tiv WHERE \"table\" = ? AND recipient = ? AND year = ? "
-                                    "GROUP BY 1 ORDER BY tiv DESC", [tab, own, y]).fetchdf()
+            df = self._cached(("arms", tab, own, y), lambda: self.con().execute("SELECT supplier, sum(tiv_mn) AS tiv FROM arms_tiv WHERE \"table\" = ? AND recipient = ? AND year = ? "
+                                    "GROUP BY 1 ORDER BY tiv DESC", [tab, own, y]).fetchdf())
             if df.empty:
                 return _nc(q, f"SIPRI lists no deliveries to {own} in {y}", cites=[CITE["sipri"]])
-            ranks = list(df["supplier"])
+            ranks, ev = self._cached(("arms-ev", tab, own, y), lambda: (list(df["supplier"]), df.head(5).to_dict("records")))
             rk = ranks.index(other) + 1 if other in ranks else None
-            ev = df.head(5).to_dict("records")
             ok = rk == int(c.value)
             return Verdict("supported" if ok else "contradicted", q, ev, [CITE["sipri"] + f" ({tab})"],
                            f"{other} is {own}'s supplier no. {rk if rk else '(none)'} by TIV in {y}; the claim no. {int(c.value)}")
         if c.scale == "energy and minerals" and self.has("baci_trade"):
             from ..sources.products import products
             em = list(products())
-            df = self.con().execute("SELECT CASE WHEN exporter = ? THEN importer ELSE exporter END AS partner, sum(value_kusd) AS v "
+            df = self._cached(("em", own, y), lambda: self.con().execute("SELECT CASE WHEN exporter = ? THEN importer ELSE exporter END AS partner, sum(value_kusd) AS v "
                                     f"FROM baci_trade WHERE (exporter = ? OR importer = ?) AND year = ? AND exporter <> importer "
-                                    f"AND hs6 IN ({','.join('?' * len(em))}) GROUP BY 1 ORDER BY v DESC", [own, own, own, y, *em]).fetchdf()
+                                    f"AND hs6 IN ({','.join('?' * len(em))}) GROUP BY 1 ORDER BY v DESC", [own, own, own, y, *em]).fetchdf())
             if df.empty:
                 return _nc(q, f"BACI holds no {y} energy and minerals flows of {own}", cites=[CITE["baci"]])
-            ranks = list(df["partner"])
+            ranks, ev = self._cached(("em-ev", own, y), lambda: (list(df["partner"]), df.head(5).to_dict("records")))
             rk = ranks.index(other) + 1 if other in ranks else None
             ok = rk == int(c.value)
-            return Verdict("supported" if ok else "contradicted", q, df.head(5).to_dict("records"), [CITE["baci"]],
+            return Verdict("supported" if ok else "contradicted", q, ev, [CITE["baci"]],
                            f"{other} is {own}'s energy and minerals partner no. {rk}; the claim no. {int(c.value)}")
         return _nc(q, f"a trading partner's rank needs total trade of {own} in {y}: no source imported (a full BACI file, or COW "
                       "dyadic trade to 2014, would answer); the warehouse holds only the energy and minerals subset")
 
     def _trend(self, c, q, a, b) -> Verdict:
         y = c.years[-1]
-        g = self.rows(a, b)
-        if g is None:
-            return _nc(q, f"no dyad {a}-{b} in the data")
         col = "dependence_a_on_b" if c.measure == "dependence" else "closeness_chained"
-        if col == "closeness_chained" and col not in g:
-            from ..relations import chained     # the series over time, over the components each pair of years has
-            g = g.copy()
-            g[col] = chained(g).to_numpy() if len(g) else []
-        w = g[(g["year"] > y - TREND_YEARS - 1) & (g["year"] <= y)][["year", col]].dropna()
-        if len(w) < 2 and c.years and g[col].notna().any():       # a claim beyond the data: the last years with data
-            last = int(g.loc[g[col].notna(), "year"].max())
-            w = g[(g["year"] > last - TREND_YEARS) & (g["year"] <= last)][["year", col]].dropna()
-        q.update(series=col, years=[int(w["year"].min()), int(w["year"].max())] if len(w) else [], comparison=f"change {c.direction}",
+        if col == "closeness_chained":
+            g = self.rows_df(a, b)
+            if g is None:
+                return _nc(q, f"no dyad {a}-{b} in the data")
+            if col not in g:
+                from ..relations import chained     # the series over time, over the components each pair of years has
+                g[col] = chained(g).to_numpy() if len(g) else []
+            series = [(int(yy), float(v)) for yy, v in zip(g["year"], g[col]) if not pd.isna(v)]
+        else:
+            g = self.rows(a, b)
+            if g is None:
+                return _nc(q, f"no dyad {a}-{b} in the data")
+            series = [(yy, float(r[col])) for yy, r in g.items() if not pd.isna(r.get(col))]
+        w = [(yy, v) for yy, v in series if y - TREND_YEARS <= yy <= y]
+        if len(w) < 2 and series:       # a claim beyond the data: the last years with data
+            last = series[-1][0]
+            w = [(yy, v) for yy, v in series if last - TREND_YEARS < yy <= last]
+        q.update(series=col, years=[w[0][0], w[-1][0]] if w else [], comparison=f"change {c.direction}",
                  tolerance="the sign of the change from the first to the last year")
         if len(w) < 2:
             return _nc(q, f"{col} has fewer than two years of data up to {y}")
-        d = float(w[col].iloc[-1] - w[col].iloc[0])
+        d = w[-1][1] - w[0][1]
         ok = (d > 0) if c.direction == "rising" else (d < 0)
-        return Verdict("supported" if ok else "contradicted", q, w.to_dict("records"), [CITE["relation"]],
-                       f"{col} ({a} on {b}) moved {d:+.3f} from {int(w['year'].iloc[0])} to {int(w['year'].iloc[-1])}")
+        return Verdict("supported" if ok else "contradicted", q, [{"year": yy, col: v} for yy, v in w], [CITE["relation"]],
+                       f"{col} ({a} on {b}) moved {d:+.3f} from {w[0][0]} to {w[-1][0]}")
 
     def _relation(self, c, q, a, b) -> Verdict:
         y = c.years[-1]
         g = self.rows(a, b)
         if g is None:
             return _nc(q, f"no dyad {a}-{b} in the data")
-        have = g[(g["year"] <= y) & g["relation_type"].notna()]
-        if have.empty:
+        have = [yy for yy in g if yy <= y and isinstance(g[yy].get("relation_type"), str)]
+        if not have:
             return _nc(q, f"no relation type for {a}-{b} up to {y}", cites=[CITE["relation"]])
-        r = have.iloc[-1]
-        ry = int(r["year"])
+        ry = max(have)
+        r = g[ry]
         q.update(year=ry, series="relation_type")
         t = r["relation_type"]
         ev = [{"year": ry, "relation_type": t, "relation_evidence": r.get("relation_evidence"), "closeness": _f(r.get("closeness")),

@@ -74,6 +74,11 @@ MEASURES = [
     ("gdp", re.compile(r"\b(?:GDP|gross domestic product|economy)\b", re.I)),
     ("military spending", re.compile(r"\b(?:defen[cs]e budget|military spending|military expenditure|defen[cs]e spending)\b", re.I)),
 ]
+#: a sentence without any of these holds no claim the rules below find (a quick first pass)
+TRIGGER = re.compile(r"\d|[$€£%]|\b(?:half|third|quarter|doubled|tripled|trebled|quadrupled|halved|fold|largest|biggest|top|leading|"
+                     r"main|principal|dominant|reliant|dependent|dependence|reliance|closer|apart|estranged|cooled|allian|all(?:y|ies)\b|"
+                     r"defen[cs]e pact|mutual|partner|rival|adversar|enem|war\b|invad|invasion|client|vassal|sanction|suspended|joined|"
+                     r"member|acceded|withdrew|left|quit)", re.I)
 CLAUSE = object()     # "the measure of the amount's clause"
 YEAR = re.compile(r"\b(19[4-9]\d|20[0-4]\d)\b")
 
@@ -123,6 +128,8 @@ def _measure(s: str) -> str | None:
 def extract(sent: str, offset: int, sentence: int, states: list[str], groupings: list[str], default_year: int | None,
             owner: str | None = None) -> list[Claim]:
     """Every claim of one sentence. ``states``: the state codes the sentence names, in order."""
+    if not TRIGGER.search(sent):
+        return []
     out: list[Claim] = []
     years = [int(y) for y in YEAR.findall(sent)]
     yrs = years or ([default_year] if default_year else [])

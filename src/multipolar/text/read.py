@@ -149,12 +149,12 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
     for mid, a, b in matches:
         if a < last_end:
             continue
-        span = sp[a:b]
         name = nlp.vocab.strings[mid]
         if name not in cache:
             cache[name] = A.resolve(name, date)
         code, kind, note, src = cache[name]
-        D.actors.append(A.Mention(span.start_char, span.end_char, span.text, kind, code, tok_sent.get(a, -1), note, src, a, b))
+        c0, c1 = sp[a].idx, sp[b - 1].idx + len(sp[b - 1])
+        D.actors.append(A.Mention(c0, c1, clean[c0:c1], kind, code, tok_sent.get(a, -1), note, src, a, b))
         last_end = b
     for m in A.UNMATCHED.finditer(clean):
         if not any(x.start <= m.start() < x.end or m.start() <= x.start < m.end() for x in D.actors):
@@ -174,19 +174,21 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
         states = [m.code for m in ms if m.kind != "grouping"]
         states = list(dict.fromkeys(states))
         groups = list(dict.fromkeys(m.code for m in ms if m.kind == "grouping"))
-        sy = YEAR.findall(s.text)
+        stext = clean[s.start_char:s.end_char]
+        sy = YEAR.findall(stext)
         poss = list(dict.fromkeys(m.code for m in ms if m.kind != "grouping" and clean[m.end:m.end + 2] == "'s"))
-        for c in extract(s.text, s.start_char, i, states, groups, default_year, poss[0] if len(poss) == 1 else None):
+        for c in extract(stext, s.start_char, i, states, groups, default_year, poss[0] if len(poss) == 1 else None):
             c.id = cid
             cid += 1
             D.claims.append(c)
         if forms is None or len(ms) < 2:
             continue
-        toks = [t.text.upper() for t in s]
+        words = [t.text for t in s]
+        toks = [w.upper() for w in words]
         used_verbs = set()
         prev_src = None
         for j, up in enumerate(toks):
-            if up not in forms or up in cameo.NOT_VERBS or not s[j].text.islower():
+            if up not in forms or up in cameo.NOT_VERBS or not words[j].islower():
                 continue
             prev = toks[j - 1] if j else ""
             nxt = toks[j + 1] if j + 1 < len(toks) else ""
@@ -219,7 +221,7 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
             root = code[:2]
             ev_date = (f"{sy[0]}" if sy else date)
             D.events.append(Event(src.code, tgt.code, code, root, cameo.PLOVER.get(root, "OTHER"), cameo.quad_class(root),
-                                  lemma.lower(), pat, i, s.text.strip(), ev_date))
+                                  lemma.lower(), pat, i, stext.strip(), ev_date))
     return D
 
 
