@@ -12,7 +12,7 @@ import importlib as _importlib
 #: where each public name lives; imported on first use, so `multipolar --help` does not load pandas
 _LAZY = {**{n: "multipolar.api" for n in (
     "actor", "actors", "compare_ideal_points", "dyads", "ideal_point_runs", "ideal_points", "import_data", "list_sources",
-    "members", "relation", "resolve", "status", "stored_ideal_points", "use_ideal_points_run", "vote_agreement",
+    "members", "read", "check", "relation", "resolve", "status", "stored_ideal_points", "use_ideal_points_run", "vote_agreement",
     "write_report", "import_events", "event_series", "event_dyad")},
          "InputError": "multipolar.errors", "MultipolarError": "multipolar.errors", "UnknownCountryError": "multipolar.errors", "UsageError": "multipolar.errors",
          "Warehouse": "multipolar.warehouse"}
@@ -33,5 +33,5 @@ def __dir__():
 __version__ = "0.1.0"
 __all__ = ["actor", "actors", "import_data", "list_sources", "members", "resolve", "status", "write_report",
            "ideal_points", "stored_ideal_points", "ideal_point_runs", "use_ideal_points_run", "vote_agreement", "compare_ideal_points",
-           "dyads", "relation", "import_events", "event_series", "event_dyad",
+           "dyads", "relation", "read", "check", "import_events", "event_series", "event_dyad",
            "Warehouse", "InputError", "MultipolarError", "UnknownCountryError", "UsageError", "__version__"]

@@ -219,3 +219,23 @@ def event_dyad(a: str, b: str, years=None, *, db=None, freq: str = "month"):
     """One pair's event series, both directions: (DataFrame, notes)."""
     from . import events
     return events.dyad(a, b, years, db=db, freq=freq)
+
+
+def read(text: str, *, date: str | None = None, title: str | None = None):
+    """Read a text (``multipolar read``): its sentences, actors (resolved by the text's date), events
+    coded to CAMEO and PLOVER, and claims, unchecked. ``date``: the publication date (YYYY-MM-DD)
+    when the text has no ``Date:`` line. Returns a :class:`multipolar.text.Document`."""
+    from .text import read as _read
+    return _read(text, date=date, title=title)
+
+
+def check(text, *, date: str | None = None, db=None):
+    """Read a text and check each claim against the warehouse (``multipolar check``): every claim gets
+    ``check`` = verdict (supported / contradicted / not checkable), query, evidence, citations, reason.
+    ``text``: a string, a :class:`multipolar.text.Document`, or a list of either."""
+    from .text import Document, check_documents
+    from .text import read as _read
+    many = isinstance(text, (list, tuple))
+    docs = [t if isinstance(t, Document) else _read(t, date=date) for t in (text if many else [text])]
+    check_documents(docs, db=db)
+    return docs if many else docs[0]

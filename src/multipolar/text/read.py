@@ -1,0 +1,238 @@
+"""Reading a text: sentences, actors, events (who did what to whom, CAMEO and PLOVER), claims.
+
+A blank English spaCy pipeline (tokenizer and sentencizer; no statistical model, nothing
+downloaded) with a case-sensitive PhraseMatcher fed by the registry and the compiled lists
+(:mod:`multipolar.text.actors`). Events: in each sentence, each verb of the PETRARCH2 dictionary
+that stands between two actor mentions is coded (:mod:`multipolar.text.cameo`): the source is the
+nearest actor before the verb, the target the first after it. Claims: :mod:`multipolar.text.claims`.
+
+The text's date: a first-lines header ``Date: YYYY-MM-DD`` (or ``Published:``; front matter ``date:``;
+an HTML ``<meta property="article:published_time">`` or ``<time datetime>``), else the date given
+by the caller; without one, names resolve to the states that exist today and events carry no date.
+"""
+from __future__ import annotations
+
+import html as _html
+import re
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from ..errors import InputError
+from . import actors as A
+from . import cameo
+from .claims import YEAR, Claim, extract
+
+
+@dataclass
+class Event:
+    source: str
+    target: str
+    cameo_code: str
+    root_code: str
+    plover: str
+    quad_class: int
+    verb: str
+    pattern: str
+    sentence: int
+    text: str
+    date: str | None
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+@dataclass
+class Document:
+    text: str
+    date: str | None = None
+    title: str | None = None
+    path: str | None = None
+    sentences: list = field(default_factory=list)      # (start, end)
+    actors: list = field(default_factory=list)         # Mention
+    unmatched: list = field(default_factory=list)      # capitalised names no list holds
+    events: list = field(default_factory=list)
+    claims: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+    def sentence_text(self, i: int) -> str:
+        a, b = self.sentences[i]
+        return self.text[a:b]
+
+    def claims_frame(self):
+        """One row per claim: kind, text, states, years, measure, value, unit, relation, verdict, reason."""
+        import pandas as pd
+        return pd.DataFrame([{"sentence": c.sentence, "kind": c.kind, "text": c.text, "states": "-".join(c.states),
+                              "years": ",".join(map(str, c.years)), "measure": c.measure or c.relation, "value": c.value,
+                              "unit": c.unit, "verdict": (c.check or {}).get("verdict"), "reason": (c.check or {}).get("reason")}
+                             for c in self.claims])
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "title": self.title, "date": self.date, "n_sentences": len(self.sentences),
+                "actors": [m.to_dict() for m in self.actors], "unmatched": self.unmatched,
+                "events": [e.to_dict() for e in self.events], "claims": [c.to_dict() for c in self.claims], "notes": self.notes}
+
+
+@lru_cache(maxsize=1)
+def pipeline():
+    """The blank English pipeline with the sentencizer and the actor PhraseMatcher."""
+    import spacy
+    from spacy.matcher import PhraseMatcher
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    pm = PhraseMatcher(nlp.vocab, attr="ORTH")
+    for name in A.names():
+        pm.add(name, list(nlp.tokenizer.pipe([name])))
+    return nlp, pm
+
+
+DETERMINERS = frozenset({"THE", "A", "AN", "ITS", "THEIR", "HIS", "HER", "THIS", "THAT", "THESE", "THOSE", "NO", "ANY", "EACH"})
+DATE_LINE = re.compile(r"^\s*(?:date|published|dateline)\s*:\s*(\d{4}-\d{2}-\d{2})\s*$", re.I | re.M)
+HTML_DATE = re.compile(r"""(?:article:published_time["']\s+content=["']|<time[^>]+datetime=["'])(\d{4}-\d{2}-\d{2})""", re.I)
+
+
+def text_date(text: str) -> str | None:
+    m = DATE_LINE.search(text[:2000]) or HTML_DATE.search(text[:20000])
+    return m.group(1) if m else None
+
+
+def html_to_text(src: str) -> str:
+    src = re.sub(r"(?is)<(script|style|head)[^>]*>.*?</\1>", " ", src)
+    src = re.sub(r"(?i)<br\s*/?>|</(p|div|h[1-6]|li|tr)>", "\n\n", src)
+    return _html.unescape(re.sub(r"<[^>]+>", " ", src))
+
+
+def load_file(path: str | Path) -> tuple[str, str | None]:
+    """(text, date) of a .txt, .md, .html or .pdf file; a clear error for anything else."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError("no such file", file=str(p), expected="a .txt, .md, .html or .pdf file or a folder of them",
+                         hint="check the path")
+    suf = p.suffix.lower()
+    if suf in (".txt", ".md", ".text", ""):
+        t = p.read_text(encoding="utf-8", errors="replace")
+        return t, text_date(t)
+    if suf in (".html", ".htm"):
+        raw = p.read_text(encoding="utf-8", errors="replace")
+        return html_to_text(raw), text_date(raw)
+    if suf == ".pdf":
+        for mod in ("pypdf", "PyPDF2"):
+            try:
+                lib = __import__(mod)
+            except ImportError:
+                continue
+            t = "\n\n".join((pg.extract_text() or "") for pg in lib.PdfReader(str(p)).pages)
+            return t, text_date(t)
+        raise InputError("cannot read PDF: no PDF reader is installed", file=str(p), expected="a pure-Python PDF reader",
+                         hint="install one (`pip install pypdf`) or convert the file to text (`pdftotext FILE`)")
+    raise InputError(f"unsupported file type '{suf}'", file=str(p), expected=".txt, .md, .html or .pdf",
+                     hint="convert the file to text or HTML")
+
+
+def read(text: str, *, date: str | None = None, title: str | None = None, path: str | None = None, doc=None) -> Document:
+    """Read one text: its sentences, actor mentions (resolved by the text's date), events and claims."""
+    date = date or text_date(text)
+    clean = text.replace("’", "'").replace("‘", "'")
+    nlp, pm = pipeline()
+    sp = doc if doc is not None else nlp(clean)
+    D = Document(text=text, date=date, title=title, path=path)
+    sents = list(sp.sents)
+    D.sentences = [(s.start_char, s.end_char) for s in sents]
+    tok_sent = {}
+    for i, s in enumerate(sents):
+        for t in range(s.start, s.end):
+            tok_sent[t] = i
+    # actor mentions: longest match wins
+    matches = sorted(pm(sp), key=lambda m: (m[1], -(m[2] - m[1])))
+    last_end = -1
+    cache: dict[str, tuple] = {}
+    for mid, a, b in matches:
+        if a < last_end:
+            continue
+        name = nlp.vocab.strings[mid]
+        if name not in cache:
+            cache[name] = A.resolve(name, date)
+        code, kind, note, src = cache[name]
+        c0, c1 = sp[a].idx, sp[b - 1].idx + len(sp[b - 1])
+        D.actors.append(A.Mention(c0, c1, clean[c0:c1], kind, code, tok_sent.get(a, -1), note, src, a, b))
+        last_end = b
+    for m in A.UNMATCHED.finditer(clean):
+        if not any(x.start <= m.start() < x.end or m.start() <= x.start < m.end() for x in D.actors):
+            D.unmatched.append({"text": m.group(0), "start": m.start(), "note": "no list holds this name; not guessed"})
+    default_year = int(date[:4]) if date else None
+    try:
+        forms, _ = cameo.load()
+    except cameo.DictionaryMissing as e:
+        forms = None
+        D.notes.append(f"events not coded: {e}")
+    by_sent: dict[int, list] = {}
+    for m in D.actors:
+        by_sent.setdefault(m.sentence, []).append(m)
+    cid = 0
+    for i, s in enumerate(sents):
+        ms = [m for m in by_sent.get(i, []) if m.code]
+        states = [m.code for m in ms if m.kind != "grouping"]
+        states = list(dict.fromkeys(states))
+        groups = list(dict.fromkeys(m.code for m in ms if m.kind == "grouping"))
+        stext = clean[s.start_char:s.end_char]
+        sy = YEAR.findall(stext)
+        poss = list(dict.fromkeys(m.code for m in ms if m.kind != "grouping" and clean[m.end:m.end + 2] == "'s"))
+        for c in extract(stext, s.start_char, i, states, groups, default_year, poss[0] if len(poss) == 1 else None):
+            c.id = cid
+            cid += 1
+            D.claims.append(c)
+        if forms is None or len(ms) < 2:
+            continue
+        words = [t.text for t in s]
+        toks = [w.upper() for w in words]
+        used_verbs = set()
+        prev_src = None
+        for j, up in enumerate(toks):
+            if up not in forms or up in cameo.NOT_VERBS or not words[j].islower():
+                continue
+            prev = toks[j - 1] if j else ""
+            nxt = toks[j + 1] if j + 1 < len(toks) else ""
+            if prev in DETERMINERS or prev == "TO":
+                continue          # a noun ("the strike") or an infinitive under another verb ("urged X to reopen")
+            if nxt[:1].isdigit() or nxt[:1] in "$€£":
+                continue          # a statistic ("supplied 72 percent of"): data, not an event
+            tj = s.start + j
+            before = [m for m in ms if m.token_end <= tj]
+            after = [m for m in ms if m.token_start > tj]
+            if not before:
+                continue
+            if not after:
+                # "X and Y signed a treaty": a compound subject acts on its second member
+                if len(before) >= 2 and sp[before[-2].token_end:before[-1].token_start].text.strip().lower() == "and":
+                    src, tgt = before[-2], before[-1]
+                else:
+                    continue
+            else:
+                src, tgt = before[-1], after[0]
+                if prev == "AND" and prev_src is not None:
+                    src = prev_src    # "X praised Y and urged Z": X is the subject of both
+            if src.code == tgt.code:
+                continue
+            code, lemma, pat = cameo.code_verb(toks, j, forms)
+            if not code or (src.code, tgt.code) in used_verbs:
+                continue
+            used_verbs.add((src.code, tgt.code))
+            prev_src = src
+            root = code[:2]
+            ev_date = (f"{sy[0]}" if sy else date)
+            D.events.append(Event(src.code, tgt.code, code, root, cameo.PLOVER.get(root, "OTHER"), cameo.quad_class(root),
+                                  lemma.lower(), pat, i, stext.strip(), ev_date))
+    return D
+
+
+def read_path(path: str | Path, *, date: str | None = None) -> list[Document]:
+    """Read a file, or every .txt/.md/.html/.pdf file of a folder (sorted by name)."""
+    p = Path(path)
+    files = sorted(f for f in p.rglob("*") if f.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf")) if p.is_dir() else [p]
+    if p.is_dir() and not files:
+        raise InputError("no .txt, .md, .html or .pdf file in the folder", file=str(p), expected="texts to read", hint="check the folder")
+    out = []
+    for f in files:
+        t, d = load_file(f)
+        out.append(read(t, date=date or d, title=f.stem, path=str(f)))
+    return out

@@ -1,0 +1,223 @@
+"""Reading texts and checking their claims (issue 16): actors by date, CAMEO events from the PETRARCH2
+verb dictionary, claims, verdicts against the real data, the command line and the annotated HTML."""
+from __future__ import annotations
+
+import csv
+import json
+import os
+from importlib import resources
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from multipolar.cli import app
+from multipolar.text import read
+from multipolar.text.claims import extract
+from tests.conftest import SHARED, needs_shared
+
+
+def codes(doc):
+    return [(m.text, m.code) for m in doc.actors]
+
+
+# -- actors --------------------------------------------------------------------------------------------
+def test_names_resolve_by_the_texts_date():
+    old = read("Date: 1980-05-01\n\nRussia and the Kremlin warned Washington. Soviet troops stayed in Afghanistan.")
+    new = read("Date: 2020-05-01\n\nRussia and the Kremlin warned Washington. Russian troops stayed in Syria.")
+    assert dict(codes(old))["Russia"] == "SUN" and dict(codes(old))["Kremlin"] == "SUN" and dict(codes(old))["Soviet"] == "SUN"
+    assert dict(codes(new))["Russia"] == "RUS" and dict(codes(new))["Russian"] == "RUS"
+    assert dict(codes(new))["Washington"] == "USA"
+
+
+def test_capitals_institutions_groupings_and_case():
+    d = read("Brussels and NATO answered Beijing. Turkey hosted us for turkey, and the US agreed.", date="2024-01-01")
+    got = codes(d)
+    assert ("Brussels", "EU") in got and ("NATO", "NATO") in got and ("Beijing", "CHN") in got
+    assert ("Turkey", "TUR") in got and ("US", "USA") in got
+    assert not any(t in ("us", "turkey") for t, _ in got)          # case-sensitive: the pronoun and the bird are not states
+
+
+def test_leaders_carry_their_term_and_unknown_names_are_reported():
+    d = read("Putin met Medvedev. The Republic of Freedonia protested.", date="2010-06-01")
+    by = {m.text: m for m in d.actors}
+    assert by["Putin"].code == "RUS" and "prime minister" in by["Putin"].note
+    assert by["Medvedev"].code == "RUS" and "president" in by["Medvedev"].note
+    assert [u["text"] for u in d.unmatched] == ["Republic of Freedonia"]
+    d = read("Biden spoke.", date="2015-01-01")               # named outside his term: his state, flagged
+    assert d.actors[0].code == "USA" and "not in office" in d.actors[0].note
+
+
+def test_every_compiled_leader_row_has_a_source_and_valid_dates():
+    from multipolar.actors.registry import registry
+    from multipolar.actors.groupings import memberships
+    orgs = set(memberships()["org"])
+    with resources.files("multipolar.actors").joinpath("data/leaders.csv").open(encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert len(rows) >= 50
+    for r in rows:
+        assert r["source"].strip(), r
+        assert r["code"] in registry() or r["code"] in orgs, r
+        assert not r["end"] or r["start"] < r["end"], r
+    with resources.files("multipolar.actors").joinpath("data/text_names.csv").open(encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            assert r["source"].strip(), r
+
+
+# -- claims --------------------------------------------------------------------------------------------
+def test_quantities_comparisons_trends_relations():
+    s = ("Russian energy exports to India were worth $54 billion in 2023, up from $2.3 billion in 2021, "
+         "trade tripled, 49% of India's arms imports came from Russia, and Russia was India's largest arms supplier.")
+    cl = extract(s, 0, 0, ["RUS", "IND"], [], 2024, owner="IND")
+    money = [c for c in cl if c.unit == "USD"]
+    assert [(c.value, c.years) for c in money] == [(54e9, [2023]), (2.3e9, [2021])]
+    assert all(c.measure == "energy and minerals" for c in money)
+    assert any(c.unit == "ratio" and c.value == 3 for c in cl)
+    share = [c for c in cl if c.unit == "share"][0]
+    assert share.value == pytest.approx(0.49) and share.scale == "arms" and share.owner == "IND"
+    assert any(c.kind == "comparison" and c.value == 1 and c.scale == "arms" for c in cl)
+    rel = extract("Moscow is not an ally of Beijing; they are strategic partners and ever more reliant on each other.", 0, 0,
+                  ["RUS", "CHN"], [], 2024)
+    kinds = {(c.kind, c.relation or c.measure, c.negated) for c in rel}
+    assert ("relation", "alliance", True) in kinds and ("relation", "strategic partnership", False) in kinds
+    assert ("trend", "dependence", False) in kinds
+
+
+# -- events ----------------------------------------------------------------------------------------------
+@needs_shared
+def test_events_are_coded_to_cameo_plover_and_quad_class():
+    d = read("The US imposed sanctions on Iran in 2018. Putin met Xi in Moscow. Russia invaded Ukraine in 2022. "
+             "Russia supplied 72 percent of China's arms imports.", date="2023-01-01")
+    ev = {(e.source, e.target): e for e in d.events}
+    assert ev[("USA", "IRN")].root_code == "16" and ev[("USA", "IRN")].plover == "SANCTION" and ev[("USA", "IRN")].quad_class == 4
+    assert ev[("USA", "IRN")].date == "2018"
+    assert ev[("RUS", "CHN")].root_code == "04" and ev[("RUS", "CHN")].quad_class == 1
+    assert ev[("RUS", "UKR")].root_code == "19"
+    assert len(d.events) == 3                                   # the statistic is not an event
+
+
+def test_without_the_dictionary_events_are_not_coded_and_it_says_so(monkeypatch, tmp_path):
+    from multipolar.text import cameo
+    cameo.load.cache_clear()
+    monkeypatch.setenv("MULTIPOLAR_SHARED", str(tmp_path))
+    try:
+        d = read("Putin met Xi.", date="2023-01-01")
+        assert d.events == [] and any("PETRARCH2 verb dictionary is not found" in n and "MULTIPOLAR_SHARED" in n for n in d.notes)
+    finally:
+        cameo.load.cache_clear()
+
+
+# -- checking against the real data ----------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def real_db(request):
+    """A warehouse with the shared data imported: $MULTIPOLAR_TEXT_DB (a copy of one), else the session's full import."""
+    p = os.environ.get("MULTIPOLAR_TEXT_DB")
+    if p and Path(p).exists():
+        return Path(p)
+    if SHARED is None:
+        pytest.skip("the public data folder ../shared/data (or $MULTIPOLAR_SHARED) is absent")
+    return request.getfixturevalue("full_warehouse").path
+
+
+def _con(db):
+    import duckdb
+    return duckdb.connect(str(db), read_only=True)
+
+
+def test_energy_trade_claims_against_baci(real_db):
+    from multipolar import api
+    from multipolar.sources.products import products
+    em = list(products())
+    with _con(real_db) as c:
+        v = c.execute(f"SELECT sum(value_kusd) FROM baci_trade WHERE exporter = 'RUS' AND importer = 'CHN' AND year = 2021 "
+                      f"AND hs6 IN ({','.join('?' * len(em))})", em).fetchone()[0] * 1e3
+    ok = f"Russia's energy and mineral exports to China reached ${v / 1e9:.1f} billion in 2021."
+    bad = f"Russia's energy and mineral exports to China reached ${2 * v / 1e9:.1f} billion in 2021."
+    tot = "Trade between Russia and China reached $147 billion in 2021."
+    d = api.check(" ".join([ok, bad, tot]), date="2022-01-01", db=real_db)
+    assert [c.check["verdict"] for c in d.claims] == ["supported", "contradicted", "not checkable"]
+    assert d.claims[0].check["evidence"] and d.claims[0].check["citations"] and "±15%" in d.claims[0].check["query"]["tolerance"]
+    gap = d.claims[2].check["reason"]
+    assert "no source imported" in gap and f"{v / 1e9:,.1f} bn" in gap      # names the gap and what the warehouse holds
+
+
+def test_arms_rank_and_share_against_sipri(real_db):
+    from multipolar import api
+    with _con(real_db) as c:
+        top = c.execute("SELECT supplier, sum(tiv_mn) t FROM arms_tiv WHERE \"table\" = 'tiv_cow' AND recipient = 'IND' AND year = 2015 "
+                        "GROUP BY 1 ORDER BY t DESC LIMIT 2").fetchall()
+    from multipolar.actors.registry import registry
+    first, second = registry().name(top[0][0]), registry().name(top[1][0])
+    d = api.check(f"{first} was India's largest arms supplier in 2015. {second} was India's largest arms supplier in 2015.",
+                  date="2016-01-01", db=real_db)
+    assert [c.check["verdict"] for c in d.claims] == ["supported", "contradicted"]
+    money = api.check("Russia sold $5 billion of arms to India in 2015.", date="2016-01-01", db=real_db)
+    assert money.claims[0].check["verdict"] == "not checkable" and "TIV" in money.claims[0].check["reason"]
+
+
+def test_relation_and_membership_claims(real_db):
+    from multipolar import api
+    from multipolar.actors.groupings import memberships
+    rel = api.relation("USA", "JPN", "2020:2020", db=real_db)
+    expected = "supported" if rel["alliance_defense"].iloc[0] == 1 else "contradicted"
+    ms = memberships()
+    swe = int(ms[(ms["org"] == "NATO") & (ms["code"] == "SWE")]["start"].min()[:4])
+    d = api.check(f"The United States and Japan were allies in 2020. Sweden joined NATO in {swe}. Sweden joined NATO in {swe - 2}. "
+                  "The United States and Japan were not allies in 2020.", date="2024-01-01", db=real_db)
+    got = [c.check["verdict"] for c in d.claims]
+    assert got == [expected, "supported", "contradicted", {"supported": "contradicted", "contradicted": "supported"}[expected]]
+    assert d.claims[0].check["evidence"][0]["relation_type"] == rel["relation_type"].iloc[0]
+
+
+# -- the command line and the HTML ------------------------------------------------------------------------
+TEXT = ("Date: 2024-03-01\n\nRussia and China are strategic partners. Trade between Russia and China reached $240 billion in 2023. "
+        "Moscow has grown ever more reliant on Beijing. Putin met Xi in Moscow.\n")
+
+
+def test_cli_read_and_check_json(tmp_path):
+    (tmp_path / "texts").mkdir()
+    (tmp_path / "texts" / "a.txt").write_text(TEXT)
+    (tmp_path / "texts" / "b.html").write_text("<html><head><meta property='article:published_time' content='2019-01-01'>"
+                                               "</head><body><p>India and Pakistan are rivals.</p></body></html>")
+    r = CliRunner().invoke(app, ["read", str(tmp_path / "texts")])
+    assert r.exit_code == 0, r.output
+    assert "RUS (" in r.output and "2019-01-01" in r.output
+    out = tmp_path / "claims.json"
+    r = CliRunner().invoke(app, ["check", str(tmp_path / "texts"), "--format", "json", "--out", str(out), "--db", str(tmp_path / "w.duckdb")])
+    assert r.exit_code == 0, r.output
+    js = json.loads(out.read_text())
+    assert len(js) == 2 and all(c["check"]["verdict"] in ("supported", "contradicted", "not checkable") for d in js for c in d["claims"])
+    assert sum(len(d["claims"]) for d in js) >= 4
+
+
+def test_cli_bad_input_is_a_clear_error(tmp_path):
+    f = tmp_path / "x.docx"
+    f.write_text("x")
+    r = CliRunner().invoke(app, ["check", str(f)])
+    assert r.exit_code == 2 and "unsupported file type" in r.output and ".txt, .md, .html or .pdf" in r.output
+    pdf = tmp_path / "x.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n")
+    try:
+        import pypdf  # noqa: F401
+    except ImportError:
+        r = CliRunner().invoke(app, ["read", str(pdf)])
+        assert r.exit_code == 2 and "no PDF reader is installed" in r.output and "pypdf" in r.output
+
+
+def test_checked_html_marks_every_claim_in_chromium(tmp_path, page):
+    f = tmp_path / "a.txt"
+    f.write_text(TEXT)
+    out = tmp_path / "checked.html"
+    r = CliRunner().invoke(app, ["check", str(f), "--out", str(out), "--db", str(tmp_path / "w.duckdb")])
+    assert r.exit_code == 0, r.output
+    n = len(read(TEXT).claims)
+    page.goto(out.as_uri())
+    marks = page.locator("mark.claim")
+    assert marks.count() == n >= 3
+    verdicts = [marks.nth(i).get_attribute("data-verdict") for i in range(n)]
+    assert all(v in ("supported", "contradicted", "not checkable") for v in verdicts)
+    tip = marks.nth(1).locator(".tip")
+    assert not tip.is_visible()
+    marks.nth(1).hover()
+    assert tip.is_visible() and verdicts[1] in tip.inner_text() and "query" in tip.inner_text()
+    assert not page.errors and all(u.startswith("file://") for u in page.requests)
