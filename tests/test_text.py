@@ -194,14 +194,14 @@ def test_cli_bad_input_is_a_clear_error(tmp_path):
     f = tmp_path / "x.docx"
     f.write_text("x")
     r = CliRunner().invoke(app, ["check", str(f)])
-    assert r.exit_code == 2 and "unsupported file type" in r.output and ".txt, .md, .html or .pdf" in r.output
+    assert r.exit_code == 1 and "unsupported file type" in r.output and ".txt, .md, .html or .pdf" in r.output
     pdf = tmp_path / "x.pdf"
     pdf.write_bytes(b"%PDF-1.4\n")
     try:
         import pypdf  # noqa: F401
     except ImportError:
         r = CliRunner().invoke(app, ["read", str(pdf)])
-        assert r.exit_code == 2 and "no PDF reader is installed" in r.output and "pypdf" in r.output
+        assert r.exit_code == 1 and "no PDF reader is installed" in r.output and "pypdf" in r.output
 
 
 def test_checked_html_marks_every_claim_in_chromium(tmp_path, page):

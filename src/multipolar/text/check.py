@@ -102,7 +102,7 @@ class Checker:
             return
         self._states |= codes
         self._pairs = {}
-        from ..dimensions.dyads import Dyads
+        from ..relations import Dyads
         from ..warehouse import Warehouse, retry_locked
         from ..years import data_coverage, span, clip
         try:
