@@ -340,6 +340,11 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
                                                      "year, default --omega) or the warehouse's first."),
                 run: Optional[str] = typer.Option(None, "--run", help="Read this stored run (its id, or a unique beginning of it) "
                                                   "instead of fitting: with --show or --out."),
+                votes: Optional[str] = typer.Option(None, "--votes", help="The roll calls counted: issue=CODE (me Middle East, nu "
+                                                    "nuclear, di disarmament, hr human rights, co colonialism, ec economic "
+                                                    "development; several: issue=hr,me), important (the State Department's "
+                                                    "important votes) or rcid=FILE. A restricted fit is its own run, not current "
+                                                    "unless --store."),
                 db: Optional[Path] = DB):
     """Estimate ideal points from the UN votes in the warehouse and store them as a run (with vote agreement).
 
@@ -352,6 +357,7 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
     multipolar idealpoints --years 1991:2019 --out ideal.parquet    (stored as a run; the current run stays)
     multipolar idealpoints --years 1991:2019 --store                  (stored and made current)
     multipolar idealpoints --years 1991:2019 --no-store --out ideal.parquet   (only the file)
+    multipolar idealpoints --votes issue=hr                           (human-rights votes only: another run)
     multipolar idealpoints runs                                       (every stored run; * the current one)
     multipolar idealpoints use 1946-2019                              (make a stored run current)
     multipolar idealpoints --show RUS CHN USA IND --years 2000:2019
@@ -405,7 +411,9 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
                           disable=not err.is_terminal) as prog:
                 task = prog.add_task("ideal points", total=None)
-                fitted = values.estimate(w, years, store=store, omega=om, progress=lambda m: prog.update(task, description=m))
+                fitted = values.estimate(w, years, store=store, omega=om, selection=votes,
+                                         progress=lambda m: prog.update(task, description=m))
+            notes += json.loads(fitted.meta.get("votes_notes") or "[]")
             ip, meta = fitted.ideal_points, fitted.meta
     except (MultipolarError, ValueError) as e:
         _fail(e)
@@ -486,7 +494,8 @@ def idealpoints_runs(db=None):
         sy = row.get("state_years")
         conv = row.get("converged")
         t.add_row("*" if row.get("current") else "", str(row["run_id"]), str(row.get("years")), str(row.get("requested_years") or ""),
-                  str(row.get("votes_id") or ""), diff, f"{int(sy):,}" if sy == sy and sy is not None else "",
+                  str(row.get("votes_id") or "") + ("" if (row.get("votes") or "all") in ("all", None) or row.get("votes") != row.get("votes")
+                                                    else f" ({row.get('votes')})"), diff, f"{int(sy):,}" if sy == sy and sy is not None else "",
                   "" if conv is None or conv != conv else ("yes" if conv else "no"), str(row.get("created") or ""))
     console.print(t)
 
