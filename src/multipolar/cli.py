@@ -719,8 +719,25 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
               tau: float = typer.Option(1 / 3, "--tau", help="Ideal-point split: the share of the US-China span on each side that counts as leaning."),
               seed: int = typer.Option(0, "--seed"),
               out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write every state-year's probabilities (.parquet, .csv, .dta)."),
+              robust: bool = typer.Option(False, "--robust", help="Recompute the split under each issue area, the important votes "
+                                          "and one- vs three-session windows: how often each state changes bloc, the range per "
+                                          "year (with --method network: the network blocs too)."),
+              compare: bool = typer.Option(False, "--compare", help="Both methods side by side for 25 major states, with "
+                                           "their probabilities, and where they differ."),
               db: Optional[Path] = DB):
-    """Each state's bloc, with the probability of that membership; the swing states."""
+    """Each state's bloc, with the probability of that membership; the swing states.
+
+    \b
+    multipolar blocs 2021
+    multipolar blocs 2021 --robust                 (does the bloc depend on the votes counted?)
+    multipolar blocs 2019 --compare                (ideal-point split vs network blocs, 25 major states)
+    """
+    if robust and compare:
+        _fail(InputError("--robust and --compare are two views: give one", hint="run the command twice"))
+    if robust:
+        return _blocs_robust(years, method, boot, tau, seed, out, db)
+    if compare:
+        return _blocs_compare(years, boot, tau, seed, out, db)
     from .structure import blocs
     try:
         summ, prob = blocs(years, method=method, db=db, n_boot=boot, seed=seed, tau=tau)
@@ -750,6 +767,86 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
     if out:
         from .structure import with_parameters
         _write_table(with_parameters(prob), out)
+        console.print(f"wrote {out}")
+
+
+def _blocs_robust(years, method, boot, tau, seed, out, db):
+    from .structure.robustness import MAJOR_STATES, STABLE_SHARE
+    try:
+        st, yt, vt = api.bloc_robustness(years, db=db, network=method == "network", tau=tau, n_boot=boot or 100, seed=seed)
+    except (MultipolarError, ValueError) as e:
+        _fail(e)
+    net = method == "network"
+    for y, v in vt.groupby("year"):
+        t = Table(title=f"The votes counted, {y}: the ideal-point split under each variant (issue area / sessions in the window)")
+        for c in ("variant", "roll calls", "US-leaning", "nonaligned", "China-leaning", *(["network blocs"] if net else []),
+                  "values F", "note"):
+            t.add_column(c, overflow="fold")
+        for r in v.to_dict("records"):
+            ok = r.get("states") == r.get("states") and r.get("states") is not None
+            t.add_row(r["variant"], str(r["roll_calls"]), *([str(int(r[f"n_{b}"])) for b in ("US-leaning", "nonaligned", "China-leaning")]
+                                                            if ok else ["–"] * 3),
+                      *([str(int(r["network_blocs"])) if ok else "–"] if net else []),
+                      f"{r['values_F']:.2f}" if ok and r["values_F"] == r["values_F"] else "–", str(r.get("note") or "") if not ok else "")
+        console.print(t)
+    t = Table(title="Per year: the range of outcomes across the variants")
+    cols = ["year", "states", "variants", "change bloc in ≥1 variant", "bloc depends on the votes",
+            "US-leaning (min-max)", "nonaligned (min-max)", "China-leaning (min-max)", "values F (min-max)"]
+    for c in cols:
+        t.add_column(c)
+    for r in yt.to_dict("records"):
+        rng_ = lambda b: f"{r[f'n_{b}']} ({r.get(f'n_{b}_min', '–')}-{r.get(f'n_{b}_max', '–')})"  # noqa: E731
+        t.add_row(str(r["year"]), str(r["states"]), f"{r['variants']} (+{r['variants_without_estimate']} without)",
+                  str(r["changing_states"]), str(r["depends_on_votes"]), rng_("US-leaning"), rng_("nonaligned"), rng_("China-leaning"),
+                  f"{r['values_F']:.2f} ({r['values_F_min']:.2f}-{r['values_F_max']:.2f})")
+    console.print(t)
+    last = st[st["year"] == st["year"].max()]
+    major = last[last["code"].isin(MAJOR_STATES)].set_index("code").reindex([c for c in MAJOR_STATES if c in set(last["code"])])
+    t = Table(title=f"Major states in {int(st['year'].max())}: baseline bloc (p) and how often the variants put them elsewhere "
+                    f"(! = the bloc depends on the votes counted: the baseline bloc in fewer than {STABLE_SHARE:.0%} of the variants)")
+    for c in ("state", "bloc (p)", "changes", "blocs seen", *(["network bloc", "changes "] if net else [])):
+        t.add_column(c, overflow="fold")
+    for code, r in major.iterrows():
+        t.add_row(("! " if r["depends_on_votes"] else "  ") + code, f"{r['bloc']} ({r['probability']:.2f})",
+                  f"{int(r['n_changes'])} of {int(r['n_variants'])}", r["blocs_seen"],
+                  *([("! " if r["network_depends_on_votes"] else "") + str(r["network_bloc"]),
+                     f"{int(r['network_n_changes'])} of {int(r['network_n_variants'])}"] if net else []))
+    console.print(t)
+    dep = last[last["depends_on_votes"]].sort_values("share_same")
+    console.print(f"{len(dep)} of {len(last)} states: the bloc depends on the votes counted: " + " ".join(dep["code"]), soft_wrap=True)
+    for n in st.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
+    if out:
+        from .structure import with_parameters
+        _write_table(with_parameters(st), out)
+        console.print(f"wrote {out} (one row per state and year)")
+
+
+def _blocs_compare(years, boot, tau, seed, out, db):
+    try:
+        df = api.compare_blocs(years, db=db, n_boot=boot, seed=seed, tau=tau)
+    except (MultipolarError, ValueError) as e:
+        _fail(e)
+    for y, g in df.groupby("year"):
+        t = Table(title=f"Blocs of 25 major states in {y}: the ideal-point split vs the network blocs (probability)")
+        for c in ("state", "ideal-point split", "p", "network", "p ", "same side"):
+            t.add_column(c)
+        for r in g.to_dict("records"):
+            same = r["same_side"]
+            t.add_row(r["code"], str(r["ideal_points_bloc"] if r["ideal_points_bloc"] == r["ideal_points_bloc"] else "–"),
+                      f"{r['ideal_points_p']:.2f}" if r["ideal_points_p"] == r["ideal_points_p"] else "",
+                      str(r["network_bloc"] if r["network_bloc"] == r["network_bloc"] else "–"),
+                      f"{r['network_p']:.2f}" if r["network_p"] == r["network_p"] else "",
+                      "" if same is None else ("yes" if same else "[bold]no[/]"))
+        console.print(t)
+    if df["year"].nunique() > 1:
+        diff = df[df["same_side"].eq(False)]
+        console.print("differ (state: years): " + "; ".join(f"{c}: {', '.join(str(y) for y in sorted(g['year']))}"
+                                                            for c, g in diff.groupby("code", sort=False)), soft_wrap=True)
+    for n in df.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
+    if out:
+        _write_table(df, out)
         console.print(f"wrote {out}")
 
 

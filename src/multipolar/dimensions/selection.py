@@ -144,8 +144,17 @@ def roll_call_tags(wh, rc: pd.DataFrame) -> pd.DataFrame:
     rc_table = "un_roll_calls" if wh.has("un_roll_calls") else "unvotes_roll_calls"
     cols = wh.query(f"SELECT * FROM {rc_table} LIMIT 0").columns
     src = "source" if "source" in cols else "'unvotes' AS source"
-    meta = wh.query(f"SELECT rcid, {src}, importantvote FROM {rc_table}")
-    out = rc[["rcid", "year", "item"]].merge(meta, on="rcid", how="left")
+    # the chains are made over every roll call held, whatever years were read: a 2021 roll call
+    # inherits from the same resolution's earlier sessions even when only 2019-2021 were read
+    from .idealpoints import bridge_items
+    every = wh.query(f"SELECT rcid, session, year, {src}, importantvote, unres, amend, para, short, descr FROM {rc_table}")
+    every["item"] = bridge_items(every).to_numpy()
+    out = _tags(wh, every)
+    return rc[["rcid"]].merge(out, on="rcid", how="left")
+
+
+def _tags(wh, meta: pd.DataFrame) -> pd.DataFrame:
+    out = meta[["rcid", "year", "item", "source", "importantvote"]].copy()
     out["source"] = out["source"].fillna("unvotes")
     tags = wh.query("SELECT rcid, short_name FROM unvotes_issues") if wh.has("unvotes_issues") else \
         pd.DataFrame(columns=["rcid", "short_name"])
