@@ -181,22 +181,24 @@ def vote_agreement(years=None, *, db=None, votes=None) -> pd.DataFrame:
     return df
 
 
-def bloc_robustness(years, *, db=None, network: bool = False, tau: float = 1 / 3, n_boot: int = 100, seed: int = 0):
+def bloc_robustness(years, *, db=None, network: bool = False, tau: float = 1 / 3, n_boot: int = 100, seed: int = 0,
+                    cut: str = "side"):
     """How much each state's bloc and the values process depend on the votes counted
     (``multipolar blocs YEARS --robust``): the bloc split recomputed under each issue area, the
     important votes, and one- versus three-session windows (:mod:`multipolar.structure.robustness`).
     Returns (states, years, variants); ``states["depends_on_votes"]`` marks a state whose bloc
     depends on the votes counted."""
     from .structure.robustness import robustness
-    return robustness(years, db=db, network=network, tau=tau, n_boot=n_boot, seed=seed)
+    return robustness(years, db=db, network=network, tau=tau, n_boot=n_boot, seed=seed, cut=cut)
 
 
-def compare_blocs(years, *, db=None, states=None, n_boot: int | None = None, seed: int = 0, tau: float = 1 / 3) -> pd.DataFrame:
+def compare_blocs(years, *, db=None, states=None, n_boot: int | None = None, seed: int = 0, tau: float = 1 / 3,
+                  cut: str = "side") -> pd.DataFrame:
     """The ideal-point split and the network blocs side by side for the major states
     (``multipolar blocs YEARS --compare``), with each method's probability and whether they agree."""
     from .structure.robustness import compare_methods
     codes = [registry().resolve(s) for s in states] if states else None
-    return compare_methods(years, db=db, states=codes, n_boot=n_boot, seed=seed, tau=tau)
+    return compare_methods(years, db=db, states=codes, n_boot=n_boot, seed=seed, tau=tau, cut=cut)
 
 
 def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None, years=None):

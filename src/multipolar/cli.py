@@ -716,7 +716,11 @@ def triangles_cmd(year: int, top: int = typer.Option(20, "--top"), db: Optional[
 def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
               method: str = typer.Option("ideal-points", "--method", "-m", help="ideal-points (the IMF split) or network (Leiden)."),
               boot: Optional[int] = typer.Option(None, "--boot", help="Bootstrap replicates (default 200; 50 per year for network ranges)."),
-              tau: float = typer.Option(1 / 3, "--tau", help="Ideal-point split: the share of the US-China span on each side that counts as leaning."),
+              tau: float = typer.Option(1 / 3, "--tau", help="Ideal-point split, --cut band: the share of the US-China half-span "
+                                        "around the midpoint that counts as nonaligned."),
+              cut: str = typer.Option("side", "--cut", help="Ideal-point split: band (nonaligned: the middle of the US-China span, "
+                                      "--tau; the IMF style) or side (the side of the US-China midpoint; nonaligned: the states the "
+                                      "posterior cannot place on one side)."),
               seed: int = typer.Option(0, "--seed"),
               out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write every state-year's probabilities (.parquet, .csv, .dta)."),
               robust: bool = typer.Option(False, "--robust", help="Recompute the split under each issue area, the important votes "
@@ -735,12 +739,12 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
     if robust and compare:
         _fail(InputError("--robust and --compare are two views: give one", hint="run the command twice"))
     if robust:
-        return _blocs_robust(years, method, boot, tau, seed, out, db)
+        return _blocs_robust(years, method, boot, tau, seed, out, db, cut)
     if compare:
-        return _blocs_compare(years, boot, tau, seed, out, db)
+        return _blocs_compare(years, boot, tau, seed, out, db, cut)
     from .structure import blocs
     try:
-        summ, prob = blocs(years, method=method, db=db, n_boot=boot, seed=seed, tau=tau)
+        summ, prob = blocs(years, method=method, db=db, n_boot=boot, seed=seed, tau=tau, cut=cut)
     except (MultipolarError, ValueError) as e:
         _fail(e)
     last = summ["year"].max()
@@ -770,10 +774,10 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
         console.print(f"wrote {out}")
 
 
-def _blocs_robust(years, method, boot, tau, seed, out, db):
+def _blocs_robust(years, method, boot, tau, seed, out, db, cut="side"):
     from .structure.robustness import MAJOR_STATES, STABLE_SHARE
     try:
-        st, yt, vt = api.bloc_robustness(years, db=db, network=method == "network", tau=tau, n_boot=boot or 100, seed=seed)
+        st, yt, vt = api.bloc_robustness(years, db=db, network=method == "network", tau=tau, n_boot=boot or 100, seed=seed, cut=cut)
     except (MultipolarError, ValueError) as e:
         _fail(e)
     net = method == "network"
@@ -822,13 +826,14 @@ def _blocs_robust(years, method, boot, tau, seed, out, db):
         console.print(f"wrote {out} (one row per state and year)")
 
 
-def _blocs_compare(years, boot, tau, seed, out, db):
+def _blocs_compare(years, boot, tau, seed, out, db, cut="side"):
     try:
-        df = api.compare_blocs(years, db=db, n_boot=boot, seed=seed, tau=tau)
+        df = api.compare_blocs(years, db=db, n_boot=boot, seed=seed, tau=tau, cut=cut)
     except (MultipolarError, ValueError) as e:
         _fail(e)
     for y, g in df.groupby("year"):
-        t = Table(title=f"Blocs of 25 major states in {y}: the ideal-point split vs the network blocs (probability)")
+        t = Table(title=f"Blocs of 25 major states in {y}: the ideal-point split (--cut {df.attrs.get('cut')}) vs the network "
+                        "blocs (probability)")
         for c in ("state", "ideal-point split", "p", "network", "p ", "same side"):
             t.add_column(c)
         for r in g.to_dict("records"):
