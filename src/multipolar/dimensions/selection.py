@@ -23,7 +23,7 @@ Untagged is not "not this issue"
 A roll call can lack a tag for two different reasons, and they are kept apart:
 
 * **unvotes' roll calls without a tag** are outside the six issue areas (unvotes tags every roll
-  call it holds; about 30% carry none). They are left out of an issue selection *as not this issue*.
+  call it holds; a third carry none). They are left out of an issue selection *as not this issue*.
 * **the UN Digital Library's roll calls** (2020-2021 in the shared data, ``source = 'undl'``) have
   no tags at all: nobody has classified them. Their issue is *unknown*. By default they inherit the
   tags of the repeated resolution they belong to (:func:`~multipolar.dimensions.idealpoints.bridge_items`
@@ -32,8 +32,9 @@ A roll call can lack a tag for two different reasons, and they are kept apart:
   voted on before, was classified so). A Library roll call outside a tagged chain stays *unknown* and
   is left out of every issue selection, and counted. ``issue=hr:published`` uses the published tags
   only (no inheritance): the Library's years then have no roll call in any issue area.
-  The State Department's important votes are known only where unvotes gives the flag (1983-2019):
-  ``important`` has no roll call after 2019 and before 1983, and says so.
+  The State Department's important votes are known only where unvotes gives the flag (1983-2017; 605
+  roll calls, all of 2018-2019 among them, carry none): an unflagged roll call is of unknown
+  importance, left out of ``important`` and counted.
 
 :func:`select` returns the votes kept and a coverage table per year: roll calls in all, selected,
 selected by an inherited tag, and of unknown issue (the Library's roll calls no tag reached), so a
