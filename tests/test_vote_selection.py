@@ -167,3 +167,20 @@ def test_blocs_robust_and_compare_options_run(synth):
     assert "depends on the votes counted" in res.output and "hr/3" in res.output
     res = runner.invoke(app, ["blocs", "2019", "--robust", "--compare", "--db", str(path)])
     assert res.exit_code != 0 and "two views" in res.output
+
+
+def test_the_dashboard_marks_the_states_whose_bloc_depends_on_the_votes(synth):
+    from fastapi.testclient import TestClient
+
+    from multipolar.web.app import create_app
+    from multipolar.web.store import Store
+    path, codes, *_ = synth
+    client = TestClient(create_app(store=Store(path, n_boot=30)), base_url="http://127.0.0.1:8000")
+    r = client.get("/api/blocs/2019/robustness")
+    assert r.status_code == 200, r.text
+    d = r.json()
+    marked = {s["code"] for s in d["states"] if s["depends_on_votes"]}
+    assert set(codes[2:2 + SPLIT]) <= marked and "USA" not in marked
+    assert d["summary"]["depends_on_votes"] == len(marked) and len(d["variants"]) == 16
+    r = client.get("/api/blocs/1950/robustness")
+    assert r.status_code == 422 and "no ideal-point blocs for 1950" in r.json()["detail"]

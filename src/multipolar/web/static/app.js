@@ -195,7 +195,10 @@ const pages = {
       const box = document.getElementById("robust-finding");
       if (!box) return;
       box.textContent = `Recomputing the ${y} split under each issue area and window…`;
-      const r = await api(`/api/blocs/${y}/robustness`);
+      box.className = "finding";
+      let r;
+      try { r = await api(`/api/blocs/${y}/robustness`); }
+      catch (e) { box.textContent = `No robustness view: ${e.message}`; box.className = "missing"; return; }
       if (years[Number(slider.value)] !== y) return;          // the slider moved on meanwhile
       const s = r.summary;
       box.textContent = `In ${y}, ${s.depends_on_votes} of ${s.states} states have a bloc that depends on the votes counted ` +
