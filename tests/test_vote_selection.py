@@ -184,3 +184,22 @@ def test_the_dashboard_marks_the_states_whose_bloc_depends_on_the_votes(synth):
     assert d["summary"]["depends_on_votes"] == len(marked) and len(d["variants"]) == 16
     r = client.get("/api/blocs/1950/robustness")
     assert r.status_code == 422 and "no ideal-point blocs for 1950" in r.json()["detail"]
+
+
+def test_network_blocs_are_named_after_the_anchors_most_likely_bloc(monkeypatch):
+    """The reference partition can differ from every replicate (2021: the United States with Mexico and
+    Argentina in the reference, with Europe in every replicate): the names follow the replicates."""
+    from multipolar.structure import communities as B
+    codes = ["CHN", "DEU", "FRA", "MEX", "RUS", "USA"]
+    ref = np.array([2, 1, 1, 0, 2, 0])           # USA with MEX; DEU, FRA apart
+    rep = np.array([2, 0, 0, 1, 2, 0])           # USA with DEU, FRA; MEX alone
+
+    def leiden(self, w, seed, n_iterations=2):
+        return ref.copy() if n_iterations == -1 else rep.copy()
+    monkeypatch.setattr(B._Signed, "leiden", leiden)
+    pairs = [(a, b) for i, a in enumerate(codes) for b in codes[i + 1:]]
+    sg = pd.DataFrame({"code_a": [a for a, _ in pairs], "code_b": [b for _, b in pairs], "year": 2021, "closeness": 0.1,
+                       "closeness_lo": 0.0, "closeness_hi": 0.2})
+    s = B.summarise(B.network_blocs(sg, 2021, n_boot=20, jobs=1)).set_index("code")
+    assert (s.loc[["USA", "DEU", "FRA"], "bloc"] == "Western").all() and s.loc["MEX", "bloc"] != "Western"
+    assert (s.loc[["CHN", "RUS"], "bloc"] == "China").all()

@@ -229,7 +229,11 @@ def network_blocs(sg: pd.DataFrame, year: int, n_boot: int = 200, seed: int = 0,
     else:
         labels = np.array([_replicate(t) for t in tasks])
     k = labels.max() + 1
-    names = _names(ref, codes, k)
+    # blocs are named after the anchors' most likely bloc over the replicates, not the reference partition's
+    # (in 2021 the reference put the United States in a small bloc with Mexico and Argentina while every
+    # replicate put it with Europe: naming by the reference called the European bloc "bloc 2")
+    modal = np.stack([(labels == j).sum(axis=0) for j in range(k)]).argmax(axis=0)
+    names = _names(modal, codes, k)
     out = _probabilities(labels, codes, names)
     out["year"] = year
     out.attrs.update({"method": "Leiden, multiplex modularity on the signed closeness graph", "n_boot": n_boot, "seed": seed, "noise": noise})
