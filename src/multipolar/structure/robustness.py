@@ -153,7 +153,6 @@ def robustness(years, db=None, *, tau: float = 1 / 3, n_boot: int = 100, seed: i
         nbase = None
         if network:
             nbase = _network(sg, y, None, seed)
-            cols["network_bloc"] = nbase
         per_var, per_var_net, fs = {}, {}, []
         for sel, lab in sels:
             for win in windows:
@@ -176,14 +175,15 @@ def robustness(years, db=None, *, tau: float = 1 / 3, n_boot: int = 100, seed: i
                 row.update({"states": len(s), **{f"n_{b}": int((s["bloc"] == b).sum()) for b in B.IP_BLOCS},
                             "values_F": f, "pairs_within": pw, "pairs_across": pa})
                 if network:
-                    nb = _network(sg, y, vi, seed)
+                    nb = _align(nbase, _network(sg, y, vi, seed))
                     per_var_net[name] = nb
                     row["network_blocs"] = int(nb.nunique())
                 row["seconds"] = round(time.perf_counter() - t0, 2)
                 var_rows.append(row)
-        st = _per_state(pd.DataFrame(cols), per_var, "")
-        if network:
-            st = st.join(_per_state(pd.DataFrame({"bloc": nbase}), per_var_net, "network_").drop(columns=["network_bloc"]))
+        st = _per_state(pd.DataFrame(cols, index=base.index), per_var, "")
+        if network:                    # the states of the ideal-point split (the network's graph may hold others)
+            net = _per_state(pd.DataFrame({"bloc": nbase}), per_var_net, "network_")
+            st = st.join(net.reindex(st.index))
         st["year"] = y
         state_rows.append(st.reset_index().rename(columns={"index": "code"}))
         vy = pd.DataFrame([r for r in var_rows if r["year"] == y])
@@ -248,9 +248,13 @@ def _per_state(base: pd.DataFrame, per_var: dict, prefix: str) -> pd.DataFrame:
     return out
 
 
+#: bootstrap replicates per network partition in the robustness view (each bloc is the most likely over them)
+NET_BOOT = 10
+
+
 def _network(sg: pd.DataFrame, year: int, ip: pd.DataFrame | None, seed: int) -> pd.Series:
-    """Leiden blocs of ``year`` (the reference partition, no bootstrap), the values component from
-    ``ip`` (None: as stored) and the other four components as they are."""
+    """Leiden blocs of ``year`` (each state's most likely bloc over :data:`NET_BOOT` replicates), the values
+    component from ``ip`` (None: as stored) and the other four components as they are."""
     from ..relations import WEIGHTS
     from . import communities as B
     g = sg[sg["year"] == year].copy()
@@ -262,13 +266,21 @@ def _network(sg: pd.DataFrame, year: int, ip: pd.DataFrame | None, seed: int) ->
         den = sum(WEIGHTS[k] * g[f"score_{k}"].notna() for k in WEIGHTS)
         g["closeness"] = num / den.replace(0, np.nan)
         g["closeness_lo"] = g["closeness_hi"] = g["closeness"]
-    codes = np.array(sorted(set(g.loc[g["closeness"].notna(), "code_a"]) | set(g.loc[g["closeness"].notna(), "code_b"])))
-    gg = g[g["closeness"].notna()]
-    idx = {c: i for i, c in enumerate(codes)}
-    graph = B._Signed(len(codes), gg["code_a"].map(idx).to_numpy(), gg["code_b"].map(idx).to_numpy())
-    ref = graph.leiden(gg["closeness"].to_numpy(), seed, n_iterations=-1)
-    names = B._names(ref, codes, ref.max() + 1)
-    return pd.Series([names[k] for k in ref], index=codes)
+    g = g[g["closeness"].notna()]
+    s = B.summarise(B.network_blocs(g, year, n_boot=NET_BOOT, seed=seed, jobs=1))
+    return s.set_index("code")["bloc"]
+
+
+def _align(base: pd.Series, var: pd.Series) -> pd.Series:
+    """``var``'s blocs renamed to the baseline's by member overlap (Hungarian), so that a state counts as
+    changing bloc when it moves, not when a bloc is named differently; a bloc with no counterpart keeps
+    its own name, prefixed "other: "."""
+    from .communities import linear_sum_assignment
+    common = base.index.intersection(var.index)
+    ov = pd.crosstab(var[common], base[common])
+    r, c = linear_sum_assignment(-ov.to_numpy())
+    ren = {ov.index[i]: ov.columns[j] for i, j in zip(r, c) if ov.iat[i, j] > 0}
+    return var.map(lambda b: ren.get(b, f"other: {b}"))
 
 
 #: the 25 major states of the side-by-side tables: the G20's 19 states, and Iran, Egypt, Nigeria,
