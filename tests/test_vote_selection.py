@@ -203,3 +203,13 @@ def test_network_blocs_are_named_after_the_anchors_most_likely_bloc(monkeypatch)
     s = B.summarise(B.network_blocs(sg, 2021, n_boot=20, jobs=1)).set_index("code")
     assert (s.loc[["USA", "DEU", "FRA"], "bloc"] == "Western").all() and s.loc["MEX", "bloc"] != "Western"
     assert (s.loc[["CHN", "RUS"], "bloc"] == "China").all()
+
+
+def test_tau_goes_with_the_fixed_band_only(synth):
+    path, *_ = synth
+    res = runner.invoke(app, ["blocs", "2019", "--tau", "0.2", "--db", str(path)])
+    assert res.exit_code != 0 and "--cut band --tau 0.2" in res.output
+    res = runner.invoke(app, ["blocs", "2019", "--cut", "band", "--tau", "0.2", "--db", str(path)], env={"COLUMNS": "200"})
+    assert res.exit_code == 0, res.output
+    res = runner.invoke(app, ["blocs", "2019", "--cut", "middle", "--db", str(path)])
+    assert res.exit_code != 0 and "--cut must be band" in res.output

@@ -738,6 +738,9 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
     """
     if robust and compare:
         _fail(InputError("--robust and --compare are two views: give one", hint="run the command twice"))
+    if cut == "side" and abs(tau - 1 / 3) > 1e-9:
+        _fail(InputError("--tau sets the width of the fixed middle band of --cut band; the default --cut side has none",
+                         hint=f"write --cut band --tau {tau:g}"))
     if robust:
         return _blocs_robust(years, method, boot, tau, seed, out, db, cut)
     if compare:
