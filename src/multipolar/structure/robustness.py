@@ -103,7 +103,6 @@ def robustness(years, db=None, *, tau: float = 1 / 3, n_boot: int = 100, seed: i
     year and variant: roll calls counted, states, bloc sizes, F of the values process, seconds, or
     the reason it has no estimate. ``attrs``: parameters and notes (the run, the selections' coverage).
     """
-    from .. import api
     from ..dimensions import selection as S
     from ..dimensions import values as V
     from ..errors import MissingDataError
@@ -114,7 +113,8 @@ def robustness(years, db=None, *, tau: float = 1 / 3, n_boot: int = 100, seed: i
     if rng is None:
         from ..errors import InputError
         raise InputError("robustness: give a year or a range, e.g. 2021 or 2015:2021")
-    ip = api.stored_ideal_points(db)
+    w = Warehouse(db)
+    ip = V.read_run(w)              # the warehouse's current run: the variants need the warehouse's votes anyway
     if ip is None:
         raise MissingDataError("no ideal points: the baseline of the robustness view is the current run",
                                hint="import the UN votes and run `multipolar idealpoints`")
@@ -125,7 +125,6 @@ def robustness(years, db=None, *, tau: float = 1 / 3, n_boot: int = 100, seed: i
         raise MissingDataError(f"no ideal points of both the United States and China in {rng[0]}-{rng[1]} "
                                f"(the current run {run.get('run_id')} covers {min(have)}-{max(have)})",
                                hint="choose years the current run covers")
-    w = Warehouse(db)
     say("reading votes")
     votes, rc = V.load_votes(w, f"{ys[0] - max(windows) + 1}:{ys[-1]}")
     tags = S.roll_call_tags(w, rc)
