@@ -544,7 +544,8 @@ def robustness_section(ctx: Context) -> Section:
     try:
         st, yt, vt = robustness(str(year), ctx.db, n_boot=ctx.n_boot)
     except MultipolarError as e:          # the snapshot holds ideal points, not the votes the variants need
-        sec.missing = f"The robustness view needs the UN votes in the warehouse: {e}"
+        sec.missing = (f"The robustness view refits the ideal points on selections of the UN votes, so it needs the votes in the "
+                       f"warehouse (`multipolar data import ../shared/data/un_votes`, then `multipolar idealpoints`): {e}")
         return sec
     y = yt.iloc[0]
     ok = vt[vt["states"].notna()] if "states" in vt else vt.iloc[0:0]
