@@ -363,7 +363,12 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
         import anyio
         v = await st.aversion()
         (await v.aget("blocs")).of(year)             # a year without blocs is a 4xx naming the years
-        return J(await anyio.to_thread.run_sync(v.robustness, year))
+        try:
+            return J(await anyio.to_thread.run_sync(v.robustness, year))
+        except InputError:
+            raise
+        except MultipolarError as e:                 # no votes in the warehouse (the embedded snapshot): say so, not an error
+            return J({"year": year, "missing": str(e)})
 
     @app.get("/api/triangle", summary="The strategic triangle of three states per year (Dittmer's types)")
     async def triangle(states: str = Query("USA,RUS,CHN", max_length=200, description="three states, comma-separated"),

@@ -199,6 +199,7 @@ const pages = {
       let r;
       try { r = await api(`/api/blocs/${y}/robustness`); }
       catch (e) { box.textContent = `No robustness view: ${e.message}`; box.className = "missing"; return; }
+      if (r.missing) { box.textContent = `No robustness view: ${r.missing}`; box.className = "missing"; return; }
       if (years[Number(slider.value)] !== y) return;          // the slider moved on meanwhile
       const s = r.summary;
       box.textContent = `In ${y}, ${s.depends_on_votes} of ${s.states} states have a bloc that depends on the votes counted ` +
