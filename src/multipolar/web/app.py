@@ -365,7 +365,7 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
         (await v.aget("blocs")).of(year)             # a year without blocs is a 4xx naming the years
         try:
             return J(await anyio.to_thread.run_sync(v.robustness, year))
-        except InputError:
+        except (InputError, WarehouseError):
             raise
         except MultipolarError as e:                 # no votes in the warehouse (the embedded snapshot): say so, not an error
             return J({"year": year, "missing": str(e)})
