@@ -185,7 +185,7 @@ def test_openapi_fuzz_no_server_errors(api_schema):
             if r.status_code >= 500 or "application/json" not in r.headers.get("content-type", ""):
                 failures.append((op.label, case.path_parameters, case.query, r.status_code, r.text[:200]))
         run()
-    assert len(ops) == 11, ops
+    assert len(ops) == 12, ops
     assert len(calls) >= 5 * len(ops)                  # the fuzzer did run
     assert any(c < 300 for c in calls) and any(400 <= c < 500 for c in calls)
     assert failures == []

@@ -13,7 +13,7 @@ import importlib as _importlib
 _LAZY = {**{n: "multipolar.api" for n in (
     "actor", "actors", "compare_ideal_points", "dyads", "ideal_point_runs", "ideal_points", "import_data", "list_sources",
     "members", "read", "check", "relation", "resolve", "status", "stored_ideal_points", "use_ideal_points_run", "vote_agreement",
-    "write_report", "import_events", "event_series", "event_dyad")},
+    "write_report", "import_events", "event_series", "event_dyad", "bloc_robustness", "compare_blocs")},
          "InputError": "multipolar.errors", "MultipolarError": "multipolar.errors", "UnknownCountryError": "multipolar.errors", "UsageError": "multipolar.errors",
          "Warehouse": "multipolar.warehouse"}
 
@@ -33,5 +33,5 @@ def __dir__():
 __version__ = "0.1.0"
 __all__ = ["actor", "actors", "import_data", "list_sources", "members", "resolve", "status", "write_report",
            "ideal_points", "stored_ideal_points", "ideal_point_runs", "use_ideal_points_run", "vote_agreement", "compare_ideal_points",
-           "dyads", "relation", "read", "check", "import_events", "event_series", "event_dyad",
+           "dyads", "relation", "read", "check", "import_events", "event_series", "event_dyad", "bloc_robustness", "compare_blocs",
            "Warehouse", "InputError", "MultipolarError", "UnknownCountryError", "UsageError", "__version__"]

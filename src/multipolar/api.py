@@ -1,6 +1,7 @@
 """The Python face of multipolar: every CLI command is one call here."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pandas as pd
@@ -75,7 +76,7 @@ def write_report(out: str | Path = "multipolar-report.html", *, db=None, years=N
 
 
 def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool = True, run: str | None = None,
-                 **params) -> pd.DataFrame:
+                 votes=None, **params) -> pd.DataFrame:
     """Dynamic ordinal ideal points per state-year (``multipolar idealpoints``).
 
     ``refit=False`` returns stored results when there are any (the current run, or the run ``run``;
@@ -85,6 +86,12 @@ def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool 
     the default fit (every year, default parameters) or the warehouse's first; ``store=True`` makes it
     current; ``store=False`` stores nothing. Columns: code, year, ideal_point, se, lo, hi, n_votes;
     ``attrs["run"]``: the run's parameters (run_id, years, created, current).
+
+    ``votes``: the roll calls counted: ``"issue=hr"`` (an issue area: me, nu, di, hr, co, ec; several
+    with commas), ``"important"`` (the State Department's important votes), ``"rcid=FILE"`` (a list);
+    default every roll call (:mod:`multipolar.dimensions.selection`). A restricted fit is a run of its
+    own, not the current one unless ``store=True``; ``attrs["notes"]`` says what the selection kept and
+    which roll calls it could not classify (the UN Digital Library's carry no issue tags).
     """
     from .dimensions import values
     w = Warehouse(db)
@@ -93,11 +100,12 @@ def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool 
         df = stored_ideal_points(db, run=run)
         if df is not None:
             return _years(df, rng)
-    r = values.estimate(w, years, store=store, **params)
+    r = values.estimate(w, years, store=store, selection=votes, **params)
     out = r.ideal_points
     out.attrs["run"] = dict(r.meta)
     out.attrs["notes"] = [values.describe_run(r.meta, f"the warehouse {w.path}") if r.meta.get("stored")
                           else f"ideal points: run {r.meta['run_id']} (years {r.meta['years']}), not stored"]
+    out.attrs["notes"] += json.loads(r.meta.get("votes_notes") or "[]")
     return out
 
 
@@ -124,12 +132,20 @@ def use_ideal_points_run(run: str, db=None) -> dict:
     return values.use_run(Warehouse(db), run)
 
 
-def vote_agreement(years=None, *, db=None) -> pd.DataFrame:
+def vote_agreement(years=None, *, db=None, votes=None) -> pd.DataFrame:
     """Vote agreement per undirected dyad-year (share identical, Cohen's kappa, Scott's pi, n common
-    votes): the current run's (``attrs["notes"]`` names it), else computed from the UN votes."""
-    from .dimensions import values
+    votes): the current run's (``attrs["notes"]`` names it), else computed from the UN votes.
+    ``votes``: over a selection of roll calls only (``"issue=hr"``, ``"important"``, ``"rcid=FILE"``;
+    see :func:`ideal_points`), computed from the votes now."""
+    from .dimensions import selection, values
     w = Warehouse(db)
     rng = values.parse_years(years)
+    sel = selection.parse(votes)
+    if sel.kind != "all":
+        v, rc = values.load_votes(w, years, sel)
+        df = values.vote_agreement(v).reset_index(drop=True)
+        df.attrs["notes"] = [f"vote agreement: computed now over {sel.label} ({sel.spec})"] + list(rc.attrs.get("notes", []))
+        return df
     if w.path.exists() and w.has("vote_agreement"):
         df = w.table("vote_agreement", where=f"year BETWEEN {rng[0]} AND {rng[1]}" if rng else None)
         run = values.current_run(w)
@@ -141,6 +157,26 @@ def vote_agreement(years=None, *, db=None) -> pd.DataFrame:
     df = values.vote_agreement(votes).reset_index(drop=True)
     df.attrs["notes"] = ["vote agreement: computed now from the UN votes (no stored run)"]
     return df
+
+
+def bloc_robustness(years, *, db=None, network: bool = False, tau: float = 1 / 3, n_boot: int = 100, seed: int = 0,
+                    cut: str = "side"):
+    """How much each state's bloc and the values process depend on the votes counted
+    (``multipolar blocs YEARS --robust``): the bloc split recomputed under each issue area, the
+    important votes, and one- versus three-session windows (:mod:`multipolar.structure.robustness`).
+    Returns (states, years, variants); ``states["depends_on_votes"]`` marks a state whose bloc
+    depends on the votes counted."""
+    from .structure.robustness import robustness
+    return robustness(years, db=db, network=network, tau=tau, n_boot=n_boot, seed=seed, cut=cut)
+
+
+def compare_blocs(years, *, db=None, states=None, n_boot: int | None = None, seed: int = 0, tau: float = 1 / 3,
+                  cut: str = "side") -> pd.DataFrame:
+    """The ideal-point split and the network blocs side by side for the major states
+    (``multipolar blocs YEARS --compare``), with each method's probability and whether they agree."""
+    from .structure.robustness import compare_methods
+    codes = [registry().resolve(s) for s in states] if states else None
+    return compare_methods(years, db=db, states=codes, n_boot=n_boot, seed=seed, tau=tau, cut=cut)
 
 
 def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None, years=None):

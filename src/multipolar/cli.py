@@ -365,6 +365,11 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
                                                      "year, default --omega) or the warehouse's first."),
                 run: Optional[str] = typer.Option(None, "--run", help="Read this stored run (its id, or a unique beginning of it) "
                                                   "instead of fitting: with --show or --out."),
+                votes: Optional[str] = typer.Option(None, "--votes", help="The roll calls counted: issue=CODE (me Middle East, nu "
+                                                    "nuclear, di disarmament, hr human rights, co colonialism, ec economic "
+                                                    "development; several: issue=hr,me), important (the State Department's "
+                                                    "important votes) or rcid=FILE. A restricted fit is its own run, not current "
+                                                    "unless --store."),
                 db: Optional[Path] = DB):
     """Estimate ideal points from the UN votes in the warehouse and store them as a run (with vote agreement).
 
@@ -377,6 +382,7 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
     multipolar idealpoints --years 1991:2019 --out ideal.parquet    (stored as a run; the current run stays)
     multipolar idealpoints --years 1991:2019 --store                  (stored and made current)
     multipolar idealpoints --years 1991:2019 --no-store --out ideal.parquet   (only the file)
+    multipolar idealpoints --votes issue=hr                           (human-rights votes only: another run)
     multipolar idealpoints runs                                       (every stored run; * the current one)
     multipolar idealpoints use 1946-2019                              (make a stored run current)
     multipolar idealpoints --show RUS CHN USA IND --years 2000:2019
@@ -430,7 +436,9 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
             with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
                           disable=not err.is_terminal) as prog:
                 task = prog.add_task("ideal points", total=None)
-                fitted = values.estimate(w, years, store=store, **params, progress=lambda m: prog.update(task, description=m))
+                fitted = values.estimate(w, years, store=store, **params, selection=votes,
+                                         progress=lambda m: prog.update(task, description=m))
+            notes += json.loads(fitted.meta.get("votes_notes") or "[]")
             ip, meta = fitted.ideal_points, fitted.meta
     except (MultipolarError, ValueError) as e:
         _fail(e)
@@ -511,7 +519,8 @@ def idealpoints_runs(db=None):
         sy = row.get("state_years")
         conv = row.get("converged")
         t.add_row("*" if row.get("current") else "", str(row["run_id"]), str(row.get("years")), str(row.get("requested_years") or ""),
-                  str(row.get("votes_id") or ""), diff, f"{int(sy):,}" if sy == sy and sy is not None else "",
+                  str(row.get("votes_id") or "") + ("" if (row.get("votes") or "all") in ("all", None) or row.get("votes") != row.get("votes")
+                                                    else f" ({row.get('votes')})"), diff, f"{int(sy):,}" if sy == sy and sy is not None else "",
                   "" if conv is None or conv != conv else ("yes" if conv else "no"), str(row.get("created") or ""))
     console.print(t)
 
@@ -871,14 +880,38 @@ def triangles_cmd(year: int, top: int = typer.Option(20, "--top"), db: Optional[
 def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
               method: str = typer.Option("ideal-points", "--method", "-m", help="ideal-points (the IMF split) or network (Leiden)."),
               boot: Optional[int] = typer.Option(None, "--boot", help="Bootstrap replicates (default 200; 50 per year for network ranges)."),
-              tau: float = typer.Option(1 / 3, "--tau", help="Ideal-point split: the share of the US-China span on each side that counts as leaning."),
+              tau: float = typer.Option(1 / 3, "--tau", help="Ideal-point split, --cut band: the share of the US-China half-span "
+                                        "around the midpoint that counts as nonaligned."),
+              cut: str = typer.Option("side", "--cut", help="Ideal-point split: band (nonaligned: the middle of the US-China span, "
+                                      "--tau; the IMF style) or side (the side of the US-China midpoint; nonaligned: the states the "
+                                      "posterior cannot place on one side)."),
               seed: int = typer.Option(0, "--seed"),
               out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write every state-year's probabilities (.parquet, .csv, .dta)."),
+              robust: bool = typer.Option(False, "--robust", help="Recompute the split under each issue area, the important votes "
+                                          "and one- vs three-session windows: how often each state changes bloc, the range per "
+                                          "year (with --method network: the network blocs too)."),
+              compare: bool = typer.Option(False, "--compare", help="Both methods side by side for 25 major states, with "
+                                           "their probabilities, and where they differ."),
               db: Optional[Path] = DB):
-    """Each state's bloc, with the probability of that membership; the swing states."""
+    """Each state's bloc, with the probability of that membership; the swing states.
+
+    \b
+    multipolar blocs 2021
+    multipolar blocs 2021 --robust                 (does the bloc depend on the votes counted?)
+    multipolar blocs 2019 --compare                (ideal-point split vs network blocs, 25 major states)
+    """
+    if robust and compare:
+        _fail(InputError("--robust and --compare are two views: give one", hint="run the command twice"))
+    if cut == "side" and abs(tau - 1 / 3) > 1e-9:
+        _fail(InputError("--tau sets the width of the fixed middle band of --cut band; the default --cut side has none",
+                         hint=f"write --cut band --tau {tau:g}"))
+    if robust:
+        return _blocs_robust(years, method, boot, tau, seed, out, db, cut)
+    if compare:
+        return _blocs_compare(years, boot, tau, seed, out, db, cut)
     from .structure import blocs
     try:
-        summ, prob = blocs(years, method=method, db=db, n_boot=boot, seed=seed, tau=tau)
+        summ, prob = blocs(years, method=method, db=db, n_boot=boot, seed=seed, tau=tau, cut=cut)
     except (MultipolarError, ValueError) as e:
         _fail(e)
     last = summ["year"].max()
@@ -905,6 +938,87 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
     if out:
         from .structure import with_parameters
         _write_table(with_parameters(prob), out)
+        console.print(f"wrote {out}")
+
+
+def _blocs_robust(years, method, boot, tau, seed, out, db, cut="side"):
+    from .structure.robustness import MAJOR_STATES, STABLE_SHARE
+    try:
+        st, yt, vt = api.bloc_robustness(years, db=db, network=method == "network", tau=tau, n_boot=boot or 100, seed=seed, cut=cut)
+    except (MultipolarError, ValueError) as e:
+        _fail(e)
+    net = method == "network"
+    for y, v in vt.groupby("year"):
+        t = Table(title=f"The votes counted, {y}: the ideal-point split under each variant (issue area / sessions in the window)")
+        for c in ("variant", "roll calls", "US-leaning", "nonaligned", "China-leaning", *(["network blocs"] if net else []),
+                  "values F", "note"):
+            t.add_column(c, overflow="fold")
+        for r in v.to_dict("records"):
+            ok = r.get("states") == r.get("states") and r.get("states") is not None
+            t.add_row(r["variant"], str(r["roll_calls"]), *([str(int(r[f"n_{b}"])) for b in ("US-leaning", "nonaligned", "China-leaning")]
+                                                            if ok else ["–"] * 3),
+                      *([str(int(r["network_blocs"])) if ok else "–"] if net else []),
+                      f"{r['values_F']:.2f}" if ok and r["values_F"] == r["values_F"] else "–", str(r.get("note") or "") if not ok else "")
+        console.print(t)
+    t = Table(title="Per year: the range of outcomes across the variants")
+    cols = ["year", "states", "variants", "change bloc in ≥1 variant", "bloc depends on the votes",
+            "US-leaning (min-max)", "nonaligned (min-max)", "China-leaning (min-max)", "values F (min-max)"]
+    for c in cols:
+        t.add_column(c)
+    for r in yt.to_dict("records"):
+        rng_ = lambda b: f"{r[f'n_{b}']} ({r.get(f'n_{b}_min', '–')}-{r.get(f'n_{b}_max', '–')})"  # noqa: E731
+        t.add_row(str(r["year"]), str(r["states"]), f"{r['variants']} (+{r['variants_without_estimate']} without)",
+                  str(r["changing_states"]), str(r["depends_on_votes"]), rng_("US-leaning"), rng_("nonaligned"), rng_("China-leaning"),
+                  f"{r['values_F']:.2f} ({r['values_F_min']:.2f}-{r['values_F_max']:.2f})")
+    console.print(t)
+    last = st[st["year"] == st["year"].max()]
+    major = last[last["code"].isin(MAJOR_STATES)].set_index("code").reindex([c for c in MAJOR_STATES if c in set(last["code"])])
+    t = Table(title=f"Major states in {int(st['year'].max())}: baseline bloc (p) and how often the variants put them elsewhere "
+                    f"(! = the bloc depends on the votes counted: the baseline bloc in fewer than {STABLE_SHARE:.0%} of the variants)")
+    for c in ("state", "bloc (p)", "changes", "blocs seen", *(["network bloc", "changes "] if net else [])):
+        t.add_column(c, overflow="fold")
+    for code, r in major.iterrows():
+        t.add_row(("! " if r["depends_on_votes"] else "  ") + code, f"{r['bloc']} ({r['probability']:.2f})",
+                  f"{int(r['n_changes'])} of {int(r['n_variants'])}", r["blocs_seen"],
+                  *([("! " if r["network_depends_on_votes"] else "") + str(r["network_bloc"]),
+                     f"{int(r['network_n_changes'])} of {int(r['network_n_variants'])}"] if net else []))
+    console.print(t)
+    dep = last[last["depends_on_votes"]].sort_values("share_same")
+    console.print(f"{len(dep)} of {len(last)} states: the bloc depends on the votes counted: " + " ".join(dep["code"]), soft_wrap=True)
+    for n in st.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
+    if out:
+        from .structure import with_parameters
+        _write_table(with_parameters(st), out)
+        console.print(f"wrote {out} (one row per state and year)")
+
+
+def _blocs_compare(years, boot, tau, seed, out, db, cut="side"):
+    try:
+        df = api.compare_blocs(years, db=db, n_boot=boot, seed=seed, tau=tau, cut=cut)
+    except (MultipolarError, ValueError) as e:
+        _fail(e)
+    for y, g in df.groupby("year"):
+        t = Table(title=f"Blocs of 25 major states in {y}: the ideal-point split (--cut {df.attrs.get('cut')}) vs the network "
+                        "blocs (probability)")
+        for c in ("state", "ideal-point split", "p", "network", "p ", "same side"):
+            t.add_column(c)
+        for r in g.to_dict("records"):
+            same = r["same_side"]
+            t.add_row(r["code"], str(r["ideal_points_bloc"] if r["ideal_points_bloc"] == r["ideal_points_bloc"] else "–"),
+                      f"{r['ideal_points_p']:.2f}" if r["ideal_points_p"] == r["ideal_points_p"] else "",
+                      str(r["network_bloc"] if r["network_bloc"] == r["network_bloc"] else "–"),
+                      f"{r['network_p']:.2f}" if r["network_p"] == r["network_p"] else "",
+                      "" if same is None else ("yes" if same else "[bold]no[/]"))
+        console.print(t)
+    if df["year"].nunique() > 1:
+        diff = df[df["same_side"].eq(False)]
+        console.print("differ (state: years): " + "; ".join(f"{c}: {', '.join(str(y) for y in sorted(g['year']))}"
+                                                            for c, g in diff.groupby("code", sort=False)), soft_wrap=True)
+    for n in df.attrs.get("notes", []):
+        console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
+    if out:
+        _write_table(df, out)
         console.print(f"wrote {out}")
 
 

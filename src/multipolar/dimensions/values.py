@@ -80,8 +80,13 @@ def parse_years(spec) -> tuple[int, int] | None:
     return lo, hi
 
 
-def load_votes(wh, years=None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Votes (rcid, year, state, vote 1/2/3, item) and roll calls (with their bridged ``item``)."""
+def load_votes(wh, years=None, selection=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Votes (rcid, year, state, vote 1/2/3, item) and roll calls (with their bridged ``item``).
+
+    ``selection``: which roll calls (:mod:`multipolar.dimensions.selection`: ``all``, ``issue=hr``,
+    ``important``, ``rcid=FILE``). Items are bridged over every roll call read, then the selection
+    is applied; ``rc.attrs["selection"]`` is its coverage per year and ``rc.attrs["notes"]`` says
+    what it kept and what it could not classify."""
     # un_roll_calls: every roll call of un_votes, from unvotes and the UN Digital Library (built by the readers);
     # a warehouse imported before it existed has unvotes' roll calls only
     rc_table = "un_roll_calls" if wh.has("un_roll_calls") else "unvotes_roll_calls"
@@ -104,7 +109,23 @@ def load_votes(wh, years=None) -> tuple[pd.DataFrame, pd.DataFrame]:
     rc["item"] = bridge_items(rc).to_numpy()
     votes = votes.merge(rc[["rcid", "item"]], on="rcid", how="left")
     votes["item"] = votes["item"].fillna("R" + votes["rcid"].astype(str))
-    return votes, rc
+    return _select(wh, votes, rc, selection)
+
+
+def _select(wh, votes, rc, selection):
+    from . import selection as S
+    sel = S.parse(selection)
+    if sel.kind == "all":
+        return votes, rc
+    v, r, cov = S.select(votes, rc, sel, wh)
+    if v.empty:
+        raise InputError(f"--votes {sel.spec}: no roll call of {sel.label} among the votes read"
+                         + (f" ({int(rc['year'].min())}-{int(rc['year'].max())})" if len(rc) else ""),
+                         hint="choose other years or another selection (`issue=me|nu|di|hr|co|ec`, `important`)")
+    r.attrs["selection"] = cov
+    r.attrs["notes"] = S.describe(cov, sel)
+    r.attrs["votes"] = sel.spec
+    return v, r
 
 
 def supported_years(votes: pd.DataFrame) -> tuple[list[int], dict[int, int]]:
@@ -567,7 +588,7 @@ def drop_run(wh, spec: str) -> str:
     return rid
 
 
-def estimate(wh, years=None, *, store: bool | None = None, progress=None, **params) -> Run:
+def estimate(wh, years=None, *, store: bool | None = None, progress=None, selection=None, **params) -> Run:
     """Fit ideal points to the UN votes in the warehouse and store the fit as a run.
 
     ``store``: None (default) stores the run and makes it current when it is the default fit (every
@@ -575,12 +596,22 @@ def estimate(wh, years=None, *, store: bool | None = None, progress=None, **para
     stored beside the current run, which stays current. True stores it and makes it current. False
     stores nothing (the results are only returned). Every run is kept under its id
     (:func:`run_id_for`); ``meta`` says which, and whether it became current.
+
+    ``selection``: the roll calls counted (:mod:`multipolar.dimensions.selection`, e.g.
+    ``"issue=hr"``, ``"important"``); a restricted fit is never the default fit, so it is stored
+    beside the current run (current only with ``store=True``), with ``votes`` in its row and the
+    selection's coverage in ``meta["votes_notes"]``.
     """
     t0 = time.perf_counter()
     say = progress or (lambda msg: None)
     say("reading votes")
     rng = parse_years(years)
-    votes, rc = load_votes(wh, years)
+    from . import selection as S
+    sel = S.parse(selection)
+    votes, rc = load_votes(wh, years, sel)
+    sel_notes = list(rc.attrs.get("notes", []))
+    for n in sel_notes:
+        say(n)
     vmin, vmax = wh.query("SELECT min(year), max(year) FROM un_votes").iloc[0]
     keep, dropped = supported_years(votes)
     if dropped:
@@ -595,7 +626,7 @@ def estimate(wh, years=None, *, store: bool | None = None, progress=None, **para
     votes_id = votes_fingerprint(votes)
     first, last = int(votes["year"].min()), int(votes["year"].max())
     run_id = run_id_for(first, last, votes_id, mparams)
-    default_fit = mparams == default_params() and (rng is None or (rng[0] <= int(vmin) and rng[1] >= int(vmax)))
+    default_fit = sel.kind == "all" and mparams == default_params() and (rng is None or (rng[0] <= int(vmin) and rng[1] >= int(vmax)))
     t_load = time.perf_counter() - t0
     say(f"fitting {len(votes):,} votes")
     model.fit(votes)
@@ -610,6 +641,7 @@ def estimate(wh, years=None, *, store: bool | None = None, progress=None, **para
         "run_id": run_id, "created": pd.Timestamp.now(tz="UTC").isoformat(timespec="seconds"),
         "years": f"{first}-{last}", "first_year": first, "last_year": last,
         "requested_years": f"{rng[0]}:{rng[1]}" if rng else "all", "default_fit": bool(default_fit), "votes_id": votes_id,
+        "votes": sel.spec, "votes_notes": json.dumps(sel_notes),
         "method": METHOD, "source": VOTE_SOURCE, "n_votes": int(len(votes)),
         "min_roll_calls": MIN_ROLL_CALLS, "years_left_out": json.dumps(dropped),
         "n_roll_calls": int(len(rc)), "n_items": int(rc["item"].nunique()), "bridged_roll_calls": int(bridged.sum()),

@@ -533,6 +533,55 @@ def scoreboard_section(ctx: Context) -> Section:
     return sec
 
 
+# -- 5b. robustness to the votes counted -----------------------------------------------------------
+def robustness_section(ctx: Context) -> Section:
+    """The blocs map's year recomputed under each issue area and window (:mod:`multipolar.structure.robustness`)."""
+    import plotly.graph_objects as go
+
+    from ..dimensions.values import last_full_session, stored_ideal_points
+    from ..structure.robustness import MAJOR_STATES, STABLE_SHARE, robustness
+    sec = Section("robustness", "Do the blocs depend on the votes counted?")
+    ip = stored_ideal_points(ctx.db)
+    year = last_full_session(ip[ip["year"] >= ctx.years[0]], ctx.latest or ctx.years[1]) if ip is not None else None
+    if year is None:
+        sec.missing = "No ideal points of a full UN session: run `multipolar idealpoints` (needs the UN votes imported)."
+        return sec
+    try:
+        st, yt, vt = robustness(str(year), ctx.db, n_boot=ctx.n_boot)
+    except MultipolarError as e:          # the snapshot holds ideal points, not the votes the variants need
+        sec.missing = (f"The robustness view refits the ideal points on selections of the UN votes, so it needs the votes in the "
+                       f"warehouse (`multipolar data import ../shared/data/un_votes`, then `multipolar idealpoints`): {e}")
+        return sec
+    y = yt.iloc[0]
+    ok = vt[vt["states"].notna()] if "states" in vt else vt.iloc[0:0]
+    fig = go.Figure()
+    for bloc, colour in BLOC_COLOURS.items():
+        fig.add_trace(go.Bar(x=ok["variant"], y=ok[f"n_{bloc}"], name=bloc, marker={"color": colour}))
+    fig.update_layout(barmode="stack")
+    dep = st[st["depends_on_votes"]].sort_values("share_same")
+    major = [c for c in MAJOR_STATES if c in set(dep["code"])]
+    sec.finding = (f"In {year}, {int(y['depends_on_votes'])} of {int(y['states'])} states have a bloc that depends on the votes counted"
+                   + (f" ({', '.join(name(c) for c in major[:5])} among the major states)" if major else "")
+                   + f"; the US-leaning bloc holds {int(y.get('n_US-leaning_min', 0))}–{int(y.get('n_US-leaning_max', 0))} states and the "
+                   f"values divide F ranges {y['values_F_min']:.2f}–{y['values_F_max']:.2f} across {int(y['variants'])} selections of the votes.")
+    sec.figure = finish(fig, sec.finding, "UN General Assembly votes (Voeten et al.; UN Digital Library 2020-21), issue tags of unvotes; "
+                        "one ideal-point fit per variant, the IMF split of the report's map.", x="issue area / sessions in the window",
+                        y="states per bloc")
+    sec.columns = ["state", "bloc with every vote", "probability", "elsewhere in", "blocs seen"]
+    sec.table = [{"state": f"⚠ {name(r.code)} ({r.code})", "bloc with every vote": r.bloc, "probability": _f(r.probability),
+                  "elsewhere in": f"{int(r.n_changes)} of {int(r.n_variants)} variants", "blocs seen": r.blocs_seen}
+                 for r in dep.itertuples(index=False)]
+    sec.source = (f"⚠ the bloc depends on the votes counted: the bloc with every vote is the bloc of fewer than {STABLE_SHARE:.0%} "
+                  "of the variants. Variants: each issue area (me Middle East, nu nuclear, di disarmament, hr human rights, co "
+                  "colonialism, ec economic development) and the State Department's important votes, over the session alone (/1) "
+                  "or the last three sessions pooled (/3).")
+    sec.extra_tables.append({"title": "Variants without an estimate", "columns": ["variant", "note"],
+                             "rows": [{"variant": r["variant"], "note": r["note"]} for r in vt.to_dict("records")
+                                      if isinstance(r.get("note"), str) and r["note"]]})
+    sec.notes += [n[0].upper() + n[1:] + ("" if n.endswith(".") else ".") for n in st.attrs.get("notes", [])]
+    return sec
+
+
 # -- 6. movers -------------------------------------------------------------------------------------
 def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3) -> pd.DataFrame:
     y1, y0 = ctx.latest, ctx.latest - span
@@ -665,9 +714,11 @@ def coverage_section(ctx: Context) -> Section:
 
 HEADINGS = {"blocs_map": "The map of blocs", "poles_section": "Poles over time", "triangle_section": "The great-power triangle",
             "focus_section": "The focus state's partners", "scoreboard_section": "De-globalization along five processes",
-            "movers_section": "Movers: the relations that changed most", "scenario_section": "Scenarios",
+            "movers_section": "Movers: the relations that changed most",
+            "robustness_section": "Do the blocs depend on the votes counted?", "scenario_section": "Scenarios",
             "coverage_section": "Data and coverage"}
-SECTIONS = [blocs_map, poles_section, triangle_section, focus_section, scoreboard_section, movers_section, scenario_section,
+SECTIONS = [blocs_map, poles_section, triangle_section, focus_section, scoreboard_section, robustness_section, movers_section,
+            scenario_section,
             coverage_section]
 
 

@@ -110,7 +110,8 @@ def triangles_ranked(year: int, top: int = 20, db=None, states=None, threshold: 
 
 
 def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = None, seed: int = 0, tau: float = 1 / 3,
-          swing: float = 0.8, jobs: int | None = None, dy: pd.DataFrame | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+          swing: float = 0.8, jobs: int | None = None, dy: pd.DataFrame | None = None,
+          cut: str = "side") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each state's bloc per year with the probability of that membership (``multipolar blocs``).
 
     Returns (summary: code, year, bloc, probability, runner_up, runner_up_probability, swing;
@@ -138,6 +139,9 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
     from . import communities as B
     if parse_years(years) is None:
         raise InputError("blocs: give a year or a range, e.g. 2023 or 1985:2024")
+    if cut not in ("band", "side"):
+        raise InputError(f"--cut must be band (nonaligned: the middle of the US-China span, --tau) or side (nonaligned: "
+                         f"undecided about the side of the midpoint), not {cut!r}")
     if method not in ("ideal-points", "network"):
         raise UsageError(f"--method must be ideal-points or network, not {method!r}")
     probs, notes, left_out = [], [], {}
@@ -156,7 +160,7 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
         n_boot = n_boot or 200
         for y in range(rng[0], rng[1] + 1):
             if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2:
-                probs.append(B.ideal_point_blocs(ip, y, tau=tau, n_boot=n_boot, seed=seed))
+                probs.append(B.ideal_point_blocs(ip, y, tau=tau, n_boot=n_boot, seed=seed, cut=cut))
             else:
                 left_out[y] = "no ideal points of both the United States and China (fewer than 10 recorded roll calls)"
     else:
@@ -203,7 +207,7 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
             notes.append(f"no {method} blocs in {_years_text(ys)} ({r}){detail}")
     prob = pd.concat(probs, ignore_index=True)
     summ = pd.concat([B.summarise(g, swing).assign(year=y) for y, g in prob.groupby("year")], ignore_index=True)
-    params = {"years": f"{rng[0]}:{rng[1]}", "method": method, "n_boot": n_boot, "seed": seed, "tau": tau, "swing": swing, **extra,
+    params = {"years": f"{rng[0]}:{rng[1]}", "method": method, "n_boot": n_boot, "seed": seed, "tau": tau, "cut": cut, "swing": swing, **extra,
               "years_left_out": ",".join(str(y) for y in sorted(left_out)), "notes": notes}
     summ.attrs.update(params)
     prob.attrs.update(params)

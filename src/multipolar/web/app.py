@@ -357,6 +357,19 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
             counts[r["bloc"]] = counts.get(r["bloc"], 0) + 1
         return J({"year": year, "method": "ideal points, IMF split", "n_boot": bl.n_boot, "counts": counts, "states": b})
 
+    @app.get("/api/blocs/{year}/robustness", summary="Does a state's bloc depend on the votes counted? The split under each issue "
+             "area, the important votes and one- vs three-session windows")
+    async def blocs_robustness(year: int):
+        import anyio
+        v = await st.aversion()
+        (await v.aget("blocs")).of(year)             # a year without blocs is a 4xx naming the years
+        try:
+            return J(await anyio.to_thread.run_sync(v.robustness, year))
+        except (InputError, WarehouseError):
+            raise
+        except MultipolarError as e:                 # no votes in the warehouse (the embedded snapshot): say so, not an error
+            return J({"year": year, "missing": str(e)})
+
     @app.get("/api/triangle", summary="The strategic triangle of three states per year (Dittmer's types)")
     async def triangle(states: str = Query("USA,RUS,CHN", max_length=200, description="three states, comma-separated"),
                        years: str | None = YEARS):

@@ -295,6 +295,8 @@ class Version:
         self._locks = {p: threading.Lock() for p in DATA_PARTS}
         self._touched: set = set()
         self.seconds: dict = {}
+        self._robust: dict = {}
+        self._robust_lock = threading.Lock()
 
     def ready(self, part: str):
         """The part if built, else None (never waits)."""
@@ -334,6 +336,25 @@ class Version:
             return v
         import anyio
         return await anyio.to_thread.run_sync(self.get, part)
+
+    def robustness(self, year: int) -> dict:
+        """The robustness view of ``year`` (:mod:`multipolar.structure.robustness`), computed on first
+        request (a few seconds: one small fit per variant) and kept with this version of the data."""
+        with self._robust_lock:
+            if year in self._robust:
+                return self._robust[year]
+            from ..structure.robustness import robustness
+            st, yt, vt = robustness(str(year), self.db, n_boot=self.n_boot)
+            st = st.assign(name=st["code"].map(R.name))
+            out = {"year": year, "summary": records(yt, list(yt.columns))[0],
+                   "variants": records(vt, [c for c in ("variant", "votes", "window", "roll_calls", "states", "n_US-leaning", "n_nonaligned",
+                                                        "n_China-leaning", "values_F", "note") if c in vt.columns]),
+                   "states": records(st.sort_values(["depends_on_votes", "share_same"], ascending=[False, True]),
+                                     ["code", "name", "bloc", "probability", "n_variants", "n_changes", "blocs_seen", "share_same",
+                                      "depends_on_votes"]),
+                   "notes": list(st.attrs.get("notes", []))}
+            self._robust[year] = out
+            return out
 
     # -- builders ----------------------------------------------------------------------------
     def _build_measures(self) -> Measures:

@@ -190,8 +190,32 @@ const pages = {
         geo: {projection: {type: "natural earth"}, showland: true, landcolor: "#f2f2f2", showcountries: false, showcoastlines: false,
           showocean: false, showframe: false, lataxis: {range: [-58, 85]}}});
     }
+    async function robust() {
+      const y = years[Number(slider.value)];
+      const box = document.getElementById("robust-finding");
+      if (!box) return;
+      box.textContent = `Recomputing the ${y} split under each issue area and window…`;
+      box.className = "finding";
+      let r;
+      try { r = await api(`/api/blocs/${y}/robustness`); }
+      catch (e) { box.textContent = `No robustness view: ${e.message}`; box.className = "missing"; return; }
+      if (r.missing) { box.textContent = `No robustness view: ${r.missing}`; box.className = "missing"; return; }
+      if (years[Number(slider.value)] !== y) return;          // the slider moved on meanwhile
+      const s = r.summary;
+      box.textContent = `In ${y}, ${s.depends_on_votes} of ${s.states} states have a bloc that depends on the votes counted ` +
+        `(the baseline bloc in fewer than 3 of 4 of the ${s.variants} variants with an estimate); ${s.changing_states} change bloc in at least one. ` +
+        `The values process F ranges ${fmt(s.values_F_min)}–${fmt(s.values_F_max)} (every vote: ${fmt(s.values_F)}).`;
+      table(document.getElementById("robust-variants"), [["variant", v => esc(v.variant)], ["roll calls", v => v.roll_calls],
+        ["US-leaning", v => fmt(v["n_US-leaning"], 0)], ["nonaligned", v => fmt(v.n_nonaligned, 0)], ["China-leaning", v => fmt(v["n_China-leaning"], 0)],
+        ["values F", v => fmt(v.values_F)], ["note", v => esc(v.note || "")]], r.variants);
+      table(document.getElementById("robust-states"), [["state", v => (v.depends_on_votes ? "⚠ " : "") + esc(v.name) + ` (${esc(v.code)})`],
+        ["bloc (every vote)", v => esc(v.bloc)], ["p", v => fmt(v.probability)], ["elsewhere in", v => `${v.n_changes} of ${v.n_variants}`],
+        ["blocs seen", v => esc(v.blocs_seen)]], r.states.filter(v => v.n_changes > 0));
+    }
     slider.addEventListener("input", () => draw().catch(e => showError(e.message)));
+    slider.addEventListener("change", () => robust().catch(e => showError(e.message)));
     await draw();
+    await robust();
   },
 
   async triangle() {
