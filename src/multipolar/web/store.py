@@ -345,7 +345,7 @@ class Version:
                 return self._robust[year]
             from ..structure.robustness import robustness
             st, yt, vt = robustness(str(year), self.db, n_boot=self.n_boot)
-            st = st.assign(name=st["code"].map(R.name))
+            st = st.assign(name=st["code"].map(state_name))
             out = {"year": year, "summary": records(yt, list(yt.columns))[0],
                    "variants": records(vt, [c for c in ("variant", "votes", "window", "roll_calls", "states", "n_US-leaning", "n_nonaligned",
                                                         "n_China-leaning", "values_F", "note") if c in vt.columns]),
