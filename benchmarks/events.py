@@ -65,7 +65,8 @@ def _codebook():
     cb = pd.read_csv(p, dtype=str)
     cb.columns = [c.lower() for c in cb.columns]
     cb["root"] = cb["cameo_code"].str[:2]
-    cb["goldstein"] = pd.to_numeric(cb["goldstein"], errors="coerce").fillna(0.0)
+    cb["goldstein"] = pd.to_numeric(cb["goldstein"], errors="coerce")
+    cb = cb.dropna(subset=["goldstein"])          # a code the codebook gives no score is not drawn (never a guessed 0)
     return cb[cb["root"].isin(list(ROOT_SHARES))].reset_index(drop=True)
 
 
