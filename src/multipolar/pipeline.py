@@ -19,7 +19,7 @@ import pandas as pd
 from .config import shared_data_dir
 from .errors import MultipolarError
 from .provenance import coverage_from_warehouse
-from .snapshot import EXCLUDED_SOURCES, SNAPSHOT_DIR
+from .snapshot import EXCLUDED_SOURCES, snapshot_dir
 
 
 def state_year_from_warehouse(w) -> pd.DataFrame:
@@ -44,12 +44,13 @@ def state_year_from_warehouse(w) -> pd.DataFrame:
 
 def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
     """Build the snapshot from the folder ``shared`` (default ``../shared/data`` or ``$MULTIPOLAR_SHARED``) into
-    ``out`` (default: the package's own ``snapshot/data``). Every file is written to a temporary folder beside ``out``
+    ``out`` (default: the folder snapshots are read from — ``$MULTIPOLAR_SNAPSHOT`` when set, else the package's own
+    ``snapshot/data``). Every file is written to a temporary folder beside ``out``
     and the folder is swapped in only when all are written; on any error ``out`` stays as it was."""
     shared = Path(shared) if shared else shared_data_dir()
     if shared is None or not shared.is_dir():
         raise MultipolarError("no shared data folder: pass --shared or set MULTIPOLAR_SHARED")
-    out = Path(out) if out else SNAPSHOT_DIR
+    out = Path(out) if out else snapshot_dir()
     out.parent.mkdir(parents=True, exist_ok=True)
     building = Path(tempfile.mkdtemp(prefix=f".{out.name}.building-", dir=out.parent))
     umask = os.umask(0)
