@@ -284,6 +284,28 @@ class Warehouse:
         cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
         return self.query(f'SELECT {cols} FROM "{name}"' + (f" WHERE {where}" if where else ""))
 
+    def state_year(self) -> pd.DataFrame:
+        """The one state-year power query: code, year and what the warehouse holds of cinc, milex
+        (COW NMC), gdp_current_usd, population (WDI), gdppc_2011usd and gdp_maddison = gdppc_2011usd x
+        pop_thousands x 1000 (Maddison, 2011 PPP $). The sources are outer-joined on (code, year) and
+        nothing is filled; a source not imported leaves its columns out (no table: code and year only)."""
+        have = set(self.tables())
+        parts = []
+        if "nmc" in have:
+            parts.append(self.query("SELECT code, year, cinc, milex FROM nmc"))
+        if "wdi" in have:
+            wdi = self.query("SELECT code, year, indicator, value FROM wdi").pivot_table(index=["code", "year"], columns="indicator", values="value").reset_index()
+            parts.append(wdi.rename(columns={"NY.GDP.MKTP.CD": "gdp_current_usd", "SP.POP.TOTL": "population"}))
+        if "maddison" in have:
+            parts.append(self.query("SELECT code, year, gdppc_2011usd, gdppc_2011usd * pop_thousands * 1000 AS gdp_maddison FROM maddison"))
+        if not parts:
+            return pd.DataFrame(columns=["code", "year"])
+        out = parts[0]
+        for p in parts[1:]:
+            out = out.merge(p, on=["code", "year"], how="outer")
+        out.columns.name = None
+        return out.sort_values(["code", "year"]).reset_index(drop=True)
+
     def ibis(self):
         """An ibis connection on the warehouse (read-only), for engine-neutral transformations."""
         import ibis

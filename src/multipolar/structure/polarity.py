@@ -60,27 +60,17 @@ def _enp(s: pd.Series) -> float:
 
 
 def state_power(wh) -> pd.DataFrame:
-    """code, year, cinc, milex, gdp (WDI current US$), gdp_maddison (2011 PPP $) from the warehouse
-    (or the embedded snapshot's state-year table when the warehouse has none)."""
-    have = set(wh.tables()) if wh.path.exists() else set()
-    parts = []
-    if "nmc" in have:
-        parts.append(wh.query("SELECT code, year, cinc, milex FROM nmc"))
-    if "wdi" in have:
-        parts.append(wh.query("SELECT code, year, value AS gdp FROM wdi WHERE indicator = 'NY.GDP.MKTP.CD'"))
-    if "maddison" in have:
-        parts.append(wh.query("SELECT code, year, gdppc_2011usd * pop_thousands * 1000 AS gdp_maddison FROM maddison"))
-    if not parts:
+    """code, year, cinc, milex, gdp (WDI current US$), gdp_maddison (2011 PPP $) from the warehouse's
+    state-year query (:meth:`~multipolar.warehouse.Warehouse.state_year`), or the embedded snapshot's
+    state-year table (the same query, shipped) when the warehouse has none of the sources."""
+    sy = wh.state_year()
+    if len(sy.columns) == 2:
         from ..snapshot import snapshot_table
         sy = snapshot_table("state_year")
         if sy is None:
             return pd.DataFrame(columns=["code", "year", "cinc", "milex", "gdp", "gdp_maddison"])
-        sy = sy.rename(columns={"gdp_current_usd": "gdp"})
-        return sy[[c for c in ("code", "year", "cinc", "milex", "gdp", "gdp_maddison") if c in sy]]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.merge(p, on=["code", "year"], how="outer")
-    return out
+    sy = sy.rename(columns={"gdp_current_usd": "gdp"})
+    return sy[[c for c in ("code", "year", "cinc", "milex", "gdp", "gdp_maddison") if c in sy]]
 
 
 def great_powers(wh, years: range) -> tuple[dict[int, list[str]], int | None]:

@@ -174,14 +174,13 @@ class Measures:
     """The dyad-year measures of every year, held as one numpy array per column with row indexes."""
 
     def __init__(self, dy: pd.DataFrame):
-        from ..relations import covered_years
+        from ..relations import GATE, covered_years
         self.basis = dy.attrs.get("basis", "")
         self.notes = list(dy.attrs.get("notes", []))
         cov = covered_years(dy)
         ok = cov[cov["covered"]]
         if ok.empty:
-            raise MultipolarError("no year has dyads with data on most dimensions and the UN votes; import data first "
-                                  "(`multipolar data import`)")
+            raise MultipolarError(f"no year has dyads with {GATE}; import data first (`multipolar data import`)")
         self.first, self.latest, self.last = int(dy["year"].min()), int(ok.index.max()), int(dy["year"].max())
         dy = dy.sort_values(["code_a", "code_b", "year"]).reset_index(drop=True)
         self.dy = dy
@@ -254,9 +253,8 @@ class Blocs:
         self.n_boot = n_boot
         blocs = pd.DataFrame(columns=["code", "bloc", "probability", "runner_up", "runner_up_probability", "swing", "year"])
         if ip is not None:
-            from ..dimensions.values import MIN_ROLL_CALLS
-            full = ip.groupby("year")["n_votes"].median()
-            years = [int(y) for y in full[full >= MIN_ROLL_CALLS].index if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2]
+            from ..dimensions.values import full_sessions
+            years = [y for y in full_sessions(ip) if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2]
             if years:
                 blocs = pd.concat([B.summarise(B.ideal_point_blocs(ip, y, n_boot=n_boot)).assign(year=y) for y in years],
                                   ignore_index=True)

@@ -13,16 +13,21 @@ from .frame import Frame
 SOURCE = "UN General Assembly votes (Voeten et al.), multipolar dynamic ordinal ideal points"
 
 
-def ip_distance_sql(a: str = "ipa", b: str = "ipb") -> dict[str, str]:
-    """SQL for the ideal-point distance of A and B, its sd (Laplace) and 90% interval, from their
-    state-year rows ``a`` and ``b`` (columns ideal_point, se); the low end is 0 when the interval
-    of the difference contains 0. Shared with the snapshot, which recomputes the distance on reading."""
+def ip_distance_sql(a: str = "ipa", b: str = "ipb", z: float = 1.6449) -> dict[str, str]:
+    """SQL for the ideal-point distance of A and B, from their state-year rows ``a`` and ``b``
+    (columns ideal_point, se): the one formula, used by the dyads, the snapshot (which recomputes the
+    distance on reading) and :func:`multipolar.dimensions.values.ideal_point_distance`.
+
+    d = theta_a - theta_b is taken as normal with sd s = sqrt(se_a^2 + se_b^2) (the Laplace
+    approximation treats states as independent given the item parameters). ``ip_distance`` = |d|,
+    ``ip_distance_se`` = s, and [``ip_distance_lo``, ``ip_distance_hi``] is the interval d +- z s
+    (z = 1.6449: 90%) folded at 0: [0, |d| + z s] when it contains 0, else [|d| - z s, |d| + z s]."""
     diff = f"({a}.ideal_point - {b}.ideal_point)"
     sd = f"sqrt({a}.se * {a}.se + {b}.se * {b}.se)"
     return {"ip_distance": f"abs({diff})", "ip_distance_se": sd,
-            "ip_distance_lo": f"CASE WHEN {diff} - 1.6449 * {sd} < 0 AND {diff} + 1.6449 * {sd} > 0 THEN 0.0 "
-                              f"ELSE abs({diff}) - 1.6449 * {sd} END",
-            "ip_distance_hi": f"abs({diff}) + 1.6449 * {sd}"}
+            "ip_distance_lo": f"CASE WHEN {diff} - {z} * {sd} < 0 AND {diff} + {z} * {sd} > 0 THEN 0.0 "
+                              f"ELSE abs({diff}) - {z} * {sd} END",
+            "ip_distance_hi": f"abs({diff}) + {z} * {sd}"}
 
 
 def current_run(d: Frame) -> dict | None:
