@@ -72,6 +72,10 @@ class Expect:
     fixed: bool = False
 
 
+def _fold(c: str) -> str:
+    return c.strip().lower().replace(" ", "_")
+
+
 class Reader:
     """Base class. Subclasses set the class attributes and implement ``sniff`` and ``read``."""
     name: str = ""
@@ -85,20 +89,31 @@ class Reader:
     #: columns is imported again, not skipped as unchanged.
     schema: dict[str, list[str]] = {}
 
-    def sniff(self, head: FileHead) -> str | None:      # pragma: no cover - interface
-        raise NotImplementedError
+    #: layout -> the columns that identify it: a set, or a tuple of sets any one of which does (the
+    #: first is the one error messages name when ``--source`` names this reader)
+    signatures: dict[str, set[str] | tuple[set[str], ...]] = {}
+    #: compare column names without case, surrounding blanks or the blank/underscore difference
+    fold_case: bool = False
+
+    def sniff(self, head: FileHead) -> str | None:
+        """The layout of the file, or None when it is not this reader's: by default the first layout
+        of :attr:`signatures` whose columns the header (or one object of an R data file) holds."""
+        fold = _fold if self.fold_case else str
+        cols = {fold(c) for c in head.columns} | {fold(c) for v in head.objects.values() for c in v}
+        for layout, sig in self.signatures.items():
+            if any({fold(c) for c in alt} <= cols for alt in (sig if isinstance(sig, tuple) else (sig,))):
+                return layout
+        return None
 
     def read(self, path: Path, layout: str, head: FileHead) -> Parsed:   # pragma: no cover
+        """The file's tables (:class:`Parsed`), checked; a bad file raises :class:`InputError`."""
         raise NotImplementedError
-
-    #: layout -> columns that identify it (for error messages when --source names this reader)
-    signatures: dict[str, set[str]] = {}
 
     def missing_columns(self, head: FileHead) -> str:
         """'missing X, Y for layout L': the closest known layout and what the file lacks."""
-        sigs = dict(self.signatures)
+        sigs = {k: (v[0] if isinstance(v, tuple) else v) for k, v in self.signatures.items()}
         for spec in getattr(self, "specs", []):
-            sigs.setdefault(spec.layout, spec.signature)
+            sigs.setdefault(spec.layout, spec.signature[0] if isinstance(spec.signature, tuple) else spec.signature)
         if not sigs:
             return ""
         cols = {c.lower() for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}

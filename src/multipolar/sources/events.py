@@ -87,12 +87,7 @@ class ICEWS(Reader):
     license = "free for research (Dataverse terms)"
     keys = {"events": ["source", "event_id"]}
     signatures = {"icews": {"event_id", "event_date", "source_country", "target_country", "cameo_code", "intensity"}}
-
-    def sniff(self, head):
-        cols = {c.strip().lower().replace(" ", "_") for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
-        if {"event_id", "event_date", "source_country", "target_country", "cameo_code", "intensity"} <= cols:
-            return "icews"
-        return None
+    fold_case = True
 
     def read(self, path, layout, head):
         from . import frame
@@ -154,18 +149,12 @@ class GDELT(Reader):
 
 class CAMEO(Reader):
     name, title = "cameo", "CAMEO event codes with Goldstein scores"
-    signatures = {"gdelt": {"cameo_code", "description", "goldstein"}}
+    signatures = {"gdelt": {"cameo_code", "description", "goldstein"}, "icews": {"code", "name", "goldstein"}}
+    fold_case = True
     citation = "Gerner, D., Schrodt, P., Yilmaz, O., Abu-Jabr, R. (2002). CAMEO codebook; Goldstein, J. (1992). A Conflict-Cooperation Scale for WEIS Events Data. JCR 36(2)."
     license = "public codebook"
     keys = {"cameo_codes": ["codebook", "cameo_code"]}
 
-    def sniff(self, head):
-        cols = {c.lower() for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
-        if {"cameo_code", "description", "goldstein"} <= cols:
-            return "gdelt"
-        if {"code", "name", "goldstein"} <= cols:
-            return "icews"
-        return None
 
     def read(self, path, layout, head):
         from . import frame

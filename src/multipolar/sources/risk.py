@@ -14,13 +14,7 @@ class GPR(Reader):
     citation = "Caldara, D., Iacoviello, M. (2022). Measuring Geopolitical Risk. American Economic Review 112(4): 1194-1225."
     license = "free with citation"
     keys = {"gpr": ["month", "series"]}
-    signatures = {"monthly": {"month", "GPR", "GPRT", "GPRA"}}
-
-    def sniff(self, head):
-        cols = set(head.columns)
-        if {"GPR", "GPRT", "GPRA"} <= cols and ({"month", "MONTH"} & cols):
-            return "monthly"
-        return None
+    signatures = {"monthly": ({"month", "GPR", "GPRT", "GPRA"}, {"MONTH", "GPR", "GPRT", "GPRA"})}
 
     def read(self, path, layout, head):
         from . import frame

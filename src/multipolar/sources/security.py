@@ -91,11 +91,6 @@ class GSDB(Reader):
     schema = {"sanction_party_years": ["case_id", "role", "party", "year", "code", "kind"]}
     signatures = {"case_level": {"case_id", "sanctioned_state", "sanctioning_state", "begin", "end", "trade", "arms", "financial"}}
 
-    def sniff(self, head):
-        if {"case_id", "sanctioned_state", "sanctioning_state", "begin", "end", "trade", "arms", "financial"} <= set(head.columns):
-            return "case_level"
-        return None
-
     def read(self, path, layout, head):
         from . import frame
         df = frame(path, head)

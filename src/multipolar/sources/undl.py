@@ -84,7 +84,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .base import FileHead, Parsed, Reader, check_duplicates, map_countries, read_csv, to_numeric
+from .base import Parsed, Reader, check_duplicates, map_countries, read_csv, to_numeric
 
 WIDE_FIXED = ["Council", "Date", "Title", "Resolution", "TOTAL VOTES", "NO-VOTE COUNT", "ABSENT COUNT", "NO COUNT",
               "YES COUNT", "Link", "token"]
@@ -203,14 +203,6 @@ class UNDL(Reader):
     signatures = {"wide": set(WIDE_FIXED), "long": set(LONG_REQUIRED)}
     keys = {"undl_roll_calls": ["undl_id"], "undl_votes": ["undl_id", "code"]}
     schema = {"undl_roll_calls": ROLL_CALL_COLUMNS, "undl_votes": VOTE_COLUMNS}
-
-    def sniff(self, head: FileHead):
-        cols = set(head.columns)
-        if set(WIDE_FIXED) <= cols:
-            return "wide"
-        if set(LONG_REQUIRED) <= cols:
-            return "long"
-        return None
 
     def read(self, path, layout, head):
         if head.kind not in ("csv", "tsv"):

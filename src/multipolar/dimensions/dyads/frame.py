@@ -79,6 +79,12 @@ def stata_name(name: str) -> str:
     return name[:32]
 
 
+def declare(dimension: str, source: str, coverage: str, descriptions: dict[str, str]) -> dict[str, tuple]:
+    """Columns of one dimension, source and coverage rule: {column: (dimension, description, source,
+    coverage)}, as :meth:`Frame.pairs` and :meth:`Frame.exprs` take them."""
+    return {c: (dimension, text, source, coverage) for c, text in descriptions.items()}
+
+
 def _carry(values: str | None) -> set[str]:
     if not values:
         return set()
@@ -193,7 +199,17 @@ class Frame:
         self.coverage_log[family] = SourceCoverage(family, source, years[0], years[1], rule, list(columns), carried_to)
 
     def missing(self, table: str, what: str):
+        """Note that the warehouse has no ``table`` (for ``what``): its columns are missing, not zero."""
         self.notes.append(f"{what}: the warehouse has no table {table!r} (import its source); the columns are missing, not zero")
+
+    def lacks(self, table: str, what: str, cols: dict, have: bool | None = None) -> bool:
+        """True when the warehouse has no ``table`` (or ``have`` is False): the columns ``cols`` are then
+        added, all missing, and a note says what to import."""
+        if self.has(table) if have is None else have:
+            return False
+        self.missing(table, what)
+        self.pairs(None, cols)
+        return True
 
     def carries(self, family: str) -> bool:
         return family in self.carry

@@ -23,9 +23,7 @@ def add(d: Frame):
             "arms_imports_a_tiv": ("security", "all arms A received in the year, million TIV", SRC, cov),
             "arms_imports_b_tiv": ("security", "all arms B received in the year, million TIV", SRC, cov),
             "arms_tiv_source": ("security", "official TIV series or register approximation", SRC, "")}
-    if not d.has("arms_tiv"):
-        d.missing("arms_tiv", "security: arms transfers")
-        d.pairs(None, cols)
+    if d.lacks("arms_tiv", "security: arms transfers", cols):
         return
     t = d.t("arms_tiv")
     lo, hi = d.span("arms_tiv")
