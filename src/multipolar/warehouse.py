@@ -89,7 +89,6 @@ class ImportReport:
     rejected: dict = field(default_factory=dict)
     tables: list = field(default_factory=list)
     seconds: float = 0.0
-    peak_mb: float | None = None
     changes: list = field(default_factory=list)     # per table: what the import did to it (see Plan.describe)
 
 
@@ -431,19 +430,6 @@ class Warehouse:
             ex.shutdown(wait=True, cancel_futures=True)
         return out
 
-    def _find_import(self, source: str, sha: str):
-        if not self.path.exists():
-            return None
-        with self.connect() as con:
-            df = con.execute("SELECT * FROM _imports WHERE source = ? AND sha256 = ? AND NOT superseded ORDER BY import_id DESC LIMIT 1", [source, sha]).df()
-            if df.empty:
-                return None
-            row = df.iloc[0].to_dict()
-            existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-            if not all(t in existing for t in json.loads(row["tables"])):
-                return None
-            return row
-
     def _write(self, reader, layout, path: Path, sha: str, parsed, t0, precedence: int = 2, replace: bool = False,
                pause=None, marker=None) -> ImportReport:
         t_write = time.perf_counter()
@@ -776,8 +762,8 @@ def _plan(con, reader, table: str, new: str, df: pd.DataFrame, pcols: list, exis
         p.after = _shape(con, new, new_cols, pcols)
         p.refusal = None if replace or not problems else "; ".join(problems)
         return p
-    tcols = [(r[0], r[1]) for r in con.execute(f"SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
-                                               f"AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
+    tcols = [(r[0], r[1]) for r in con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
+                                               "AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
     tnames = [c for c, _ in tcols]
     old = (f"(SELECT * FROM {_q(table)} SEMI JOIN (SELECT DISTINCT {pc} FROM {new}) USING ({pc}))" if pcols else _q(table))
     p.holders = [h for h in current if _holds(h, table, scope)]

@@ -431,9 +431,6 @@ class Registry:
                     rows.append((k, y, c))
         return pd.DataFrame(rows, columns=["key", "year", "code"])
 
-    def name_table(self) -> pd.DataFrame:
-        return pd.DataFrame([(n, c) for n, cs in self._names.items() for c in cs], columns=["name_key", "code"])
-
     def classify(self, code: str) -> str | None:
         """'state', 'territory', 'aggregate', or None for a code nobody knows (ISO3 or WB)."""
         if code in self.states or code in self._systems["iso3"]:

@@ -38,13 +38,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from ..errors import InputError, show

@@ -48,10 +48,6 @@ def snapshot_dir() -> Path:
     return Path(env) if env else Path(str(resources.files("multipolar.snapshot").joinpath("data")))
 
 
-def available() -> bool:
-    return (snapshot_dir() / "manifest.json").exists()
-
-
 def load(name: str) -> pd.DataFrame:
     df = snapshot_table(name)
     if df is None:

@@ -480,14 +480,6 @@ def read_csv(path: Path, *, sep: str = ",", header: str | int | None = "infer", 
         raise InputError(f"the file ends early ({e})", file=str(path), hint="download the file again") from None
 
 
-def require_columns(df_cols, required, path, what: str = "") -> None:
-    missing = [c for c in required if c not in df_cols]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}" + (f" for {what}" if what else ""),
-                         file=str(path), field=missing[0], expected="columns " + ", ".join(required),
-                         hint="use the file exactly as the publisher ships it, or name the right --source")
-
-
 def line_of(df: pd.DataFrame, i: int, line_offset: int = 2) -> int:
     """The line in the file of the ``i``-th row of ``df``: its ``__line`` (set by :func:`multipolar.sources.frame`
     before any row is filtered out) when present, else ``i + line_offset``."""

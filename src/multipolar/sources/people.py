@@ -36,7 +36,6 @@ VISA_CATEGORY = {
     "visa required": 1, "vr": 1, "0": 1,
     "no admission": 0, "covid ban": 0,
 }
-VISA_LABEL = {4: "visa free", 3: "on arrival or eTA", 2: "e-visa or permit", 1: "visa required", 0: "no admission"}
 
 
 def visa_scale(values: pd.Series, snapshot: pd.Series) -> pd.DataFrame:

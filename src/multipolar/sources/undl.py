@@ -90,7 +90,6 @@ WIDE_FIXED = ["Council", "Date", "Title", "Resolution", "TOTAL VOTES", "NO-VOTE 
               "YES COUNT", "Link", "token"]
 LONG_REQUIRED = ["undl_id", "ms_code", "ms_name", "ms_vote", "date", "resolution", "title"]
 LONG_TOTALS = ["total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms"]
-LONG_OPTIONAL = ["session", "draft", "committee_report", "meeting", "agenda_title", "subjects", "vote_note", "undl_link"]
 #: new Library roll calls get rcid = UNDL_RCID_BASE + undl_id (cannot collide with Voeten's rcid or the single-vote ids)
 UNDL_RCID_BASE = 100_000_000
 #: the largest date difference of a match by symbol (see the module docstring for the measurement)
@@ -100,7 +99,6 @@ VOTES_AGREE = 0.99
 MIN_COMMON = 10
 GA, SC = "General Assembly", "Security Council"
 VOTE = {"Y": "yes", "N": "no", "A": "abstain"}
-NOT_VOTING = {"X", "NV"}
 ROLL_CALL_COLUMNS = ["undl_id", "date", "year", "session", "resolution", "symbol", "title", "draft", "meeting",
                      "total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms",
                      "counted_yes", "counted_no", "counted_abstentions", "counted_non_voting", "counted_ms",

@@ -157,13 +157,3 @@ def poles(wh, years=None, pole_rule: float = POLE_RULE) -> pd.DataFrame:
     out["reading"] = out["polarity"].map({1: "unipolar", 2: "bipolar"}).where(out["polarity"].notna())
     out.loc[out["polarity"] >= 3, "reading"] = "multipolar"
     return out
-
-
-def bloc_poles(wh, blocs: pd.DataFrame) -> pd.DataFrame:
-    """Effective number of poles over blocs: ``blocs`` has code, year, bloc; shares are summed per bloc."""
-    df = state_power(wh).merge(blocs[["code", "year", "bloc"]], on=["code", "year"], how="inner")
-    rows = []
-    for y, g in df.groupby("year"):
-        rows.append({"year": int(y), "enp_blocs_cinc": _enp(g.groupby("bloc")["cinc"].sum(min_count=1)),
-                     "enp_blocs_gdp": _enp(g.groupby("bloc")["gdp"].sum(min_count=1))})
-    return pd.DataFrame(rows)
