@@ -71,6 +71,7 @@ IMPORT_COLUMNS = ["import_id", "source", "layout", "version", "file_name", "file
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 of the file's bytes, as hex."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -105,6 +106,8 @@ WAITING_FRESH = 1.0
 
 
 def lock_wait() -> float:
+    """How long a reader waits for an import's write lock: ``MULTIPOLAR_LOCK_WAIT`` seconds, else
+    :data:`LOCK_WAIT`."""
     v = os.environ.get("MULTIPOLAR_LOCK_WAIT")
     if not v:
         return LOCK_WAIT
@@ -267,17 +270,22 @@ class Warehouse:
                 raise
 
     def tables(self) -> list[str]:
+        """The warehouse's tables, by name."""
         with self.connect() as con:
             return [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' ORDER BY 1").fetchall()]
 
     def has(self, table: str) -> bool:
+        """True when the warehouse holds ``table``."""
         return table in self.tables()
 
     def query(self, sql: str, params=None) -> pd.DataFrame:
+        """The result of ``sql`` (with ``params``) as a data frame, on a read-only connection."""
         with self.connect() as con:
             return con.execute(sql, params or []).df()
 
     def table(self, name: str, columns: list[str] | None = None, where: str | None = None) -> pd.DataFrame:
+        """The table ``name`` (its ``columns``, the rows ``where`` holds); a missing table raises saying what
+        to import."""
         if not self.has(name):
             raise WarehouseError(f"the warehouse {self.path} has no table {name!r}. Import its source first: `multipolar data import ...` (see `multipolar data sources`).")
         cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
@@ -491,6 +499,8 @@ class Warehouse:
 
     # ---- status ---------------------------------------------------------------------------
     def status(self, all_imports: bool = False) -> pd.DataFrame:
+        """The import log: one row per file import (the current ones, or with ``all_imports`` the superseded
+        too)."""
         with self.connect() as con:
             q = "SELECT * FROM _imports" + ("" if all_imports else " WHERE NOT superseded") + " ORDER BY source, import_id"
             return con.execute(q).df()
@@ -512,6 +522,7 @@ class Warehouse:
         return out
 
     def counts(self) -> dict[str, int]:
+        """{table: rows} of every table but the import log."""
         with self.connect() as con:
             names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' AND table_name <> '_imports'").fetchall()]
             return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchall()[0][0] for n in names}
@@ -537,6 +548,8 @@ IMPORT_MEMORY = "1GB"
 
 
 def precedence_of_name(name: str) -> int:
+    """The precedence of a file by its name: 3 the publisher's native format, 2 text, 1 Parquet
+    (:data:`PRECEDENCE`)."""
     n = str(name).lower()
     if n.endswith((".rda", ".rdata", ".rds", ".dta", ".xls", ".xlsx")):
         return 3
@@ -638,6 +651,7 @@ class Plan:
         return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "") if names else "earlier imports"
 
     def describe(self) -> str:
+        """What the import does to the table, in one line (rows and years before and after)."""
         a, b, c = self.after, self.before, self.counts
         if self.action == "create":
             return f"{self.table}: {a.rows:,} rows (new table)"

@@ -470,6 +470,7 @@ def read_run(wh, run_id: str | None = None) -> pd.DataFrame | None:
 
 
 def agreement_stored(wh, votes_id: str) -> bool:
+    """True when the warehouse holds vote agreement computed from the votes selection ``votes_id``."""
     if layout(wh) != "runs":
         return False
     with wh.connect() as con:

@@ -40,6 +40,7 @@ class Section:
     extra_tables: list[dict] = field(default_factory=list)   # {"title", "columns", "rows"}
 
     def to_dict(self) -> dict:
+        """The section as plain values (for the template and the dashboard's JSON)."""
         return {k: getattr(self, k) for k in ("id", "heading", "finding", "figure", "table", "columns", "source", "notes",
                                                "missing", "extra_tables")}
 
@@ -154,12 +155,14 @@ class Context:
         return False
 
     def undirected(self, year: int | None = None) -> pd.DataFrame:
+        """The dyads of ``year`` (or every year) once per pair (code_a < code_b)."""
         d = self.dy if year is None else self.dy[self.dy["year"] == year]
         return d[d["code_a"] < d["code_b"]]
 
 
 # -- 1. the map of blocs ---------------------------------------------------------------------------
 def blocs_of_year(ctx_db, year: int, n_boot: int = 100) -> pd.DataFrame:
+    """The ideal-point blocs of ``year`` with state names."""
     from .. import structure as S
     summ, _ = S.blocs(str(year), method="ideal-points", db=ctx_db, n_boot=n_boot)
     summ["name"] = summ["code"].map(name)
@@ -167,6 +170,7 @@ def blocs_of_year(ctx_db, year: int, n_boot: int = 100) -> pd.DataFrame:
 
 
 def blocs_map(ctx: Context) -> Section:
+    """Section: the world map of the blocs in the last full UN session."""
     import plotly.graph_objects as go
 
     from ..dimensions.values import stored_ideal_points
@@ -226,6 +230,8 @@ def blocs_map(ctx: Context) -> Section:
 
 # -- 2. poles --------------------------------------------------------------------------------------
 def poles_section(ctx: Context) -> Section:
+    """Section: the effective number of great powers over the years, with the reading (unipolar, bipolar,
+    multipolar) shaded."""
     import plotly.graph_objects as go
 
     from .. import structure as S
@@ -295,11 +301,13 @@ def _runs(years: list[int]):
 
 # -- 3. the triangle -------------------------------------------------------------------------------
 def triangle_data(db, states, years) -> pd.DataFrame:
+    """The triangle of ``states`` over ``years`` (:func:`multipolar.structure.triangle`)."""
     from .. import structure as S
     return S.triangle(*states, years=years, db=db)
 
 
 def triangle_section(ctx: Context) -> Section:
+    """Section: the three relations of the triangle and its type each year."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
     a, b, c = ctx.triangle
@@ -384,6 +392,8 @@ def composition_changes(db, states, first: int, last: int) -> list[tuple[int, st
 
 # -- 4. the focus state's partners -----------------------------------------------------------------
 def partners(ctx: Context, focus: str | None = None, year: int | None = None, since: int = 2013, top: int = 20) -> pd.DataFrame:
+    """The focus state's ``top`` closest partners in ``year``, with the change in closeness since ``since``
+    and the vote agreement of the latest year with votes."""
     focus = focus or ctx.focus
     year = year or ctx.latest
     d = ctx.dy[(ctx.dy["code_a"] == focus)]
@@ -407,6 +417,7 @@ def partners(ctx: Context, focus: str | None = None, year: int | None = None, si
 
 
 def focus_section(ctx: Context, since: int = 2013) -> Section:
+    """Section: the focus state's closest partners and how their closeness moved."""
     import plotly.graph_objects as go
     f = ctx.focus
     sec = Section("focus", f"{name(f)}'s partners")
@@ -478,6 +489,8 @@ def focus_section(ctx: Context, since: int = 2013) -> Section:
 
 # -- 5. de-globalization ---------------------------------------------------------------------------
 def scoreboard_section(ctx: Context) -> Section:
+    """Section: de-globalisation along five processes, the fragmentation index F = 1 - across / within of each
+    over the years, with its trend per decade."""
     import plotly.graph_objects as go
 
     from .. import structure as S
@@ -576,6 +589,8 @@ def robustness_section(ctx: Context) -> Section:
 
 # -- 6. movers -------------------------------------------------------------------------------------
 def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3) -> pd.DataFrame:
+    """The ``top`` pairs that moved closer and the ``top`` that moved further apart over ``span`` years (pairs
+    with at least ``min_common`` components in both years)."""
     y1, y0 = ctx.latest, ctx.latest - span
     now, then = ctx.undirected(y1), ctx.undirected(y0)
     if now.empty or then.empty:
@@ -589,6 +604,7 @@ def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3) -> pd.Da
 
 
 def movers_section(ctx: Context) -> Section:
+    """Section: the relations that changed most over ten (else five) years."""
     import plotly.graph_objects as go
     sec = Section("movers", "Movers: the relations that changed most")
     if ctx.lacks_dyads(sec):
@@ -664,6 +680,8 @@ def scenario_section(ctx: Context) -> Section:
 
 # -- 7. data and coverage --------------------------------------------------------------------------
 def coverage_section(ctx: Context) -> Section:
+    """Section: the rows of every source and table by year (a heatmap, gaps named) and the sources the report
+    rests on."""
     import plotly.graph_objects as go
     sec = Section("coverage", "Data and coverage")
     basis, prov, cov, cites = provenance(ctx.db)

@@ -256,6 +256,7 @@ def scan_text(path: Path, max_line: int | None = None) -> int:
 
 
 def zlib_error():
+    """The exception class of a corrupt gzip stream (zlib.error), imported when needed."""
     import zlib
     return zlib.error
 
@@ -311,6 +312,7 @@ def _count_lines(path: Path) -> int:
 
 
 def file_kind(path: Path) -> str:
+    """What the file is, from its first bytes and its name: parquet, rda, xls, dta or text."""
     name = path.name.lower()
     head = _raw_head(path, 8)
     if head.startswith(b"PAR1"):
@@ -366,6 +368,8 @@ def is_r_data(path: Path) -> bool:
 
 
 def read_rda(path: Path, encoding: str | None = None) -> dict[str, pd.DataFrame]:
+    """The data frames of an R data file (.rda/.RData/.rds), by object name; an unreadable file raises
+    :class:`InputError`."""
     import warnings
     import pyreadr
     try:
@@ -456,6 +460,7 @@ def head_of(path: Path) -> FileHead:
 
 
 def load_rda(path: Path) -> dict[str, pd.DataFrame]:
+    """The data frames of an R data file (:func:`read_rda`)."""
     return read_rda(path)
 
 
@@ -490,6 +495,8 @@ def line_of(df: pd.DataFrame, i: int, line_offset: int = 2) -> int:
 
 def to_numeric(df: pd.DataFrame, col: str, path, *, integer: bool = False, allow_na: bool = True,
                line_offset: int = 2) -> pd.Series:
+    """The column ``col`` as numbers (``integer``: whole numbers, as Int64); the first value that is not a
+    number, or missing when ``allow_na`` is False, raises naming its line."""
     raw = df[col]
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         s = raw.astype("float64") if raw.dtype != "float64" else raw

@@ -64,6 +64,7 @@ class WDI(Reader):
 
 
 class WDIGDP(WDI):
+    """WDI as GDP (current US$), when named explicitly (``--source wdi_gdp``)."""
     name, indicator = "wdi_gdp", "gdp"
 
     def sniff(self, head):  # only when named explicitly
@@ -71,6 +72,7 @@ class WDIGDP(WDI):
 
 
 class WDIPopulation(WDI):
+    """WDI as population, when named explicitly (``--source wdi_population``)."""
     name, indicator = "wdi_population", "population"
 
     def sniff(self, head):
@@ -101,6 +103,8 @@ class Maddison(TabularReader):
 
 
 class GeoDist(Reader):
+    """CEPII GeoDist: the dyadic file (distances, contiguity, language, colonial ties) and the country file,
+    resolved to today's states."""
     name, title = "geodist", "CEPII GeoDist: distances, contiguity, language, colonial ties"
     citation = "Mayer, T., Zignago, S. (2011). Notes on CEPII's distances measures: the GeoDist Database. CEPII Working Paper 2011-25. Etalab 2.0."
     license = "Etalab Open Licence 2.0"
@@ -140,6 +144,8 @@ BACI_EXCEPTIONS = {251: "FRA", 579: "NOR", 699: "IND", 757: "CHE", 842: "USA", 4
 
 
 def baci_code_table() -> pd.DataFrame:
+    """BACI's numeric country codes (num) with the ISO3 codes they stand for: current and historic ISO
+    countries and BACI's own exceptions."""
     rows = []
     for c in pycountry.historic_countries:
         if getattr(c, "numeric", None):

@@ -36,6 +36,8 @@ EVENT_COLUMNS = ["source", "event_id", "date", "year", "source_code", "target_co
 
 
 def quad_class(root: pd.Series) -> pd.Series:
+    """The CAMEO quad class of each root code: 1 verbal cooperation (01-05), 2 material cooperation (06-08), 3
+    verbal conflict (09-13), 4 material conflict (14-20)."""
     r = pd.to_numeric(root, errors="coerce")
     return pd.Series(np.select([r <= 5, r <= 8, r <= 13, r <= 20], [1, 2, 3, 4], default=0), index=root.index).where(r.notna()).astype("Int64")
 
@@ -82,6 +84,7 @@ def _finish(df: pd.DataFrame, source: str, path, rej: Counter, system: str) -> p
 
 
 class ICEWS(Reader):
+    """ICEWS coded events (one row per event), countries resolved by the event's date."""
     name, title = "icews", "ICEWS coded event data"
     citation = "Boschee, E. et al. (2015). ICEWS Coded Event Data. Harvard Dataverse, doi:10.7910/DVN/28075; sample via the R package icews (Beger)."
     license = "free for research (Dataverse terms)"
@@ -148,6 +151,7 @@ class GDELT(Reader):
 
 
 class CAMEO(Reader):
+    """The CAMEO event codes with their Goldstein scores (GDELT's table or the ICEWS package's)."""
     name, title = "cameo", "CAMEO event codes with Goldstein scores"
     signatures = {"gdelt": {"cameo_code", "description", "goldstein"}, "icews": {"code", "name", "goldstein"}}
     fold_case = True

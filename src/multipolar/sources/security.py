@@ -29,6 +29,7 @@ COMMA_NAMES = ["Egypt, Arab Rep.", "Korea, North", "Korea, South", "Gambia, The"
 
 
 def split_parties(s: str) -> list[str]:
+    """The parties of a GSDB comma list, keeping names that contain a comma whole."""
     s = str(s)
     for i, n in enumerate(COMMA_NAMES):
         s = s.replace(n, f"\x00{i}\x00")

@@ -176,6 +176,7 @@ def session_of(key: str | None, date: str | None) -> float | None:
 
 
 def clean_title(t) -> str | None:
+    """A roll call's title without the Library's trailing vote and resolution notes, or None."""
     if t is None or (isinstance(t, float) and t != t):
         return None
     t = _TITLE_TAIL.sub("", str(t)).strip()
@@ -192,6 +193,8 @@ def _title_words(t) -> frozenset:
 
 # ---- the reader ----------------------------------------------------------------------------------------
 class UNDL(Reader):
+    """The UN Digital Library's voting records (the wide table of 1946-2021 or the long export), matched to
+    Voeten's roll calls where they overlap."""
     name = "undl"
     title = "UN Digital Library: General Assembly voting records"
     citation = ("United Nations Dag Hammarskjöld Library, General Assembly Voting Data (digitallibrary.un.org/record/4060887), "

@@ -1,4 +1,4 @@
-"""Poles: how power is distributed among the great powers, 1946 to the latest year.
+r"""Poles: how power is distributed among the great powers, 1946 to the latest year.
 
 Polarity is about the states that matter, not about every state (Waltz 1979, *Theory of
 International Politics*, ch. 8; Mansfield 1993, "Concentration, polarity, and the distribution of

@@ -87,6 +87,8 @@ class HostCheck:
         self.allow = LOOPBACK | {a.strip("[]").lower() for a in allow}
 
     def ok(self, scope) -> bool:
+        """True when the request has one ``Host`` header naming an allowed host (or the address served) with
+        the port served."""
         raw = None
         for k, v in scope.get("headers", []):
             if k == b"host":

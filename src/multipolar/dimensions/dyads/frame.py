@@ -164,9 +164,11 @@ class Frame:
 
     # -- what the warehouse holds ------------------------------------------------------------
     def has(self, table: str) -> bool:
+        """True when the warehouse holds ``table``."""
         return table in self._tables
 
     def t(self, name: str) -> str:
+        """The SQL name of the warehouse table ``name`` (attached as ``w``)."""
         return f'w.main."{name}"'
 
     def last_data_year(self) -> int:
@@ -212,6 +214,7 @@ class Frame:
         return True
 
     def carries(self, family: str) -> bool:
+        """True when the caller asked to carry the source family ``family`` past its last year."""
         return family in self.carry
 
     def carry_sql(self, sql: str, last: int) -> str:
@@ -463,6 +466,7 @@ class Frame:
                             columns=["family", "source", "first_year", "last_year", "rule", "columns", "carried_to"])
 
     def codebook(self) -> pd.DataFrame:
+        """One row per column of the table: name, dimension, unit, source and coverage rule."""
         return pd.DataFrame([vars(c) for c in self.columns.values()], columns=["name", "dimension", "unit", "source", "coverage"])
 
     def write(self, path, fmt: str | None = None) -> Path:
@@ -497,7 +501,9 @@ class Frame:
     to_parquet = write
 
     def to_csv(self, path):
+        """Write the table to ``path`` as CSV (see :meth:`write`)."""
         return self.write(path, "csv")
 
     def to_stata(self, path):
+        """Write the table to ``path`` as Stata .dta, names shortened to 32 characters (see :meth:`write`)."""
         return self.write(path, "dta")

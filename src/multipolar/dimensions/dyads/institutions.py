@@ -31,6 +31,8 @@ ATOP_COLS = {"defense": "atop_defense", "offense": "atop_offense", "neutrality":
 
 
 def add(d: Frame):
+    """Institutions: shared IGOs (COW IGO), dated groupings, alliances (ATOP and the compiled pacts), trade
+    agreements."""
     _igos(d)
     my = _groupings(d)
     _alliances(d, my)

@@ -35,6 +35,7 @@ EVENT_DAYS = 360
 
 
 def add(d: Frame):
+    """Interaction: events (counts and Goldstein means), militarised disputes, wars, rivalries and sanctions."""
     _events(d)
     _mids(d)
     _wars(d)

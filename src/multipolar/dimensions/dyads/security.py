@@ -15,6 +15,8 @@ SRC = "SIPRI Arms Transfers Database"
 
 
 def add(d: Frame):
+    """Security: arms transferred both ways (SIPRI TIV, million) and each side's share of the other's arms
+    imports."""
     cov = "every pair in SIPRI's years (0: no transfer); shares missing when the recipient received nothing"
     cols = {"arms_tiv_a_to_b": ("security", "arms transferred A->B, million TIV", SRC, cov),
             "arms_tiv_b_to_a": ("security", "arms transferred B->A, million TIV", SRC, cov),
