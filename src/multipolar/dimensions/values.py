@@ -134,17 +134,22 @@ def supported_years(votes: pd.DataFrame) -> tuple[list[int], dict[int, int]]:
     return sorted(int(y) for y in n[n >= MIN_ROLL_CALLS].index), {int(y): int(k) for y, k in n[n < MIN_ROLL_CALLS].items()}
 
 
-def full_sessions(ip: pd.DataFrame, upto: int | None = None) -> list[int]:
+def full_sessions(ip: pd.DataFrame, upto: int | None = None, voting: tuple[str, ...] = ()) -> list[int]:
     """The years (up to ``upto``) whose ideal points rest on a full session: the median state voted
-    on at least :data:`MIN_ROLL_CALLS` roll calls (the one rule for a full UN session)."""
+    on at least :data:`MIN_ROLL_CALLS` roll calls (the one rule for a full UN session); with
+    ``voting``, only the years in which every one of those states has an ideal point."""
     d = ip if upto is None else ip[ip["year"] <= upto]
     full = d.groupby("year")["n_votes"].median()
-    return sorted(int(y) for y in full[full >= MIN_ROLL_CALLS].index)
+    years = sorted(int(y) for y in full[full >= MIN_ROLL_CALLS].index)
+    if voting:
+        present = d[d["code"].isin(voting)].groupby("year")["code"].nunique()
+        years = [y for y in years if present.get(y, 0) == len(set(voting))]
+    return years
 
 
-def last_full_session(ip: pd.DataFrame, upto: int | None = None) -> int | None:
-    """The last of :func:`full_sessions` (up to ``upto``), or None: "the latest UN votes"."""
-    years = full_sessions(ip, upto)
+def last_full_session(ip: pd.DataFrame, upto: int | None = None, voting: tuple[str, ...] = ()) -> int | None:
+    """The last of :func:`full_sessions` (up to ``upto``, with ``voting``), or None: "the latest UN votes"."""
+    years = full_sessions(ip, upto, voting)
     return years[-1] if years else None
 
 

@@ -263,7 +263,7 @@ class Blocs:
         blocs = pd.DataFrame(columns=["code", "bloc", "probability", "runner_up", "runner_up_probability", "swing", "year"])
         if ip is not None:
             from ..dimensions.values import full_sessions
-            years = [y for y in full_sessions(ip) if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2]
+            years = full_sessions(ip, voting=("USA", "CHN"))
             if years:
                 blocs = pd.concat([B.summarise(B.ideal_point_blocs(ip, y, n_boot=n_boot)).assign(year=y) for y in years],
                                   ignore_index=True)
