@@ -282,4 +282,5 @@ def test_state_year_is_the_one_power_query(wh):
     # a state-year WDI does not hold has its GDP missing, not 0
     wdi = wh.query("SELECT DISTINCT code, year FROM wdi").assign(in_wdi=True)
     rest = sy.merge(wdi, on=["code", "year"], how="left")
-    assert (~rest["in_wdi"].fillna(False).astype(bool)).any() and rest.loc[rest["in_wdi"].isna(), "gdp_current_usd"].isna().all()
+    outside = rest["in_wdi"].isna()
+    assert outside.any() and rest.loc[outside, "gdp_current_usd"].isna().all()
