@@ -42,6 +42,18 @@ def test_ideal_point_distance_folds_its_interval_at_zero():
     assert len(d) == 3
 
 
+def test_full_sessions_is_the_one_rule_for_a_full_un_session():
+    # a full session: the median state voted on at least MIN_ROLL_CALLS roll calls; `voting` also needs those states
+    full, short = values.MIN_ROLL_CALLS, values.MIN_ROLL_CALLS - 1
+    ip = pd.DataFrame({"code": ["USA", "CHN", "RUS", "USA", "RUS", "USA", "CHN", "RUS"], "year": [2000] * 3 + [2001] * 2 + [2002] * 3,
+                       "n_votes": [full, full, short, full, full, short, short, full]})
+    assert values.full_sessions(ip) == [2000, 2001]
+    assert values.full_sessions(ip, upto=2000) == [2000]
+    assert values.full_sessions(ip, voting=("USA", "CHN")) == [2000]           # China has no ideal point in 2001
+    assert values.last_full_session(ip) == 2001 and values.last_full_session(ip, voting=("USA", "CHN")) == 2000
+    assert values.last_full_session(ip[ip["year"] == 2002]) is None
+
+
 def test_compare_estimates_reports_sign_and_per_year():
     rng = np.random.default_rng(1)
     a = pd.DataFrame({"state": np.tile([f"S{i}" for i in range(30)], 3), "year": np.repeat([2000, 2001, 2002], 30),

@@ -263,3 +263,24 @@ def test_a_reader_that_waits_too_long_says_what_to_do(tmp_path, monkeypatch):
     finally:
         holder.kill()
         holder.wait()
+
+
+def test_state_year_is_the_one_power_query(wh):
+    # the columns of the sources imported, outer-joined on (code, year), nothing filled
+    assert list(wh.state_year().columns) == ["code", "year"]
+    for f in ("nmc.csv", "wdi_gdp.csv", "maddison.csv"):
+        assert wh.import_file(FIXTURES / f).status == "imported"
+    sy = wh.state_year()
+    assert {"cinc", "milex", "gdp_current_usd", "gdppc_2011usd", "gdp_maddison"} <= set(sy.columns)
+    assert not sy.duplicated(["code", "year"]).any()
+    nmc = wh.query("SELECT code, year, cinc FROM nmc")
+    got = sy.merge(nmc, on=["code", "year"], suffixes=("", "_nmc"))
+    assert len(got) == len(nmc) and (got["cinc"] == got["cinc_nmc"]).all()
+    mad = wh.query("SELECT code, year, gdppc_2011usd * pop_thousands * 1000 AS g FROM maddison")
+    got = sy.merge(mad, on=["code", "year"])
+    assert len(got) == len(mad) and (got["gdp_maddison"] - got["g"]).abs().max() < 1e-6
+    # a state-year WDI does not hold has its GDP missing, not 0
+    wdi = wh.query("SELECT DISTINCT code, year FROM wdi").assign(in_wdi=True)
+    rest = sy.merge(wdi, on=["code", "year"], how="left")
+    outside = rest["in_wdi"].isna()
+    assert outside.any() and rest.loc[outside, "gdp_current_usd"].isna().all()

@@ -140,6 +140,20 @@ def test_static_files_are_the_listed_ones(client):
     assert client.get("/static/world_110m.json").json()["type"] == "Topology"
 
 
+def test_pages_carry_the_one_palette(client):
+    # the dashboard draws with multipolar.palette, as the report does: the page carries it, in its order
+    import json
+    import re
+
+    from multipolar.palette import PALETTE
+    page = client.get("/").text
+    carried = json.loads(re.search(r'<script id="palette" type="application/json">(.*?)</script>', page).group(1))
+    assert carried == PALETTE and list(carried["blocs"]) == list(PALETTE["blocs"])
+    js = client.get("/static/app.js").text
+    written = {c for v in PALETTE.values() for c in (v.values() if isinstance(v, dict) else [v] if isinstance(v, str) else v)}
+    assert not [c for c in written if c in js]                 # no colour of the palette is written again in app.js
+
+
 def test_server_binds_to_loopback_by_default():
     import inspect
 

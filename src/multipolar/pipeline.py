@@ -22,26 +22,6 @@ from .provenance import coverage_from_warehouse
 from .snapshot import EXCLUDED_SOURCES, snapshot_dir
 
 
-def state_year_from_warehouse(w) -> pd.DataFrame:
-    parts = []
-    have = set(w.tables())
-    if "nmc" in have:
-        parts.append(w.query("SELECT code, year, cinc, milex FROM nmc"))
-    if "wdi" in have:
-        wdi = w.query("SELECT code, year, indicator, value FROM wdi").pivot_table(index=["code", "year"], columns="indicator", values="value").reset_index()
-        wdi = wdi.rename(columns={"NY.GDP.MKTP.CD": "gdp_current_usd", "SP.POP.TOTL": "population"})
-        parts.append(wdi)
-    if "maddison" in have:
-        parts.append(w.query("SELECT code, year, gdppc_2011usd, gdppc_2011usd * pop_thousands * 1000 AS gdp_maddison FROM maddison"))
-    if not parts:
-        return pd.DataFrame(columns=["code", "year"])
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.merge(p, on=["code", "year"], how="outer")
-    out.columns.name = None
-    return out.sort_values(["code", "year"]).reset_index(drop=True)
-
-
 def build_snapshot(shared: Path | None = None, out: Path | None = None) -> Path:
     """Build the snapshot from the folder ``shared`` (default ``../shared/data`` or ``$MULTIPOLAR_SHARED``) into
     ``out`` (default: the folder snapshots are read from — ``$MULTIPOLAR_SNAPSHOT`` when set, else the package's own
@@ -87,7 +67,7 @@ def _write_snapshot(shared: Path, out: Path) -> None:
         st = st[~st["source"].isin(EXCLUDED_SOURCES)]
         cov = coverage_from_warehouse(w)
         cov = cov[~cov["source"].isin(EXCLUDED_SOURCES)]
-        sy = state_year_from_warehouse(w)
+        sy = w.state_year()
         run = None
         if w.has("un_votes"):
             from .dimensions import values

@@ -71,6 +71,7 @@ IMPORT_COLUMNS = ["import_id", "source", "layout", "version", "file_name", "file
 
 
 def sha256_file(path: Path) -> str:
+    """The SHA-256 of the file's bytes, as hex."""
     h = hashlib.sha256()
     with open(path, "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):
@@ -89,7 +90,6 @@ class ImportReport:
     rejected: dict = field(default_factory=dict)
     tables: list = field(default_factory=list)
     seconds: float = 0.0
-    peak_mb: float | None = None
     changes: list = field(default_factory=list)     # per table: what the import did to it (see Plan.describe)
 
 
@@ -106,6 +106,8 @@ WAITING_FRESH = 1.0
 
 
 def lock_wait() -> float:
+    """How long a reader waits for an import's write lock: ``MULTIPOLAR_LOCK_WAIT`` seconds, else
+    :data:`LOCK_WAIT`."""
     v = os.environ.get("MULTIPOLAR_LOCK_WAIT")
     if not v:
         return LOCK_WAIT
@@ -268,21 +270,48 @@ class Warehouse:
                 raise
 
     def tables(self) -> list[str]:
+        """The warehouse's tables, by name."""
         with self.connect() as con:
             return [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' ORDER BY 1").fetchall()]
 
     def has(self, table: str) -> bool:
+        """True when the warehouse holds ``table``."""
         return table in self.tables()
 
     def query(self, sql: str, params=None) -> pd.DataFrame:
+        """The result of ``sql`` (with ``params``) as a data frame, on a read-only connection."""
         with self.connect() as con:
             return con.execute(sql, params or []).df()
 
     def table(self, name: str, columns: list[str] | None = None, where: str | None = None) -> pd.DataFrame:
+        """The table ``name`` (its ``columns``, the rows ``where`` holds); a missing table raises saying what
+        to import."""
         if not self.has(name):
             raise WarehouseError(f"the warehouse {self.path} has no table {name!r}. Import its source first: `multipolar data import ...` (see `multipolar data sources`).")
         cols = ", ".join(f'"{c}"' for c in columns) if columns else "*"
         return self.query(f'SELECT {cols} FROM "{name}"' + (f" WHERE {where}" if where else ""))
+
+    def state_year(self) -> pd.DataFrame:
+        """The one state-year power query: code, year and what the warehouse holds of cinc, milex
+        (COW NMC), gdp_current_usd, population (WDI), gdppc_2011usd and gdp_maddison = gdppc_2011usd x
+        pop_thousands x 1000 (Maddison, 2011 PPP $). The sources are outer-joined on (code, year) and
+        nothing is filled; a source not imported leaves its columns out (no table: code and year only)."""
+        have = set(self.tables())
+        parts = []
+        if "nmc" in have:
+            parts.append(self.query("SELECT code, year, cinc, milex FROM nmc"))
+        if "wdi" in have:
+            wdi = self.query("SELECT code, year, indicator, value FROM wdi").pivot_table(index=["code", "year"], columns="indicator", values="value").reset_index()
+            parts.append(wdi.rename(columns={"NY.GDP.MKTP.CD": "gdp_current_usd", "SP.POP.TOTL": "population"}))
+        if "maddison" in have:
+            parts.append(self.query("SELECT code, year, gdppc_2011usd, gdppc_2011usd * pop_thousands * 1000 AS gdp_maddison FROM maddison"))
+        if not parts:
+            return pd.DataFrame(columns=["code", "year"])
+        out = parts[0]
+        for p in parts[1:]:
+            out = out.merge(p, on=["code", "year"], how="outer")
+        out.columns.name = None
+        return out.sort_values(["code", "year"]).reset_index(drop=True)
 
     def ibis(self):
         """An ibis connection on the warehouse (read-only), for engine-neutral transformations."""
@@ -409,19 +438,6 @@ class Warehouse:
             ex.shutdown(wait=True, cancel_futures=True)
         return out
 
-    def _find_import(self, source: str, sha: str):
-        if not self.path.exists():
-            return None
-        with self.connect() as con:
-            df = con.execute("SELECT * FROM _imports WHERE source = ? AND sha256 = ? AND NOT superseded ORDER BY import_id DESC LIMIT 1", [source, sha]).df()
-            if df.empty:
-                return None
-            row = df.iloc[0].to_dict()
-            existing = {r[0] for r in con.execute("SELECT table_name FROM information_schema.tables").fetchall()}
-            if not all(t in existing for t in json.loads(row["tables"])):
-                return None
-            return row
-
     def _write(self, reader, layout, path: Path, sha: str, parsed, t0, precedence: int = 2, replace: bool = False,
                pause=None, marker=None) -> ImportReport:
         t_write = time.perf_counter()
@@ -483,6 +499,8 @@ class Warehouse:
 
     # ---- status ---------------------------------------------------------------------------
     def status(self, all_imports: bool = False) -> pd.DataFrame:
+        """The import log: one row per file import (the current ones, or with ``all_imports`` the superseded
+        too)."""
         with self.connect() as con:
             q = "SELECT * FROM _imports" + ("" if all_imports else " WHERE NOT superseded") + " ORDER BY source, import_id"
             return con.execute(q).df()
@@ -504,6 +522,7 @@ class Warehouse:
         return out
 
     def counts(self) -> dict[str, int]:
+        """{table: rows} of every table but the import log."""
         with self.connect() as con:
             names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema='main' AND table_name <> '_imports'").fetchall()]
             return {n: con.execute(f'SELECT count(*) FROM "{n}"').fetchall()[0][0] for n in names}
@@ -529,6 +548,8 @@ IMPORT_MEMORY = "1GB"
 
 
 def precedence_of_name(name: str) -> int:
+    """The precedence of a file by its name: 3 the publisher's native format, 2 text, 1 Parquet
+    (:data:`PRECEDENCE`)."""
     n = str(name).lower()
     if n.endswith((".rda", ".rdata", ".rds", ".dta", ".xls", ".xlsx")):
         return 3
@@ -630,6 +651,7 @@ class Plan:
         return ", ".join(names[:3]) + (f" and {len(names) - 3} more" if len(names) > 3 else "") if names else "earlier imports"
 
     def describe(self) -> str:
+        """What the import does to the table, in one line (rows and years before and after)."""
         a, b, c = self.after, self.before, self.counts
         if self.action == "create":
             return f"{self.table}: {a.rows:,} rows (new table)"
@@ -754,8 +776,8 @@ def _plan(con, reader, table: str, new: str, df: pd.DataFrame, pcols: list, exis
         p.after = _shape(con, new, new_cols, pcols)
         p.refusal = None if replace or not problems else "; ".join(problems)
         return p
-    tcols = [(r[0], r[1]) for r in con.execute(f"SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
-                                               f"AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
+    tcols = [(r[0], r[1]) for r in con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_schema = 'main' "
+                                               "AND table_name = ? ORDER BY ordinal_position", [table]).fetchall()]
     tnames = [c for c, _ in tcols]
     old = (f"(SELECT * FROM {_q(table)} SEMI JOIN (SELECT DISTINCT {pc} FROM {new}) USING ({pc}))" if pcols else _q(table))
     p.holders = [h for h in current if _holds(h, table, scope)]

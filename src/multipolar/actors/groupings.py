@@ -81,6 +81,7 @@ def members(org: str, year: int | None = None, *, date: str | None = None, statu
 
 
 def membership_table(org: str | None = None, code: str | None = None) -> pd.DataFrame:
+    """The dated memberships (org, code, start, end, ...), of one organisation and/or one state when given."""
     df = memberships()
     if org is not None:
         df = df[df["org"] == _org(org)]

@@ -123,9 +123,11 @@ class Spell:
     system_member: bool
 
     def covers(self, date: str) -> bool:
+        """True when the ISO date ``date`` (YYYY-MM-DD) falls in the spell (an open end runs to today)."""
         return self.start <= date and (self.end is None or date <= self.end)
 
     def overlaps_year(self, year: int) -> bool:
+        """True when the spell holds on at least one day of ``year``."""
         return self.start <= f"{year}-12-31" and (self.end is None or self.end >= f"{year}-01-01")
 
 
@@ -158,6 +160,8 @@ class State:
         return self.spells[-1].end is None
 
     def exists(self, year: int | None = None, date: str | None = None, system_only: bool = True) -> bool:
+        """True when the state exists in ``year`` (any day) or on ``date``; with ``system_only``, as a member
+        of the state system."""
         for s in self.spells:
             if system_only and not s.system_member:
                 continue
@@ -168,6 +172,7 @@ class State:
         return False
 
     def to_dict(self) -> dict:
+        """The state's codes, names and spells as plain values (for JSON)."""
         return {
             "code": self.code, "name": self.name, "iso3": self.iso3, "iso2": self.iso2,
             "isonum": self.isonum, "cow": self.cow, "cow_abb": self.cow_abb, "gw": self.gw,
@@ -242,6 +247,7 @@ class Registry:
         return len(self.states)
 
     def get(self, code: str) -> State:
+        """The :class:`State` of the multipolar code ``code``; an unknown code raises with suggestions."""
         try:
             return self.states[code]
         except KeyError:
@@ -291,6 +297,7 @@ class Registry:
         return None
 
     def suggest(self, value: str, n: int = 5) -> list[str]:
+        """Up to ``n`` codes whose names are closest to ``value`` (for 'did you mean' messages)."""
         key = normalise_name(value)
         keys = list(self._names)
         close = difflib.get_close_matches(key, keys, n=n * 2, cutoff=0.6)
@@ -402,6 +409,7 @@ class Registry:
         return hit[-1]
 
     def name(self, code: str) -> str:
+        """The English short name of the state ``code``."""
         return self.get(code).name
 
     # ---- tables for vectorised joins in the warehouse --------------------------------------
@@ -431,9 +439,6 @@ class Registry:
                     rows.append((k, y, c))
         return pd.DataFrame(rows, columns=["key", "year", "code"])
 
-    def name_table(self) -> pd.DataFrame:
-        return pd.DataFrame([(n, c) for n, cs in self._names.items() for c in cs], columns=["name_key", "code"])
-
     def classify(self, code: str) -> str | None:
         """'state', 'territory', 'aggregate', or None for a code nobody knows (ISO3 or WB)."""
         if code in self.states or code in self._systems["iso3"]:
@@ -445,6 +450,7 @@ class Registry:
         return None
 
     def to_frame(self) -> pd.DataFrame:
+        """One row per state and spell: codes, names, start, end and state-system membership."""
         rows = []
         for st in self.states.values():
             for s in st.spells:
@@ -467,6 +473,8 @@ def registry() -> Registry:
 
 
 def resolve(value, **kw) -> str:
+    """The multipolar code of ``value`` (a code of any system or a name), resolved by date with
+    :meth:`Registry.resolve`'s keywords."""
     return registry().resolve(value, **kw)
 
 

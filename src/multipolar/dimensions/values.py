@@ -134,13 +134,23 @@ def supported_years(votes: pd.DataFrame) -> tuple[list[int], dict[int, int]]:
     return sorted(int(y) for y in n[n >= MIN_ROLL_CALLS].index), {int(y): int(k) for y, k in n[n < MIN_ROLL_CALLS].items()}
 
 
-def last_full_session(ip: pd.DataFrame, upto: int | None = None) -> int | None:
-    """The last year (up to ``upto``) whose ideal points rest on a full session: the median state
-    voted on at least :data:`MIN_ROLL_CALLS` roll calls (the one rule for "the latest UN votes")."""
+def full_sessions(ip: pd.DataFrame, upto: int | None = None, voting: tuple[str, ...] = ()) -> list[int]:
+    """The years (up to ``upto``) whose ideal points rest on a full session: the median state voted
+    on at least :data:`MIN_ROLL_CALLS` roll calls (the one rule for a full UN session); with
+    ``voting``, only the years in which every one of those states has an ideal point."""
     d = ip if upto is None else ip[ip["year"] <= upto]
     full = d.groupby("year")["n_votes"].median()
-    full = full[full >= MIN_ROLL_CALLS]
-    return int(full.index.max()) if len(full) else None
+    years = sorted(int(y) for y in full[full >= MIN_ROLL_CALLS].index)
+    if voting:
+        present = d[d["code"].isin(voting)].groupby("year")["code"].nunique()
+        years = [y for y in years if present.get(y, 0) == len(set(voting))]
+    return years
+
+
+def last_full_session(ip: pd.DataFrame, upto: int | None = None, voting: tuple[str, ...] = ()) -> int | None:
+    """The last of :func:`full_sessions` (up to ``upto``, with ``voting``), or None: "the latest UN votes"."""
+    years = full_sessions(ip, upto, voting)
+    return years[-1] if years else None
 
 
 def vote_agreement(votes: pd.DataFrame) -> pd.DataFrame:
@@ -188,26 +198,24 @@ def vote_agreement(votes: pd.DataFrame) -> pd.DataFrame:
 
 
 def ideal_point_distance(ip: pd.DataFrame, ci: float = 0.90) -> pd.DataFrame:
-    """|theta_a - theta_b| for every pair of states in each year, with its uncertainty.
+    """|theta_a - theta_b| for every pair of states in each year, with its uncertainty: the SQL of
+    :func:`multipolar.dimensions.dyads.ip_distance_sql` (the one formula) run on a data frame.
 
-    ``ip``: code (or state), year, ideal_point, se. The difference d = theta_a - theta_b is taken as
-    normal with sd sqrt(se_a^2 + se_b^2) (the Laplace approximation treats states as independent
-    given the item parameters). ``distance_se`` is that sd; the interval [distance_lo, distance_hi]
-    is the ``ci`` interval of d folded at 0: when it straddles 0 it is [0, max(|lo|, |hi|)].
+    ``ip``: code (or state), year, ideal_point, se. Columns: code_a < code_b, year, distance,
+    distance_se (sqrt(se_a^2 + se_b^2)) and the ``ci`` interval [distance_lo, distance_hi] of
+    theta_a - theta_b folded at 0: when it straddles 0 it is [0, max(|lo|, |hi|)].
     """
+    import duckdb
     from scipy.special import ndtri
-    z = ndtri(0.5 + ci / 2)
+
+    from .dyads.values import ip_distance_sql
     ip = ip.rename(columns={"state": "code"})[["code", "year", "ideal_point", "se"]]
-    m = ip.merge(ip, on="year", suffixes=("_a", "_b"))
-    m = m[m["code_a"] < m["code_b"]]
-    d = m["ideal_point_a"] - m["ideal_point_b"]
-    s = np.sqrt(m["se_a"] ** 2 + m["se_b"] ** 2)
-    lo, hi = d - z * s, d + z * s
-    straddle = (lo < 0) & (hi > 0)
-    return pd.DataFrame({"code_a": m["code_a"].to_numpy(), "code_b": m["code_b"].to_numpy(), "year": m["year"].to_numpy(),
-                         "distance": d.abs().to_numpy(), "distance_se": s.to_numpy(),
-                         "distance_lo": np.where(straddle, 0.0, np.minimum(lo.abs(), hi.abs())),
-                         "distance_hi": np.maximum(lo.abs(), hi.abs())}).reset_index(drop=True)
+    cols = ", ".join(f"{sql} AS {name.removeprefix('ip_')}"
+                     for name, sql in ip_distance_sql(z=float(ndtri(0.5 + ci / 2))).items())
+    with duckdb.connect() as con:
+        con.register("ip", ip)
+        return con.execute(f"SELECT ipa.code AS code_a, ipb.code AS code_b, ipa.year, {cols} FROM ip ipa "
+                           "JOIN ip ipb ON ipb.year = ipa.year AND ipa.code < ipb.code ORDER BY ipa.year, code_a, code_b").df()
 
 
 def pca_baseline(votes: pd.DataFrame, anchor: str = "USA") -> pd.DataFrame:
@@ -467,6 +475,7 @@ def read_run(wh, run_id: str | None = None) -> pd.DataFrame | None:
 
 
 def agreement_stored(wh, votes_id: str) -> bool:
+    """True when the warehouse holds vote agreement computed from the votes selection ``votes_id``."""
     if layout(wh) != "runs":
         return False
     with wh.connect() as con:

@@ -47,6 +47,8 @@ IMPORTS_DDL = """CREATE TABLE IF NOT EXISTS event_imports (sha256 VARCHAR, file_
 
 
 def lake_path(db=None, lake=None) -> Path:
+    """The folder of the events lake: ``lake``, else ``MULTIPOLAR_EVENTS_LAKE``, else the warehouse file's
+    name with ``.events`` beside it."""
     if lake:
         return Path(lake).expanduser()
     if os.environ.get("MULTIPOLAR_EVENTS_LAKE"):
@@ -73,6 +75,8 @@ class EventImport:
     message: str = ""
 
     def summary(self) -> str:
+        """The import in one line: rows read, kept, rejected and repaired, what deduplication did, and the
+        months rewritten."""
         if self.status != "imported":
             return f"{self.status}: {self.file}" + (f" — {self.message}" if self.message else "")
         d = self.dedup
@@ -380,6 +384,8 @@ def _years(years) -> tuple[int, int]:
 
 
 def status(db=None) -> pd.DataFrame:
+    """The event imports the warehouse records (one row per file, oldest first), or an empty table when there
+    are none."""
     from ..warehouse import Warehouse
     with Warehouse(db).connect() as con:
         if not con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'event_imports'").fetchall()[0][0]:

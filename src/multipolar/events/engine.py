@@ -94,6 +94,8 @@ def with_volume(g: ibis.Table) -> ibis.Table:
 
 
 def coverage(ev: ibis.Table) -> ibis.Table:
+    """Per source, year and month: days with events, events kept (not duplicates of another source's) and
+    records read."""
     ev = _typed(ev)
     kept = ev.duplicate_of.isnull()
     return ev.group_by(["source", "year", "month"]).aggregate(days=ev.date.nunique(), events=ev.count(where=kept), records=ev.count()) \

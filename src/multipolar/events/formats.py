@@ -23,7 +23,6 @@ each row; :mod:`multipolar.events.lake` resolves the actors and types the values
 from __future__ import annotations
 
 import csv
-import io
 import re
 import zipfile
 from collections import Counter
@@ -274,9 +273,9 @@ def _named(path: Path, want: dict, layout: str, repaired: Counter | None = None,
                 fixed_rows.append((number, parts[:width]))
                 repaired["empty fields after the last column removed (stray tabs)"] += 1
             elif actual > width:
-                rejected[f"more fields than columns, not empty (a stray tab inside a field: not repairable)"] += 1
+                rejected["more fields than columns, not empty (a stray tab inside a field: not repairable)"] += 1
             else:
-                rejected[f"fewer fields than columns (a row cut short)"] += 1
+                rejected["fewer fields than columns (a row cut short)"] += 1
         lines = [n for n, _ in fixed_rows]          # the file's line (the header is line 1)
         if fixed_rows:
             idx = {n: i for i, n in enumerate(names)}

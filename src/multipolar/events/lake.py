@@ -38,13 +38,11 @@ from __future__ import annotations
 import json
 import os
 import shutil
-import time
 import uuid
 from collections import Counter
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from ..errors import InputError, show
@@ -61,6 +59,9 @@ from ..sources.events import CAMEO_REGIONS, CAMEO_TO_ISO  # noqa: E402
 
 
 class Lake:
+    """The events lake under ``root``: Parquet files of events by year, month and source, and of GDELT
+    mentions by year and month; files are written beside their place and moved in from a journal, so a
+    crash leaves no half-written partition."""
     def __init__(self, root):
         self.root = Path(root)
 
@@ -74,17 +75,21 @@ class Lake:
         return self.root / "mentions"
 
     def part(self, source: str, year: int, month: int) -> Path:
+        """The file of one source's events in one month."""
         return self.events_dir / f"year={year}" / f"month={month}" / f"source={source}" / "data.parquet"
 
     def mentions_part(self, year: int, month: int) -> Path:
+        """The file of the mentions of one month."""
         return self.mentions_dir / f"year={year}" / f"month={month}" / "data.parquet"
 
     def files(self, months: list[tuple[str, int, int]] | None = None) -> list[Path]:
+        """The event files of the given (source, year, month) partitions that exist, or all of them."""
         if months is not None:
             return [p for p in (self.part(*m) for m in months) if p.exists()]
         return sorted(self.events_dir.glob("year=*/month=*/source=*/data.parquet"))
 
     def partitions(self) -> list[tuple[str, int, int]]:
+        """Every (source, year, month) partition the lake holds."""
         out = []
         for p in self.files():
             y, m, s = (x.split("=", 1)[1] for x in p.parts[-4:-1])
@@ -92,6 +97,7 @@ class Lake:
         return out
 
     def glob(self) -> str:
+        """A glob pattern of every event file (for DuckDB's ``read_parquet``)."""
         return str(self.events_dir / "year=*" / "month=*" / "source=*" / "data.parquet")
 
     # ---- journal -------------------------------------------------------------------------
@@ -100,9 +106,11 @@ class Lake:
         return self.root / "_journal.json"
 
     def pending(self) -> dict | None:
+        """The journal of a write that did not finish (its moves), or None."""
         return json.loads(self.journal.read_text()) if self.journal.exists() else None
 
     def write_journal(self, entry: dict) -> None:
+        """Write the journal ``entry`` atomically (a temporary file renamed into place)."""
         tmp = self.root / f".tmp-journal-{uuid.uuid4().hex}"
         with open(tmp, "w") as f:
             json.dump(entry, f)
@@ -111,6 +119,7 @@ class Lake:
         os.replace(tmp, self.journal)
 
     def apply_moves(self, moves: list[list[str]]) -> None:
+        """Move each written temporary file onto its final path (idempotent: a move already made is skipped)."""
         for tmp, final in moves:
             t, f = self.root / tmp, self.root / final
             if t.exists():
@@ -225,6 +234,8 @@ def normalise(raw: Raw, path: Path, sha: str, con=None) -> tuple[pa.Table, Count
 
 
 def normalise_mentions(raw: Raw, path: Path, sha: str) -> pa.Table:
+    """The GDELT mentions of the raw file as the lake stores them (event id, event and mention times, type,
+    outlet, URL, confidence, line, import sha); a time that does not parse raises naming its line."""
     con = duckdb.connect()
     con.register("raw_in", raw.table)
     t = con.sql(f"""SELECT trim(GLOBALEVENTID) AS event_id, try_strptime(left(EventTimeDate, 14), '%Y%m%d%H%M%S') AS event_time,
@@ -290,6 +301,8 @@ def merge(lake: Lake, source: str, new: pa.Table, con=None) -> tuple[list, list,
 
 
 def merge_mentions(lake: Lake, new: pa.Table) -> tuple[list, dict]:
+    """Merge ``new`` mentions into the lake's monthly files (one row per event and URL, the held one first);
+    returns the moves to apply and the counts of records read and mentions added."""
     con = duckdb.connect()
     con.register("new_in", new)
     months = con.execute("SELECT DISTINCT year(event_time), month(event_time) FROM new_in ORDER BY 1, 2").fetchall()

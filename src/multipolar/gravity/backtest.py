@@ -67,6 +67,7 @@ class Episode:
 
 
 def builtin() -> dict[str, Path]:
+    """The backtests shipped with multipolar: {name: path of its YAML file}."""
     d = Path(str(resources.files("multipolar.gravity").joinpath("backtests")))
     return {p.stem: p for p in sorted(d.glob("*.yaml"))}
 
@@ -122,6 +123,8 @@ class BacktestResult:
     notes: list[str] = field(default_factory=list)
 
     def beats_rivals(self, over: str = "bought") -> bool:
+        """True when the model's Spearman correlation ``over`` the importers (``bought`` or ``all``) beats
+        both rivals (no change, proportional)."""
         s = self.scores[f"spearman_{over}"]
         return bool(s["model"] > s["no change"] and s["model"] > s["proportional"])
 

@@ -52,6 +52,8 @@ class Estimate:
     notes: list[str] = field(default_factory=list)
 
     def row(self) -> dict:
+        """The estimate as one table row: effect in percent with its 90% interval, beta, se, counts and the
+        specification."""
         return {"variant": self.label, "effect_pct": self.pct, "lo90_pct": self.lo_pct, "hi90_pct": self.hi_pct, "beta": self.beta,
                 "se": self.se, "obs": self.nobs, "pairs": self.pairs, **{k: v for k, v in self.spec.items() if k != "label"},
                 "seconds": self.seconds}

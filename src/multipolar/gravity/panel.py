@@ -29,11 +29,14 @@ COSTS = TIME_INVARIANT + TIME_VARYING
 
 
 def sectors() -> pd.DataFrame:
+    """The HS6 products of the energy and minerals subset, by sector
+    (:func:`multipolar.sources.products.hs6_sectors`)."""
     from ..sources.products import hs6_sectors
     return hs6_sectors().copy()
 
 
 def sector_products(sector: str) -> list[str]:
+    """The HS6 codes of ``sector``; an unknown sector raises naming the known ones."""
     s = sectors()
     if sector not in set(s["sector"]):
         raise InputError(f"--sector: unknown sector {sector!r}; choose one of {', '.join(sorted(set(s['sector'])) + ['total'])}")

@@ -57,6 +57,8 @@ def _read(path: Path) -> pd.DataFrame:
 
 
 def borders(path: Path, sigma: float = SIGMA, tol: float = 1e-10, endowment: str = "iterative") -> Replication:
+    """Replicate the textbook's borders application (2006 cross-section): PPML on log distance, contiguity and
+    the international-border dummy, and the general-equilibrium effect of removing borders."""
     d = _read(path)
     d = d[d["year"] == 2006].copy()
     d["ln_DIST"] = np.log(d["DIST"])
@@ -74,6 +76,8 @@ def borders(path: Path, sigma: float = SIGMA, tol: float = 1e-10, endowment: str
 
 
 def nafta(path: Path, sigma: float = SIGMA, tol: float = 1e-10, endowment: str = "iterative") -> Replication:
+    """Replicate the textbook's RTA application: the NAFTA counterfactual with the model's PPML estimates
+    (needs the column RTA)."""
     d = _read(path)
     if "RTA" not in d.columns:
         raise InputError(f"{path}: the RTA application needs the column RTA")
@@ -115,6 +119,8 @@ def nafta(path: Path, sigma: float = SIGMA, tol: float = 1e-10, endowment: str =
 
 
 def replicate(name: str, data_dir: Path | None = None, **kw) -> Replication:
+    """Run the application ``name`` (one of :data:`APPLICATIONS`) on the textbook data in ``data_dir``
+    (default: the shared folder)."""
     if name not in APPLICATIONS:
         raise InputError(f"unknown application {name!r}; choose one of {', '.join(APPLICATIONS)}")
     if data_dir is None:
@@ -142,6 +148,8 @@ class PeerCheck:
     negative_roots: list[str]    # countries where gegravity returned the price root p̂ < 0
 
     def max_diff(self, measure: str, valid_only: bool = True) -> float:
+        """The largest absolute difference from the peer implementation for ``measure`` (with ``valid_only``,
+        over rows without a negative root)."""
         t = self.table[self.table["measure"] == measure]
         if valid_only:
             t = t[~t["negative_root"]]

@@ -57,11 +57,13 @@ class Scenario:
 
 
 def builtin() -> dict[str, Path]:
+    """The scenarios shipped with multipolar: {name: path of its YAML file}."""
     d = Path(str(resources.files("multipolar.gravity").joinpath("scenarios")))
     return {p.stem: p for p in sorted(d.glob("*.yaml"))}
 
 
 def load(path) -> Scenario:
+    """The :class:`Scenario` of the YAML file ``path``; a missing file or a bad field raises naming it."""
     import yaml
     p = Path(path)
     if not p.exists():

@@ -211,6 +211,9 @@ UNITS = {"score_values": "component score: values (-1 ... 1)", "score_institutio
 MIN_MEAN_DIMS = 3.0
 #: ... and the values component (the UN votes, the foundation of closeness) for at least this share of them
 MIN_VALUES_SHARE = 0.5
+#: the gate in words (what the report and the dashboard say a year lacks)
+GATE = (f"at least {MIN_MEAN_DIMS:g} of the five components with data on average, the UN votes among them "
+        f"for {MIN_VALUES_SHARE:.0%} of the pairs")
 
 
 def covered_years(dy: pd.DataFrame) -> pd.DataFrame:

@@ -90,6 +90,8 @@ def measures(years=None, states=None, db=None) -> pd.DataFrame:
 
 
 def from_snapshot(rng=None, states=None) -> pd.DataFrame:
+    """The dyad measures from the embedded snapshot (for a fresh install), for the years ``rng`` and the
+    states ``states``."""
     from ..actors.registry import registry
     from ..errors import MultipolarError
     from ..snapshot import manifest, snapshot_dir

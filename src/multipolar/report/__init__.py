@@ -42,6 +42,8 @@ def _json_script(obj) -> str:
 
 def build_report(out: Path, db=None, *, years=None, focus: str = "RUS", triangle=("USA", "RUS", "CHN"), n_boot: int = 100,
                  progress=None) -> Path:
+    """Write the offline HTML report to ``out``: every section of :mod:`.sections` for ``years``, with
+    ``focus`` and ``triangle`` chosen by the caller and ``n_boot`` bootstrap draws for the blocs."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .sections import report_years, triangle_data

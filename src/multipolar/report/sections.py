@@ -19,15 +19,11 @@ import pandas as pd
 
 from ..actors.registry import registry, state_name
 from ..errors import InputError, MissingDataError, MultipolarError
+from ..palette import BLOC_COLOURS, DIMENSION_COLOURS, GAIN, LAND, LOSS, SERIES_COLOURS, TRIANGLE_COLOURS, TYPE_COLOURS
 from ..provenance import provenance
 from ..relations import common_change
 
-#: colours of the relation types (hostile red ... friendly blue) and of the blocs
-TYPE_COLOURS = {"at war": "#7f0000", "adversary": "#d7301f", "rivalry": "#fc8d59", "neutral": "#9e9e9e",
-                "alignment": "#74add1", "strategic partnership": "#4575b4", "alliance": "#1a237e"}
-BLOC_COLOURS = {"US-leaning": "#2166ac", "nonaligned": "#bdbdbd", "China-leaning": "#b2182b"}
-PROCESS_COLOURS = {"values": "#1f5a96", "people": "#b0413e", "economy": "#2e7d32", "institutions": "#8e6c00",
-                   "information": "#6a3d9a"}
+
 
 
 @dataclass
@@ -44,6 +40,7 @@ class Section:
     extra_tables: list[dict] = field(default_factory=list)   # {"title", "columns", "rows"}
 
     def to_dict(self) -> dict:
+        """The section as plain values (for the template and the dashboard's JSON)."""
         return {k: getattr(self, k) for k in ("id", "heading", "finding", "figure", "table", "columns", "source", "notes",
                                                "missing", "extra_tables")}
 
@@ -134,15 +131,14 @@ class Context:
         self.dy = dy
         self.basis = dy.attrs.get("basis", "")
         self.notes += list(dy.attrs.get("notes", []))
-        from ..relations import MIN_MEAN_DIMS, MIN_VALUES_SHARE, covered_years
+        from ..relations import GATE, covered_years
         cov = covered_years(dy)
         ok = cov[cov["covered"]]
         #: the latest year whose dyads pass the coverage gate (None: no such year)
         self.latest = int(ok.index.max()) if len(ok) else None
         self.dims_by_year = cov["mean_dims"]
         self.coverage = cov
-        self.gate = (f"at least {MIN_MEAN_DIMS:g} of the five components with data on average, the UN votes among them "
-                     f"for {MIN_VALUES_SHARE:.0%} of the pairs")
+        self.gate = GATE
         if self.latest is None:
             self.notes.append(f"No year in {rng[0]}-{rng[1]} has dyads with {self.gate}, so the sections built on the relations are "
                               "left out; import the data (`multipolar data import ../shared/data`, then `multipolar idealpoints`).")
@@ -159,12 +155,14 @@ class Context:
         return False
 
     def undirected(self, year: int | None = None) -> pd.DataFrame:
+        """The dyads of ``year`` (or every year) once per pair (code_a < code_b)."""
         d = self.dy if year is None else self.dy[self.dy["year"] == year]
         return d[d["code_a"] < d["code_b"]]
 
 
 # -- 1. the map of blocs ---------------------------------------------------------------------------
 def blocs_of_year(ctx_db, year: int, n_boot: int = 100) -> pd.DataFrame:
+    """The ideal-point blocs of ``year`` with state names."""
     from .. import structure as S
     summ, _ = S.blocs(str(year), method="ideal-points", db=ctx_db, n_boot=n_boot)
     summ["name"] = summ["code"].map(name)
@@ -172,6 +170,7 @@ def blocs_of_year(ctx_db, year: int, n_boot: int = 100) -> pd.DataFrame:
 
 
 def blocs_map(ctx: Context) -> Section:
+    """Section: the world map of the blocs in the last full UN session."""
     import plotly.graph_objects as go
 
     from ..dimensions.values import stored_ideal_points
@@ -208,7 +207,7 @@ def blocs_map(ctx: Context) -> Section:
             text=[f"{n}: {bloc}, probability {p:.2f}" + (f" (else {r} {rp:.2f})" if s else "")
                   for n, p, s, r, rp in zip(g["name"], g["probability"], g["swing"], g["runner_up"], g["runner_up_probability"])],
             hoverinfo="text"))
-    fig.update_geos(projection_type="natural earth", showland=True, landcolor="#f2f2f2", showcountries=False, showcoastlines=False,
+    fig.update_geos(projection_type="natural earth", showland=True, landcolor=LAND, showcountries=False, showcoastlines=False,
                     showocean=False, showlakes=False, showrivers=False, showframe=False, lataxis_range=[-58, 85])
     fig.update_layout(legend={"orientation": "h", "y": 1.0, "yanchor": "bottom", "x": 0})
     n_us, n_cn, n_na = (int(counts.get(b, 0)) for b in ("US-leaning", "China-leaning", "nonaligned"))
@@ -231,6 +230,8 @@ def blocs_map(ctx: Context) -> Section:
 
 # -- 2. poles --------------------------------------------------------------------------------------
 def poles_section(ctx: Context) -> Section:
+    """Section: the effective number of great powers over the years, with the reading (unipolar, bipolar,
+    multipolar) shaded."""
     import plotly.graph_objects as go
 
     from .. import structure as S
@@ -247,9 +248,9 @@ def poles_section(ctx: Context) -> Section:
         return sec
     fig = go.Figure()
     fig.add_trace(go.Scatter(x=p["year"], y=p["gp_effective_n"], name="great powers, military spending", mode="lines",
-                             line={"color": "#1f5a96", "width": 2}, connectgaps=False))
+                             line={"color": DIMENSION_COLOURS["values"], "width": 2}, connectgaps=False))
     fig.add_trace(go.Scatter(x=p["year"], y=p["gp_effective_n_cinc"], name="great powers, capability (CINC)", mode="lines",
-                             line={"color": "#2e7d32", "width": 2, "dash": "dot"}, connectgaps=False))
+                             line={"color": DIMENSION_COLOURS["economy"], "width": 2, "dash": "dot"}, connectgaps=False))
     # the reading as shaded bands
     rd = p.dropna(subset=["reading"])
     shades = (("bipolar", "rgba(178,24,43,0.10)"), ("unipolar", "rgba(33,102,172,0.10)"), ("multipolar", "rgba(120,120,120,0.12)"))
@@ -300,11 +301,13 @@ def _runs(years: list[int]):
 
 # -- 3. the triangle -------------------------------------------------------------------------------
 def triangle_data(db, states, years) -> pd.DataFrame:
+    """The triangle of ``states`` over ``years`` (:func:`multipolar.structure.triangle`)."""
     from .. import structure as S
     return S.triangle(*states, years=years, db=db)
 
 
 def triangle_section(ctx: Context) -> Section:
+    """Section: the three relations of the triangle and its type each year."""
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
     a, b, c = ctx.triangle
@@ -321,19 +324,16 @@ def triangle_section(ctx: Context) -> Section:
         return sec
     types = ["ménage à trois", "romantic triangle", "stable marriage", "unit veto", "common friend", "friend and foe", "common adversary",
              "friendly pair", "hostile pair", "all neutral"]
-    tcol = {"ménage à trois": "#1a9850", "romantic triangle": "#91bfdb", "stable marriage": "#fc8d59", "unit veto": "#d73027",
-            "common friend": "#a6d96a", "friend and foe": "#bbbbbb", "common adversary": "#fdae61", "friendly pair": "#d9f0d3",
-            "hostile pair": "#f4a582", "all neutral": "#dddddd"}
     types = [ty for ty in types if (t["type"] == ty).any()]
     fig = make_subplots(rows=2, cols=1, shared_xaxes=True, row_heights=[0.78, 0.22], vertical_spacing=0.06)
-    for pair, colour in ((f"{a}-{b}", "#1f5a96"), (f"{a}-{c}", "#b0413e"), (f"{b}-{c}", "#2e7d32")):
+    for pair, colour in zip((f"{a}-{b}", f"{a}-{c}", f"{b}-{c}"), SERIES_COLOURS):
         fig.add_trace(go.Scatter(x=t["year"], y=t[f"closeness {pair}"], mode="lines", name=f"{pair} closeness",
                                  line={"color": colour, "width": 2}), row=1, col=1)
     for ty in types:
         g = t[t["type"] == ty]
         if len(g):
             fig.add_trace(go.Scatter(x=g["year"], y=[ty] * len(g), mode="markers", name=ty,
-                                     marker={"symbol": "square", "size": 9, "color": tcol[ty]},
+                                     marker={"symbol": "square", "size": 9, "color": TRIANGLE_COLOURS[ty]},
                                      text=[f"{y}: {ty}" + (f" ({w})" if isinstance(w, str) else "") for y, w in zip(g["year"], g["pivot_or_pariah"])],
                                      hoverinfo="text", showlegend=False), row=2, col=1)
     fig.add_hline(y=0, line={"color": "#999", "width": 1, "dash": "dot"}, row=1, col=1)
@@ -392,6 +392,8 @@ def composition_changes(db, states, first: int, last: int) -> list[tuple[int, st
 
 # -- 4. the focus state's partners -----------------------------------------------------------------
 def partners(ctx: Context, focus: str | None = None, year: int | None = None, since: int = 2013, top: int = 20) -> pd.DataFrame:
+    """The focus state's ``top`` closest partners in ``year``, with the change in closeness since ``since``
+    and the vote agreement of the latest year with votes."""
     focus = focus or ctx.focus
     year = year or ctx.latest
     d = ctx.dy[(ctx.dy["code_a"] == focus)]
@@ -415,6 +417,7 @@ def partners(ctx: Context, focus: str | None = None, year: int | None = None, si
 
 
 def focus_section(ctx: Context, since: int = 2013) -> Section:
+    """Section: the focus state's closest partners and how their closeness moved."""
     import plotly.graph_objects as go
     f = ctx.focus
     sec = Section("focus", f"{name(f)}'s partners")
@@ -486,6 +489,8 @@ def focus_section(ctx: Context, since: int = 2013) -> Section:
 
 # -- 5. de-globalization ---------------------------------------------------------------------------
 def scoreboard_section(ctx: Context) -> Section:
+    """Section: de-globalisation along five processes, the fragmentation index F = 1 - across / within of each
+    over the years, with its trend per decade."""
     import plotly.graph_objects as go
 
     from .. import structure as S
@@ -502,7 +507,7 @@ def scoreboard_section(ctx: Context) -> Section:
     for proc, g in sb.groupby("process", sort=False):
         g = g.sort_values("year")
         fig.add_trace(go.Scatter(x=g["year"], y=g["fragmentation"], mode="lines+markers", name=proc, connectgaps=False,
-                                 line={"color": PROCESS_COLOURS.get(proc), "width": 2}, marker={"size": 4}))
+                                 line={"color": DIMENSION_COLOURS.get(proc), "width": 2}, marker={"size": 4}))
         h = g.dropna(subset=["fragmentation"])
         if len(h):
             rec = h[h["year"] >= h["year"].max() - 9]
@@ -584,6 +589,8 @@ def robustness_section(ctx: Context) -> Section:
 
 # -- 6. movers -------------------------------------------------------------------------------------
 def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3) -> pd.DataFrame:
+    """The ``top`` pairs that moved closer and the ``top`` that moved further apart over ``span`` years (pairs
+    with at least ``min_common`` components in both years)."""
     y1, y0 = ctx.latest, ctx.latest - span
     now, then = ctx.undirected(y1), ctx.undirected(y0)
     if now.empty or then.empty:
@@ -597,6 +604,7 @@ def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3) -> pd.Da
 
 
 def movers_section(ctx: Context) -> Section:
+    """Section: the relations that changed most over ten (else five) years."""
     import plotly.graph_objects as go
     sec = Section("movers", "Movers: the relations that changed most")
     if ctx.lacks_dyads(sec):
@@ -609,7 +617,7 @@ def movers_section(ctx: Context) -> Section:
     span = 10 if len(m10) else 5
     m = m.sort_values("change")
     fig = go.Figure(go.Bar(x=m["change"], y=m["pair"], orientation="h",
-                           marker={"color": np.where(m["change"] < 0, "#d7301f", "#4575b4").tolist()},
+                           marker={"color": np.where(m["change"] < 0, LOSS, GAIN).tolist()},
                            text=[f"{a:+.2f} → {b:+.2f}" for a, b in zip(m["close_then"], m["close_now"])], textposition="auto",
                            hovertext=[f"{p}: {a:+.2f} ({ctx.latest - span}) → {b:+.2f} ({ctx.latest}) over {k} components"
                                       for p, a, b, k in zip(m["pair"], m["close_then"], m["close_now"], m["n_common"])], hoverinfo="text"))
@@ -650,7 +658,7 @@ def scenario_section(ctx: Context) -> Section:
         err = {"type": "data", "symmetric": False, "array": (show["real_income_q95"] - show["change_real_income_FULL"]).tolist(),
                "arrayminus": (show["change_real_income_FULL"] - show["real_income_q05"]).tolist()}
     fig = go.Figure(go.Bar(x=show["change_real_income_FULL"], y=show["country"].map(name), orientation="h", error_x=err,
-                           marker={"color": np.where(show["change_real_income_FULL"] < 0, "#d7301f", "#4575b4").tolist()}))
+                           marker={"color": np.where(show["change_real_income_FULL"] < 0, LOSS, GAIN).tolist()}))
     d = div[(div["key"] == run["key"]) & (div["change"] > 0)].sort_values("change", ascending=False)
     lose, gain = r.iloc[0], r.iloc[-1]
     route = (f"; the largest diversion route is {name(d.iloc[0]['exporter'])} → {name(d.iloc[0]['importer'])} "
@@ -672,6 +680,8 @@ def scenario_section(ctx: Context) -> Section:
 
 # -- 7. data and coverage --------------------------------------------------------------------------
 def coverage_section(ctx: Context) -> Section:
+    """Section: the rows of every source and table by year (a heatmap, gaps named) and the sources the report
+    rests on."""
     import plotly.graph_objects as go
     sec = Section("coverage", "Data and coverage")
     basis, prov, cov, cites = provenance(ctx.db)

@@ -48,11 +48,8 @@ def snapshot_dir() -> Path:
     return Path(env) if env else Path(str(resources.files("multipolar.snapshot").joinpath("data")))
 
 
-def available() -> bool:
-    return (snapshot_dir() / "manifest.json").exists()
-
-
 def load(name: str) -> pd.DataFrame:
+    """The snapshot's table ``name``; raises when the snapshot lacks it."""
     df = snapshot_table(name)
     if df is None:
         raise MultipolarError(f"the embedded snapshot has no {name!r}; rebuild it with `multipolar snapshot build`")
@@ -66,6 +63,7 @@ def snapshot_table(name: str) -> pd.DataFrame | None:
 
 
 def manifest() -> dict:
+    """The snapshot's manifest (when and from what it was built); raises when the package ships none."""
     p = snapshot_dir() / "manifest.json"
     if not p.exists():
         raise MultipolarError("the package ships no snapshot; build one with `multipolar snapshot build`")

@@ -25,6 +25,7 @@ _READERS: dict[str, Reader] | None = None
 
 
 def readers() -> dict[str, Reader]:
+    """Every reader, by name (built once)."""
     global _READERS
     if _READERS is None:
         _READERS = {r.name: r for r in _all_readers()}
@@ -32,6 +33,7 @@ def readers() -> dict[str, Reader]:
 
 
 def get_reader(name: str) -> Reader:
+    """The reader called ``name``; an unknown name raises with the closest names."""
     rs = readers()
     if name not in rs:
         import difflib

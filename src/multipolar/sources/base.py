@@ -72,6 +72,10 @@ class Expect:
     fixed: bool = False
 
 
+def _fold(c: str) -> str:
+    return c.strip().lower().replace(" ", "_")
+
+
 class Reader:
     """Base class. Subclasses set the class attributes and implement ``sniff`` and ``read``."""
     name: str = ""
@@ -85,20 +89,31 @@ class Reader:
     #: columns is imported again, not skipped as unchanged.
     schema: dict[str, list[str]] = {}
 
-    def sniff(self, head: FileHead) -> str | None:      # pragma: no cover - interface
-        raise NotImplementedError
+    #: layout -> the columns that identify it: a set, or a tuple of sets any one of which does (the
+    #: first is the one error messages name when ``--source`` names this reader)
+    signatures: dict[str, set[str] | tuple[set[str], ...]] = {}
+    #: compare column names without case, surrounding blanks or the blank/underscore difference
+    fold_case: bool = False
+
+    def sniff(self, head: FileHead) -> str | None:
+        """The layout of the file, or None when it is not this reader's: by default the first layout
+        of :attr:`signatures` whose columns the header (or one object of an R data file) holds."""
+        fold = _fold if self.fold_case else str
+        cols = {fold(c) for c in head.columns} | {fold(c) for v in head.objects.values() for c in v}
+        for layout, sig in self.signatures.items():
+            if any({fold(c) for c in alt} <= cols for alt in (sig if isinstance(sig, tuple) else (sig,))):
+                return layout
+        return None
 
     def read(self, path: Path, layout: str, head: FileHead) -> Parsed:   # pragma: no cover
+        """The file's tables (:class:`Parsed`), checked; a bad file raises :class:`InputError`."""
         raise NotImplementedError
-
-    #: layout -> columns that identify it (for error messages when --source names this reader)
-    signatures: dict[str, set[str]] = {}
 
     def missing_columns(self, head: FileHead) -> str:
         """'missing X, Y for layout L': the closest known layout and what the file lacks."""
-        sigs = dict(self.signatures)
+        sigs = {k: (v[0] if isinstance(v, tuple) else v) for k, v in self.signatures.items()}
         for spec in getattr(self, "specs", []):
-            sigs.setdefault(spec.layout, spec.signature)
+            sigs.setdefault(spec.layout, spec.signature[0] if isinstance(spec.signature, tuple) else spec.signature)
         if not sigs:
             return ""
         cols = {c.lower() for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
@@ -241,6 +256,7 @@ def scan_text(path: Path, max_line: int | None = None) -> int:
 
 
 def zlib_error():
+    """The exception class of a corrupt gzip stream (zlib.error), imported when needed."""
     import zlib
     return zlib.error
 
@@ -296,6 +312,7 @@ def _count_lines(path: Path) -> int:
 
 
 def file_kind(path: Path) -> str:
+    """What the file is, from its first bytes and its name: parquet, rda, xls, dta or text."""
     name = path.name.lower()
     head = _raw_head(path, 8)
     if head.startswith(b"PAR1"):
@@ -351,6 +368,8 @@ def is_r_data(path: Path) -> bool:
 
 
 def read_rda(path: Path, encoding: str | None = None) -> dict[str, pd.DataFrame]:
+    """The data frames of an R data file (.rda/.RData/.rds), by object name; an unreadable file raises
+    :class:`InputError`."""
     import warnings
     import pyreadr
     try:
@@ -441,6 +460,7 @@ def head_of(path: Path) -> FileHead:
 
 
 def load_rda(path: Path) -> dict[str, pd.DataFrame]:
+    """The data frames of an R data file (:func:`read_rda`)."""
     return read_rda(path)
 
 
@@ -465,14 +485,6 @@ def read_csv(path: Path, *, sep: str = ",", header: str | int | None = "infer", 
         raise InputError(f"the file ends early ({e})", file=str(path), hint="download the file again") from None
 
 
-def require_columns(df_cols, required, path, what: str = "") -> None:
-    missing = [c for c in required if c not in df_cols]
-    if missing:
-        raise InputError(f"missing column(s) {', '.join(missing)}" + (f" for {what}" if what else ""),
-                         file=str(path), field=missing[0], expected="columns " + ", ".join(required),
-                         hint="use the file exactly as the publisher ships it, or name the right --source")
-
-
 def line_of(df: pd.DataFrame, i: int, line_offset: int = 2) -> int:
     """The line in the file of the ``i``-th row of ``df``: its ``__line`` (set by :func:`multipolar.sources.frame`
     before any row is filtered out) when present, else ``i + line_offset``."""
@@ -483,6 +495,8 @@ def line_of(df: pd.DataFrame, i: int, line_offset: int = 2) -> int:
 
 def to_numeric(df: pd.DataFrame, col: str, path, *, integer: bool = False, allow_na: bool = True,
                line_offset: int = 2) -> pd.Series:
+    """The column ``col`` as numbers (``integer``: whole numbers, as Int64); the first value that is not a
+    number, or missing when ``allow_na`` is False, raises naming its line."""
     raw = df[col]
     if pd.api.types.is_numeric_dtype(raw.dtype) and not pd.api.types.is_bool_dtype(raw.dtype):
         s = raw.astype("float64") if raw.dtype != "float64" else raw

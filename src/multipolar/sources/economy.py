@@ -11,6 +11,7 @@ from pandas._libs.parsers import STR_NA_VALUES as DEFAULT_NA
 
 from ..errors import InputError, show
 from .base import CURRENT_YEAR, Parsed, Reader, check_duplicates, check_years, map_countries, read_csv, to_numeric
+from .tabular import TableSpec, TabularReader
 
 
 class WDI(Reader):
@@ -63,6 +64,7 @@ class WDI(Reader):
 
 
 class WDIGDP(WDI):
+    """WDI as GDP (current US$), when named explicitly (``--source wdi_gdp``)."""
     name, indicator = "wdi_gdp", "gdp"
 
     def sniff(self, head):  # only when named explicitly
@@ -70,60 +72,44 @@ class WDIGDP(WDI):
 
 
 class WDIPopulation(WDI):
+    """WDI as population, when named explicitly (``--source wdi_population``)."""
     name, indicator = "wdi_population", "population"
 
     def sniff(self, head):
         return None
 
 
-class Maddison(Reader):
+def _mpd_rows(df, path, rej):
+    """Maddison's own checks: a year on every row, one row per ISO code and year, and the years before
+    1816 (outside the state system) counted and left out."""
+    df = df.rename(columns={"countrycode": "ISO"})
+    to_numeric(df, "year", path, allow_na=False)
+    check_duplicates(df, ["ISO", "year"], path)
+    keep = df["year"] >= 1816
+    rej["before 1816 (outside the state system)"] += int((~keep).sum())
+    return df[keep].copy()
+
+
+class Maddison(TabularReader):
+    """The Maddison Project Database (ISO code or countrycode, year, gdppc, pop); former states (SUN,
+    YUG, CSK) stand under their ISO codes and resolve to the state of the year."""
     name, title = "maddison", "Maddison Project Database 2023"
     citation = "Bolt, J., van Zanden, J. L. (2024). Maddison style estimates of the evolution of the world economy: A new 2023 update. Journal of Economic Surveys. CC BY 4.0."
     license = "CC BY 4.0"
-    keys = {"maddison": ["code", "year"]}
-    signatures = {"mpd": {"ISO", "year", "gdppc", "pop"}}
-
-    def sniff(self, head):
-        cols = set(head.columns) | {c for v in head.objects.values() for c in v}
-        if {"ISO", "year", "gdppc", "pop"} <= cols or {"countrycode", "year", "gdppc", "pop"} <= cols:
-            return "mpd"
-        return None
-
-    def read(self, path, layout, head):
-        from . import frame
-        df = frame(path, head)
-        df = df.rename(columns={"countrycode": "ISO"})
-        check_duplicates(df, ["ISO", "year"], path)
-        rows = len(df)
-        rej = Counter()
-        df["year"] = to_numeric(df, "year", path, integer=True, allow_na=False)
-        check_years(df["year"], path, lo=1, hi=2100)
-        df = df[df["year"] >= 1816].copy()
-        rej["before 1816 (outside the state system)"] += rows - len(df)
-        for c in ("gdppc", "pop"):
-            df[c] = to_numeric(df, c, path)
-        # Maddison has former states (SUN, YUG, CSK) under their ISO codes
-        df = map_countries(df, "ISO", system="iso3", year="year", path=path, rejected=rej)
-        df = df.rename(columns={"gdppc": "gdppc_2011usd", "pop": "pop_thousands"})
-        out = df[["code", "year", "gdppc_2011usd", "pop_thousands"]]
-        check_duplicates(out, ["code", "year"], path)
-        return Parsed({"maddison": out.reset_index(drop=True)}, rows_read=rows, rejected=rej, version="MPD 2023")
+    specs = [TableSpec("mpd", "maddison", ({"ISO", "year", "gdppc", "pop"}, {"countrycode", "year", "gdppc", "pop"}),
+                       countries={"ISO": "code"}, system="iso3", key=["code", "year"], numeric=["gdppc", "pop"],
+                       year_range=(1, 2100), transform=_mpd_rows, rename={"gdppc": "gdppc_2011usd", "pop": "pop_thousands"},
+                       columns=["code", "year", "gdppc_2011usd", "pop_thousands"], version="MPD 2023")]
 
 
 class GeoDist(Reader):
+    """CEPII GeoDist: the dyadic file (distances, contiguity, language, colonial ties) and the country file,
+    resolved to today's states."""
     name, title = "geodist", "CEPII GeoDist: distances, contiguity, language, colonial ties"
     citation = "Mayer, T., Zignago, S. (2011). Notes on CEPII's distances measures: the GeoDist Database. CEPII Working Paper 2011-25. Etalab 2.0."
     license = "Etalab Open Licence 2.0"
     keys = {"geodist_dyad": ["code_o", "code_d"], "geodist_country": ["code"]}
     signatures = {"dist": {"iso_o", "iso_d", "dist", "contig", "comlang_off", "colony"}, "geo": {"iso3", "cnum", "country", "landlocked", "lat", "lon"}}
-
-    def sniff(self, head):
-        cols = set(head.columns) | {c for v in head.objects.values() for c in v}
-        if {"iso_o", "iso_d", "dist", "contig", "comlang_off", "colony"} <= cols:
-            return "dist"
-        if {"iso3", "cnum", "country", "landlocked", "lat", "lon"} <= cols:
-            return "geo"
-        return None
 
     def read(self, path, layout, head):
         from . import frame
@@ -158,6 +144,8 @@ BACI_EXCEPTIONS = {251: "FRA", 579: "NOR", 699: "IND", 757: "CHE", 842: "USA", 4
 
 
 def baci_code_table() -> pd.DataFrame:
+    """BACI's numeric country codes (num) with the ISO3 codes they stand for: current and historic ISO
+    countries and BACI's own exceptions."""
     rows = []
     for c in pycountry.historic_countries:
         if getattr(c, "numeric", None):
@@ -271,13 +259,8 @@ class Gravity(Reader):
     citation = "Yotov, Y., Piermartini, R., Monteiro, J.-A., Larch, M. (2016). An Advanced Guide to Trade Policy Analysis: The Structural Gravity Model. WTO/UNCTAD. CC BY 4.0."
     license = "CC BY 4.0"
     keys = {"gravity_agtpa": ["dataset", "exporter", "importer", "year"]}
-    signatures = {"agtpa": {"exporter", "importer", "year", "trade", "dist"}}
-
-    def sniff(self, head):
-        cols = {c.lower() for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
-        if {"exporter", "importer", "year", "trade"} <= cols and ("dist" in cols or "ln_dist" in cols or "ldist" in cols):
-            return "agtpa"
-        return None
+    signatures = {"agtpa": tuple({"exporter", "importer", "year", "trade", d} for d in ("dist", "ln_dist", "ldist"))}
+    fold_case = True
 
     def read(self, path, layout, head):
         from . import frame
@@ -332,11 +315,6 @@ class Eurostat(Reader):
     keys = {"eurostat_trade": ["src_dir", "reporter", "partner", "flow", "period"]}
     schema = {"eurostat_trade": ["src_dir", "reporter", "reporter_kind", "partner", "flow", "period", "period_kind", "year", "month", "value_eur"]}
     signatures = {"comext": {"REPORTER", "PARTNER", "FLOW", "PERIOD", "VALUE_IN_EUR"}}
-
-    def sniff(self, head):
-        if {"REPORTER", "PARTNER", "FLOW", "PERIOD", "VALUE_IN_EUR"} <= set(head.columns):
-            return "comext"
-        return None
 
     def read(self, path, layout, head):
         from . import frame

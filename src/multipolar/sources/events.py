@@ -36,6 +36,8 @@ EVENT_COLUMNS = ["source", "event_id", "date", "year", "source_code", "target_co
 
 
 def quad_class(root: pd.Series) -> pd.Series:
+    """The CAMEO quad class of each root code: 1 verbal cooperation (01-05), 2 material cooperation (06-08), 3
+    verbal conflict (09-13), 4 material conflict (14-20)."""
     r = pd.to_numeric(root, errors="coerce")
     return pd.Series(np.select([r <= 5, r <= 8, r <= 13, r <= 20], [1, 2, 3, 4], default=0), index=root.index).where(r.notna()).astype("Int64")
 
@@ -82,17 +84,13 @@ def _finish(df: pd.DataFrame, source: str, path, rej: Counter, system: str) -> p
 
 
 class ICEWS(Reader):
+    """ICEWS coded events (one row per event), countries resolved by the event's date."""
     name, title = "icews", "ICEWS coded event data"
     citation = "Boschee, E. et al. (2015). ICEWS Coded Event Data. Harvard Dataverse, doi:10.7910/DVN/28075; sample via the R package icews (Beger)."
     license = "free for research (Dataverse terms)"
     keys = {"events": ["source", "event_id"]}
     signatures = {"icews": {"event_id", "event_date", "source_country", "target_country", "cameo_code", "intensity"}}
-
-    def sniff(self, head):
-        cols = {c.strip().lower().replace(" ", "_") for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
-        if {"event_id", "event_date", "source_country", "target_country", "cameo_code", "intensity"} <= cols:
-            return "icews"
-        return None
+    fold_case = True
 
     def read(self, path, layout, head):
         from . import frame
@@ -153,19 +151,14 @@ class GDELT(Reader):
 
 
 class CAMEO(Reader):
+    """The CAMEO event codes with their Goldstein scores (GDELT's table or the ICEWS package's)."""
     name, title = "cameo", "CAMEO event codes with Goldstein scores"
-    signatures = {"gdelt": {"cameo_code", "description", "goldstein"}}
+    signatures = {"gdelt": {"cameo_code", "description", "goldstein"}, "icews": {"code", "name", "goldstein"}}
+    fold_case = True
     citation = "Gerner, D., Schrodt, P., Yilmaz, O., Abu-Jabr, R. (2002). CAMEO codebook; Goldstein, J. (1992). A Conflict-Cooperation Scale for WEIS Events Data. JCR 36(2)."
     license = "public codebook"
     keys = {"cameo_codes": ["codebook", "cameo_code"]}
 
-    def sniff(self, head):
-        cols = {c.lower() for c in head.columns} | {c.lower() for v in head.objects.values() for c in v}
-        if {"cameo_code", "description", "goldstein"} <= cols:
-            return "gdelt"
-        if {"code", "name", "goldstein"} <= cols:
-            return "icews"
-        return None
 
     def read(self, path, layout, head):
         from . import frame

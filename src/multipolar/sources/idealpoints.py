@@ -14,13 +14,8 @@ class IdealPoints(Reader):
     citation = "Bailey, M., Strezhnev, A., Voeten, E. (2017). Estimating Dynamic State Preferences from United Nations Voting Data. JCR 61(2): 430-456."
     license = "CC0 (Harvard Dataverse)"
     keys = {"ideal_points_published": ["code", "year"]}
-    signatures = {"bsv": {"ccode", "year", "idealpointfp", "idealpointall"}}
-
-    def sniff(self, head):
-        cols = {c.lower() for c in head.columns}
-        if {"ccode", "year"} <= cols and ({"idealpointfp", "idealpointall"} & cols):
-            return "bsv"
-        return None
+    signatures = {"bsv": ({"ccode", "year", "idealpointfp"}, {"ccode", "year", "idealpointall"})}
+    fold_case = True
 
     def read(self, path, layout, head):
         from . import frame

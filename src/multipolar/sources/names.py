@@ -53,6 +53,7 @@ class SourceAlias:
     evidence: str
 
     def covers(self, year: int | None) -> bool:
+        """True when the alias holds in ``year``."""
         return year is not None and (self.first is None or year >= self.first) and (self.last is None or year <= self.last)
 
 

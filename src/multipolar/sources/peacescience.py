@@ -14,6 +14,8 @@ PS = "peacesciencer (Miller 2022, Conflict Management and Peace Science)"
 
 
 class ATOP(TabularReader):
+    """ATOP alliance obligations, directed dyad-years (defense, offense, neutrality, non-aggression,
+    consultation)."""
     name, title = "atop", "ATOP alliances, directed dyad-years"
     citation = "Leeds, B. A., Ritter, J., Mitchell, S., Long, A. (2002). Alliance Treaty Obligations and Provisions, 1815-1944. International Interactions 28:237-260. ATOP v5 (the release: `multipolar data status`) via " + PS
     license = "free with citation"
@@ -40,6 +42,8 @@ def _igo_long(df, path, rej):
 
 
 class COWIGO(TabularReader):
+    """COW IGO v3: shared memberships per dyad-year, counts per state-year, and the state-year membership
+    table."""
     name, title = "cow_igo", "COW Intergovernmental Organizations v3"
     citation = "Pevehouse, J., Nordstrom, T., McManus, R., Jamison, A. (2020). Tracking Organizations in the World: The Correlates of War IGO Version 3.0 Datasets. Journal of Peace Research 57(3)."
     license = "free with citation"
@@ -72,6 +76,8 @@ class _Skip(InputError):
 
 
 class NMC(TabularReader):
+    """COW National Material Capabilities, state-years (military spending and personnel, iron and steel,
+    energy, population, CINC)."""
     name, title = "nmc", "COW National Material Capabilities"
     citation = "Singer, J. D., Bremer, S., Stuckey, J. (1972). Capability Distribution, Uncertainty, and Major Power War. NMC v6 via " + PS
     license = "free with citation"
@@ -87,6 +93,7 @@ class NMC(TabularReader):
 
 
 class COWTrade(TabularReader):
+    """COW Trade: national totals per state-year, or dyadic flows both ways."""
     name, title = "cow_trade", "COW Trade (national totals or dyadic)"
     citation = "Barbieri, K., Keshk, O. (2016). Correlates of War Project Trade Data Set Codebook, Version 4.0."
     license = "free with citation"

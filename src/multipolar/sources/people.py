@@ -36,10 +36,11 @@ VISA_CATEGORY = {
     "visa required": 1, "vr": 1, "0": 1,
     "no admission": 0, "covid ban": 0,
 }
-VISA_LABEL = {4: "visa free", 3: "on arrival or eTA", 2: "e-visa or permit", 1: "visa required", 0: "no admission"}
 
 
 def visa_scale(values: pd.Series, snapshot: pd.Series) -> pd.DataFrame:
+    """The visa requirements (texts, or numbers of visa-free days after 2019) as visa_category (the 0-4
+    openness scale) and visa_free_days; in the 2019 snapshot 1, 2 and 3 are categories."""
     v = values.astype(str).str.strip().str.lower()
     numeric_2019 = snapshot.astype(str) < "2020-01-01"
     days = pd.to_numeric(v.where(~numeric_2019), errors="coerce")
@@ -51,6 +52,8 @@ def visa_scale(values: pd.Series, snapshot: pd.Series) -> pd.DataFrame:
 
 
 class Passport(Reader):
+    """The Passport Index visa requirements (panel, tidy or matrix layout), one row per snapshot, passport and
+    destination."""
     name, title = "passport", "Passport Index visa requirements (2019-2025 snapshots)"
     citation = "Ilya Ilyankou, passport-index-dataset (GitHub ilyankou/passport-index-dataset), MIT; data from Passport Index (Arton Capital)."
     license = "MIT"

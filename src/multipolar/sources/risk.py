@@ -10,17 +10,13 @@ from .base import Parsed, Reader, check_years
 
 
 class GPR(Reader):
+    """The Geopolitical Risk index, monthly: the world series and the country series (GPRC_/GPRHC_ with the
+    code), long."""
     name, title = "gpr", "Geopolitical Risk index (Caldara & Iacoviello)"
     citation = "Caldara, D., Iacoviello, M. (2022). Measuring Geopolitical Risk. American Economic Review 112(4): 1194-1225."
     license = "free with citation"
     keys = {"gpr": ["month", "series"]}
-    signatures = {"monthly": {"month", "GPR", "GPRT", "GPRA"}}
-
-    def sniff(self, head):
-        cols = set(head.columns)
-        if {"GPR", "GPRT", "GPRA"} <= cols and ({"month", "MONTH"} & cols):
-            return "monthly"
-        return None
+    signatures = {"monthly": ({"month", "GPR", "GPRT", "GPRA"}, {"MONTH", "GPR", "GPRT", "GPRA"})}
 
     def read(self, path, layout, head):
         from . import frame

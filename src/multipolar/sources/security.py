@@ -29,6 +29,7 @@ COMMA_NAMES = ["Egypt, Arab Rep.", "Korea, North", "Korea, South", "Gambia, The"
 
 
 def split_parties(s: str) -> list[str]:
+    """The parties of a GSDB comma list, keeping names that contain a comma whole."""
     s = str(s)
     for i, n in enumerate(COMMA_NAMES):
         s = s.replace(n, f"\x00{i}\x00")
@@ -90,11 +91,6 @@ class GSDB(Reader):
             "sanction_party_years": ["case_id", "role", "party", "year"]}
     schema = {"sanction_party_years": ["case_id", "role", "party", "year", "code", "kind"]}
     signatures = {"case_level": {"case_id", "sanctioned_state", "sanctioning_state", "begin", "end", "trade", "arms", "financial"}}
-
-    def sniff(self, head):
-        if {"case_id", "sanctioned_state", "sanctioning_state", "begin", "end", "trade", "arms", "financial"} <= set(head.columns):
-            return "case_level"
-        return None
 
     def read(self, path, layout, head):
         from . import frame

@@ -14,9 +14,11 @@ from .base import FileHead, Parsed, Reader, check_duplicates, check_years, map_c
 
 @dataclass
 class TableSpec:
+    """One table a file holds, declared: the reader of :class:`TabularReader` checks its years, types,
+    country codes and keys as the spec says, with the common error messages."""
     layout: str
     table: str
-    signature: set[str]                       # columns that identify the layout
+    signature: set[str] | tuple[set[str], ...]   # columns that identify the layout (or alternatives, any of which does)
     countries: dict[str, str] = field(default_factory=dict)   # source column -> output code column
     system: str = "cow"
     year: str | None = "year"                 # year column used to resolve codes
@@ -30,6 +32,7 @@ class TableSpec:
     partitions: list[str] = field(default_factory=list)
     transform: object = None                  # optional callable(df, path, rejected) -> df
     version: str = ""
+    columns: list[str] | None = None          # the table's columns (after rename; None: all)
 
 
 _ISO_DATE = r"\d{4}-\d{2}-\d{2}"
@@ -49,25 +52,27 @@ def _iso_dates(col):
 
 
 class TabularReader(Reader):
+    """A reader whose files are described by its :attr:`specs`, one :class:`TableSpec` per layout."""
     specs: list[TableSpec] = []
 
     def __init__(self):
         self.keys = {s.table: s.key for s in self.specs}
 
     def sniff(self, head: FileHead):
+        """The layout of the first spec whose signature the header (or one object of an R file) holds."""
         groups = [set(head.columns)] + [set(c) for c in head.objects.values()]
         for spec in self.specs:
+            sigs = spec.signature if isinstance(spec.signature, tuple) else (spec.signature,)
             for cols in groups:
-                if spec.signature <= cols and (not spec.exact or cols == spec.signature):
+                if any(sig <= cols and (not spec.exact or cols == sig) for sig in sigs):
                     return spec.layout
         return None
 
     def read(self, path, layout, head):
+        """The file's table as its spec declares it (see :class:`TableSpec`)."""
         from . import frame
         spec = next(s for s in self.specs if s.layout == layout)
         df = frame(path, head)
-        if head.kind == "rda":
-            from .base import load_rda  # noqa: F401  (frame used the cache)
         rows = len(df)
         rej = Counter()
         check_duplicates(df, None, path)     # an exact repeated line, before any row is filtered out
@@ -94,6 +99,8 @@ class TabularReader(Reader):
                 df[c] = df[c].astype("float64").astype("Int64")
             elif df[c].dtype == object and head.kind in ("csv", "tsv"):
                 df[c] = _iso_dates(df[c])      # dates as the .rda holds them (DATE), not as text
+        if spec.columns is not None:
+            df = df[spec.columns]
         front = [c for c in spec.key if c in df.columns]
         df = df[front + [c for c in df.columns if c not in front]]
         return Parsed({spec.table: df.reset_index(drop=True)}, rows_read=rows, rejected=rej, version=spec.version,

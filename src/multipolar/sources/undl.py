@@ -84,13 +84,12 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .base import FileHead, Parsed, Reader, check_duplicates, map_countries, read_csv, to_numeric
+from .base import Parsed, Reader, check_duplicates, map_countries, read_csv, to_numeric
 
 WIDE_FIXED = ["Council", "Date", "Title", "Resolution", "TOTAL VOTES", "NO-VOTE COUNT", "ABSENT COUNT", "NO COUNT",
               "YES COUNT", "Link", "token"]
 LONG_REQUIRED = ["undl_id", "ms_code", "ms_name", "ms_vote", "date", "resolution", "title"]
 LONG_TOTALS = ["total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms"]
-LONG_OPTIONAL = ["session", "draft", "committee_report", "meeting", "agenda_title", "subjects", "vote_note", "undl_link"]
 #: new Library roll calls get rcid = UNDL_RCID_BASE + undl_id (cannot collide with Voeten's rcid or the single-vote ids)
 UNDL_RCID_BASE = 100_000_000
 #: the largest date difference of a match by symbol (see the module docstring for the measurement)
@@ -100,7 +99,6 @@ VOTES_AGREE = 0.99
 MIN_COMMON = 10
 GA, SC = "General Assembly", "Security Council"
 VOTE = {"Y": "yes", "N": "no", "A": "abstain"}
-NOT_VOTING = {"X", "NV"}
 ROLL_CALL_COLUMNS = ["undl_id", "date", "year", "session", "resolution", "symbol", "title", "draft", "meeting",
                      "total_yes", "total_no", "total_abstentions", "total_non_voting", "total_ms",
                      "counted_yes", "counted_no", "counted_abstentions", "counted_non_voting", "counted_ms",
@@ -178,6 +176,7 @@ def session_of(key: str | None, date: str | None) -> float | None:
 
 
 def clean_title(t) -> str | None:
+    """A roll call's title without the Library's trailing vote and resolution notes, or None."""
     if t is None or (isinstance(t, float) and t != t):
         return None
     t = _TITLE_TAIL.sub("", str(t)).strip()
@@ -194,6 +193,8 @@ def _title_words(t) -> frozenset:
 
 # ---- the reader ----------------------------------------------------------------------------------------
 class UNDL(Reader):
+    """The UN Digital Library's voting records (the wide table of 1946-2021 or the long export), matched to
+    Voeten's roll calls where they overlap."""
     name = "undl"
     title = "UN Digital Library: General Assembly voting records"
     citation = ("United Nations Dag Hammarskjöld Library, General Assembly Voting Data (digitallibrary.un.org/record/4060887), "
@@ -203,14 +204,6 @@ class UNDL(Reader):
     signatures = {"wide": set(WIDE_FIXED), "long": set(LONG_REQUIRED)}
     keys = {"undl_roll_calls": ["undl_id"], "undl_votes": ["undl_id", "code"]}
     schema = {"undl_roll_calls": ROLL_CALL_COLUMNS, "undl_votes": VOTE_COLUMNS}
-
-    def sniff(self, head: FileHead):
-        cols = set(head.columns)
-        if set(WIDE_FIXED) <= cols:
-            return "wide"
-        if set(LONG_REQUIRED) <= cols:
-            return "long"
-        return None
 
     def read(self, path, layout, head):
         if head.kind not in ("csv", "tsv"):

@@ -48,6 +48,8 @@ SINGLE_VOTE_RCID = {"ES-11/1": 990001}
 
 
 class UNVotes(Reader):
+    """The UN General Assembly votes of Voeten's data and the unvotes package: votes, roll calls, issues and
+    single votes."""
     name = "unvotes"
     title = "UN General Assembly votes (Voeten / unvotes)"
     citation = ("Voeten, E., Strezhnev, A., Bailey, M. (2009). United Nations General Assembly Voting Data. "

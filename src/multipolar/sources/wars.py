@@ -6,6 +6,7 @@ from .tabular import TableSpec, TabularReader
 
 
 class MID(TabularReader):
+    """Militarised interstate disputes, directed dyad-years (GML MID and COW MID)."""
     name, title = "mid", "Militarized interstate disputes, directed dyad-years (COW MID, GML MID)"
     citation = ("Palmer, G. et al. (2022). The MID5 Dataset, 2011-2014. Conflict Management and Peace Science 39(4); "
                 "Gibler, D., Miller, S., Little, E. (2016). An Analysis of the Militarized Interstate Dispute Dataset, 1816-2001. ISQ 60(4). Via " + PS)
@@ -19,6 +20,7 @@ class MID(TabularReader):
 
 
 class Wars(TabularReader):
+    """COW inter-state wars, directed dyad-years."""
     name, title = "cow_war", "COW inter-state wars, directed dyad-years"
     citation = "Sarkees, M. R., Wayman, F. (2010). Resort to War: 1816-2007. CQ Press. COW War v4 via " + PS
     license = "free with citation"
@@ -27,6 +29,7 @@ class Wars(TabularReader):
 
 
 class Rivalries(TabularReader):
+    """Strategic rivalries as spells (Thompson & Dreyer; Thompson, Sakuwa & Suhas)."""
     name, title = "rivalries", "Strategic rivalries (Thompson & Dreyer; Thompson, Sakuwa & Suhas)"
     #: rivalries_td: Thompson & Dreyer's strategic rivalries, 1494-2010 (ongoing ones end 2010, the handbook's cut-off);
     #: rivalries_tss: Thompson, Sakuwa & Suhas's, 1494-2020 (ongoing ones end 2020). Both are strategic rivalries
@@ -44,6 +47,7 @@ class Rivalries(TabularReader):
 
 
 class UCDP(TabularReader):
+    """UCDP/PRIO armed conflicts, conflict-years (the sides as G&W codes)."""
     name, title = "ucdp", "UCDP/PRIO Armed Conflict Dataset (conflict-years)"
     citation = "Gleditsch, N. P. et al. (2002). Armed Conflict 1946-2001: A New Dataset. Journal of Peace Research 39(5); Davies, Pettersson, Öberg (2023). Via " + PS
     license = "CC BY 4.0"
@@ -52,6 +56,7 @@ class UCDP(TabularReader):
 
 
 class Contiguity(TabularReader):
+    """COW direct contiguity, as dated spells of each pair."""
     name, title = "contiguity", "COW direct contiguity (spells)"
     citation = "Stinnett, D. et al. (2002). The Correlates of War Project Direct Contiguity Data, Version 3. CMPS 19(2). Via " + PS
     license = "free with citation"
@@ -59,6 +64,7 @@ class Contiguity(TabularReader):
 
 
 class MinDist(TabularReader):
+    """The minimum distance between states per dyad-year (CShapes via peacesciencer)."""
     name, title = "mindist", "Minimum distance between states (CShapes via peacesciencer)"
     citation = "Schvitz, G. et al. (2022). Mapping the International System, 1886-2019: The CShapes 2.0 Dataset. JCR 66(1). Via " + PS
     license = "CC BY-NC-SA 4.0"
@@ -67,6 +73,7 @@ class MinDist(TabularReader):
 
 
 class Majors(TabularReader):
+    """The COW major powers, as spells."""
     name, title = "cow_majors", "COW major powers"
     citation = "Correlates of War Project (2017). State System Membership List, v2016."
     license = "free with citation"

@@ -85,7 +85,7 @@ def scoreboard(dy: pd.DataFrame, blocs: pd.Series) -> pd.DataFrame:
 def chart_svg(sb: pd.DataFrame, title: str) -> str:
     """One line per process: the fragmentation index over the years; gaps stay gaps."""
     import html
-    colours = {"values": "#1f5a96", "people": "#b0413e", "economy": "#2e7d32", "institutions": "#8e6c00", "information": "#6a3d9a"}
+    from ..palette import DIMENSION_COLOURS as colours
     y0, y1 = int(sb["year"].min()), int(sb["year"].max())
     fmin = float(np.nanmin([sb["fragmentation"].min(), 0.0]))
     fmax = float(np.nanmax([sb["fragmentation"].max(), 0.5]))

@@ -1,4 +1,4 @@
-"""Poles: how power is distributed among the great powers, 1946 to the latest year.
+r"""Poles: how power is distributed among the great powers, 1946 to the latest year.
 
 Polarity is about the states that matter, not about every state (Waltz 1979, *Theory of
 International Politics*, ch. 8; Mansfield 1993, "Concentration, polarity, and the distribution of
@@ -60,27 +60,17 @@ def _enp(s: pd.Series) -> float:
 
 
 def state_power(wh) -> pd.DataFrame:
-    """code, year, cinc, milex, gdp (WDI current US$), gdp_maddison (2011 PPP $) from the warehouse
-    (or the embedded snapshot's state-year table when the warehouse has none)."""
-    have = set(wh.tables()) if wh.path.exists() else set()
-    parts = []
-    if "nmc" in have:
-        parts.append(wh.query("SELECT code, year, cinc, milex FROM nmc"))
-    if "wdi" in have:
-        parts.append(wh.query("SELECT code, year, value AS gdp FROM wdi WHERE indicator = 'NY.GDP.MKTP.CD'"))
-    if "maddison" in have:
-        parts.append(wh.query("SELECT code, year, gdppc_2011usd * pop_thousands * 1000 AS gdp_maddison FROM maddison"))
-    if not parts:
+    """code, year, cinc, milex, gdp (WDI current US$), gdp_maddison (2011 PPP $) from the warehouse's
+    state-year query (:meth:`~multipolar.warehouse.Warehouse.state_year`), or the embedded snapshot's
+    state-year table (the same query, shipped) when the warehouse has none of the sources."""
+    sy = wh.state_year()
+    if len(sy.columns) == 2:
         from ..snapshot import snapshot_table
         sy = snapshot_table("state_year")
         if sy is None:
             return pd.DataFrame(columns=["code", "year", "cinc", "milex", "gdp", "gdp_maddison"])
-        sy = sy.rename(columns={"gdp_current_usd": "gdp"})
-        return sy[[c for c in ("code", "year", "cinc", "milex", "gdp", "gdp_maddison") if c in sy]]
-    out = parts[0]
-    for p in parts[1:]:
-        out = out.merge(p, on=["code", "year"], how="outer")
-    return out
+    sy = sy.rename(columns={"gdp_current_usd": "gdp"})
+    return sy[[c for c in ("code", "year", "cinc", "milex", "gdp", "gdp_maddison") if c in sy]]
 
 
 def great_powers(wh, years: range) -> tuple[dict[int, list[str]], int | None]:
@@ -167,13 +157,3 @@ def poles(wh, years=None, pole_rule: float = POLE_RULE) -> pd.DataFrame:
     out["reading"] = out["polarity"].map({1: "unipolar", 2: "bipolar"}).where(out["polarity"].notna())
     out.loc[out["polarity"] >= 3, "reading"] = "multipolar"
     return out
-
-
-def bloc_poles(wh, blocs: pd.DataFrame) -> pd.DataFrame:
-    """Effective number of poles over blocs: ``blocs`` has code, year, bloc; shares are summed per bloc."""
-    df = state_power(wh).merge(blocs[["code", "year", "bloc"]], on=["code", "year"], how="inner")
-    rows = []
-    for y, g in df.groupby("year"):
-        rows.append({"year": int(y), "enp_blocs_cinc": _enp(g.groupby("bloc")["cinc"].sum(min_count=1)),
-                     "enp_blocs_gdp": _enp(g.groupby("bloc")["gdp"].sum(min_count=1))})
-    return pd.DataFrame(rows)

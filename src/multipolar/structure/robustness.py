@@ -47,6 +47,7 @@ STABLE_SHARE = 0.75
 
 
 def variant_name(label: str, window: int) -> str:
+    """The name of a variant: the vote selection's label and the window in years."""
     return f"{label}/{window}"
 
 

@@ -98,6 +98,7 @@ class Mention:
     token_end: int = 0
 
     def to_dict(self) -> dict:
+        """The mention as plain values (for JSON)."""
         return {k: getattr(self, k) for k in ("start", "end", "text", "kind", "code", "sentence", "note", "source")}
 
 

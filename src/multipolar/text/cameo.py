@@ -57,10 +57,12 @@ class Verb:
 
 
 class DictionaryMissing(MultipolarError):
+    """The CAMEO dictionaries of the shared folder are absent."""
     pass
 
 
 def dictionary_path() -> Path:
+    """The PETRARCH2 CAMEO dictionary in the shared folder; raises :class:`DictionaryMissing` when absent."""
     d = shared_data_dir()
     p = d / DICT_PATH if d else None
     if p is None or not p.exists():

@@ -68,6 +68,7 @@ class Verdict:
     reason: str
 
     def to_dict(self) -> dict:
+        """The verdict as plain values (for JSON)."""
         return {"verdict": self.verdict, "query": self.query, "evidence": self.evidence, "citations": self.citations, "reason": self.reason}
 
 
@@ -95,6 +96,8 @@ class Checker:
 
     # -- data -------------------------------------------------------------------------------------------
     def prepare(self, codes) -> None:
+        """Load at once the warehouse rows of the states ``codes`` (and their predecessors) that the claims
+        will need."""
         reg = registry()
         codes = {c for c in codes if c in reg}
         codes |= {SERIES_PREDECESSORS[c] for c in list(codes) if c in SERIES_PREDECESSORS}
@@ -136,6 +139,7 @@ class Checker:
         return self._pairs[(a, b)]
 
     def rows_df(self, a: str, b: str) -> pd.DataFrame | None:
+        """The dyad rows of ``a`` and ``b`` as a data frame (cached), or None."""
         def build():
             g = self.rows(a, b)
             return None if g is None else pd.DataFrame(list(g.values())).reset_index(drop=True)
@@ -147,6 +151,7 @@ class Checker:
         return self._memo[key]
 
     def con(self):
+        """The checker's read-only connection to the warehouse (opened once)."""
         if self._con is None:
             import duckdb
             from ..warehouse import Warehouse
@@ -154,10 +159,12 @@ class Checker:
         return self._con
 
     def has(self, table: str) -> bool:
+        """True when the warehouse holds ``table`` (cached)."""
         return self._cached(("has", table), lambda: bool(self.con().execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchone()[0]))
 
     # -- the verdict --------------------------------------------------------------------------------------
     def check(self, c, doc=None) -> Verdict:
+        """The :class:`Verdict` of the claim ``c`` against the data (memoised on what the claim says)."""
         key = (c.kind, c.text.lower(), c.measure, c.relation, c.value, c.unit, c.scale, tuple(c.states), tuple(c.years), c.owner,
                c.negated, tuple(c.groupings), self._direction(c))
         hit = self._memo.get(key)

@@ -106,6 +106,7 @@ class Claim:
     check: dict | None = None     # filled by :mod:`multipolar.text.check`
 
     def to_dict(self) -> dict:
+        """The claim as plain values (for JSON)."""
         return asdict(self)
 
 

@@ -35,6 +35,7 @@ def _tip(c) -> str:
 
 
 def document_html(doc) -> str:
+    """The document's text as HTML with each claim marked by its verdict."""
     text = doc.text
     claims = sorted(doc.claims, key=lambda c: (c.start, -c.end))
     out, pos = [], 0
@@ -62,6 +63,7 @@ def document_html(doc) -> str:
 
 
 def write_html(docs, out: str | Path) -> Path:
+    """Write the documents ``docs`` with their marked claims as one HTML page to ``out``."""
     out = Path(out)
     legend = ("<p class='legend meta'><span class='v-supported'>supported</span><span class='v-contradicted'>contradicted</span>"
               "<span class='v-not-checkable'>not checkable</span> — hover or focus a marked claim for its query, evidence and sources</p>")

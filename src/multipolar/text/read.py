@@ -39,6 +39,7 @@ class Event:
     date: str | None
 
     def to_dict(self) -> dict:
+        """The event as plain values (for JSON)."""
         return asdict(self)
 
 
@@ -56,6 +57,7 @@ class Document:
     notes: list = field(default_factory=list)
 
     def sentence_text(self, i: int) -> str:
+        """The text of sentence ``i``."""
         a, b = self.sentences[i]
         return self.text[a:b]
 
@@ -68,6 +70,7 @@ class Document:
                              for c in self.claims])
 
     def to_dict(self) -> dict:
+        """The document's reading as plain values (for JSON)."""
         return {"path": self.path, "title": self.title, "date": self.date, "n_sentences": len(self.sentences),
                 "actors": [m.to_dict() for m in self.actors], "unmatched": self.unmatched,
                 "events": [e.to_dict() for e in self.events], "claims": [c.to_dict() for c in self.claims], "notes": self.notes}
@@ -92,11 +95,14 @@ HTML_DATE = re.compile(r"""(?:article:published_time["']\s+content=["']|<time[^>
 
 
 def text_date(text: str) -> str | None:
+    """The date a text gives for itself (a dateline or an HTML date), or None."""
     m = DATE_LINE.search(text[:2000]) or HTML_DATE.search(text[:20000])
     return m.group(1) if m else None
 
 
 def html_to_text(src: str) -> str:
+    """The text of an HTML page: scripts and styles dropped, block ends as paragraph breaks, entities
+    unescaped."""
     src = re.sub(r"(?is)<(script|style|head)[^>]*>.*?</\1>", " ", src)
     src = re.sub(r"(?i)<br\s*/?>|</(p|div|h[1-6]|li|tr)>", "\n\n", src)
     return _html.unescape(re.sub(r"<[^>]+>", " ", src))

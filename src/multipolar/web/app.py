@@ -18,9 +18,11 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import FileResponse, HTMLResponse, JSONResponse, Response
 from jinja2 import Environment, PackageLoader, select_autoescape
+from jinja2.utils import htmlsafe_json_dumps
 
 from ..actors.registry import state_name
 from ..errors import InputError, MultipolarError, WarehouseError
+from ..palette import PALETTE
 from ..relations.measures import SCORES
 from .store import Store, clean as _clean, records, triangle_rows
 
@@ -85,6 +87,8 @@ class HostCheck:
         self.allow = LOOPBACK | {a.strip("[]").lower() for a in allow}
 
     def ok(self, scope) -> bool:
+        """True when the request has one ``Host`` header naming an allowed host (or the address served) with
+        the port served."""
         raw = None
         for k, v in scope.get("headers", []):
             if k == b"host":
@@ -217,6 +221,7 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
     app = FastAPI(title="multipolar", version="0.1.0", docs_url=None, redoc_url=None,
                   description="The fragmenting international system: dyad-year relations, blocs, triangles and poles, with sources.")
     env = Environment(loader=PackageLoader("multipolar.web", "templates"), autoescape=select_autoescape(["html", "j2"]))
+    env.globals["palette"] = htmlsafe_json_dumps(PALETTE)       # in its own order (tojson would sort the keys)
     static = _static_files()
     docs = _docs_files()
     static.update(docs)

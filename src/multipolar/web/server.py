@@ -54,6 +54,7 @@ def bind(host: str, port: int) -> socket.socket:
 
 
 def url(sock: socket.socket, host: str) -> str:
+    """The address the socket serves at, for the message (IPv6 hosts in brackets)."""
     port = sock.getsockname()[1]
     shown = host.strip("[]")
     return f"http://[{shown}]:{port}/" if ":" in shown else f"http://{shown}:{port}/"

@@ -72,11 +72,14 @@ def clean(v):
 
 
 def records(df: pd.DataFrame, cols: list[str] | None = None) -> list[dict]:
+    """The rows of ``df`` (its ``cols``) as dicts of JSON values (missing values as None)."""
     cols = cols or list(df.columns)
     return [{c: clean(v) for c, v in zip(cols, row)} for row in df[cols].itertuples(index=False, name=None)]
 
 
 def parse_years(s: str | None, first: int, last: int, default: tuple[int, int]) -> tuple[int, int]:
+    """The year range of the request parameter ``s`` ('2019' or '1991:2024') within [first, last], or
+    ``default``."""
     if s is None or s == "":
         return default
     parts = s.split(":")
@@ -174,14 +177,13 @@ class Measures:
     """The dyad-year measures of every year, held as one numpy array per column with row indexes."""
 
     def __init__(self, dy: pd.DataFrame):
-        from ..relations import covered_years
+        from ..relations import GATE, covered_years
         self.basis = dy.attrs.get("basis", "")
         self.notes = list(dy.attrs.get("notes", []))
         cov = covered_years(dy)
         ok = cov[cov["covered"]]
         if ok.empty:
-            raise MultipolarError("no year has dyads with data on most dimensions and the UN votes; import data first "
-                                  "(`multipolar data import`)")
+            raise MultipolarError(f"no year has dyads with {GATE}; import data first (`multipolar data import`)")
         self.first, self.latest, self.last = int(dy["year"].min()), int(ok.index.max()), int(dy["year"].max())
         dy = dy.sort_values(["code_a", "code_b", "year"]).reset_index(drop=True)
         self.dy = dy
@@ -201,9 +203,11 @@ class Measures:
         self.names = {c: state_name(c) for c in set(dy["code_a"].unique())}
 
     def years(self, s: str | None, default=None) -> tuple[int, int]:
+        """The year range asked for in ``s`` (default: the first year to the latest covered one)."""
         return parse_years(s, self.first, self.last, default or (self.first, self.latest))
 
     def name(self, code: str) -> str:
+        """The name of the state ``code``."""
         n = self.names.get(code)
         return n if n is not None else state_name(code)
 
@@ -218,6 +222,8 @@ class Measures:
         return [dict(zip(columns, row)) for row in zip(*cols)]
 
     def partners(self, code: str, year: int, limit: int) -> tuple[list[dict], dict]:
+        """The partners of ``code`` in ``year``, closest first (at most ``limit``), and the counts by relation
+        type."""
         ix = self.by_a_year.get((code, year))
         if ix is None:
             return [], {}
@@ -232,12 +238,14 @@ class Measures:
         return rows, {t: n for t, n in sorted(types.items()) if t is not None}
 
     def years_of(self, code: str) -> list[int]:
+        """The years in which ``code`` has a closeness with some partner."""
         ix = self.by_a.get(code)
         if ix is None:
             return []
         return sorted(set(self.col["year"][ix][~np.isnan(self.col["closeness"][ix])].tolist()))
 
     def dyad(self, a: str, b: str, years, columns: list[str]) -> list[dict]:
+        """The rows of the pair (a, b) in the ``years`` range, with ``columns``."""
         ix = self.by_pair.get((a, b))
         if ix is None:
             return []
@@ -254,9 +262,8 @@ class Blocs:
         self.n_boot = n_boot
         blocs = pd.DataFrame(columns=["code", "bloc", "probability", "runner_up", "runner_up_probability", "swing", "year"])
         if ip is not None:
-            from ..dimensions.values import MIN_ROLL_CALLS
-            full = ip.groupby("year")["n_votes"].median()
-            years = [int(y) for y in full[full >= MIN_ROLL_CALLS].index if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2]
+            from ..dimensions.values import full_sessions
+            years = full_sessions(ip, voting=("USA", "CHN"))
             if years:
                 blocs = pd.concat([B.summarise(B.ideal_point_blocs(ip, y, n_boot=n_boot)).assign(year=y) for y in years],
                                   ignore_index=True)
@@ -268,6 +275,7 @@ class Blocs:
         self.by_code_json = {c: json.dumps(h, separators=(",", ":"), ensure_ascii=False, allow_nan=False) for c, h in self.by_code.items()}
 
     def of(self, year: int) -> list[dict]:
+        """The blocs of ``year``; a year without them raises naming the years there are."""
         if year not in self.by_year:
             span = f"{self.years[0]}-{self.years[-1]}" if self.years else "none"
             raise InputError(f"year: no ideal-point blocs for {year} (years with a full UN session and both the United States "
@@ -275,9 +283,11 @@ class Blocs:
         return self.by_year[year]
 
     def history(self, code: str) -> list[dict]:
+        """The bloc of ``code`` in every year."""
         return self.by_code.get(code, [])
 
     def history_json(self, code: str) -> str:
+        """The bloc history of ``code``, as JSON text."""
         return self.by_code_json.get(code, "[]")
 
 
@@ -307,6 +317,8 @@ class Version:
         return [p for p in DATA_PARTS if p in self._touched]
 
     def get(self, part: str):
+        """The part ``part`` of this version of the data, built on first use (one build per part at a time; a
+        failed build's error is kept)."""
         v = self._values.get(part)
         if v is not None:
             return v
@@ -438,6 +450,7 @@ class Store:
             return self._version
 
     async def aversion(self) -> Version:
+        """The current version of the data, awaited without blocking the event loop."""
         v = self._version
         if v is None:
             import anyio
@@ -445,12 +458,15 @@ class Store:
         return v
 
     def get(self, part: str):
+        """The part ``part`` of the current version of the data."""
         return self.version().get(part)
 
     async def aget(self, part: str):
+        """The part ``part``, awaited without blocking the event loop."""
         return await (await self.aversion()).aget(part)
 
     def ready(self, part: str):
+        """The part ``part`` when already built, else None (never waits)."""
         v = self._version
         return None if v is None else v.ready(part)
 
@@ -604,6 +620,8 @@ class Store:
 
     # -- validation ----------------------------------------------------------------------------
     def code(self, s: str, field: str = "code") -> str:
+        """The multipolar code of ``s``; a state the registry does not know raises :class:`InputError` for
+        ``field``."""
         try:
             return registry().resolve(s)
         except MultipolarError as e:

@@ -27,6 +27,15 @@ from .values import ip_distance_sql
 __all__ = ["Dyads", "dyads", "ip_distance_sql", "Column", "CARRIABLE"]
 
 
+def _verb(module, doc: str):
+    """A verb of :class:`Dyads` that adds ``module``'s columns and returns the table (so calls chain)."""
+    def verb(self):
+        module.add(self)
+        return self
+    verb.__doc__ = doc
+    return verb
+
+
 class Dyads(Frame):
     """A directed dyad-year table being built; every verb returns ``self`` so calls chain.
 
@@ -34,40 +43,13 @@ class Dyads(Frame):
     ``states``: only pairs among these; ``carry``: sources to repeat past their last year, flagged
     (:data:`~.frame.CARRIABLE`; never by default)."""
 
-    def add_values(self):
-        """Shared values: ideal points and their distance, vote agreement (:mod:`.values`)."""
-        values.add(self)
-        return self
-
-    def add_people(self):
-        """People: visa openness both ways, migrant stocks (:mod:`.people`)."""
-        people.add(self)
-        return self
-
-    def add_economy(self):
-        """Economy: energy and minerals trade, total trade, the Eurostat panel (:mod:`.economy`)."""
-        economy.add(self)
-        return self
-
-    def add_institutions(self):
-        """Institutions: IGOs, dated groupings, alliances, trade agreements (:mod:`.institutions`)."""
-        institutions.add(self)
-        return self
-
-    def add_interaction(self):
-        """Interaction: events, disputes, wars, rivalries, sanctions (:mod:`.interaction`)."""
-        interaction.add(self)
-        return self
-
-    def add_security(self):
-        """Security: arms transfers (:mod:`.security`)."""
-        security.add(self)
-        return self
-
-    def add_power(self):
-        """Power context: capabilities, GDP, population (:mod:`.power`)."""
-        power.add(self)
-        return self
+    add_values = _verb(values, "Shared values: ideal points and their distance, vote agreement (:mod:`.values`).")
+    add_people = _verb(people, "People: visa openness both ways, migrant stocks (:mod:`.people`).")
+    add_economy = _verb(economy, "Economy: energy and minerals trade, total trade, the Eurostat panel (:mod:`.economy`).")
+    add_institutions = _verb(institutions, "Institutions: IGOs, dated groupings, alliances, trade agreements (:mod:`.institutions`).")
+    add_interaction = _verb(interaction, "Interaction: events, disputes, wars, rivalries, sanctions (:mod:`.interaction`).")
+    add_security = _verb(security, "Security: arms transfers (:mod:`.security`).")
+    add_power = _verb(power, "Power context: capabilities, GDP, population (:mod:`.power`).")
 
     def add_all(self):
         """Every dimension: values, people, economy, institutions, interaction, security, power."""

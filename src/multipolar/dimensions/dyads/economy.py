@@ -28,7 +28,7 @@ The vanished pairs are listed in the table's notes.
 """
 from __future__ import annotations
 
-from .frame import Frame
+from .frame import Frame, declare
 
 SRC_BACI = "CEPII BACI HS92 (the 74 energy and mineral HS6 products)"
 #: a pair that traded more than this (thousand US$ a year, in the subset's products) in each of three
@@ -41,25 +41,25 @@ def add(d: Frame):
     trade (full BACI or COW dyadic), the Eurostat panel, and the gravity teaching data."""
     _energy_minerals(d)
     _total_trade(d)
-    _eurostat(d)
-    _agtpa(d)
+    for table, panel in (("eurostat_trade", _eurostat), ("gravity_agtpa", _agtpa)):     # panels added only when imported
+        if d.has(table):
+            panel(d, d.t(table))
 
 
 def _energy_minerals(d: Frame):
     from ...sources.products import ENERGY_SECTORS, products
     cov = ("pairs both in BACI's file of the year, not both likely non-reporters (see the module docs): "
            "absent there = 0; else missing")
-    cols = {"energy_minerals_exports_a_to_b_kusd": ("economy", "exports A->B of the energy and mineral products, thousand US$", SRC_BACI, cov),
-            "energy_minerals_exports_b_to_a_kusd": ("economy", "exports B->A of the energy and mineral products, thousand US$", SRC_BACI, cov),
-            "energy_minerals_trade_share_of_a": ("economy", "A's energy and minerals trade with B / A's energy and minerals trade with all", SRC_BACI, cov),
-            "energy_minerals_trade_share_of_b": ("economy", "B's energy and minerals trade with A / B's with all", SRC_BACI, cov),
-            "energy_imports_a_from_b_share": ("economy", "A's imports of fuels (crude oil, gas, coal) from B / A's fuel imports", SRC_BACI, cov),
-            "energy_imports_b_from_a_share": ("economy", "B's fuel imports from A / B's fuel imports", SRC_BACI, cov)}
+    cols = declare("economy", SRC_BACI, cov, {
+        "energy_minerals_exports_a_to_b_kusd": "exports A->B of the energy and mineral products, thousand US$",
+        "energy_minerals_exports_b_to_a_kusd": "exports B->A of the energy and mineral products, thousand US$",
+        "energy_minerals_trade_share_of_a": "A's energy and minerals trade with B / A's energy and minerals trade with all",
+        "energy_minerals_trade_share_of_b": "B's energy and minerals trade with A / B's with all",
+        "energy_imports_a_from_b_share": "A's imports of fuels (crude oil, gas, coal) from B / A's fuel imports",
+        "energy_imports_b_from_a_share": "B's fuel imports from A / B's fuel imports"})
     tcols = {"energy_minerals_trade_of_a_kusd": ("economy", "A's energy and minerals trade with all, thousand US$", SRC_BACI, cov),
              "energy_minerals_trade_of_b_kusd": ("economy", "B's energy and minerals trade with all, thousand US$", SRC_BACI, cov)}
-    if not d.has("baci_trade"):
-        d.missing("baci_trade", "economy: BACI")
-        d.pairs(None, {**cols, **tcols})
+    if d.lacks("baci_trade", "economy: BACI", {**cols, **tcols}):
         return
     t = d.t("baci_trade")
     em = ", ".join(f"'{h}'" for h in products())
@@ -209,15 +209,12 @@ def _total_trade(d: Frame):
     d.record("total_trade", src, (min(s[0] for s in spans), max(s[1] for s in spans)), cov, [*cols, *tcols])
 
 
-def _eurostat(d: Frame):
-    if not d.has("eurostat_trade"):
-        return
-    t = d.t("eurostat_trade")
+def _eurostat(d: Frame, t: str):
     src = "Eurostat international trade in goods (Comext) and national statistics, as the reporter gives them"
     cov = "the reporters and partners of the Eurostat panel, full years only; never filled"
     cols = {"eurostat_exports_a_to_b_eur": ("economy", "A's exports to B as A reports them, euro (full years)", src, cov),
             "eurostat_imports_a_from_b_eur": ("economy", "A's imports from B as A reports them, euro (full years)", src, cov)}
-    cols_in = {r[0] for r in d._x(f"SELECT column_name FROM information_schema.columns WHERE table_catalog = 'w' AND table_name = 'eurostat_trade'")}
+    cols_in = {r[0] for r in d._x("SELECT column_name FROM information_schema.columns WHERE table_catalog = 'w' AND table_name = 'eurostat_trade'")}
     yearly = "period_kind = 'year'" if "period_kind" in cols_in else "month IS NULL"
     # a monthly series makes a year only with its 12 months; an annual series is a year as it stands
     d.pairs(f"""WITH r AS (SELECT reporter, partner, CAST(year AS INTEGER) AS year, flow, value_eur, month, {yearly} AS is_year
@@ -233,10 +230,7 @@ def _eurostat(d: Frame):
     d.record("eurostat", src, d.span("eurostat_trade"), cov, cols)
 
 
-def _agtpa(d: Frame):
-    if not d.has("gravity_agtpa"):
-        return
-    t = d.t("gravity_agtpa")
+def _agtpa(d: Frame, t: str):
     src = "Yotov, Piermartini, Monteiro & Larch (2016), An Advanced Guide to Trade Policy Analysis (WTO/UNCTAD)"
     cov = "the textbook's 69 countries, 1986-2006; never filled"
     d.pairs(f"""WITH f AS (SELECT exporter, importer, CAST(year AS INTEGER) AS year, sum(trade) AS v FROM {t} WHERE exporter <> importer GROUP BY ALL),

@@ -79,6 +79,12 @@ def stata_name(name: str) -> str:
     return name[:32]
 
 
+def declare(dimension: str, source: str, coverage: str, descriptions: dict[str, str]) -> dict[str, tuple]:
+    """Columns of one dimension, source and coverage rule: {column: (dimension, description, source,
+    coverage)}, as :meth:`Frame.pairs` and :meth:`Frame.exprs` take them."""
+    return {c: (dimension, text, source, coverage) for c, text in descriptions.items()}
+
+
 def _carry(values: str | None) -> set[str]:
     if not values:
         return set()
@@ -158,9 +164,11 @@ class Frame:
 
     # -- what the warehouse holds ------------------------------------------------------------
     def has(self, table: str) -> bool:
+        """True when the warehouse holds ``table``."""
         return table in self._tables
 
     def t(self, name: str) -> str:
+        """The SQL name of the warehouse table ``name`` (attached as ``w``)."""
         return f'w.main."{name}"'
 
     def last_data_year(self) -> int:
@@ -193,9 +201,20 @@ class Frame:
         self.coverage_log[family] = SourceCoverage(family, source, years[0], years[1], rule, list(columns), carried_to)
 
     def missing(self, table: str, what: str):
+        """Note that the warehouse has no ``table`` (for ``what``): its columns are missing, not zero."""
         self.notes.append(f"{what}: the warehouse has no table {table!r} (import its source); the columns are missing, not zero")
 
+    def lacks(self, table: str, what: str, cols: dict, have: bool | None = None) -> bool:
+        """True when the warehouse has no ``table`` (or ``have`` is False): the columns ``cols`` are then
+        added, all missing, and a note says what to import."""
+        if self.has(table) if have is None else have:
+            return False
+        self.missing(table, what)
+        self.pairs(None, cols)
+        return True
+
     def carries(self, family: str) -> bool:
+        """True when the caller asked to carry the source family ``family`` past its last year."""
         return family in self.carry
 
     def carry_sql(self, sql: str, last: int) -> str:
@@ -447,6 +466,7 @@ class Frame:
                             columns=["family", "source", "first_year", "last_year", "rule", "columns", "carried_to"])
 
     def codebook(self) -> pd.DataFrame:
+        """One row per column of the table: name, dimension, unit, source and coverage rule."""
         return pd.DataFrame([vars(c) for c in self.columns.values()], columns=["name", "dimension", "unit", "source", "coverage"])
 
     def write(self, path, fmt: str | None = None) -> Path:
@@ -481,7 +501,9 @@ class Frame:
     to_parquet = write
 
     def to_csv(self, path):
+        """Write the table to ``path`` as CSV (see :meth:`write`)."""
         return self.write(path, "csv")
 
     def to_stata(self, path):
+        """Write the table to ``path`` as Stata .dta, names shortened to 32 characters (see :meth:`write`)."""
         return self.write(path, "dta")

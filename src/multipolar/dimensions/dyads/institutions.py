@@ -31,6 +31,8 @@ ATOP_COLS = {"defense": "atop_defense", "offense": "atop_offense", "neutrality":
 
 
 def add(d: Frame):
+    """Institutions: shared IGOs (COW IGO), dated groupings, alliances (ATOP and the compiled pacts), trade
+    agreements."""
     _igos(d)
     my = _groupings(d)
     _alliances(d, my)
@@ -41,9 +43,7 @@ def _igos(d: Frame):
     src = "COW IGO v3 (Pevehouse et al. 2020)"
     cov = "every pair in COW IGO's years (to 2014); missing after unless carried"
     col = {"igos_shared_n": ("institutions", "IGOs both are full members of (count)", src, cov)}
-    if not d.has("cow_igo_dyad"):
-        d.missing("cow_igo_dyad", "institutions: COW IGO")
-        d.pairs(None, col)
+    if d.lacks("cow_igo_dyad", "institutions: COW IGO", col):
         return
     t = d.t("cow_igo_dyad")
     lo, last = d.span("cow_igo_dyad")
@@ -186,9 +186,7 @@ def _version(d: Frame, table: str) -> str | None:
 def _trade_agreements(d: Frame):
     src = "manytrade: DESTA, GPTAD, HUGGO memberships"
     col = {"trade_agreements_shared_n": ("institutions", "trade agreements in force for both (count)", src, "")}
-    if not d.has("trade_agreements"):
-        d.missing("trade_agreements", "institutions: trade agreements")
-        d.pairs(None, col)
+    if d.lacks("trade_agreements", "institutions: trade agreements", col):
         return
     t = d.t("trade_agreements")
     last = d._x(f"SELECT max(year_in_force) FROM {t}")[0][0]

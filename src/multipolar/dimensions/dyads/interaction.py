@@ -35,6 +35,7 @@ EVENT_DAYS = 360
 
 
 def add(d: Frame):
+    """Interaction: events (counts and Goldstein means), militarised disputes, wars, rivalries and sanctions."""
     _events(d)
     _mids(d)
     _wars(d)
@@ -58,9 +59,7 @@ def _events(d: Frame):
     if d.has("event_dyad_month") and d.has("event_month_coverage"):
         if _events_lake(d, cols, cov, units):
             return
-    if not d.has("events"):
-        d.missing("events", "interaction: events")
-        d.pairs(None, cols)
+    if d.lacks("events", "interaction: events", cols):
         return
     t = d.t("events")
     years = [int(y) for (y,) in d._x(f"SELECT year FROM {t} GROUP BY year HAVING count(DISTINCT date) >= {EVENT_DAYS} ORDER BY year")]
@@ -124,9 +123,7 @@ def _events_lake(d: Frame, cols: dict, cov: str, units) -> bool:
 
 def _mids(d: Frame):
     src = "GML MID (Gibler, Miller & Little), directed dispute-years"
-    if not d.has("mid_gml"):
-        d.missing("mid_gml", "interaction: militarised disputes")
-        d.pairs(None, {"mid_ongoing": ("interaction", "a militarised dispute (0/1)", src), "mid_hostility_max": ("interaction", "highest hostility level", src)})
+    if d.lacks("mid_gml", "interaction: militarised disputes", {"mid_ongoing": ("interaction", "a militarised dispute (0/1)", src), "mid_hostility_max": ("interaction", "highest hostility level", src)}):
         return
     t = d.t("mid_gml")
     lo, last = d.span("mid_gml")

@@ -47,9 +47,7 @@ def _migrants(d: Frame):
             "migrants_b_in_a": ("people", "people born in B living in A (persons)", SRC_MIGR, cov),
             "migrants_a_in_b_share_of_a_pop": ("people", "migrants_a_in_b / population of A", SRC_MIGR, cov),
             "migrants_b_in_a_share_of_b_pop": ("people", "migrants_b_in_a / population of B", SRC_MIGR, cov)}
-    if not d.has(table):
-        d.missing("migrant_stock", "people: migration")
-        d.pairs(None, cols)
+    if d.lacks("migrant_stock", "people: migration", cols, have=d.has(table)):
         return
     t = d.t(table)
     pop = (f"(SELECT code, year, value AS pop FROM {d.t('wdi')} WHERE indicator = 'SP.POP.TOTL')" if d.has("wdi")

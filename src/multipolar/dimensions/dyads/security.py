@@ -15,6 +15,8 @@ SRC = "SIPRI Arms Transfers Database"
 
 
 def add(d: Frame):
+    """Security: arms transferred both ways (SIPRI TIV, million) and each side's share of the other's arms
+    imports."""
     cov = "every pair in SIPRI's years (0: no transfer); shares missing when the recipient received nothing"
     cols = {"arms_tiv_a_to_b": ("security", "arms transferred A->B, million TIV", SRC, cov),
             "arms_tiv_b_to_a": ("security", "arms transferred B->A, million TIV", SRC, cov),
@@ -23,9 +25,7 @@ def add(d: Frame):
             "arms_imports_a_tiv": ("security", "all arms A received in the year, million TIV", SRC, cov),
             "arms_imports_b_tiv": ("security", "all arms B received in the year, million TIV", SRC, cov),
             "arms_tiv_source": ("security", "official TIV series or register approximation", SRC, "")}
-    if not d.has("arms_tiv"):
-        d.missing("arms_tiv", "security: arms transfers")
-        d.pairs(None, cols)
+    if d.lacks("arms_tiv", "security: arms transfers", cols):
         return
     t = d.t("arms_tiv")
     lo, hi = d.span("arms_tiv")

@@ -8,21 +8,26 @@ a pair-year without both ideal points has no distance.
 from __future__ import annotations
 
 from ..values import describe_run
-from .frame import Frame
+from .frame import Frame, declare
 
 SOURCE = "UN General Assembly votes (Voeten et al.), multipolar dynamic ordinal ideal points"
 
 
-def ip_distance_sql(a: str = "ipa", b: str = "ipb") -> dict[str, str]:
-    """SQL for the ideal-point distance of A and B, its sd (Laplace) and 90% interval, from their
-    state-year rows ``a`` and ``b`` (columns ideal_point, se); the low end is 0 when the interval
-    of the difference contains 0. Shared with the snapshot, which recomputes the distance on reading."""
+def ip_distance_sql(a: str = "ipa", b: str = "ipb", z: float = 1.6449) -> dict[str, str]:
+    """SQL for the ideal-point distance of A and B, from their state-year rows ``a`` and ``b``
+    (columns ideal_point, se): the one formula, used by the dyads, the snapshot (which recomputes the
+    distance on reading) and :func:`multipolar.dimensions.values.ideal_point_distance`.
+
+    d = theta_a - theta_b is taken as normal with sd s = sqrt(se_a^2 + se_b^2) (the Laplace
+    approximation treats states as independent given the item parameters). ``ip_distance`` = |d|,
+    ``ip_distance_se`` = s, and [``ip_distance_lo``, ``ip_distance_hi``] is the interval d +- z s
+    (z = 1.6449: 90%) folded at 0: [0, |d| + z s] when it contains 0, else [|d| - z s, |d| + z s]."""
     diff = f"({a}.ideal_point - {b}.ideal_point)"
     sd = f"sqrt({a}.se * {a}.se + {b}.se * {b}.se)"
     return {"ip_distance": f"abs({diff})", "ip_distance_se": sd,
-            "ip_distance_lo": f"CASE WHEN {diff} - 1.6449 * {sd} < 0 AND {diff} + 1.6449 * {sd} > 0 THEN 0.0 "
-                              f"ELSE abs({diff}) - 1.6449 * {sd} END",
-            "ip_distance_hi": f"abs({diff}) + 1.6449 * {sd}"}
+            "ip_distance_lo": f"CASE WHEN {diff} - {z} * {sd} < 0 AND {diff} + {z} * {sd} > 0 THEN 0.0 "
+                              f"ELSE abs({diff}) - {z} * {sd} END",
+            "ip_distance_hi": f"abs({diff}) + {z} * {sd}"}
 
 
 def current_run(d: Frame) -> dict | None:
@@ -66,16 +71,10 @@ def add(d: Frame):
                 run, built = {"run_id": "snapshot", "current": True}, None
             d.notes.append("values: " + describe_run(run, f"the embedded snapshot (built {built})").replace("ideal points: ", "ideal points of ")
                            + "; run `multipolar idealpoints` to fit on the warehouse")
-    cols = {"ideal_point_a": ("values", "ideal point of A (sd-1 scale, US high)", SOURCE, cov),
-            "ideal_point_b": ("values", "ideal point of B", SOURCE, cov),
-            "ip_distance": ("values", "|ideal point A - ideal point B|", SOURCE, cov),
-            "ip_distance_se": ("values", "sd of the distance (Laplace)", SOURCE, cov),
-            "ip_distance_lo": ("values", "90% interval, low", SOURCE, cov),
-            "ip_distance_hi": ("values", "90% interval, high", SOURCE, cov)}
-    if ip_sql is None:
-        d.missing("ideal_points", "values")
-        d.pairs(None, cols)
-    else:
+    cols = declare("values", SOURCE, cov, {"ideal_point_a": "ideal point of A (sd-1 scale, US high)", "ideal_point_b": "ideal point of B",
+                                           "ip_distance": "|ideal point A - ideal point B|", "ip_distance_se": "sd of the distance (Laplace)",
+                                           "ip_distance_lo": "90% interval, low", "ip_distance_hi": "90% interval, high"})
+    if not d.lacks("ideal_points", "values", cols, have=ip_sql is not None):
         d.state_year("ipsy", f"SELECT code, CAST(year AS INTEGER) AS year, ideal_point, se FROM {ip_sql}")
         yrs = d._x("SELECT min(year), max(year) FROM ipsy")[0]
         d.record("ideal_points", f"{SOURCE} ({basis})", yrs, cov, cols)
@@ -86,13 +85,10 @@ def add(d: Frame):
             "vote_agree_share": ("values", "share of identical votes (0-1)", SOURCE, cov),
             "vote_kappa": ("values", "Cohen's kappa of the votes (-1 to 1)", SOURCE, cov),
             "vote_scott_pi": ("values", "Scott's pi of the votes (-1 to 1)", SOURCE, cov)}
-    if d.has("vote_agreement"):
+    if not d.lacks("vote_agreement", "values (run `multipolar idealpoints`)", cols):
         t = d.t("vote_agreement")
         d.pairs(f"""SELECT code_a, code_b, CAST(year AS INTEGER) AS year, n_common AS votes_common_n, agree_share AS vote_agree_share,
                            kappa AS vote_kappa, scott_pi AS vote_scott_pi FROM {t}
                     UNION ALL
                     SELECT code_b, code_a, CAST(year AS INTEGER), n_common, agree_share, kappa, scott_pi FROM {t}""", cols)
         d.record("vote_agreement", SOURCE, d.span("vote_agreement"), cov, cols)
-    else:
-        d.missing("vote_agreement", "values (run `multipolar idealpoints`)")
-        d.pairs(None, cols)

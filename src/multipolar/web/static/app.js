@@ -1,8 +1,8 @@
 // multipolar dashboard: each page fetches its data from the JSON API and draws it with plotly.js.
 "use strict";
-const TYPE_COLOURS = {"at war": "#7f0000", "adversary": "#d7301f", "rivalry": "#fc8d59", "neutral": "#9e9e9e",
-  "alignment": "#74add1", "strategic partnership": "#4575b4", "alliance": "#1a237e"};
-const BLOC_COLOURS = {"US-leaning": "#2166ac", "nonaligned": "#bdbdbd", "China-leaning": "#b2182b"};
+// the colours of multipolar.palette (the report draws with the same), written into the page by base.html.j2
+const PALETTE = JSON.parse(document.getElementById("palette").textContent);
+const TYPE_COLOURS = PALETTE.types, BLOC_COLOURS = PALETTE.blocs;
 const CONFIG = {displaylogo: false, responsive: true};
 
 function showError(msg) { const el = document.getElementById("error"); el.textContent = msg; el.hidden = false; }
@@ -148,8 +148,7 @@ const pages = {
     const last = rows.filter(r => r.closeness !== null).slice(-1)[0];
     const finding = last ? `In ${last.year}, ${d.name_a} and ${d.name_b} are ${last.relation_type ? "in a relation of type " + last.relation_type : "unclassified"}, closeness ${fmt(last.closeness)} over ${last.closeness_n_dims} of 5 dimensions.` : "No year has data.";
     document.getElementById("dyad-finding").textContent = finding;
-    const dims = [["score_values", "values", "#1f5a96"], ["score_people", "people", "#b0413e"], ["score_economy", "economy", "#2e7d32"],
-      ["score_institutions", "institutions", "#8e6c00"], ["score_interaction", "interaction", "#6a3d9a"]];
+    const dims = ["values", "people", "economy", "institutions", "interaction"].map(n => [`score_${n}`, n, PALETTE.dimensions[n]]);
     const traces = [{x: yrs.concat(yrs.slice().reverse()), y: rows.map(r => r.closeness_hi).concat(rows.map(r => r.closeness_lo).reverse()),
       fill: "toself", fillcolor: "rgba(0,0,0,0.08)", line: {width: 0}, name: "closeness 90% interval", hoverinfo: "skip"},
       {x: yrs, y: rows.map(r => r.closeness), name: "closeness", line: {color: "#000", width: 3}}];
@@ -187,7 +186,7 @@ const pages = {
       const el = document.getElementById("chart-map");
       el.dataset.year = y;
       await chart(el, traces, finding, {height: 520, legend: {orientation: "h"}, margin: {b: 10, l: 10, r: 10},
-        geo: {projection: {type: "natural earth"}, showland: true, landcolor: "#f2f2f2", showcountries: false, showcoastlines: false,
+        geo: {projection: {type: "natural earth"}, showland: true, landcolor: PALETTE.land, showcountries: false, showcoastlines: false,
           showocean: false, showframe: false, lataxis: {range: [-58, 85]}}});
     }
     async function robust() {
@@ -257,7 +256,7 @@ const pages = {
       await chart("chart-scenario", [{type: "bar", orientation: "h", x: show.map(x => x.change_real_income_FULL), y: show.map(x => x.country),
         error_x: {type: "data", symmetric: false, array: show.map(x => x.real_income_q95 === null ? 0 : x.real_income_q95 - x.change_real_income_FULL),
           arrayminus: show.map(x => x.real_income_q05 === null ? 0 : x.change_real_income_FULL - x.real_income_q05)},
-        marker: {color: show.map(x => x.change_real_income_FULL < 0 ? "#d7301f" : "#4575b4")}}],
+        marker: {color: show.map(x => x.change_real_income_FULL < 0 ? PALETTE.loss : PALETTE.gain)}}],
         finding, {height: 520, xaxis: {title: {text: "change in real income from the sector's trade (%)"}}},
         "BACI, CEPII GeoDist, multipolar dyad measures; PPML and the multipolar GE solver");
       table(document.getElementById("diversion-table"), [["exporter", x => esc(x.exporter)], ["importer", x => esc(x.importer)],

@@ -1,0 +1,54 @@
+"""Every public function and class of multipolar says what it is: a test walks every module of the
+package and names the public functions and classes defined there (not imported) without a docstring.
+Public methods of those classes are held to the same rule (an override may rest on the docstring of
+the method it overrides)."""
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+
+import multipolar
+
+#: Modules being rewritten by parallel work (the CLI package, the face, the estimators and the blocs).
+#: The lead empties this list after merging that work; it must then stay empty.
+UNFINISHED = ("multipolar.cli", "multipolar.api", "multipolar.dimensions.idealpoints", "multipolar.structure.communities",
+              "multipolar.structure", "multipolar.gravity.estimate", "multipolar.gravity.ge")
+
+
+def _skipped(name: str) -> bool:
+    # multipolar.cli covers the cli/ package and its modules; the others are single modules
+    return name in UNFINISHED or name.startswith("multipolar.cli.")
+
+
+def _modules():
+    yield "multipolar"
+    for m in pkgutil.walk_packages(multipolar.__path__, prefix="multipolar."):
+        yield m.name
+
+
+def _undocumented(module) -> list[str]:
+    out = []
+    for name, obj in vars(module).items():
+        if name.startswith("_") or not (inspect.isfunction(obj) or inspect.isclass(obj)):
+            continue
+        if getattr(obj, "__module__", None) != module.__name__:          # imported, documented where it is defined
+            continue
+        if not inspect.getdoc(obj) or (inspect.isclass(obj) and obj.__doc__ is None):
+            out.append(f"{module.__name__}.{name}")
+        if inspect.isclass(obj):
+            for mname, m in vars(obj).items():
+                if mname.startswith("_") or not inspect.isfunction(m):
+                    continue
+                if not inspect.getdoc(getattr(obj, mname)):         # an override may rest on its base's docstring
+                    out.append(f"{module.__name__}.{name}.{mname}")
+    return out
+
+
+def test_every_public_function_and_class_has_a_docstring():
+    missing = []
+    for name in _modules():
+        if _skipped(name):
+            continue
+        missing += _undocumented(importlib.import_module(name))
+    assert not missing, f"{len(missing)} public functions, classes or methods without a docstring:\n" + "\n".join(missing)
