@@ -226,7 +226,7 @@ def _pair_panel(never: bool):
     d["pair"] = np.where(d["exporter"] < d["importer"], d["exporter"] + "-" + d["importer"], d["importer"] + "-" + d["exporter"])
     d["exp_year"], d["imp_year"] = d["exporter"] + d["year"].astype(str), d["importer"] + d["year"].astype(str)
     from multipolar.gravity import estimate
-    f = estimate.fit(d, "trade", ["rta"], ["exp_year", "imp_year", "pair"], cluster="pair")
+    f = estimate.ppml(d, "trade", ["rta"], ["exp_year", "imp_year", "pair"], cluster="pair")
     f.pair_effects = True
     return d, f
 
@@ -260,7 +260,7 @@ def test_sector_baseline_with_pair_effects_reproduces_the_ppml_fit():
     # a state whose every pair lacks a cost variable: no pair effect at all, so it is left out, and said
     d.loc[(d["exporter"] == "C11") | (d["importer"] == "C11"), "rta"] = np.nan
     from multipolar.gravity import estimate
-    f = estimate.fit(d, "trade", ["rta"], ["exp_year", "imp_year", "pair"], cluster="pair")
+    f = estimate.ppml(d, "trade", ["rta"], ["exp_year", "imp_year", "pair"], cluster="pair")
     f.pair_effects = True
     bl = panel.baseline(d, 2019, fit=f)
     assert "C11" not in bl.countries and len(bl.countries) == 11 and "left out of the equilibrium" in bl.notes[-1]

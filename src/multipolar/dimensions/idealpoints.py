@@ -130,6 +130,8 @@ from scipy import sparse
 from scipy.sparse.linalg import splu
 from scipy.optimize import minimize
 from scipy.special import log_ndtr, ndtri
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ..errors import InputError
 
@@ -192,22 +194,90 @@ def _vote_terms(m, tau, y, need_derivs=True, groups=None):
 
 @dataclass
 class _Data:
+    """The votes as the estimator uses them: integer codes, sorted no, abstain, yes."""
     p: np.ndarray      # state-period index of each vote
     j: np.ndarray      # item index of each vote
     y: np.ndarray      # 1, 2, 3
     n_p: int
     n_j: int
+    periods: pd.DataFrame       # state, year of each state-period, sorted
+    state_index: np.ndarray     # the state of each state-period (0, 1, ...)
+    items: pd.Index             # the item of each item index
+    item_weight: np.ndarray | None = None   # the items' prior weights (None in ``transform``: items are held)
 
 
-class DynamicOrdinalIdealPoints:
-    """scikit-learn-shaped estimator: parameters in the constructor, ``fit(votes)``, results in ``*_``.
+def _check_votes(votes: pd.DataFrame) -> pd.DataFrame:
+    """The votes' columns state, year, item, vote (item from ``rcid`` when absent; ``rcid`` kept when
+    given), rows with a gap dropped; an :class:`InputError` naming what is wrong otherwise."""
+    if "item" not in votes:
+        if "rcid" not in votes:
+            raise InputError("votes: need a column 'item' (roll calls that share parameters) or 'rcid' (one item per roll call)")
+        votes = votes.assign(item=votes["rcid"])
+    missing = [c for c in ("state", "year", "vote") if c not in votes]
+    if missing:
+        raise InputError(f"votes: missing column(s) {', '.join(missing)}; expected state, year, item or rcid, vote")
+    cols = ["state", "year", "item", "vote"]
+    v = votes[cols + (["rcid"] if "rcid" in votes and "rcid" not in cols else [])].dropna(subset=cols)
+    yv = v["vote"].to_numpy()
+    bad = ~np.isin(yv, (1, 2, 3))
+    if bad.any():
+        raise InputError(f"votes: column 'vote' must be 1 (no), 2 (abstain) or 3 (yes); found {sorted(set(yv[bad].tolist()))[:5]}. "
+                         "Absences are left out, not coded.")
+    return v
+
+
+def _rw_structure(periods: pd.DataFrame, omega: float):
+    """The random walk's links between consecutive years of a state: (earlier index, later index,
+    precision 1 / (omega^2 gap), gap in years, whether each state-period is its state's first)."""
+    sy = periods
+    same = (sy["state"].to_numpy()[1:] == sy["state"].to_numpy()[:-1])
+    gap = np.diff(sy["year"].to_numpy()).astype(float)
+    i = np.flatnonzero(same)
+    gap = np.maximum(gap[i], 1.0)
+    first = np.ones(len(sy), dtype=bool)
+    first[i + 1] = False
+    return i, i + 1, 1.0 / (omega ** 2 * gap), gap, first
+
+
+def _laplace_se(P, periods: pd.DataFrame):
+    """Marginal posterior sds (the diagonal of the inverse precision ``P``, state by state: block
+    tridiagonal) and the covariance of each state-year with the next one (for the omega update)."""
+    P = P.tocsc()
+    se = np.empty(P.shape[0])
+    cov1 = np.zeros(P.shape[0])
+    states = periods["state"].to_numpy()
+    bounds = np.flatnonzero(np.r_[True, states[1:] != states[:-1], True])
+    for a, b in zip(bounds[:-1], bounds[1:]):
+        V = np.linalg.inv(P[a:b, a:b].toarray())
+        se[a:b] = np.sqrt(np.diag(V))
+        cov1[a:b - 1] = np.diag(V, 1)
+    return se, cov1
+
+
+class DynamicOrdinalIdealPoints(BaseEstimator):
+    r"""The dynamic ordinal ideal-point model of the module doc, a scikit-learn estimator: parameters in
+    the constructor, ``fit(votes)`` returns the estimator, what it learned ends in ``_``;
+    ``transform(votes)`` places states given the fitted items.
+
+    :math:`y^*_{ij} = \beta_j \theta_i - \alpha_j + \varepsilon_{ij}`, ordinal probit with the
+    cut-points 0 and :math:`\tau_j`; :math:`\theta_{s,t} = \theta_{s,t-1} + \eta`,
+    :math:`\eta \sim N(0, \omega^2 \Delta t)`.
 
     ``votes``: DataFrame with columns ``state``, ``year``, ``item`` and ``vote`` (1 no, 2 abstain,
     3 yes; absences are not rows). ``item`` groups roll calls that share parameters (see
-    :func:`bridge_items`); default: one item per roll call.
+    :func:`bridge_items`); default: one item per roll call (``rcid``).
+
+    Parameters: ``omega`` the random-walk sd per year (or ``"estimate"``: Laplace-EM, at most
+    ``max_omega_rounds`` refits); ``max_iter`` and ``tol`` the stopping rule of the alternating Newton
+    steps; ``prior_alpha``, ``prior_beta`` the item priors' sds; ``item_prior_weight`` how they are
+    weighted (``"state_year"`` or ``"item"``); ``prior_level`` the sd of every state-year around its
+    year's mean (None: the model before issue 18); ``anchor`` the state put at the high end; ``ci``
+    the interval's coverage; ``normalise`` report on mean 0, sd 1; ``verbose`` print each cycle.
 
     Learned: ``ideal_points_`` (state, year, ideal_point, se, lo, hi: the ``ci`` interval, n_votes), ``items_`` (item, alpha,
-    beta, tau, n_votes), ``n_iter_``, ``converged_``, ``fit_seconds_``.
+    beta, tau, n_votes, has_abstentions, prior_weight), ``omega_``, ``omega_path_``, ``scale_`` (the model
+    scale's sd: reported = (model - mean) / scale), ``log_posterior_``, ``history_``, ``n_iter_``,
+    ``converged_``, ``fit_seconds_``.
     """
 
     def __init__(self, omega: float | str = 0.11, max_iter: int = 300, tol: float = 1e-6, prior_alpha: float = 25.0,
@@ -219,43 +289,25 @@ class DynamicOrdinalIdealPoints:
         self.normalise = normalise
         self.item_prior_weight, self.prior_level = item_prior_weight, prior_level
 
-    def get_params(self, deep: bool = True) -> dict:
-        """The constructor parameters (scikit-learn convention)."""
-        import inspect
-        return {k: getattr(self, k) for k in inspect.signature(type(self).__init__).parameters if k != "self"}
-
-    def set_params(self, **params):
-        for k, v in params.items():
-            if k not in self.get_params():
-                raise ValueError(f"unknown parameter {k!r}; expected one of {sorted(self.get_params())}")
-            setattr(self, k, v)
-        return self
-
     # -- data --------------------------------------------------------------------------------
-    def _prepare(self, votes: pd.DataFrame) -> _Data:
-        if "item" not in votes:
-            if "rcid" not in votes:
-                raise InputError("votes: need a column 'item' (roll calls that share parameters) or 'rcid' (one item per roll call)")
-            votes = votes.assign(item=votes["rcid"])
-        missing = [c for c in ("state", "year", "vote") if c not in votes]
-        if missing:
-            raise InputError(f"votes: missing column(s) {', '.join(missing)}; expected state, year, item or rcid, vote")
-        cols = ["state", "year", "item", "vote"]
-        v = votes[cols + (["rcid"] if "rcid" in votes and "rcid" not in cols else [])].dropna(subset=cols)
+    def _prepare(self, votes: pd.DataFrame, items: pd.Index | None = None) -> _Data:
+        """The votes as codes. ``items``: the fitted items (``transform``): votes on other items are left
+        out and the items keep their fitted order; None: the items of ``votes``, with their prior weights."""
+        v = _check_votes(votes)
+        if items is not None:
+            v = v[v["item"].isin(items)]
         sy = v[["state", "year"]].drop_duplicates().sort_values(["state", "year"]).reset_index(drop=True)
-        self._periods = sy
-        self._state_index = pd.factorize(sy["state"])[0]
         pidx = pd.MultiIndex.from_frame(sy).get_indexer(pd.MultiIndex.from_frame(v[["state", "year"]]))
-        jcodes, juniq = pd.factorize(v["item"])
-        self._items = juniq
-        self._item_weight = self._prior_weights(jcodes, len(juniq), v, sy)
+        if items is None:
+            jcodes, juniq = pd.factorize(v["item"])
+            weight = self._prior_weights(jcodes, len(juniq), v, sy)
+        else:
+            juniq = pd.Index(items)
+            jcodes, weight = juniq.get_indexer(v["item"]), None
         yv = v["vote"].to_numpy()
-        bad = ~np.isin(yv, (1, 2, 3))
-        if bad.any():
-            raise InputError(f"votes: column 'vote' must be 1 (no), 2 (abstain) or 3 (yes); found {sorted(set(yv[bad].tolist()))[:5]}. "
-                             "Absences are left out, not coded.")
         order = np.argsort(yv, kind="stable")                # no, abstain, yes: each group a contiguous slice
-        return _Data(pidx[order].astype(np.int64), jcodes[order].astype(np.int64), yv[order].astype(np.int8), len(sy), len(juniq))
+        return _Data(pidx[order].astype(np.int64), jcodes[order].astype(np.int64), yv[order].astype(np.int8), len(sy), len(juniq),
+                     sy, pd.factorize(sy["state"])[0], juniq, weight)
 
     def _prior_weights(self, jcodes, n_j: int, v: pd.DataFrame, sy: pd.DataFrame) -> np.ndarray:
         r"""Each item's weight in the item priors (the prior precisions of alpha and beta are the weight
@@ -281,8 +333,8 @@ class DynamicOrdinalIdealPoints:
         """Starting values: per year, the first principal component of the centred state x roll-call
         matrix; its sign chained to the previous year's through the states both years share
         (without this, a year can start mirrored and EM cannot cross back)."""
-        years = self._periods["year"].to_numpy()
-        states = self._periods["state"].to_numpy()
+        years = d.periods["year"].to_numpy()
+        states = d.periods["state"].to_numpy()
         theta = np.zeros(d.n_p)
         prev: dict = {}
         vy = years[d.p]
@@ -310,19 +362,11 @@ class DynamicOrdinalIdealPoints:
             prev.update({states[p]: pc[k] for k, p in enumerate(p_loc)})
         return theta
 
-    def _rw_structure(self, omega: float):
-        """Off-diagonal couplings between consecutive years of a state: (i, k, precision, gap, first)."""
-        sy = self._periods
-        same = (sy["state"].to_numpy()[1:] == sy["state"].to_numpy()[:-1])
-        gap = np.diff(sy["year"].to_numpy()).astype(float)
-        i = np.flatnonzero(same)
-        gap = np.maximum(gap[i], 1.0)
-        first = np.ones(len(sy), dtype=bool)
-        first[i + 1] = False
-        return i, i + 1, 1.0 / (omega ** 2 * gap), gap, first
-
     # -- fitting -----------------------------------------------------------------------------
-    def fit(self, votes: pd.DataFrame, theta_init: np.ndarray | None = None):
+    def fit(self, votes: pd.DataFrame, y=None, theta_init: np.ndarray | None = None):
+        """The posterior mode of the ideal points and items of ``votes`` (state, year, item or rcid,
+        vote), with Laplace standard errors; ``y`` is not used (scikit-learn's signature), ``theta_init``
+        starting points per state-year (default: the chained per-year PCA). Returns the estimator."""
         t0 = time.perf_counter()
         d = self._prepare(votes)
         n_p, n_j = d.n_p, d.n_j
@@ -340,12 +384,12 @@ class DynamicOrdinalIdealPoints:
             total_it += it
             self.omega_path_.append(omega)
             info = np.bincount(p, beta[j] ** 2 * np.maximum(-T[2], 0.0), n_p)
-            se, cov1 = self._laplace_se(K + sparse.diags(info))
+            se, cov1 = _laplace_se(K + sparse.diags(info), d.periods)
             if not estimate:
                 break
             # EM update of the random-walk variance under the Laplace approximation:
             # omega^2 = mean over links of E[(theta_t - theta_{t-1})^2] / gap
-            a_idx, b_idx, _, gap, _ = self._rw_structure(omega)
+            a_idx, b_idx, _, gap, _ = _rw_structure(d.periods, omega)
             e2 = (theta[b_idx] - theta[a_idx]) ** 2 + se[b_idx] ** 2 + se[a_idx] ** 2 - 2 * cov1[a_idx]
             new = float(np.sqrt(np.mean(e2 / gap)))
             start = (theta, alpha, beta, tau)
@@ -362,7 +406,7 @@ class DynamicOrdinalIdealPoints:
             omega = new
         self.omega_ = omega
         # sign: the anchor state at the high end (y* = beta theta - alpha is unchanged when both flip)
-        anchor = (self._periods["state"] == self.anchor).to_numpy()
+        anchor = (d.periods["state"] == self.anchor).to_numpy()
         if anchor.any() and theta[anchor].mean() < 0:
             theta, beta = -theta, -beta
         self.n_iter_, self.converged_ = total_it, converged
@@ -376,11 +420,11 @@ class DynamicOrdinalIdealPoints:
             theta = (theta - mu) / scale
             se = se / scale
         zc = ndtri(0.5 + self.ci / 2)
-        self.ideal_points_ = self._periods.assign(ideal_point=theta, se=se, lo=theta - zc * se, hi=theta + zc * se,
+        self.ideal_points_ = d.periods.assign(ideal_point=theta, se=se, lo=theta - zc * se, hi=theta + zc * se,
                                                   n_votes=np.bincount(p, minlength=n_p))
-        self.items_ = pd.DataFrame({"item": self._items, "alpha": alpha, "beta": beta, "tau": tau,
+        self.items_ = pd.DataFrame({"item": d.items, "alpha": alpha, "beta": beta, "tau": tau,
                                     "n_votes": np.bincount(j, minlength=n_j), "has_abstentions": has_abst,
-                                    "prior_weight": self._item_weight})
+                                    "prior_weight": d.item_weight})
         self.scale_ = scale
         self.log_posterior_ = lp
         self.fit_seconds_ = time.perf_counter() - t0
@@ -388,7 +432,7 @@ class DynamicOrdinalIdealPoints:
 
     def _map(self, d: _Data, omega: float, start, has_abst, warm: int = 5):
         """The posterior mode for a given random-walk sd, by alternating Newton steps (see the module doc)."""
-        a_idx, b_idx, rw, _, first = self._rw_structure(omega)
+        a_idx, b_idx, rw, _, first = _rw_structure(d.periods, omega)
         n_p, n_j = d.n_p, d.n_j
         p, j, y = d.p, d.j, d.y
         theta, alpha, beta, tau = (x.copy() for x in start[:4])
@@ -401,14 +445,14 @@ class DynamicOrdinalIdealPoints:
         # prior on the ideal points changes when one year's points shift. prior_level=None: the
         # model before issue 18, N(0, 1) on each state's first year only.
         lam = 0.0 if self.prior_level is None else 1.0 / self.prior_level ** 2
-        _, yi = np.unique(self._periods["year"].to_numpy(), return_inverse=True)
+        _, yi = np.unique(d.periods["year"].to_numpy(), return_inverse=True)
         n_y = int(yi.max()) + 1 if len(yi) else 0
         centred = self.prior_level is not None
         lev = first.astype(float) + lam
         wl = lev if centred else np.full(n_p, lam)          # weights of the terms around mu_t
         w_year = np.bincount(yi, wl, n_y)
         K = (K + sparse.diags(lev)).tocsc()
-        pa, pb = self._item_weight / self.prior_alpha ** 2, self._item_weight / self.prior_beta ** 2
+        pa, pb = d.item_weight / self.prior_alpha ** 2, d.item_weight / self.prior_beta ** 2
 
         def item_prior(al, be):
             return -0.5 * (pa * al ** 2 + pb * be ** 2)
@@ -427,7 +471,7 @@ class DynamicOrdinalIdealPoints:
             return np.bincount(yi, wl * theta, n_y) / np.maximum(w_year, 1e-300)
 
         G = _groups(y)
-        states = self._state_index
+        states = d.state_index
         n_s = states.max() + 1 if len(states) else 0
         first = first.astype(bool)
         sizes = np.cumsum([n_p, n_j, n_j, n_j])
@@ -598,19 +642,68 @@ class DynamicOrdinalIdealPoints:
         theta, alpha, beta, tau, _ = np.split(x, sizes)
         return theta, alpha, beta, tau, T, K, it, converged, lp
 
-    def _laplace_se(self, P):
-        """Marginal posterior sds (the diagonal of the inverse precision, state by state: block
-        tridiagonal) and the covariance of each state-year with the next one (for the omega update)."""
-        P = P.tocsc()
-        se = np.empty(P.shape[0])
-        cov1 = np.zeros(P.shape[0])
-        states = self._periods["state"].to_numpy()
-        bounds = np.flatnonzero(np.r_[True, states[1:] != states[:-1], True])
-        for a, b in zip(bounds[:-1], bounds[1:]):
-            V = np.linalg.inv(P[a:b, a:b].toarray())
-            se[a:b] = np.sqrt(np.diag(V))
-            cov1[a:b - 1] = np.diag(V, 1)
-        return se, cov1
+    # -- placing states given the items ---------------------------------------------------------
+    def transform(self, votes: pd.DataFrame) -> pd.DataFrame:
+        r"""Place states on the fitted scale: each state's path of ideal points given the fitted items.
+
+        The posterior mode of :math:`\theta` with :math:`(\alpha_j, \beta_j, \tau_j)` held at
+        ``items_`` (the reported scale) and the fit's priors on that scale: the random walk with sd
+        ``omega_ / scale_`` per year, :math:`N(\mu_t, (\lambda / s)^2)` on every state-year and
+        :math:`N(\mu_t, 1 / s^2)` on a state's first year (:math:`\lambda` = ``prior_level``,
+        :math:`s` = ``scale_``), :math:`\mu_t` the fitted year's mean weighted as in the fit (0 in a year
+        the fit does not have). With the items and year means held the log posterior is concave in
+        :math:`\theta` and separate per state: Newton steps (one sparse solve for every path),
+        halved until the log posterior does not go down. On the votes of the fit it returns
+        ``ideal_points_`` up to the convergence tolerance (tested).
+
+        ``votes`` as in :meth:`fit`; votes on items the fit does not have are left out. Returns state,
+        year, ideal_point, se (Laplace, given the items), lo, hi (the ``ci`` interval), n_votes (those used).
+        """
+        check_is_fitted(self, "items_")
+        d = self._prepare(votes, items=pd.Index(self.items_["item"]))
+        if d.n_p == 0:
+            raise InputError("votes: none of them is on an item of the fit; transform places states by their votes on the fitted items")
+        alpha, beta, tau = (self.items_[c].to_numpy(float) for c in ("alpha", "beta", "tau"))
+        s = self.scale_
+        a_idx, b_idx, rw, _, first = _rw_structure(d.periods, self.omega_ / s)
+        lam = 0.0 if self.prior_level is None else (s / self.prior_level) ** 2
+        lev = first * s * s + lam                                     # the precision of the terms around mu_t
+        K = sparse.csc_matrix((np.r_[rw, rw, -rw, -rw], (np.r_[a_idx, b_idx, a_idx, b_idx], np.r_[a_idx, b_idx, b_idx, a_idx])),
+                              shape=(d.n_p, d.n_p)) + sparse.diags(lev)
+        mu = d.periods["year"].map(self._year_means()).fillna(0.0).to_numpy()
+        bj, aj, tj, G = beta[d.j], alpha[d.j], tau[d.j], _groups(d.y)
+
+        def logpost(th):
+            dev = th - mu
+            return _vote_terms(bj * th[d.p] - aj, tj, d.y, need_derivs=False, groups=G).sum() - 0.5 * dev @ (K @ dev)
+
+        theta, lp = mu.copy(), logpost(mu)
+        for _ in range(200):
+            T = _vote_terms(bj * theta[d.p] - aj, tj, d.y, groups=G)
+            grad = np.bincount(d.p, bj * T[1], d.n_p) - K @ (theta - mu)
+            P = (K + sparse.diags(np.bincount(d.p, bj * bj * np.maximum(-T[2], 0.0), d.n_p))).tocsc()
+            step, size = splu(P).solve(grad), 1.0
+            while True:
+                new_lp = logpost(theta + size * step)
+                if new_lp >= lp - 1e-12 * abs(lp) or size < 1e-6:
+                    break
+                size /= 2
+            theta, gain, lp = theta + size * step, new_lp - lp, new_lp
+            if np.max(np.abs(size * step)) < 1e-8 or gain < 1e-13 * abs(lp):
+                break
+        T = _vote_terms(bj * theta[d.p] - aj, tj, d.y, groups=G)
+        se, _ = _laplace_se(K + sparse.diags(np.bincount(d.p, bj * bj * np.maximum(-T[2], 0.0), d.n_p)), d.periods)
+        zc = ndtri(0.5 + self.ci / 2)
+        return d.periods.assign(ideal_point=theta, se=se, lo=theta - zc * se, hi=theta + zc * se, n_votes=np.bincount(d.p, minlength=d.n_p))
+
+    def _year_means(self) -> pd.Series:
+        """Each fitted year's mean ideal point, weighted as the fit's level priors weigh its state-years
+        (a state's first year 1 + 1/lambda^2, the others 1/lambda^2; first years only without ``prior_level``)."""
+        ip = self.ideal_points_
+        first = ~ip["state"].duplicated().to_numpy()
+        lam = 0.0 if self.prior_level is None else 1.0 / self.prior_level ** 2
+        w = first + lam
+        return (ip["ideal_point"] * w).groupby(ip["year"]).sum() / pd.Series(w, index=ip.index).groupby(ip["year"]).sum()
 
 
 _AGENDA = re.compile(r"^\s*A/\d+/\d+\s+\S+\s+-\s")           # "A/73/251 39 - Question of Palestine. - ..."

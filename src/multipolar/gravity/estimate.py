@@ -1,10 +1,19 @@
-"""Gravity estimation by PPML with high-dimensional fixed effects (pyfixest ``fepois``).
+r"""Gravity estimation by PPML with high-dimensional fixed effects (pyfixest ``fepois``).
 
 PPML (Santos Silva & Tenreyro 2006) with exporter(-year), importer(-year) and, where the panel
 allows, pair fixed effects (Yotov et al. 2016, ch. 1); standard errors clustered by pair.
 
-Nothing is dropped silently. Before the fit, :func:`fit` removes, in rounds until none is left,
-and counts by reason (``GravityFit.dropped``):
+The estimator is :class:`PPML` (scikit-learn style: parameters in the constructor, ``fit`` returns
+it, ``predict`` gives the fitted flows of any rows); :func:`ppml` is the one-call form that returns
+the :class:`GravityFit` summary. The model, for flow :math:`X_{ij}` of a row:
+
+.. math:: E[X_{ij} \mid x] = \exp\left(x_{ij}' b + \sum_k \gamma_{k, g_k(ij)}\right),
+
+one effect :math:`\gamma` per level of each fixed effect k, estimated from the Poisson score
+:math:`\sum (X_{ij} - \hat\mu_{ij}) x_{ij} = 0`, so zero flows stay in the sample.
+
+Nothing is dropped silently. Before the fit, :class:`PPML` removes, in rounds until none is left,
+and counts by reason (``dropped_``, ``GravityFit.dropped``):
 
 * observations in a fixed-effect group whose flows are all zero (the group's effect would be
   minus infinity: the estimates do not exist with them; Correia, Guimarães & Zylkin 2021);
@@ -21,12 +30,19 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ..errors import InputError
 
 
 @dataclass
 class GravityFit:
+    """What a PPML fit gives the gravity pipeline: the formula, coefficients with pair-clustered
+    standard errors and their covariance, the rows used (with their fitted flows ``fitted``), the
+    rows dropped by reason, the fixed effects (``{"C(name)": {level: effect}}``), the deviance, notes,
+    and ``pair_effects``: whether the fit has pair fixed effects (then the pair effects enter the costs
+    of :func:`multipolar.gravity.panel.baseline`)."""
     formula: str
     coef: pd.Series
     se: pd.Series
@@ -37,14 +53,18 @@ class GravityFit:
     deviance: float | None = None
     notes: list[str] = field(default_factory=list)
     used: pd.DataFrame | None = None      # the rows used, with the fitted values ``fitted``
+    pair_effects: bool = False            # the fit has pair fixed effects
 
     def table(self) -> pd.DataFrame:
+        """Per coefficient: estimate, pair-clustered se, z and the two-sided p-value."""
         z = self.coef / self.se
         from scipy.stats import norm
         return pd.DataFrame({"coef": self.coef, "se_cluster_pair": self.se, "z": z, "p": 2 * norm.sf(np.abs(z))})
 
 
 def _drop_degenerate(df: pd.DataFrame, y: str, fes: list[str]) -> tuple[pd.DataFrame, list[dict]]:
+    """``df`` without the rows in a fixed-effect group of zero flows and the singletons, in rounds until
+    none is left, and the rows dropped per reason and effect."""
     rows = []
     while True:
         changed = False
@@ -65,49 +85,97 @@ def _drop_degenerate(df: pd.DataFrame, y: str, fes: list[str]) -> tuple[pd.DataF
             return df, rows
 
 
-def fit(df: pd.DataFrame, y: str, x: list[str], fes: list[str], cluster: str = "pair", offset: str | None = None,
-        tol: float = 1e-10, max_iter: int = 100, fixef_tol: float = 1e-8, fixef_maxiter: int = 20_000) -> GravityFit:
-    """PPML of ``y`` on ``x`` with the fixed effects ``fes`` (column names), clustered by ``cluster``."""
-    import pyfixest as pf
-    missing = [c for c in [y, *x, *fes, cluster] + ([offset] if offset else []) if c not in df.columns]
-    if missing:
-        raise InputError(f"gravity: the data lack the column(s) {', '.join(missing)}")
-    if (df[y] < 0).any():
-        raise InputError(f"gravity: {y} has negative values ({int((df[y] < 0).sum())} rows); trade flows must be >= 0")
-    n0 = len(df)
-    d = df.dropna(subset=[y, *x])
-    dropped = []
-    if len(d) < n0:
-        dropped.append({"reason": "missing outcome or regressor", "fixed_effect": "", "rows": n0 - len(d)})
-    d, more = _drop_degenerate(d, y, fes)
-    dropped += more
-    for c in x:
-        if d[c].nunique() < 2:
-            raise InputError(f"gravity: the regressor {c} does not vary in the estimation sample; drop it or widen the data")
-    formula = f"{y} ~ {' + '.join(x)} | {' + '.join(fes)}"
-    d = d.reset_index(drop=True)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        try:
-            m = pf.fepois(formula, data=d, vcov={"CRV1": cluster}, offset=offset, iwls_tol=tol, iwls_maxiter=max_iter,
-                          fixef_rm="singleton", separation_check=["fe", "ir"], fixef_tol=fixef_tol, fixef_maxiter=fixef_maxiter)
-        except ValueError as e:
-            from .ge import NotConverged
-            raise NotConverged(f"gravity: PPML did not converge ({e}); try fewer years, a looser --tol, or no pair effects") from None
-    notes = [str(w.message) for w in caught if "separation" in str(w.message) or "converge" in str(w.message).lower()]
-    used = int(m._N)
-    if used < len(d):
-        dropped.append({"reason": "separation (pyfixest check)", "fixed_effect": "", "rows": len(d) - used})
-    keep = np.ones(len(d), dtype=bool)
-    na = getattr(m, "_na_index", None)
-    if na is not None and len(na):
-        keep[np.asarray(na, dtype=int)] = False
-    u = d[keep].copy()
-    u["fitted"] = np.asarray(m.predict(type="response")) if len(u) == used else np.nan
-    return GravityFit(formula, m.coef(), m.se(), used, pd.DataFrame(dropped, columns=["reason", "fixed_effect", "rows"]),
-                      fixef=m.fixef(), vcov=pd.DataFrame(m._vcov, index=m.coef().index, columns=m.coef().index),
-                      deviance=float(getattr(m, "deviance", np.nan)) if np.ndim(getattr(m, "deviance", np.nan)) == 0 else None,
-                      notes=notes, used=u)
+class PPML(BaseEstimator):
+    """Poisson pseudo-maximum likelihood with high-dimensional fixed effects (the module doc), a
+    scikit-learn estimator.
+
+    Parameters: ``outcome`` the flow column; ``regressors`` the cost columns (b); ``fixed_effects``
+    the columns whose levels get an effect (e.g. exporter-year, importer-year, pair); ``cluster`` the
+    column standard errors are clustered by; ``offset`` a column with a known log term (or None);
+    ``tol``, ``max_iter`` the IRLS stopping rule; ``fixef_tol``, ``fixef_maxiter`` those of the
+    demeaning (pyfixest ``fepois``).
+
+    ``fit(X)``: X a DataFrame with those columns (``y``: the outcome's values, when not a column of X).
+    Learned: ``formula_``, ``coef_``, ``se_`` (clustered), ``vcov_``, ``nobs_``, ``dropped_`` (reason,
+    fixed_effect, rows), ``fixef_``, ``deviance_``, ``notes_``, ``used_`` (the rows used, with
+    ``fitted``), ``model_`` (pyfixest's fit), ``result_`` (all of it as a :class:`GravityFit`).
+    """
+
+    def __init__(self, outcome: str = "trade", regressors: tuple = (), fixed_effects: tuple = ("exporter", "importer"),
+                 cluster: str = "pair", offset: str | None = None, tol: float = 1e-10, max_iter: int = 100,
+                 fixef_tol: float = 1e-8, fixef_maxiter: int = 20_000):
+        self.outcome, self.regressors, self.fixed_effects, self.cluster, self.offset = outcome, regressors, fixed_effects, cluster, offset
+        self.tol, self.max_iter, self.fixef_tol, self.fixef_maxiter = tol, max_iter, fixef_tol, fixef_maxiter
+
+    def fit(self, X: pd.DataFrame, y=None):
+        """Estimate b and the fixed effects on the rows of ``X`` (degenerate rows dropped and counted
+        first); returns the estimator. A regressor that does not vary, a negative flow or a missing
+        column is an :class:`InputError`; no convergence, :class:`~multipolar.gravity.ge.NotConverged`."""
+        import pyfixest as pf
+        yname, x, fes, cluster, offset = self.outcome, list(self.regressors), list(self.fixed_effects), self.cluster, self.offset
+        df = X if y is None else X.assign(**{yname: np.asarray(y)})
+        missing = [c for c in [yname, *x, *fes, cluster] + ([offset] if offset else []) if c not in df.columns]
+        if missing:
+            raise InputError(f"gravity: the data lack the column(s) {', '.join(missing)}")
+        if (df[yname] < 0).any():
+            raise InputError(f"gravity: {yname} has negative values ({int((df[yname] < 0).sum())} rows); trade flows must be >= 0")
+        n0 = len(df)
+        d = df.dropna(subset=[yname, *x])
+        dropped = []
+        if len(d) < n0:
+            dropped.append({"reason": "missing outcome or regressor", "fixed_effect": "", "rows": n0 - len(d)})
+        d, more = _drop_degenerate(d, yname, fes)
+        dropped += more
+        for c in x:
+            if d[c].nunique() < 2:
+                raise InputError(f"gravity: the regressor {c} does not vary in the estimation sample; drop it or widen the data")
+        formula = f"{yname} ~ {' + '.join(x)} | {' + '.join(fes)}"
+        d = d.reset_index(drop=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                m = pf.fepois(formula, data=d, vcov={"CRV1": cluster}, offset=offset, iwls_tol=self.tol, iwls_maxiter=self.max_iter,
+                              fixef_rm="singleton", separation_check=["fe", "ir"], fixef_tol=self.fixef_tol,
+                              fixef_maxiter=self.fixef_maxiter)
+            except ValueError as e:
+                from .ge import NotConverged
+                raise NotConverged(f"gravity: PPML did not converge ({e}); try fewer years, a looser --tol, or no pair effects") from None
+        notes = [str(w.message) for w in caught if "separation" in str(w.message) or "converge" in str(w.message).lower()]
+        used = int(m._N)
+        if used < len(d):
+            dropped.append({"reason": "separation (pyfixest check)", "fixed_effect": "", "rows": len(d) - used})
+        keep = np.ones(len(d), dtype=bool)
+        na = getattr(m, "_na_index", None)
+        if na is not None and len(na):
+            keep[np.asarray(na, dtype=int)] = False
+        u = d[keep].copy()
+        u["fitted"] = np.asarray(m.predict(type="response")) if len(u) == used else np.nan
+        dev = getattr(m, "deviance", np.nan)
+        self.model_, self.formula_, self.coef_, self.se_, self.nobs_ = m, formula, m.coef(), m.se(), used
+        self.dropped_ = pd.DataFrame(dropped, columns=["reason", "fixed_effect", "rows"])
+        self.fixef_ = m.fixef()
+        self.vcov_ = pd.DataFrame(m._vcov, index=m.coef().index, columns=m.coef().index)
+        self.deviance_ = float(dev) if np.ndim(dev) == 0 else None
+        self.notes_, self.used_ = notes, u
+        self.result_ = GravityFit(formula, self.coef_, self.se_, used, self.dropped_, fixef=self.fixef_, vcov=self.vcov_,
+                                  deviance=self.deviance_, notes=notes, used=u)
+        return self
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """The expected flows exp(x'b + effects) of the rows of ``X`` (the regressors and fixed-effect
+        columns; the offset too when the model has one); NaN where a fixed-effect level was not in the
+        fit (pyfixest ``predict``)."""
+        check_is_fitted(self, "model_")
+        return np.asarray(self.model_.predict(newdata=X, type="response"), dtype=float)
+
+
+def ppml(df: pd.DataFrame, y: str, x: list[str], fes: list[str], cluster: str = "pair", offset: str | None = None,
+         tol: float = 1e-10, max_iter: int = 100, fixef_tol: float = 1e-8, fixef_maxiter: int = 20_000) -> GravityFit:
+    """PPML of ``y`` on ``x`` with the fixed effects ``fes`` (column names), clustered by ``cluster``:
+    :class:`PPML` fitted on ``df``, its :class:`GravityFit` summary."""
+    est = PPML(outcome=y, regressors=tuple(x), fixed_effects=tuple(fes), cluster=cluster, offset=offset, tol=tol,
+               max_iter=max_iter, fixef_tol=fixef_tol, fixef_maxiter=fixef_maxiter)
+    return est.fit(df).result_
 
 
 def pair_effects(f: GravityFit, rows: pd.DataFrame, x: list[str], pair: str = "pair", exporter: str = "exporter",
@@ -127,7 +195,7 @@ def pair_effects(f: GravityFit, rows: pd.DataFrame, x: list[str], pair: str = "p
         return eff, 0, 0
     known = rows[~miss].assign(_tbar=np.exp(eff[~miss]))
     x = [v for v in x if known[v].nunique(dropna=True) >= 2]        # a cost without variation cannot be estimated
-    s2 = fit(known, "_tbar", x, [exporter, importer], cluster=pair)
+    s2 = ppml(known, "_tbar", x, [exporter, importer], cluster=pair)
     c = s2.coef
     used = s2.used
 

@@ -129,7 +129,7 @@ def estimate(fl: pd.DataFrame, blocs: pd.Series, post: int = 2022, start: int | 
     d["pair"] = d["exporter"] + "-" + d["importer"]
     d["exp_year"] = d["exporter"] + d["year"].astype(str)
     d["imp_year"] = d["importer"] + d["year"].astype(str)
-    fit = E.fit(d, "trade", ["between_post"], ["exp_year", "imp_year", "pair"], cluster="pair", fixef_tol=1e-6, fixef_maxiter=5000)
+    fit = E.ppml(d, "trade", ["between_post"], ["exp_year", "imp_year", "pair"], cluster="pair", fixef_tol=1e-6, fixef_maxiter=5000)
     b, se = float(fit.coef["between_post"]), float(fit.se["between_post"])
     pct = lambda x: (np.exp(x) - 1) * 100   # noqa: E731
     n_us, n_cn = int((side.reindex(traders) == "US-leaning").sum()), int((side.reindex(traders) == "China-leaning").sum())

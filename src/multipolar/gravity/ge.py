@@ -23,6 +23,13 @@ and the iterations used, are reported. With Y and E the row and column sums of t
 fitted flows equal the PPML fit with exporter and importer fixed effects (whose first-order
 conditions are these adding-up constraints).
 
+The estimator
+-------------
+:class:`StructuralGravity` is the model as a scikit-learn estimator: ``fit(costs, flows)`` solves
+the baseline (Ω, Φ and the fitted flows; output and expenditure the flows' row and column sums, or
+given), ``counterfactual(new_costs)`` the three equilibria below (a :class:`Counterfactual`),
+``predict(new_costs)`` the full-endowment flows. :func:`counterfactual` is the one-call form.
+
 Counterfactuals
 ---------------
 *Conditional* (``CDL``): new costs t', output and expenditure held: re-solve Ω', Φ', new flows.
@@ -69,6 +76,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
 
 from ..errors import InputError
 
@@ -79,6 +88,7 @@ class NotConverged(RuntimeError):
 
 @dataclass
 class Resistances:
+    """The multilateral resistances of one equilibrium and how the fixed point got there."""
     omr: np.ndarray            # Ω_i = Π_i^(1-σ)
     imr: np.ndarray            # Φ_j = P_j^(1-σ)
     iterations: int
@@ -141,6 +151,7 @@ def _linked(tau: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: int) -> np.ndarr
 
 
 def flows(tau, Y, E, r: Resistances) -> np.ndarray:
+    """The structural flows X_ij = Y_i E_j t_ij^(1-σ) / (Ω_i Φ_j) (0 where a resistance is 0 or infinite)."""
     with np.errstate(divide="ignore", invalid="ignore"):
         X = (Y[:, None] * E[None, :]) * tau / (r.omr[:, None] * r.imr[None, :])
     return np.nan_to_num(X, nan=0.0, posinf=0.0)
@@ -148,6 +159,8 @@ def flows(tau, Y, E, r: Resistances) -> np.ndarray:
 
 @dataclass
 class Counterfactual:
+    """The baseline, conditional (CDL) and full-endowment (FULL) equilibria of a cost change: flows,
+    producer price changes p̂, resistances and output per equilibrium, σ, iterations, tolerance, notes."""
     countries: list[str]
     baseline: np.ndarray                 # X_ij, fitted baseline
     conditional: np.ndarray              # X_ij, CDL
@@ -171,6 +184,7 @@ class Counterfactual:
             return self._table(xi, p_bln, p_full)
 
     def _table(self, xi, p_bln, p_full) -> pd.DataFrame:
+        """The columns of :meth:`table` (``xi``: exports to other countries of a flow matrix)."""
         return pd.DataFrame({
             "country": self.countries,
             "change_Xi_CDL": (xi(self.conditional) / xi(self.baseline) - 1) * 100,
@@ -202,63 +216,135 @@ def expenditure(phi: np.ndarray, Y: np.ndarray, E0: np.ndarray | None = None, Y0
     return E * (Y.sum() / E.sum())
 
 
-def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: str, sigma: float = 7.0,
-                   tol: float = 1e-10, max_iter: int = 10_000, damping: float = 1.0, domestic: bool = True,
-                   endowment: str = "iterative") -> Counterfactual:
-    """Baseline, conditional and full-endowment equilibria for the cost change ``tau_bln`` → ``tau_cfl``.
-    ``endowment``: ``"iterative"`` (the book's GEPPML loop) or ``"fixed-shares"`` (gegravity's
-    one-step formulation); see the module docstring."""
-    countries = list(countries)
-    if endowment not in ENDOWMENT:
-        raise InputError(f"endowment must be one of {', '.join(ENDOWMENT)}, got {endowment!r}")
+def _square(X, countries, name: str, what: str = "t^(1-σ)") -> tuple[list[str], np.ndarray]:
+    """The country list and the n x n matrix of ``X``: a DataFrame (exporters as index, importers as
+    columns, the same countries) or an array with ``countries``; an :class:`InputError` unless it holds
+    finite, non-negative ``what``."""
+    if isinstance(X, pd.DataFrame):
+        if countries is None:
+            countries = list(X.index)
+        if list(X.index) != list(countries) or list(X.columns) != list(countries):
+            raise InputError(f"{name}: expected exporters as rows and importers as columns, the same countries in the same order")
+        X = X.to_numpy(dtype=float)
+    if countries is None:
+        raise InputError(f"{name}: give the countries (a DataFrame with them as index and columns, or countries=)")
+    countries, a = list(countries), np.asarray(X)
     n = len(countries)
-    if ref not in countries:
-        raise InputError(f"reference country {ref!r} is not among the {n} countries")
-    for name, a in (("baseline costs", tau_bln), ("counterfactual costs", tau_cfl)):
-        if a.shape != (n, n) or not np.all(np.isfinite(a)) or np.any(a < 0):
-            raise InputError(f"{name}: expected a {n}x{n} matrix of finite, non-negative t^(1-σ), got shape {a.shape}")
-    if np.any(Y < 0) or np.any(E < 0) or np.any((Y <= 0) & (E <= 0)):
-        bad = [countries[k] for k in np.flatnonzero((Y < 0) | (E < 0) | ((Y <= 0) & (E <= 0)))]
-        raise InputError(f"output and expenditure must be non-negative and not both zero; wrong for {', '.join(bad[:10])}")
-    if sigma <= 1:
-        raise InputError(f"sigma must exceed 1 (the elasticity of substitution), got {sigma}")
-    r = countries.index(ref)
-    if Y[r] <= 0 or E[r] <= 0:
-        raise InputError(f"the reference country {ref} needs both sales and purchases in the data")
-    with np.errstate(divide="ignore", invalid="ignore"):
-        phi = np.where(Y > 0, E / Y, 0.0)
-    pure_buyers = (Y <= 0)
-    bln = resistances(tau_bln, Y, E, r, tol * 1e-2)
-    X0 = flows(tau_bln, Y, E, bln)
-    cdl = resistances(tau_cfl, Y, E, r, tol * 1e-2, imr0=bln.imr)
-    X1 = flows(tau_cfl, Y, E, cdl)
-    if endowment == "fixed-shares":
-        return _fixed_shares(countries, X0, X1, bln, cdl, tau_cfl, Y, E, phi, sigma, tol, domestic)
-    # full endowment: iterate on producer prices
-    p = np.ones(n)
-    res = cdl
-    change = np.inf
-    for it in range(1, max_iter + 1):
+    if a.shape != (n, n) or not np.all(np.isfinite(a)) or np.any(a < 0):
+        raise InputError(f"{name}: expected a {n}x{n} matrix of finite, non-negative {what}, got shape {a.shape}")
+    return countries, a
+
+
+class StructuralGravity(BaseEstimator):
+    """Structural gravity in general equilibrium (the module doc), a scikit-learn estimator.
+
+    Parameters: ``reference`` the numeraire country (its inward resistance is 1; required),
+    ``sigma`` the elasticity of substitution σ > 1, ``tol`` the fixed points' relative tolerance,
+    ``max_iter`` the cap on the full-endowment price loop, ``damping`` its step (1: none),
+    ``domestic`` whether the flows include domestic sales (otherwise "real GDP" is the real value of
+    the modelled trade, said in the notes), ``endowment`` ``"iterative"`` (the book's GEPPML loop) or
+    ``"fixed-shares"`` (gegravity's one-step formulation).
+
+    ``fit(X, y)``: X the baseline costs t_ij^(1-σ) (n x n: a DataFrame with the countries as index and
+    columns, or an array with ``countries=``), y the baseline flows whose row and column sums are
+    output Y and expenditure E (or give ``output=`` and ``expenditure=`` instead). Learned:
+    ``countries_``, ``costs_``, ``output_``, ``expenditure_``, ``reference_index_``, ``resistances_``
+    (Ω, Φ of the baseline), ``flows_`` (the fitted baseline flows), ``n_iter_``.
+    """
+
+    def __init__(self, reference: str | None = None, sigma: float = 7.0, tol: float = 1e-10, max_iter: int = 10_000,
+                 damping: float = 1.0, domestic: bool = True, endowment: str = "iterative"):
+        self.reference, self.sigma, self.tol, self.max_iter = reference, sigma, tol, max_iter
+        self.damping, self.domestic, self.endowment = damping, domestic, endowment
+
+    def fit(self, X, y=None, *, output=None, expenditure=None, countries=None):
+        """Solve the baseline equilibrium: Ω and Φ with Φ_reference = 1 (:func:`resistances`) and the
+        fitted flows; returns the estimator. Bad input (costs, totals, σ, the reference) is an
+        :class:`InputError`; no convergence, :class:`NotConverged`."""
+        if self.endowment not in ENDOWMENT:
+            raise InputError(f"endowment must be one of {', '.join(ENDOWMENT)}, got {self.endowment!r}")
+        names = list(countries) if countries is not None else (list(X.index) if isinstance(X, pd.DataFrame) else None)
+        ref = self.reference
+        if names is not None and ref not in names:
+            raise InputError(f"reference country {ref!r} is not among the {len(names)} countries")
+        names, tau = _square(X, names, "baseline costs")
+        if y is not None:
+            Y, E = (_square(y, names, "baseline flows", "flows")[1].sum(axis=k) for k in (1, 0))
+        elif output is None or expenditure is None:
+            raise InputError("give the baseline flows (y) or both output and expenditure")
+        else:
+            Y, E = np.asarray(output, dtype=float), np.asarray(expenditure, dtype=float)
+        if np.any(Y < 0) or np.any(E < 0) or np.any((Y <= 0) & (E <= 0)):
+            bad = [names[k] for k in np.flatnonzero((Y < 0) | (E < 0) | ((Y <= 0) & (E <= 0)))]
+            raise InputError(f"output and expenditure must be non-negative and not both zero; wrong for {', '.join(bad[:10])}")
+        if self.sigma <= 1:
+            raise InputError(f"sigma must exceed 1 (the elasticity of substitution), got {self.sigma}")
+        r = names.index(ref)
+        if Y[r] <= 0 or E[r] <= 0:
+            raise InputError(f"the reference country {ref} needs both sales and purchases in the data")
+        bln = resistances(tau, Y, E, r, self.tol * 1e-2)
+        self.countries_, self.costs_, self.output_, self.expenditure_, self.reference_index_ = names, tau, Y, E, r
+        self.resistances_, self.flows_, self.n_iter_ = bln, flows(tau, Y, E, bln), bln.iterations
+        return self
+
+    def counterfactual(self, X) -> Counterfactual:
+        """The conditional and full-endowment equilibria of the new costs ``X`` (t'^(1-σ), same countries
+        and layout as in ``fit``) against the fitted baseline (module doc: p̂_i = (Ω_i'/Ω_i)^(1/σ) iterated,
+        or (Ω_i'/Ω_i)^(1/(σ-1)) in one step with ``endowment="fixed-shares"``)."""
+        check_is_fitted(self, "resistances_")
+        countries, tau_cfl = _square(X, self.countries_, "counterfactual costs")
+        Y, E, r, bln, sigma, tol = self.output_, self.expenditure_, self.reference_index_, self.resistances_, self.sigma, self.tol
+        max_iter, damping, domestic = self.max_iter, self.damping, self.domestic
+        n = len(countries)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            phi = np.where(Y > 0, E / Y, 0.0)
+        pure_buyers = (Y <= 0)
+        X0 = self.flows_
+        cdl = resistances(tau_cfl, Y, E, r, tol * 1e-2, imr0=bln.imr)
+        X1 = flows(tau_cfl, Y, E, cdl)
+        if self.endowment == "fixed-shares":
+            return _fixed_shares(countries, X0, X1, bln, cdl, tau_cfl, Y, E, phi, sigma, tol, domestic)
+        # full endowment: iterate on producer prices
+        p = np.ones(n)
+        res = cdl
+        change = np.inf
+        for it in range(1, max_iter + 1):
+            Yf = p * Y
+            Ef = expenditure(phi, Yf, E, Y)
+            res = resistances(tau_cfl, Yf, Ef, r, tol * 1e-2, imr0=res.imr)
+            with np.errstate(divide="ignore", invalid="ignore"):
+                p_new = np.where(pure_buyers, 1.0, (res.omr / bln.omr) ** (1.0 / sigma))
+            p_new = damping * p_new + (1 - damping) * p
+            change = float(np.nanmax(np.abs(p_new / p - 1)))
+            p = p_new
+            if change < tol:
+                break
+        else:
+            raise NotConverged(f"full-endowment prices: no convergence in {max_iter} iterations (last change {change:.2e}, tolerance {tol:.0e}); "
+                               "try damping < 1")
         Yf = p * Y
         Ef = expenditure(phi, Yf, E, Y)
         res = resistances(tau_cfl, Yf, Ef, r, tol * 1e-2, imr0=res.imr)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            p_new = np.where(pure_buyers, 1.0, (res.omr / bln.omr) ** (1.0 / sigma))
-        p_new = damping * p_new + (1 - damping) * p
-        change = float(np.nanmax(np.abs(p_new / p - 1)))
-        p = p_new
-        if change < tol:
-            break
-    else:
-        raise NotConverged(f"full-endowment prices: no convergence in {max_iter} iterations (last change {change:.2e}, tolerance {tol:.0e}); "
-                           "try damping < 1")
-    Yf = p * Y
-    Ef = expenditure(phi, Yf, E, Y)
-    res = resistances(tau_cfl, Yf, Ef, r, tol * 1e-2, imr0=res.imr)
-    X2 = flows(tau_cfl, Yf, Ef, res)
-    return Counterfactual(countries, X0, X1, X2, p, {"BLN": bln.omr, "CDL": cdl.omr, "FULL": res.omr},
-                          {"BLN": bln.imr, "CDL": cdl.imr, "FULL": res.imr}, {"BLN": Y, "FULL": Yf}, sigma,
-                          {"baseline": bln.iterations, "conditional": cdl.iterations, "full_prices": it}, tol, _notes(domestic))
+        X2 = flows(tau_cfl, Yf, Ef, res)
+        return Counterfactual(countries, X0, X1, X2, p, {"BLN": bln.omr, "CDL": cdl.omr, "FULL": res.omr},
+                              {"BLN": bln.imr, "CDL": cdl.imr, "FULL": res.imr}, {"BLN": Y, "FULL": Yf}, sigma,
+                              {"baseline": bln.iterations, "conditional": cdl.iterations, "full_prices": it}, tol, _notes(domestic))
+
+    def predict(self, X) -> np.ndarray:
+        """The full-endowment counterfactual flows X'_ij of the new costs ``X`` (:meth:`counterfactual`)."""
+        return self.counterfactual(X).full
+
+
+def counterfactual(countries, tau_bln: np.ndarray, tau_cfl: np.ndarray, Y: np.ndarray, E: np.ndarray, ref: str, sigma: float = 7.0,
+                   tol: float = 1e-10, max_iter: int = 10_000, damping: float = 1.0, domestic: bool = True,
+                   endowment: str = "iterative") -> Counterfactual:
+    """Baseline, conditional and full-endowment equilibria for the cost change ``tau_bln`` → ``tau_cfl``:
+    :class:`StructuralGravity` fitted on the baseline (output ``Y``, expenditure ``E``), then its
+    :meth:`~StructuralGravity.counterfactual`. ``endowment``: ``"iterative"`` (the book's GEPPML loop)
+    or ``"fixed-shares"`` (gegravity's one-step formulation); see the module docstring."""
+    model = StructuralGravity(reference=ref, sigma=sigma, tol=tol, max_iter=max_iter, damping=damping, domestic=domestic,
+                              endowment=endowment)
+    return model.fit(tau_bln, output=Y, expenditure=E, countries=countries).counterfactual(tau_cfl)
 
 
 ENDOWMENT = ("iterative", "fixed-shares")
@@ -345,6 +431,7 @@ class ObservedCounterfactual:
         return self.solved.table()
 
     def diversion(self, top: int = 20) -> pd.DataFrame:
+        """The flows that change most (:meth:`Counterfactual.diversion` of the solved equilibrium)."""
         return self.solved.diversion(top)
 
     def flows(self) -> pd.DataFrame:

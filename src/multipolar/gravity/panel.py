@@ -164,7 +164,7 @@ def fit(years=None, sector: str = "crude_oil", db=None, pair_effects: bool | Non
     x = [c for c in x if c not in dropped_vars]
     fallback = None
     try:
-        f = estimate.fit(d, "trade", x, fes, cluster="pair", fixef_tol=1e-6, fixef_maxiter=3000 if pair_effects else 20_000)
+        f = estimate.ppml(d, "trade", x, fes, cluster="pair", fixef_tol=1e-6, fixef_maxiter=3000 if pair_effects else 20_000)
     except NotConverged as e:
         if not pair_effects or costs is not None:
             raise
@@ -172,14 +172,14 @@ def fit(years=None, sector: str = "crude_oil", db=None, pair_effects: bool | Non
         fallback = str(e)
         pair_effects = False
         x = [c for c in COSTS if d[c].nunique(dropna=True) >= 2]
-        f = estimate.fit(d, "trade", x, ["exp_year", "imp_year"], cluster="pair", fixef_tol=1e-6)
+        f = estimate.ppml(d, "trade", x, ["exp_year", "imp_year"], cluster="pair", fixef_tol=1e-6)
     for c in dropped_vars:
         f.notes.append(f"{c}: no variation in the sample, left out")
     if fallback:
         f.notes.append(f"pair fixed effects: {fallback.split(';')[0]}; estimated without them, with the time-invariant costs")
     elif pair_effects:
         f.notes.append("pair fixed effects absorb distance, contiguity, language and colony (time-invariant)")
-    f.pair_effects = pair_effects
+    f.pair_effects = pair_effects                  # a field of GravityFit: the baseline's costs take the pair effects
     f.notes.append(f"data: {d.attrs['source']}; no domestic flows: exporter-year and importer-year effects absorb each "
                    "country's total supply and demand of the sector")
     return f, d
@@ -233,7 +233,7 @@ def baseline(d: pd.DataFrame, year: int, where: str = "gravity", fit=None) -> Ba
         return Baseline(countries, rows, X, X.sum(axis=1), X.sum(axis=0), None, notes)
     lacking = {c: rows[c].isna() for c in fit.coef.index if c in rows.columns}
     eff = None
-    if getattr(fit, "pair_effects", False):
+    if fit.pair_effects:
         from .estimate import pair_effects
         eff, n_pred, n_miss = pair_effects(fit, rows, TIME_INVARIANT)
         lacking["pair effect"] = eff.isna()

@@ -64,7 +64,7 @@ def borders(path: Path, sigma: float = SIGMA, tol: float = 1e-10, endowment: str
     d["ln_DIST"] = np.log(d["DIST"])
     d["INTL_BRDR"] = (d["exporter"] != d["importer"]).astype(int)
     d["pair"] = d["pair_id"].astype(int)
-    f = estimate.fit(d, "trade", ["ln_DIST", "CNTG", "INTL_BRDR"], ["exporter", "importer"], cluster="pair")
+    f = estimate.ppml(d, "trade", ["ln_DIST", "CNTG", "INTL_BRDR"], ["exporter", "importer"], cluster="pair")
     b = f.coef
     countries = sorted(d["exporter"].unique())
     cost = b["ln_DIST"] * d["ln_DIST"] + b["CNTG"] * d["CNTG"]
@@ -86,7 +86,7 @@ def nafta(path: Path, sigma: float = SIGMA, tol: float = 1e-10, endowment: str =
     d.loc[d["exporter"] == d["importer"], "pair"] = "domestic"       # one pair effect for all domestic flows, as in the book
     d["exp_year"] = d["exporter"] + d["year"].astype(str)
     d["imp_year"] = d["importer"] + d["year"].astype(str)
-    f = estimate.fit(d, "trade", ["RTA"], ["exp_year", "imp_year", "pair"], cluster="pair")
+    f = estimate.ppml(d, "trade", ["RTA"], ["exp_year", "imp_year", "pair"], cluster="pair")
     # pyfixest reports one level per extra fixed-effect dimension as the reference (effect 0, not listed)
     fe = {str(k): v for k, v in f.fixef["C(pair)"].items()}
     pair_fe = pd.Series({p: fe.get(p, 0.0) for p in f.used["pair"].unique()})

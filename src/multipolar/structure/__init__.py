@@ -116,8 +116,11 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
 
     Returns (summary: code, year, bloc, probability, runner_up, runner_up_probability, swing;
     probabilities: code, year, bloc, probability for every bloc). ``method``: ``ideal-points`` (the
-    IMF split, bootstrap of the ideal points' posterior) or ``network`` (Leiden on the closeness
-    graph, bootstrap of the closeness). Network bloc names are carried from year to year by overlap.
+    IMF split, bootstrap of the ideal points' posterior: :class:`~multipolar.structure.communities.IdealPointBlocs`)
+    or ``network`` (Leiden on the closeness graph, bootstrap of the closeness:
+    :class:`~multipolar.structure.communities.NetworkBlocs`), fitted year by year. Network bloc names are
+    carried from year to year by overlap. ``attrs`` records the parameters that made the tables
+    (provenance for the files written; the estimators hold their own).
 
     Only the years with data: the years are clipped to the ideal points' run (ideal-points) or to the
     data's coverage (network), a request beyond them is an error naming them
@@ -158,9 +161,10 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
         cov = Coverage(int(ip["year"].min()), int(ip["year"].max()), f"the ideal points (run {run.get('run_id')})")
         rng, note = clip(years, cov, "blocs")
         n_boot = n_boot or 200
+        est = B.IdealPointBlocs(tau=tau, n_boot=n_boot, seed=seed, cut=cut)
         for y in range(rng[0], rng[1] + 1):
             if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2:
-                probs.append(B.ideal_point_blocs(ip, y, tau=tau, n_boot=n_boot, seed=seed, cut=cut))
+                probs.append(est.fit(ip[ip["year"] == y]).probabilities_.assign(year=y))
             else:
                 left_out[y] = "no ideal points of both the United States and China (fewer than 10 recorded roll calls)"
     else:
@@ -173,6 +177,7 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
         # the coverage gate (multipolar.relations.covered_years): a year whose closeness lacks the UN votes
         # for most pairs gets no blocs, rather than one bloc of everyone (see NETWORK_GATE)
         cov = covered_years(und)
+        est = B.NetworkBlocs(n_boot=n_boot, seed=seed, jobs=jobs or os.cpu_count())
         prev = None
         for y in range(rng[0], rng[1] + 1):
             if y not in cov.index or not cov.loc[y, "values_share"] >= MIN_VALUES_SHARE:
@@ -181,7 +186,7 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
                                f"the UN votes for {m['values_share']:.0%} of the pairs (needed: {MIN_VALUES_SHARE:.0%}), closeness "
                                f"resting on {m['mean_dims']:.1f} of 5 components on average")
                 continue
-            p = B.network_blocs(und, y, n_boot=n_boot, seed=seed, jobs=jobs or os.cpu_count())
+            p = est.fit(und[und["year"] == y]).probabilities_.assign(year=y)
             if prev is not None:
                 ren = B.match_across_years(prev, p)
                 p["bloc"] = p["bloc"].replace(ren)

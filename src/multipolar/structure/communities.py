@@ -75,11 +75,25 @@ Labels and swing states
 Network blocs are named after the anchor they contain (USA: "Western", SUN: "Soviet", CHN: "China", RUS:
 "Russia"; else "bloc N") and matched across years by member overlap, so "Western" keeps its name.
 A state is a swing state when its most likely bloc has probability below ``swing`` (0.8).
+
+The estimators
+--------------
+Both methods are scikit-learn estimators (parameters in the constructor, ``fit`` returns the
+estimator, what it learned ends in ``_``): :class:`IdealPointBlocs` (``fit`` on one year's ideal
+points; ``predict`` places states given the fitted US-China span) and :class:`NetworkBlocs` (``fit``
+on one year's pairs; ``predict`` assigns states to the fitted blocs). :func:`ideal_point_blocs` and
+:func:`network_blocs` are the one-call forms.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from ..errors import InputError
 
 
 def linear_sum_assignment(cost):
@@ -114,39 +128,100 @@ def summarise(prob: pd.DataFrame, swing: float = 0.8) -> pd.DataFrame:
     return top.reset_index()
 
 
+def _one_year(X: pd.DataFrame, what: str) -> None:
+    """An error unless ``X`` (with or without a ``year`` column) holds a single year: blocs are formed year by year."""
+    if "year" in X and X["year"].nunique() > 1:
+        raise InputError(f"{what}: one year at a time, got {X['year'].nunique()} years ({X['year'].min()}-{X['year'].max()}); "
+                         "select the year's rows first")
+
+
+class IdealPointBlocs(BaseEstimator):
+    r"""The IMF-style split of one year's ideal points, with bootstrap probabilities (the module doc).
+
+    Each of ``n_boot`` draws takes every state's point from :math:`N(\theta, se^2)` (``seed``); on
+    the ``scale`` (``"rank"``: percentile ranks q within the draw; ``"ideal"``: the points) a state's
+    position on the China-US line is :math:`r = (q - m) / h`, m the US-China midpoint and h half
+    their distance. ``cut="band"``: US-leaning if :math:`r \ge \tau`, China-leaning if
+    :math:`r \le -\tau`, nonaligned between; ``cut="side"``: the same with :math:`\tau` replaced by
+    :data:`SIDE_Z` times the sd of the state's own r across the draws. A membership's probability is
+    its share of the draws.
+
+    ``fit(X)``: X one year's ideal points, columns ``code`` (or ``state``), ``ideal_point``, ``se``;
+    the United States and China among them. Learned: ``codes_``, ``classes_`` (the bloc names),
+    ``sorted_draws_`` (each draw's points in order: the distribution ranks are taken in),
+    ``midpoint_`` and ``half_span_`` (m and h per draw), ``labels_`` (draws x states, indices into
+    ``classes_``), ``probabilities_`` (code, bloc, probability).
+    """
+
+    def __init__(self, tau: float = 1 / 3, n_boot: int = 200, seed: int = 0, scale: str = "rank", cut: str = "side"):
+        self.tau, self.n_boot, self.seed, self.scale, self.cut = tau, n_boot, seed, scale, cut
+
+    def fit(self, X: pd.DataFrame, y=None):
+        """Split the year of ``X`` (``y`` is not used); returns the estimator."""
+        _one_year(X, "ideal-point blocs")
+        g = X.rename(columns={"state": "code"})
+        if not {"USA", "CHN"} <= set(g["code"]):
+            when = f" in {g['year'].iloc[0]}" if "year" in g and len(g) else ""
+            raise ValueError(f"no ideal points for both the United States and China{when}")
+        if self.scale not in ("rank", "ideal"):
+            raise ValueError(f"scale must be 'rank' or 'ideal', not {self.scale!r}")
+        codes = g["code"].to_numpy()
+        theta, se = g["ideal_point"].to_numpy(), g["se"].to_numpy()
+        rng = np.random.default_rng(self.seed)
+        raw = theta + se * rng.standard_normal((self.n_boot, len(theta)))
+        iu, ic = int(np.flatnonzero(codes == "USA")[0]), int(np.flatnonzero(codes == "CHN")[0])
+        self.sorted_draws_ = np.sort(raw, axis=1)
+        # percentile ranks within the year: the US's extreme position does not stretch the span
+        draws = (np.argsort(np.argsort(raw, axis=1), axis=1) + 0.5) / raw.shape[1] if self.scale == "rank" else raw
+        self.midpoint_ = (draws[:, iu] + draws[:, ic]) / 2
+        self.half_span_ = (draws[:, iu] - draws[:, ic]) / 2
+        self.labels_ = self._split(draws)
+        self.codes_, self.classes_ = codes, np.array(IP_BLOCS)
+        self.probabilities_ = _probabilities(self.labels_, codes, IP_BLOCS)
+        return self
+
+    def _split(self, draws: np.ndarray) -> np.ndarray:
+        """Bloc indices (draws x states) of positions ``draws`` on the fitted scale."""
+        r = (draws - self.midpoint_[:, None]) / self.half_span_[:, None]
+        if self.cut == "band":
+            band = self.tau
+        elif self.cut == "side":
+            band = SIDE_Z * r.std(axis=0)                   # each state's own posterior spread on the line
+        else:
+            raise ValueError(f"cut must be 'band' or 'side', not {self.cut!r}")
+        return np.where(r >= band, 0, np.where(r <= -band, 2, 1))
+
+    def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
+        """The probability of each bloc (columns in ``classes_`` order) for the states of ``X``
+        (``ideal_point`` and, when given, ``se``; 0 otherwise) given the fitted split: each state drawn
+        ``n_boot`` times (its own generator, from ``seed``), ranked in the fitted year's draw of the
+        same number (``scale="rank"``: q = (fitted points below it + 0.5) / states), placed against that
+        draw's midpoint and half-span."""
+        check_is_fitted(self, "labels_")
+        theta = X["ideal_point"].to_numpy(float)
+        se = X["se"].to_numpy(float) if "se" in X else np.zeros(len(theta))
+        raw = theta + se * np.random.default_rng([self.seed, 1]).standard_normal((len(self.midpoint_), len(theta)))
+        if self.scale == "rank":
+            raw = (np.stack([np.searchsorted(row, x) for row, x in zip(self.sorted_draws_, raw)]) + 0.5) / self.sorted_draws_.shape[1]
+        labels = self._split(raw)
+        return np.stack([(labels == k).mean(axis=0) for k in range(len(self.classes_))], axis=1)
+
+    def predict(self, X: pd.DataFrame) -> np.ndarray:
+        """Each state's most likely bloc given the fitted split (:meth:`predict_proba`)."""
+        check_is_fitted(self, "labels_")
+        return self.classes_[self.predict_proba(X).argmax(axis=1)]
+
+
 def ideal_point_blocs(ip: pd.DataFrame, year: int, tau: float = 1 / 3, n_boot: int = 200, seed: int = 0,
                       scale: str = "rank", cut: str = "side") -> pd.DataFrame:
-    """The IMF split of ``year`` with bootstrap probabilities (long table: code, bloc, probability).
+    """The IMF split of ``year`` with bootstrap probabilities (long table: code, bloc, probability, year):
+    :class:`IdealPointBlocs` fitted on the year's rows of ``ip``.
 
     ``cut``: ``band`` (the IMF style: nonaligned within ``tau`` of the half-span around the US-China
     midpoint) or ``side`` (the side of the midpoint; nonaligned while the midpoint is within the
     state's own posterior spread: :data:`SIDE_Z` sd of its position across the draws). See the module doc."""
-    g = ip[ip["year"] == year].rename(columns={"state": "code"})
-    if not {"USA", "CHN"} <= set(g["code"]):
-        raise ValueError(f"no ideal points for both the United States and China in {year}")
-    codes = g["code"].to_numpy()
-    theta, se = g["ideal_point"].to_numpy(), g["se"].to_numpy()
-    rng = np.random.default_rng(seed)
-    draws = theta + se * rng.standard_normal((n_boot, len(theta)))
-    iu, ic = int(np.flatnonzero(codes == "USA")[0]), int(np.flatnonzero(codes == "CHN")[0])
-    if scale == "rank":
-        # percentile ranks within the year: the US's extreme position does not stretch the span
-        draws = (np.argsort(np.argsort(draws, axis=1), axis=1) + 0.5) / draws.shape[1]
-    elif scale != "ideal":
-        raise ValueError(f"scale must be 'rank' or 'ideal', not {scale!r}")
-    m = (draws[:, iu] + draws[:, ic]) / 2
-    h = (draws[:, iu] - draws[:, ic]) / 2
-    r = (draws - m[:, None]) / h[:, None]
-    if cut == "band":
-        labels = np.where(r >= tau, 0, np.where(r <= -tau, 2, 1))
-    elif cut == "side":
-        band = SIDE_Z * r.std(axis=0)                       # each state's own posterior spread on the line
-        labels = np.where(r >= band, 0, np.where(r <= -band, 2, 1))
-    else:
-        raise ValueError(f"cut must be 'band' or 'side', not {cut!r}")
-    out = _probabilities(labels, codes, IP_BLOCS)
-    out["year"] = year
-    return out
+    est = IdealPointBlocs(tau=tau, n_boot=n_boot, seed=seed, scale=scale, cut=cut)
+    return est.fit(ip[ip["year"] == year]).probabilities_.assign(year=year)
 
 
 class _Signed:
@@ -169,15 +244,22 @@ class _Signed:
         return np.asarray(membership)
 
 
-_POOL_STATE: dict = {}
+@dataclass
+class _Replicates:
+    """The bootstrap replicates of a Leiden partition: replicate ``b`` redraws the closeness from
+    N(w0, sd^2) (generator ``[seed, b]``), runs Leiden (seed ``seed + 1 + b``) and matches its labels
+    to the reference. Picklable: the worker processes get it with their tasks."""
+    graph: "_Signed"
+    w0: np.ndarray
+    sd: np.ndarray
+    ref: np.ndarray
+    k_ref: int
+    seed: int
 
-
-def _replicate(args):
-    b, seed = args
-    st = _POOL_STATE
-    rng = np.random.default_rng([seed, b])
-    w = st["w0"] + st["sd"] * rng.standard_normal(len(st["w0"]))
-    return _match(st["ref"], st["graph"].leiden(w, seed + 1 + b), st["k_ref"])
+    def __call__(self, b: int) -> np.ndarray:
+        rng = np.random.default_rng([self.seed, b])
+        w = self.w0 + self.sd * rng.standard_normal(len(self.w0))
+        return _match(self.ref, self.graph.leiden(w, self.seed + 1 + b), self.k_ref)
 
 
 def _match(ref: np.ndarray, lab: np.ndarray, k_ref: int) -> np.ndarray:
@@ -197,50 +279,96 @@ def _match(ref: np.ndarray, lab: np.ndarray, k_ref: int) -> np.ndarray:
     return out
 
 
+class NetworkBlocs(BaseEstimator):
+    """Leiden blocs of one year's signed closeness graph, with bootstrap probabilities (the module doc).
+
+    The reference partition maximises the multiplex modularity
+    :math:`Q = Q^+ - Q^-` of the positive layer (weight = closeness) and the negative layer
+    (weight = -closeness), iterated to convergence (seed ``seed``); each of ``n_boot`` replicates
+    redraws the closeness from :math:`N(c, s^2)`, s = max(half-width of its 90% interval / 1.645,
+    ``noise``), and is matched to the reference by the Hungarian algorithm on member overlap. Blocs
+    are named after the anchor in them (:data:`ANCHORS`, by the anchor's most likely bloc over the
+    replicates). ``jobs``: worker processes for the replicates (forked; 1 or None: in process).
+
+    ``fit(X)``: X one year's undirected pairs ``code_a``, ``code_b``, ``closeness`` and, when known,
+    ``closeness_lo``, ``closeness_hi`` (pairs without closeness are left out). Learned: ``codes_``,
+    ``reference_`` (the reference partition's labels), ``labels_`` (replicates x states, matched),
+    ``classes_`` (the bloc names of the label indices), ``blocs_`` (each state's most likely bloc),
+    ``probabilities_`` (code, bloc, probability).
+    """
+
+    def __init__(self, n_boot: int = 200, seed: int = 0, noise: float = 0.05, jobs: int | None = None):
+        self.n_boot, self.seed, self.noise, self.jobs = n_boot, seed, noise, jobs
+
+    def fit(self, X: pd.DataFrame, y=None):
+        """Find the blocs of the year of ``X`` (``y`` is not used); returns the estimator."""
+        _one_year(X, "network blocs")
+        g = X[X["closeness"].notna()]
+        codes = np.array(sorted(set(g["code_a"]) | set(g["code_b"])))
+        idx = {c: i for i, c in enumerate(codes)}
+        ea, eb = g["code_a"].map(idx).to_numpy(), g["code_b"].map(idx).to_numpy()
+        w0 = g["closeness"].to_numpy()
+        half = ((g["closeness_hi"] - g["closeness_lo"]).abs() / 2).fillna(0).to_numpy() if "closeness_hi" in g else np.zeros(len(g))
+        sd = np.maximum(half / 1.645, self.noise)
+        graph = _Signed(len(codes), ea, eb)
+        ref = graph.leiden(w0, self.seed, n_iterations=-1)            # the reference: iterated to convergence
+        replicate = _Replicates(graph, w0, sd, ref, ref.max() + 1, self.seed)
+        labels = np.array(_run(replicate, self.n_boot, self.jobs))
+        k = labels.max() + 1
+        # blocs are named after the anchors' most likely bloc over the replicates, not the reference partition's
+        # (in 2021 the reference put the United States in a small bloc with Mexico and Argentina while every
+        # replicate put it with Europe: naming by the reference called the European bloc "bloc 2")
+        modal = np.stack([(labels == j).sum(axis=0) for j in range(k)]).argmax(axis=0)
+        self.codes_, self.reference_, self.labels_ = codes, ref, labels
+        self.classes_ = np.array(_names(modal, codes, k), dtype=object)
+        self.probabilities_ = _probabilities(labels, codes, list(self.classes_))
+        self.blocs_ = summarise(self.probabilities_).set_index("code")["bloc"]
+        return self
+
+    def predict(self, X: pd.DataFrame) -> pd.Series:
+        """The fitted bloc each state of the pairs ``X`` (code_a, code_b, closeness) is closest to: the
+        bloc b maximising the mean closeness of the state's pairs with b's members (:attr:`blocs_`), its
+        own pair with itself left out; a state with no pair to any member gets no bloc (missing).
+        Returns a Series indexed by code."""
+        check_is_fitted(self, "blocs_")
+        g = X[X["closeness"].notna()]
+        both = pd.concat([g[["code_a", "code_b", "closeness"]],
+                          g[["code_b", "code_a", "closeness"]].set_axis(["code_a", "code_b", "closeness"], axis=1)])
+        both = both.assign(bloc=both["code_b"].map(self.blocs_)).dropna(subset=["bloc"])
+        codes = sorted(set(g["code_a"]) | set(g["code_b"]))
+        mean = both.groupby(["code_a", "bloc"])["closeness"].mean().unstack()
+        return mean.idxmax(axis=1).reindex(codes).rename("bloc").rename_axis("code")
+
+
+def _run(replicate: _Replicates, n_boot: int, jobs: int | None) -> list[np.ndarray]:
+    """The replicates 0..n_boot-1, on ``jobs`` forked workers when there are enough of them (20)."""
+    if not (jobs and jobs > 1 and n_boot >= 20):
+        return [replicate(b) for b in range(n_boot)]
+    import gc
+    import multiprocessing as mp
+    # forked workers must not garbage-collect the parent's objects (Arrow and DuckDB memory cannot be freed
+    # in a child of a threaded process): collect now, and freeze what is left out of the children's collector
+    gc.collect()
+    gc.freeze()
+    try:
+        with mp.get_context("fork").Pool(jobs) as pool:        # the replicates are independent: both cores
+            return pool.map(replicate, range(n_boot), chunksize=max(1, n_boot // (4 * jobs)))
+    finally:
+        gc.unfreeze()
+
+
 def network_blocs(sg: pd.DataFrame, year: int, n_boot: int = 200, seed: int = 0, noise: float = 0.05,
                   jobs: int | None = None) -> pd.DataFrame:
-    """Leiden blocs of ``year`` on the signed closeness graph, with bootstrap probabilities.
+    """Leiden blocs of ``year`` on the signed closeness graph, with bootstrap probabilities (long table:
+    code, bloc, probability, year): :class:`NetworkBlocs` fitted on the year's pairs of ``sg``.
 
     ``sg``: undirected pairs code_a, code_b, year, closeness, closeness_lo, closeness_hi."""
-    g = sg[(sg["year"] == year) & sg["closeness"].notna()]
-    codes = np.array(sorted(set(g["code_a"]) | set(g["code_b"])))
-    idx = {c: i for i, c in enumerate(codes)}
-    ea, eb = g["code_a"].map(idx).to_numpy(), g["code_b"].map(idx).to_numpy()
-    w0 = g["closeness"].to_numpy()
-    half = ((g["closeness_hi"] - g["closeness_lo"]).abs() / 2).fillna(0).to_numpy() if "closeness_hi" in g else np.zeros(len(g))
-    sd = np.maximum(half / 1.645, noise)
-    graph = _Signed(len(codes), ea, eb)
-    ref = graph.leiden(w0, seed, n_iterations=-1)            # the reference: iterated to convergence
-    k_ref = ref.max() + 1
-    _POOL_STATE.update(w0=w0, sd=sd, ref=ref, k_ref=k_ref, graph=graph)
-    tasks = [(b, seed) for b in range(n_boot)]
-    if jobs and jobs > 1 and n_boot >= 20:
-        import gc
-        import multiprocessing as mp
-        # forked workers must not garbage-collect the parent's objects (Arrow and DuckDB memory cannot be freed
-        # in a child of a threaded process): collect now, and freeze what is left out of the children's collector
-        gc.collect()
-        gc.freeze()
-        try:
-            with mp.get_context("fork").Pool(jobs) as pool:        # the replicates are independent: both cores
-                labels = np.array(pool.map(_replicate, tasks, chunksize=max(1, n_boot // (4 * jobs))))
-        finally:
-            gc.unfreeze()
-    else:
-        labels = np.array([_replicate(t) for t in tasks])
-    k = labels.max() + 1
-    # blocs are named after the anchors' most likely bloc over the replicates, not the reference partition's
-    # (in 2021 the reference put the United States in a small bloc with Mexico and Argentina while every
-    # replicate put it with Europe: naming by the reference called the European bloc "bloc 2")
-    modal = np.stack([(labels == j).sum(axis=0) for j in range(k)]).argmax(axis=0)
-    names = _names(modal, codes, k)
-    out = _probabilities(labels, codes, names)
-    out["year"] = year
-    out.attrs.update({"method": "Leiden, multiplex modularity on the signed closeness graph", "n_boot": n_boot, "seed": seed, "noise": noise})
-    return out
+    est = NetworkBlocs(n_boot=n_boot, seed=seed, noise=noise, jobs=jobs)
+    return est.fit(sg[sg["year"] == year]).probabilities_.assign(year=year)
 
 
 def _names(ref, codes, k):
+    """Bloc names for labels 0..k-1: an anchor's name (:data:`ANCHORS`) for its label in ``ref``, "bloc N" otherwise."""
     names = [f"bloc {i + 1}" for i in range(k)]
     used = set()
     for anchor, name in ANCHORS:
