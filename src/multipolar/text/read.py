@@ -197,7 +197,11 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
                                       e.lemma.lower(), e.pattern, i, stext.strip(), f"{sy[0]}" if sy else date))
             prev_source = coded[0].source if coded else (states[0] if states else None)
         if len(states) >= 2:
-            last_pair = tuple(states[:2])
+            # the pair a later "the two sides" means: two states joined by "and" ("between X and Y",
+            # "X and Y signed"), else the first two the sentence names
+            st = [m for m in ms if m.kind != "grouping"]
+            joined = [(x.code, y.code) for x, y in zip(st, st[1:]) if x.code != y.code and clean[x.end:y.start].strip() == "and"]
+            last_pair = joined[-1] if joined else tuple(states[:2])
     return D
 
 
