@@ -197,6 +197,24 @@ def test_energy_trade_claims_against_baci(real_db):
     assert "no source imported" in gap and f"{v / 1e9:,.1f} bn" in gap      # names the gap and what the warehouse holds
 
 
+def test_single_state_gdp_and_military_spending(real_db):
+    from multipolar.text import check_documents
+    with _con(real_db) as c:
+        gdp = c.execute("SELECT value FROM wdi WHERE code = 'CHN' AND year = 2022 AND indicator = 'NY.GDP.MKTP.CD'").fetchone()[0]
+        mil = c.execute("SELECT milex FROM nmc WHERE code = 'RUS' AND year = 2021").fetchone()[0] * 1e3
+        lo = c.execute("SELECT min(year) FROM nmc WHERE code = 'IND' AND milex IS NOT NULL").fetchone()[0]
+    text = (f"China's GDP reached ${gdp / 1e12:.2f} trillion in 2022. China's GDP reached ${3 * gdp / 1e12:.2f} trillion in 2022. "
+            f"Russia's military spending rose to ${mil / 1e9:.1f} billion in 2021. "
+            f"India's military spending was $1 billion in {lo - 1}.")
+    d = read(text, date="2023-01-01")
+    check_documents([d], db=real_db)
+    got = [(c.measure, c.check["verdict"]) for c in d.claims]
+    assert got == [("gdp", "supported"), ("gdp", "contradicted"), ("military spending", "supported"),
+                   ("military spending", "not checkable")]
+    assert d.claims[0].check["query"]["state"] == "CHN" and d.claims[0].check["citations"] and d.claims[0].check["evidence"]
+    assert f"covers {lo}" in d.claims[3].check["reason"]                     # a year outside the source names its coverage
+
+
 def test_arms_rank_and_share_against_sipri(real_db):
     from multipolar import api
     with _con(real_db) as c:
