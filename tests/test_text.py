@@ -152,6 +152,22 @@ def test_verbs_named_only_in_pattern_comments_join_their_block():
     assert forms["MET"][0].lemma == "MEET"                                  # a listed verb is not duplicated
 
 
+@needs_shared
+def test_events_are_written_in_a_layout_the_event_lake_takes_in(tmp_path):
+    from multipolar.events import formats, lake
+    from multipolar.text.eventfile import write_events
+    d = read("Date: 2024-06-15\n\nPutin met Xi Jinping in Beijing. The United States imposed sanctions on Iran in 2018. "
+             "Egypt condemned Israel.", path="article.txt")
+    out = write_events([d], tmp_path / "events.tsv")
+    assert out["written"] == 2 and sum(out["skipped"].values()) == 1       # 2018 gives no day: not written, counted
+    assert formats.sniff(tmp_path / "events.tsv") == "phoenix"
+    t, rejected, _ = lake.normalise(formats.read(tmp_path / "events.tsv"), tmp_path / "events.tsv", "sha")
+    got = t.to_pandas()
+    assert sorted(zip(got.source_code, got.target_code, got.root_code)) == [("EGY", "ISR", "11"), ("RUS", "CHN", "04")]
+    assert str(got.date.iloc[0]) == "2024-06-15" and got.goldstein.isna().all()  # no guessed Goldstein score
+    assert not rejected
+
+
 def test_without_the_dictionary_events_are_not_coded_and_it_says_so(monkeypatch, tmp_path):
     from multipolar.text import cameo
     cameo.load.cache_clear()
