@@ -190,7 +190,9 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
             slots = [EV.Slot(m.token_start - s.start, m.token_end - s.start, (m.code,), m.kind) for m in ms]
             if pair_here:
                 slots += EV.pair_slots(stext, [t.idx - s.start_char for t in s], pair_here)
-            coded = EV.code_sentence([t.text for t in s], slots, forms, prev_source) if slots else []
+            # an event needs two actors (or a pair phrase, or "he"/"she" for the previous sentence's source)
+            pron = prev_source is not None and len(slots) == 1 and stext.lstrip()[:3] in ("He ", "She")
+            coded = EV.code_sentence([t.text for t in s], slots, forms, prev_source) if len(slots) >= 2 or pron or pair_here else []
             for e in coded:
                 root = e.code[:2]
                 D.events.append(Event(e.source, e.target, e.code, root, cameo.PLOVER.get(root, "OTHER"), cameo.quad_class(root),
