@@ -2,9 +2,10 @@
 
 A blank English spaCy pipeline (tokenizer and sentencizer; no statistical model, nothing
 downloaded) with a case-sensitive PhraseMatcher fed by the registry and the compiled lists
-(:mod:`multipolar.text.actors`). Events: in each sentence, each verb of the PETRARCH2 dictionary
-that stands between two actor mentions is coded (:mod:`multipolar.text.cameo`): the source is the
-nearest actor before the verb, the target the first after it. Claims: :mod:`multipolar.text.claims`.
+(:mod:`multipolar.text.actors`). Events: each finite verb of the PETRARCH2 dictionary is coded
+(:mod:`multipolar.text.cameo`) with its own clause's subject and object, passives, negation and
+"the two sides" / "he" resolved (:mod:`multipolar.text.events`). Claims: :mod:`multipolar.text.claims`
+("the two countries" there too stands for the closest earlier pair).
 
 The text's date: a first-lines header ``Date: YYYY-MM-DD`` (or ``Published:``; front matter ``date:``;
 an HTML ``<meta property="article:published_time">`` or ``<time datetime>``), else the date given
