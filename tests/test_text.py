@@ -117,6 +117,15 @@ def test_each_clause_codes_its_own_source_and_target():
     assert _ev("Chinese firms now supply most of the machinery that Russia once bought from Germany.") == set()
 
 
+def test_a_war_phrase_takes_its_own_clauses_pair():
+    d = read("Moscow has grown ever more reliant on Beijing since the invasion of Ukraine. "
+             "China watched as Russia invaded Ukraine.", date="2024-06-15")
+    war = [c.states[:2] for c in d.claims if c.relation == "war"]
+    assert war == [["RUS", "UKR"], ["RUS", "UKR"]]                  # not the sentence's first two states (RUS-CHN, CHN-RUS)
+    d = read("Russia and Ukraine are at war.", date="2024-06-15")
+    assert [c.states for c in d.claims if c.relation == "war"] == [["RUS", "UKR"]]
+
+
 @needs_shared
 def test_passive_voice_negation_and_reduced_relatives():
     assert _ev("Kazakhstan was criticised by Moscow for the vote.") == {("RUS", "KAZ", "11")}

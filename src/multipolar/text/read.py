@@ -183,7 +183,8 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
         pair_here = last_pair if (last_pair and len(states) < 2 and EV.PAIR.search(stext)) else None
         claim_states = list(pair_here) if pair_here else states
         poss = list(dict.fromkeys(m.code for m in ms if m.kind != "grouping" and clean[m.end:m.end + 2] == "'s"))
-        for c in extract(stext, s.start_char, i, claim_states, groups, default_year, poss[0] if len(poss) == 1 else None):
+        spans = [(m.start - s.start_char, m.end - s.start_char, m.code) for m in ms if m.kind != "grouping"]
+        for c in extract(stext, s.start_char, i, claim_states, groups, default_year, poss[0] if len(poss) == 1 else None, spans):
             c.id = cid
             cid += 1
             D.claims.append(c)
