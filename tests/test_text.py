@@ -96,6 +96,87 @@ def test_events_are_coded_to_cameo_plover_and_quad_class():
     assert len(d.events) == 3                                   # the statistic is not an event
 
 
+def _ev(text, date="2024-06-01"):
+    return {(e.source, e.target, e.root_code) for e in read(text, date=date).events}
+
+
+@needs_shared
+def test_each_clause_codes_its_own_source_and_target():
+    # the object of the first verb is not the subject of the second; the embedded infinitive is no event
+    assert _ev("Beijing praised Moscow for its restraint and urged Washington to stop arming Kyiv.") == {
+        ("CHN", "RUS", "05"), ("CHN", "USA", "10")}
+    # a verb after "and" keeps the sentence's subject
+    assert ("IND", "RUS", "05") in _ev("Modi visited Moscow in July and praised Russia as a reliable friend.")
+    # a city after "in" is a place, not a target
+    assert _ev("Lavrov met Wang Yi in Vientiane on Thursday.") == {("RUS", "CHN", "04")}
+    # a compound subject without an object: the first acts on the second
+    assert {(s, t) for s, t, _ in _ev("Tokyo and Seoul agreed to share missile warning data with Washington.")} == {("JPN", "KOR")}
+    # the possessor of a thing is not an actor ("India's arms imports came from Russia"); a restrictive
+    # relative clause is background
+    assert _ev("In 2010, 79% of India's arms imports came from Russia.") == set()
+    assert _ev("Chinese firms now supply most of the machinery that Russia once bought from Germany.") == set()
+
+
+def test_a_war_phrase_takes_its_own_clauses_pair():
+    d = read("Moscow has grown ever more reliant on Beijing since the invasion of Ukraine. "
+             "China watched as Russia invaded Ukraine.", date="2024-06-15")
+    war = [c.states[:2] for c in d.claims if c.relation == "war"]
+    assert war == [["RUS", "UKR"], ["RUS", "UKR"]]                  # not the sentence's first two states (RUS-CHN, CHN-RUS)
+    d = read("Russia and Ukraine are at war.", date="2024-06-15")
+    assert [c.states for c in d.claims if c.relation == "war"] == [["RUS", "UKR"]]
+
+
+@needs_shared
+def test_passive_voice_negation_and_reduced_relatives():
+    assert _ev("Kazakhstan was criticised by Moscow for the vote.") == {("RUS", "KAZ", "11")}
+    assert _ev("Kazakhstan was criticised for the vote.") == set()              # no agent: no source, no event
+    assert _ev("Egypt did not condemn Israel.") == set()
+    assert _ev("Egypt condemned Israel.") == {("EGY", "ISR", "11")}
+    # the participle is a modifier, the main verb's target still found
+    assert _ev("The Kremlin rejected a ceasefire proposed by Kyiv.") == {("RUS", "UKR", "12")}
+
+
+@needs_shared
+def test_the_two_sides_and_pronouns_refer_to_the_previous_sentence():
+    d = read("Oman hosted talks between Washington and Tehran. The two sides agreed to a prisoner swap. "
+             "Erdogan visited Berlin. He later met Xi Jinping in Beijing.", date="2023-05-01")
+    ev = {(e.source, e.target, e.sentence) for e in d.events}
+    assert ("OMN", "USA", 0) in ev and ("OMN", "IRN", 0) in ev                  # "between X and Y": both
+    assert {(s, t) for s, t, i in ev if i == 1} == {("USA", "IRN")}            # the two sides: the pair joined by "and"
+    assert {(s, t) for s, t, i in ev if i == 3} == {("TUR", "CHN")}            # "he": the previous sentence's source
+    d = read("Russia and China signed a deal in 2019. Energy and mineral trade between the two countries "
+             "roughly tripled between 2019 and 2023.", date="2024-01-01")
+    assert [c.states for c in d.claims if c.sentence == 1][0] == ["RUS", "CHN"]
+    # without an earlier pair, "the two countries" is nobody
+    d = read("Energy and mineral trade between the two countries roughly tripled between 2019 and 2023.", date="2024-01-01")
+    assert all(len(c.states) < 2 for c in d.claims)
+
+
+@needs_shared
+def test_verbs_named_only_in_pattern_comments_join_their_block():
+    from multipolar.text import cameo
+    forms, _ = cameo.load()
+    urge = forms["URGED"][0]
+    assert urge.lemma == "URGE" and urge.code == "100" and urge.patterns   # DEMAND block, "- * EFFORTS [020] # URGE"
+    assert forms["MET"][0].lemma == "MEET"                                  # a listed verb is not duplicated
+
+
+@needs_shared
+def test_events_are_written_in_a_layout_the_event_lake_takes_in(tmp_path):
+    from multipolar.events import formats, lake
+    from multipolar.text.eventfile import write_events
+    d = read("Date: 2024-06-15\n\nPutin met Xi Jinping in Beijing. The United States imposed sanctions on Iran in 2018. "
+             "Egypt condemned Israel.", path="article.txt")
+    out = write_events([d], tmp_path / "events.tsv")
+    assert out["written"] == 2 and sum(out["skipped"].values()) == 1       # 2018 gives no day: not written, counted
+    assert formats.sniff(tmp_path / "events.tsv") == "phoenix"
+    t, rejected, _ = lake.normalise(formats.read(tmp_path / "events.tsv"), tmp_path / "events.tsv", "sha")
+    got = t.to_pandas()
+    assert sorted(zip(got.source_code, got.target_code, got.root_code)) == [("EGY", "ISR", "11"), ("RUS", "CHN", "04")]
+    assert str(got.date.iloc[0]) == "2024-06-15" and got.goldstein.isna().all()  # no guessed Goldstein score
+    assert not rejected
+
+
 def test_without_the_dictionary_events_are_not_coded_and_it_says_so(monkeypatch, tmp_path):
     from multipolar.text import cameo
     cameo.load.cache_clear()
@@ -139,6 +220,24 @@ def test_energy_trade_claims_against_baci(real_db):
     assert d.claims[0].check["evidence"] and d.claims[0].check["citations"] and "±15%" in d.claims[0].check["query"]["tolerance"]
     gap = d.claims[2].check["reason"]
     assert "no source imported" in gap and f"{v / 1e9:,.1f} bn" in gap      # names the gap and what the warehouse holds
+
+
+def test_single_state_gdp_and_military_spending(real_db):
+    from multipolar.text import check_documents
+    with _con(real_db) as c:
+        gdp = c.execute("SELECT value FROM wdi WHERE code = 'CHN' AND year = 2022 AND indicator = 'NY.GDP.MKTP.CD'").fetchone()[0]
+        mil = c.execute("SELECT milex FROM nmc WHERE code = 'RUS' AND year = 2021").fetchone()[0] * 1e3
+        lo = c.execute("SELECT min(year) FROM nmc WHERE code = 'IND' AND milex IS NOT NULL").fetchone()[0]
+    text = (f"China's GDP reached ${gdp / 1e12:.2f} trillion in 2022. China's GDP reached ${3 * gdp / 1e12:.2f} trillion in 2022. "
+            f"Russia's military spending rose to ${mil / 1e9:.1f} billion in 2021. "
+            f"India's military spending was $1 billion in {lo - 1}.")
+    d = read(text, date="2023-01-01")
+    check_documents([d], db=real_db)
+    got = [(c.measure, c.check["verdict"]) for c in d.claims]
+    assert got == [("gdp", "supported"), ("gdp", "contradicted"), ("military spending", "supported"),
+                   ("military spending", "not checkable")]
+    assert d.claims[0].check["query"]["state"] == "CHN" and d.claims[0].check["citations"] and d.claims[0].check["evidence"]
+    assert f"covers {lo}" in d.claims[3].check["reason"]                     # a year outside the source names its coverage
 
 
 def test_arms_rank_and_share_against_sipri(real_db):

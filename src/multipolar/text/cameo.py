@@ -117,14 +117,21 @@ def load(path: str | None = None) -> tuple[dict[str, list[Verb]], dict[str, str]
     lemma_of: dict[str, str] = {}
     block_code = None
     block_verbs: list[Verb] = []
+    # verbs named only in a pattern's comment ("- * EFFORTS [020]  # URGE" in the DEMAND block): the
+    # dictionary's note of the verb the pattern came from; a verb the file lists nowhere else joins
+    # that block with its code and those patterns
+    commented: list[tuple[str, str | None, list[Pattern]]] = []
+    block_comments: dict[str, list[Pattern]] = {}
     for raw in lines[i + 1:]:
         ln = raw.split("#")[0].rstrip()
         s = ln.strip()
         if not s:
             continue
         if s.startswith("---"):
+            commented.extend((v, block_code, ps) for v, ps in block_comments.items())
             block_code = _code(s)
             block_verbs = []
+            block_comments = {}
             continue
         if s.startswith("-"):
             body = _CODE.sub("", s[1:]).strip()
@@ -143,6 +150,9 @@ def load(path: str | None = None) -> tuple[dict[str, list[Verb]], dict[str, str]
             if words:
                 for v in block_verbs:
                     v.patterns.append(Pattern(tuple(words), code))
+                cv = re.match(r"#\s*([A-Z]{3,})(?![A-Z_])", raw[raw.index("#"):]) if "#" in raw else None
+                if cv:
+                    block_comments.setdefault(cv.group(1), []).append(Pattern(tuple(words), code))
             continue
         if s.startswith(("+", "&")):
             continue
@@ -159,6 +169,19 @@ def load(path: str | None = None) -> tuple[dict[str, list[Verb]], dict[str, str]
         for f in fs:
             forms.setdefault(f, []).append(v)
             lemma_of.setdefault(f, lemma)
+    commented.extend((v, block_code, ps) for v, ps in block_comments.items())
+    lemmas = {v.lemma for vs in forms.values() for v in vs}
+    added: dict[str, Verb] = {}
+    for lemma, code, ps in commented:
+        if lemma in lemmas or lemma in forms:
+            continue
+        if lemma not in added:
+            added[lemma] = Verb(lemma, code, [])
+            for f in _forms(lemma):
+                if f not in forms:
+                    forms[f] = [added[lemma]]
+                    lemma_of[f] = lemma
+        added[lemma].patterns.extend(ps)
     return forms, lemma_of
 
 
@@ -169,8 +192,12 @@ NOT_VERBS = frozenset({"SAID", "SAY", "SAYS", "TRADE", "TRADES", "DEAL", "DEALS"
                        "ARMS", "EXPORTS", "IMPORTS", "SUPPLIES", "SANCTIONS", "TIES", "LEADS"})
 
 
-def code_verb(tokens: list[str], i: int, forms) -> tuple[str | None, str, str]:
-    """(CAMEO code, lemma, matched pattern) for the verb at token i of a sentence (upper-cased tokens)."""
+def code_verb(tokens: list[str], i: int, forms, end: int | None = None) -> tuple[str | None, str, str]:
+    """(CAMEO code, lemma, matched pattern) for the verb at token i of a sentence (upper-cased tokens).
+
+    A pattern's words must follow the verb, in order, within 12 tokens and before ``end`` (the end of
+    the verb's own stretch of the sentence; default the sentence's end)."""
+    stop = min(len(tokens), end if end is not None else len(tokens), i + 13)
     verbs = forms.get(tokens[i], [])
     best, best_n, best_pat = None, -1, ""
     lemma = verbs[0].lemma if verbs else ""
@@ -180,9 +207,9 @@ def code_verb(tokens: list[str], i: int, forms) -> tuple[str | None, str, str]:
         for p in v.patterns:
             j, ok = i + 1, True
             for ws in p.words:
-                while j < len(tokens) and j <= i + 12 and tokens[j] not in ws and not (tokens[j].endswith("S") and tokens[j][:-1] in ws):
+                while j < stop and tokens[j] not in ws and not (tokens[j].endswith("S") and tokens[j][:-1] in ws):
                     j += 1
-                if j >= len(tokens) or j > i + 12:
+                if j >= stop:
                     ok = False
                     break
                 j += 1

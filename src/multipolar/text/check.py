@@ -56,7 +56,13 @@ CITE = {"baci": "CEPII BACI HS92 (Gaulier & Zignago 2010), the shared subset of 
         "sipri": "SIPRI Arms Transfers Database (trend-indicator values), via the shared TIV tables",
         "relation": "multipolar relation layer (multipolar.relations: RULES), from ATOP, COW, UCDP, the compiled pacts, treaties, conflicts and sanctions",
         "memberships": "multipolar actors/data/memberships.csv (each row cites the organisation's record)",
-        "sanctions": "multipolar actors/data/sanctions.csv and the Global Sanctions Data Base (GSDB) via the relation layer"}
+        "sanctions": "multipolar actors/data/sanctions.csv and the Global Sanctions Data Base (GSDB) via the relation layer",
+        "wdi": "World Bank World Development Indicators, NY.GDP.MKTP.CD (GDP, current US$), via the shared datahub file",
+        "nmc": "Correlates of War National Material Capabilities v6 (milex, thousands of current US$), via peacesciencer"}
+
+#: single-state measures: (table, filter, value column, factor to US$, source key, what the column is)
+SINGLE = {"gdp": ("wdi", "indicator = 'NY.GDP.MKTP.CD'", "value", 1.0, "wdi", "GDP in current US$ (WDI)"),
+          "military spending": ("nmc", "TRUE", "milex", 1e3, "nmc", "military expenditure in current US$ (COW NMC milex)")}
 
 
 @dataclass
@@ -79,6 +85,8 @@ def _nc(query, reason, evidence=(), cites=()):
 def _fmt_usd(v: float | None) -> str:
     if v is None or (isinstance(v, float) and math.isnan(v)):
         return "missing"
+    if abs(v) >= 1e12:
+        return f"US${v / 1e12:,.2f} tn"
     return f"US${v / 1e9:,.1f} bn" if abs(v) >= 1e9 else f"US${v / 1e6:,.1f} m"
 
 
@@ -194,6 +202,8 @@ class Checker:
         q = {"claim": c.text, "kind": c.kind, "measure": c.measure, "states": c.states, "years": c.years}
         if c.kind == "relation" and c.relation in ("suspended membership", "joined", "left"):
             return self._membership(c, q)
+        if c.measure in SINGLE and c.kind == "quantity":
+            return self._single(c, q)
         pr = self._pair(c, doc)
         if c.kind == "relation" and c.relation == "sanctions" and c.groupings and c.states:
             return self._sanctions_group(c, q)
@@ -214,6 +224,33 @@ class Checker:
         if c.unit == "ratio":
             return self._ratio(c, q, a, b)
         return self._money(c, q, a, b)
+
+    def _single(self, c, q) -> Verdict:
+        """A one-state amount ("China's GDP reached $17.8 trillion in 2023"): the state's value in its table."""
+        st = [x for x in c.states if x in registry()]
+        state = c.owner if c.owner in registry() else st[0] if len(st) == 1 else None
+        if state is None:
+            return _nc(q, f"a {c.measure} claim needs one state; the sentence names "
+                          + (", ".join(st) if st else "none") + " and none in the possessive")
+        if not c.years:
+            return _nc(q, "no year: the sentence names none and the text has no date")
+        if c.unit not in (None, "USD") or c.value is None:
+            return _nc(q, f"the claim is in {c.unit}; the warehouse holds {c.measure} in US$ only and no exchange rates")
+        table, where, col, factor, cite, what = SINGLE[c.measure]
+        y = c.years[-1]
+        q.update(state=state, year=y, measure=what, tolerance=f"±{TOL_VALUE:.0%} relative")
+        if not self.has(table):
+            return _nc(q, f"{what}: the table '{table}' is not imported (multipolar data import)", cites=[CITE[cite]])
+        row = self.con().execute(f"SELECT {col} FROM {table} WHERE code = ? AND year = ? AND {where}", [state, y]).fetchone()
+        if row is None or row[0] is None or pd.isna(row[0]):
+            lo, hi = self.con().execute(f"SELECT min(year), max(year) FROM {table} WHERE code = ? AND {where} AND {col} IS NOT NULL",
+                                        [state]).fetchone()
+            cover = f"{lo}–{hi}" if lo is not None else "no year"
+            return _nc(q, f"{what} for {state} in {y}: missing (the warehouse covers {cover} for {state})", cites=[CITE[cite]])
+        v = float(row[0]) * factor
+        ok = abs(v - c.value) <= TOL_VALUE * abs(c.value)
+        return Verdict("supported" if ok else "contradicted", q, [{"state": state, "year": y, col: float(row[0])}], [CITE[cite]],
+                       f"the data give {_fmt_usd(v)} ({state}, {y}); the claim {_fmt_usd(c.value)}")
 
     # energy/minerals and total trade values of a pair in a year, by direction
     def _value(self, g: dict, year: int, measure: str, direction: str):

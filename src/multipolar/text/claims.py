@@ -126,9 +126,31 @@ def _measure(s: str) -> str | None:
     return None
 
 
+def _own_pair(sent: str, m, states: list[str], spans, owner: str | None) -> list[str]:
+    """The states of a war phrase's own clause ("since the invasion of Ukraine", "X invaded Y"): the state
+    named right after the phrase is one side; the other is the state before "invaded", else the owner
+    ("Russia's invasion of"), else the sentence's first other state (the subject of an agentless
+    "the invasion of"). Other states follow, in order. Without a state after the phrase: unchanged."""
+    after = [c for a, b, c in spans if m.end() <= a <= m.end() + 5 + (4 if sent[m.end():m.end() + 5].strip().lower().startswith("the") else 0)]
+    if not after:
+        return list(states)
+    obj = after[0]
+    before = [c for a, b, c in spans if b <= m.start() and c != obj]
+    if m.group(0).lower() == "invaded" and before:
+        subj = before[-1]
+    elif owner and owner != obj:
+        subj = owner
+    else:
+        subj = next((c for c in states if c != obj), None)
+    if subj is None:
+        return list(states)
+    return [subj, obj] + [c for c in states if c not in (subj, obj)]
+
+
 def extract(sent: str, offset: int, sentence: int, states: list[str], groupings: list[str], default_year: int | None,
-            owner: str | None = None) -> list[Claim]:
-    """Every claim of one sentence. ``states``: the state codes the sentence names, in order."""
+            owner: str | None = None, mentions=None) -> list[Claim]:
+    """Every claim of one sentence. ``states``: the state codes the sentence names, in order; ``mentions``:
+    (start, end, code) of each state mention in the sentence (a war phrase then takes its own pair)."""
     if not TRIGGER.search(sent):
         return []
     out: list[Claim] = []
@@ -211,5 +233,7 @@ def extract(sent: str, offset: int, sentence: int, states: list[str], groupings:
                 continue
             spans.append((m.start(), m.end()))
             neg = bool(NEG.search(sent[:m.start()]))
-            add("relation", m, relation=rel, negated=neg)
+            c = add("relation", m, relation=rel, negated=neg)
+            if rel == "war" and mentions and not re.match(r"at war", m.group(0), re.I):
+                c.states = _own_pair(sent, m, states, mentions, owner)
     return out

@@ -2,9 +2,10 @@
 
 A blank English spaCy pipeline (tokenizer and sentencizer; no statistical model, nothing
 downloaded) with a case-sensitive PhraseMatcher fed by the registry and the compiled lists
-(:mod:`multipolar.text.actors`). Events: in each sentence, each verb of the PETRARCH2 dictionary
-that stands between two actor mentions is coded (:mod:`multipolar.text.cameo`): the source is the
-nearest actor before the verb, the target the first after it. Claims: :mod:`multipolar.text.claims`.
+(:mod:`multipolar.text.actors`). Events: each finite verb of the PETRARCH2 dictionary is coded
+(:mod:`multipolar.text.cameo`) with its own clause's subject and object, passives, negation and
+"the two sides" / "he" resolved (:mod:`multipolar.text.events`). Claims: :mod:`multipolar.text.claims`
+("the two countries" there too stands for the closest earlier pair).
 
 The text's date: a first-lines header ``Date: YYYY-MM-DD`` (or ``Published:``; front matter ``date:``;
 an HTML ``<meta property="article:published_time">`` or ``<time datetime>``), else the date given
@@ -21,6 +22,7 @@ from pathlib import Path
 from ..errors import InputError
 from . import actors as A
 from . import cameo
+from . import events as EV
 from .claims import YEAR, Claim, extract
 
 
@@ -175,6 +177,8 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
     for m in D.actors:
         by_sent.setdefault(m.sentence, []).append(m)
     cid = 0
+    last_pair: tuple | None = None       # the two states of the closest earlier sentence naming two
+    prev_source: str | None = None       # the previous sentence's source (for "he", "she")
     for i, s in enumerate(sents):
         ms = [m for m in by_sent.get(i, []) if m.code]
         states = [m.code for m in ms if m.kind != "grouping"]
@@ -182,52 +186,32 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
         groups = list(dict.fromkeys(m.code for m in ms if m.kind == "grouping"))
         stext = clean[s.start_char:s.end_char]
         sy = YEAR.findall(stext)
+        pair_here = last_pair if (last_pair and len(states) < 2 and EV.PAIR.search(stext)) else None
+        claim_states = list(pair_here) if pair_here else states
         poss = list(dict.fromkeys(m.code for m in ms if m.kind != "grouping" and clean[m.end:m.end + 2] == "'s"))
-        for c in extract(stext, s.start_char, i, states, groups, default_year, poss[0] if len(poss) == 1 else None):
+        spans = [(m.start - s.start_char, m.end - s.start_char, m.code) for m in ms if m.kind != "grouping"]
+        for c in extract(stext, s.start_char, i, claim_states, groups, default_year, poss[0] if len(poss) == 1 else None, spans):
             c.id = cid
             cid += 1
             D.claims.append(c)
-        if forms is None or len(ms) < 2:
-            continue
-        words = [t.text for t in s]
-        toks = [w.upper() for w in words]
-        used_verbs = set()
-        prev_src = None
-        for j, up in enumerate(toks):
-            if up not in forms or up in cameo.NOT_VERBS or not words[j].islower():
-                continue
-            prev = toks[j - 1] if j else ""
-            nxt = toks[j + 1] if j + 1 < len(toks) else ""
-            if prev in DETERMINERS or prev == "TO":
-                continue          # a noun ("the strike") or an infinitive under another verb ("urged X to reopen")
-            if nxt[:1].isdigit() or nxt[:1] in "$€£":
-                continue          # a statistic ("supplied 72 percent of"): data, not an event
-            tj = s.start + j
-            before = [m for m in ms if m.token_end <= tj]
-            after = [m for m in ms if m.token_start > tj]
-            if not before:
-                continue
-            if not after:
-                # "X and Y signed a treaty": a compound subject acts on its second member
-                if len(before) >= 2 and sp[before[-2].token_end:before[-1].token_start].text.strip().lower() == "and":
-                    src, tgt = before[-2], before[-1]
-                else:
-                    continue
-            else:
-                src, tgt = before[-1], after[0]
-                if prev == "AND" and prev_src is not None:
-                    src = prev_src    # "X praised Y and urged Z": X is the subject of both
-            if src.code == tgt.code:
-                continue
-            code, lemma, pat = cameo.code_verb(toks, j, forms)
-            if not code or (src.code, tgt.code) in used_verbs:
-                continue
-            used_verbs.add((src.code, tgt.code))
-            prev_src = src
-            root = code[:2]
-            ev_date = (f"{sy[0]}" if sy else date)
-            D.events.append(Event(src.code, tgt.code, code, root, cameo.PLOVER.get(root, "OTHER"), cameo.quad_class(root),
-                                  lemma.lower(), pat, i, stext.strip(), ev_date))
+        if forms is not None:
+            slots = [EV.Slot(m.token_start - s.start, m.token_end - s.start, (m.code,), m.kind) for m in ms]
+            if pair_here:
+                slots += EV.pair_slots(stext, [t.idx - s.start_char for t in s], pair_here)
+            # an event needs two actors (or a pair phrase, or "he"/"she" for the previous sentence's source)
+            pron = prev_source is not None and len(slots) == 1 and stext.lstrip()[:3] in ("He ", "She")
+            coded = EV.code_sentence([t.text for t in s], slots, forms, prev_source) if len(slots) >= 2 or pron or pair_here else []
+            for e in coded:
+                root = e.code[:2]
+                D.events.append(Event(e.source, e.target, e.code, root, cameo.PLOVER.get(root, "OTHER"), cameo.quad_class(root),
+                                      e.lemma.lower(), e.pattern, i, stext.strip(), f"{sy[0]}" if sy else date))
+            prev_source = coded[0].source if coded else (states[0] if states else None)
+        if len(states) >= 2:
+            # the pair a later "the two sides" means: two states joined by "and" ("between X and Y",
+            # "X and Y signed"), else the first two the sentence names
+            st = [m for m in ms if m.kind != "grouping"]
+            joined = [(x.code, y.code) for x, y in zip(st, st[1:]) if x.code != y.code and clean[x.end:y.start].strip() == "and"]
+            last_pair = joined[-1] if joined else tuple(states[:2])
     return D
 
 
