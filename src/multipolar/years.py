@@ -82,7 +82,7 @@ def clip(years, cov: Coverage, command: str, default: tuple[int, int] | None = N
     asked = f"{lo}" if lo == hi else f"{lo}-{hi}"
     if hi < cov.first or lo > cov.last:
         side = (f"before {FIRST_YEAR}, where multipolar starts" if hi < FIRST_YEAR else
-                f"before the first year with data" if hi < cov.first else "after the last year with data")
+                "before the first year with data" if hi < cov.first else "after the last year with data")
         raise InputError(f"{command}: no data in {asked} ({side}): {cov}",
                          hint=f"choose years within {cov.first}-{cov.last} (e.g. {max(cov.first, cov.last - 10)}:{cov.last})")
     new = (max(lo, cov.first), min(hi, cov.last))

@@ -7,7 +7,9 @@ pattern matchers, no model); :mod:`.check` maps each claim to a query and a verd
 """
 from __future__ import annotations
 
-from .read import Document, read, read_path  # noqa: F401
+from .read import Document, read, read_path
+
+__all__ = ["Document", "read", "read_path", "check_documents"]
 
 
 def check_documents(docs, db=None, checker=None):

@@ -21,16 +21,11 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
 from ..actors.registry import registry
-
-#: registry aliases that are codes or too ambiguous in prose to be matched as names
-SKIP_ALIASES = frozenset({"US", "UK", "America", "Georgia"})
-# "US" and "UK" are matched, but only as written in capitals (see _variants); "America" alone is
-# too often the continent; "Georgia" is matched (the state), the US state is a known false positive
 
 
 @dataclass

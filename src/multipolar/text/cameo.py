@@ -27,11 +27,6 @@ from ..errors import MultipolarError
 
 DICT_PATH = "events/petrarch2_dictionaries/CAMEO.2.0.txt"
 
-ROOT_NAMES = {"01": "make public statement", "02": "appeal", "03": "express intent to cooperate", "04": "consult",
-              "05": "engage in diplomatic cooperation", "06": "engage in material cooperation", "07": "provide aid",
-              "08": "yield", "09": "investigate", "10": "demand", "11": "disapprove", "12": "reject", "13": "threaten",
-              "14": "protest", "15": "exhibit force posture", "16": "reduce relations", "17": "coerce", "18": "assault",
-              "19": "fight", "20": "use unconventional mass violence"}
 PLOVER = {"01": "OTHER", "02": "REQUEST", "03": "AGREE", "04": "CONSULT", "05": "SUPPORT", "06": "COOPERATE", "07": "AID",
           "08": "CONCEDE", "09": "ACCUSE", "10": "REQUEST", "11": "ACCUSE", "12": "REJECT", "13": "THREATEN", "14": "PROTEST",
           "15": "MOBILIZE", "16": "SANCTION", "17": "COERCE", "18": "ASSAULT", "19": "ASSAULT", "20": "ASSAULT"}

@@ -279,7 +279,6 @@ class Checker:
 
     @staticmethod
     def _direction(c) -> str:
-        t = c.text.lower()
         sent = (c.context or "").lower() if hasattr(c, "context") else ""
         if any(w in sent for w in (" exports", " exported", " sold", " sells", " supplied", " deliver")):
             return "ab"

@@ -208,8 +208,6 @@ def code_sentence(words: list[str], slots: list[Slot], forms, prev_source: str |
             # Y is praise's object, not urge's subject)
             conj = [k for k in range(a, j) if toks[k] in ("AND", "BUT", "OR", ",")]
             a = conj[-1] + 1 if conj else j
-        between = [toks[k] for k in range(pv + 1, j) if toks[k] not in ADVERBS and toks[k] not in AUX
-                   and toks[k] not in NEG and not any(s.ts <= k < s.te for s in slots)]
         verb_at = {v[0] for v in verbs}
         if any(toks[k] == "THAT" and k and words[k - 1].islower() and k - 1 not in verb_at and toks[k - 1] not in PREP
                and toks[k - 1] not in forms for k in range(max(a - 1, 0), j)):

@@ -6,7 +6,6 @@ import html
 import json
 from pathlib import Path
 
-COLOURS = {"supported": "#c8e6c9", "contradicted": "#ffcdd2", "not checkable": "#e0e0e0", None: "#fff3c4"}
 CSS = """
 body{font:16px/1.6 Georgia,serif;max-width:46em;margin:2em auto;padding:0 1em;color:#222}
 h1{font:600 1.3em system-ui,sans-serif} .meta{font:13px system-ui,sans-serif;color:#555}

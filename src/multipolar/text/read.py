@@ -23,7 +23,7 @@ from ..errors import InputError
 from . import actors as A
 from . import cameo
 from . import events as EV
-from .claims import YEAR, Claim, extract
+from .claims import YEAR, extract
 
 
 @dataclass
@@ -57,11 +57,6 @@ class Document:
     events: list = field(default_factory=list)
     claims: list = field(default_factory=list)
     notes: list = field(default_factory=list)
-
-    def sentence_text(self, i: int) -> str:
-        """The text of sentence ``i``."""
-        a, b = self.sentences[i]
-        return self.text[a:b]
 
     def claims_frame(self):
         """One row per claim: kind, text, states, years, measure, value, unit, relation, verdict, reason."""
