@@ -143,7 +143,7 @@ def test_static_files_are_the_listed_ones(client):
 def test_server_binds_to_loopback_by_default():
     import inspect
 
-    from multipolar.cli import serve
+    from multipolar.cli.serve import serve
     assert inspect.signature(serve).parameters["host"].default.default == "127.0.0.1"
 
 
