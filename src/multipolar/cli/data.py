@@ -9,20 +9,10 @@ import typer
 from rich.table import Table
 
 from ..errors import MultipolarError
-from ._common import DB, _fail, api, console, err
+from ._common import DB, FORMAT, YEARS, _fail, api, check_format, console, emit, err
 
 
 data_app = typer.Typer(help="Import public datasets into the warehouse and see what it holds.", no_args_is_help=True)
-
-
-#: files inside a folder that are not data (skipping them is fine): licences, descriptions, READMEs, documentation, maps
-NOT_DATA_NAMES = ("license", "licence", "readme", "description", "copyright", "copying", "notice", "citation", "changelog", "news")
-NOT_DATA_SUFFIXES = (".md", ".txt", ".rd", ".json", ".geojson", ".topojson", ".html", ".pdf", ".bib", ".yaml", ".yml")
-
-
-def _not_data(f: str) -> bool:
-    n = Path(f).name.lower()
-    return n.startswith(NOT_DATA_NAMES) or n.endswith(NOT_DATA_SUFFIXES) or "." not in n
 
 
 @data_app.command("import")
@@ -32,7 +22,7 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
                 replace: bool = typer.Option(False, "--replace", help="Let an import replace rows even when the table would shrink "
                                              "(rows, years, states) or change shape (columns); it says what changes, before → after."),
                 jobs: Optional[int] = typer.Option(None, "--jobs", "-j", help="Parser processes (default: number of CPUs, at most 4)."),
-                db: Optional[Path] = DB):
+                fmt: str = FORMAT, db: Optional[Path] = DB):
     """Import every file it recognises; print what it imported, what it skipped or refused, and why.
 
     Exit status: 0 when everything asked for was imported or unchanged (files inside a folder that are not
@@ -44,16 +34,13 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
     from ..warehouse import Interrupted, Warehouse
+    fmt = check_format(fmt)
     w = Warehouse(db)
-    files, named = [], set()
     for p in paths:
         if not p.exists():
             _fail(FileNotFoundError(f"{p}: no such file or folder"))
-        if p.is_dir():
-            files += sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith("."))
-        else:
-            files.append(p)
-            named.add(str(p))
+    files = api.data_files(paths)
+    named = {str(p) for p in paths if not p.is_dir()}
 
     def on_term(signum, frame):
         raise Interrupted("SIGTERM")
@@ -65,9 +52,8 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
         with Progress(TextColumn("[progress.description]{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       console=err, transient=True, disable=not err.is_terminal) as prog:
             task = prog.add_task("importing", total=len(files))
-            for p in paths:
-                reports += w.import_path(p, source=source, force=force, replace=replace, jobs=jobs,
-                                         progress=lambda f, r: prog.update(task, advance=1, description=f"{f.name[:40]}"))
+            reports += api.import_data(*paths, source=source, force=force, replace=replace, jobs=jobs, db=db,
+                                       progress=lambda f, r: prog.update(task, advance=1, description=f"{f.name[:40]}"))
     except (Interrupted, KeyboardInterrupt) as e:
         signal.signal(signal.SIGTERM, old_term)
         sig = getattr(e, "signal_name", "SIGINT")
@@ -86,6 +72,13 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
         _fail(e)
     finally:
         signal.signal(signal.SIGTERM, old_term)
+    if fmt != "table":
+        import pandas as pd
+        emit(pd.DataFrame([{"status": r.status, "file": r.file, "source": r.source, "rows_kept": r.rows_kept,
+                            "rejected": json.dumps(r.rejected or {}), "seconds": r.seconds, "message": r.message} for r in reports]), fmt)
+        if any(r.status in ("error", "refused") or (r.status == "skipped" and r.file in named) for r in reports):
+            raise typer.Exit(1)
+        return
     t = Table(title=f"Import into {w.path}", show_lines=False)
     for c in ("status", "file", "source", "rows kept", "rejected (why)", "s"):
         t.add_column(c, overflow="fold")
@@ -112,7 +105,7 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
     n = {s: sum(r.status == s for r in reports) for s in colours}
     skipped = [r for r in reports if r.status == "skipped"]
     skipped_named = [r for r in skipped if r.file in named]
-    not_data = sum(_not_data(r.file) for r in skipped if r.file not in named)
+    not_data = sum(api.not_data(r.file) for r in skipped if r.file not in named)
     other = len(skipped) - len(skipped_named) - not_data
     parts = [f"{n['imported']} imported", f"{n['unchanged']} unchanged"]
     if skipped:
@@ -140,14 +133,15 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
 
 @data_app.command("status")
 def data_status(db: Optional[Path] = DB, all_imports: bool = typer.Option(False, "--all", help="Include superseded imports."),
-                as_json: bool = typer.Option(False, "--json", help="Machine-readable output.")):
+                years: Optional[str] = YEARS("every import; with years, the imports whose data overlap them"),
+                fmt: str = FORMAT, out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the table (.parquet, .csv, .dta, .json)."),
+                as_json: bool = typer.Option(False, "--json", hidden=True, help="Deprecated: --format json.")):
     """What is loaded: source, version, file sha256, rows, years, countries, when."""
     try:
-        df = api.status(db, all_imports=all_imports)
+        df = api.status(db, all_imports=all_imports, years=years)
     except MultipolarError as e:
         _fail(e)
-    if as_json:
-        console.print_json(df.to_json(orient="records", date_format="iso"))
+    if emit(df, "json" if as_json else fmt, out):
         return
     if df.empty:
         console.print("The warehouse is empty. Import data with `multipolar data import ../shared/data`; "
@@ -166,8 +160,10 @@ def data_status(db: Optional[Path] = DB, all_imports: bool = typer.Option(False,
 
 
 @data_app.command("sources")
-def data_sources():
+def data_sources(fmt: str = FORMAT, out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the table (.parquet, .csv, .dta, .json).")):
     """The readers and the short names that --source takes."""
+    if emit(api.list_sources(), fmt, out):
+        return
     t = Table(title="Sources multipolar reads")
     for c in ("source", "title", "tables", "licence"):
         t.add_column(c, overflow="fold")

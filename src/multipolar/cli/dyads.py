@@ -7,39 +7,44 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from ..errors import MultipolarError
-from ._common import DB, _fail, _write_table, api, console, err
+from ..errors import MultipolarError, UsageError
+from ._common import DB, FORMAT, OUT, YEARS, _fail, api, check_format, console, emit, err
 
 
-def dyads_cmd(years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST (default 1946 to this year)."),
-              states: Optional[str] = typer.Option(None, "--states", "-s", help="Only pairs among these states, comma-separated (names or codes)."),
-              out: Path = typer.Option(Path("dyads.parquet"), "--out", "-o", help="Output file."),
-              fmt: Optional[str] = typer.Option(None, "--format", "-f", help="parquet, csv or dta (default: from --out)."),
-              codebook: bool = typer.Option(False, "--codebook", help="Also write FILE.codebook.csv: every column's unit, direction, source and coverage."),
+def dyads_cmd(years: Optional[str] = YEARS("1946 to the latest year with data"),
+              states: Optional[str] = typer.Option(None, "--states", "-s", help="Only pairs among these states, comma-separated (names or codes), e.g. RUS,CHN."),
+              out: Optional[Path] = OUT,
+              fmt: str = FORMAT,
+              codebook: bool = typer.Option(False, "--codebook", help="With --out: also write FILE.codebook.csv: every column's unit, "
+                                            "direction, source and coverage."),
               carry: Optional[str] = typer.Option(None, "--carry", help="Repeat these sources past their last year, flagged in *_carried columns "
                                                   "(atop, gsdb, rivalries, mid, cow_igo; never by default)."),
               db: Optional[Path] = DB):
     """The directed dyad-year table: every ordered pair of states, every year, all five dimensions and the relation.
-    Outside a source's coverage a value is missing, never 0."""
+    Outside a source's coverage a value is missing, never 0. Nothing is written without --out (--format csv prints it)."""
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
+    fmt = check_format(fmt)
+    if codebook and out is None:
+        _fail(UsageError("--codebook is written beside the table: give --out FILE too"))
     try:
-        d = api.dyads(years, states, db=db, carry=carry)
-        verbs = ["add_values", "add_people", "add_economy", "add_institutions", "add_interaction", "add_security", "add_power", "add_relation"]
         with Progress(TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(), console=err, transient=True,
                       disable=not err.is_terminal) as prog:
-            task = prog.add_task("dyads", total=len(verbs) + 1)
-            for v in verbs:
-                prog.update(task, description=v.replace("add_", ""))
-                getattr(d, v)()
-                prog.advance(task)
-            prog.update(task, description="writing")
-            if fmt and out == Path("dyads.parquet"):
-                out = out.with_suffix("." + fmt.lower().replace("stata", "dta"))
-            path = d.write(out, fmt)
-            prog.advance(task)
+            task = prog.add_task("dyads", total=None)
+            d = api.dyads(years, states, db=db, carry=carry, full=True,
+                          progress=lambda step: prog.update(task, description=step.replace("add_", "")))
+            if out is not None:
+                prog.update(task, description="writing")
+                path = api.write(d, out)
+            if fmt != "table":
+                emit(d.to_pandas(), fmt, None, d.notes)
+                return
     except MultipolarError as e:
         _fail(e)
-    console.print(f"wrote {path}: {len(d):,} directed dyad-years, {len(d.columns)} columns, {d.years[0]}-{d.years[1]}")
+    if out is not None:
+        console.print(f"wrote {path}: {len(d):,} directed dyad-years, {len(d.columns)} columns, {d.years[0]}-{d.years[1]}")
+    else:
+        console.print(f"{len(d):,} directed dyad-years, {len(d.columns)} columns, {d.years[0]}-{d.years[1]}; nothing written: "
+                      "add --out FILE (.parquet, .csv, .dta, .json) or print it with --format csv", highlight=False)
     for n in d.notes:
         console.print(f"[yellow]note[/] {n}", soft_wrap=True)
     if codebook:
@@ -49,9 +54,8 @@ def dyads_cmd(years: Optional[str] = typer.Option(None, "--years", "-y", help="Y
 
 
 def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b: str = typer.Argument(..., help="State B."),
-                 years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST (default: 1946 to this year)."),
-                 out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the profile (.parquet, .csv, .dta)."),
-                 db: Optional[Path] = DB):
+                 years: Optional[str] = YEARS("1946 to the latest year with data"),
+                 out: Optional[Path] = OUT, fmt: str = FORMAT, db: Optional[Path] = DB):
     """A's relation to B: each dimension over time, the type, dependence both ways, and the evidence."""
     import pandas as pd
     try:
@@ -60,6 +64,8 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
         _fail(e)
     if df.empty:
         _fail(MultipolarError(f"no dyad-years for {a} and {b} in these years (both must be states then)"))
+    if emit(df, fmt, out, df.attrs.get("notes", [])):
+        return
     def fmt(v, f):
         return "–" if v is None or (not isinstance(v, str) and pd.isna(v)) else f.format(v)
     t = Table(title=f"{df['code_a'].iloc[-1]} → {df['code_b'].iloc[-1]}: closeness -1…1 over the components with data (chained: "
@@ -89,6 +95,3 @@ def relation_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
     console.print("[dim]sources: UN votes (ideal points, agreement); Passport Index; CEPII BACI (energy and minerals); COW IGO; ATOP "
                   "and multipolar's treaty list; GML MID; COW wars, UCDP/PRIO; GSDB and multipolar's sanctions list; SIPRI. "
                   "– = no data (never imputed). Versions: `multipolar data status`. Rules: multipolar.relations.RULES[/]")
-    if out:
-        _write_table(df, out)
-        console.print(f"wrote {out}")

@@ -8,7 +8,7 @@ import typer
 from rich.table import Table
 
 from ..errors import MultipolarError
-from ._common import DB, _fail, _write_table, console
+from ._common import DB, FORMAT, OUT, YEARS, _fail, api, check_format, console, emit, err
 
 
 events_app = typer.Typer(help="Event streams (GDELT, ICEWS, POLECAT, Phoenix) to dyad-month series: a Parquet lake, DuckDB or Spark.",
@@ -19,16 +19,23 @@ LAKE = typer.Option(None, "--lake", help="The event lake folder (default: $MULTI
 @events_app.command("import")
 def events_import(paths: List[Path] = typer.Argument(..., help="Event files or folders (zipped or not)."),
                   force: bool = typer.Option(False, "--force", help="Read a file again even if it was imported before (its records are found already held)."),
-                  db: Optional[Path] = DB, lake: Optional[Path] = LAKE):
-    """Import event files; only the months they touch are rewritten and recomputed. Exit 1 when a file failed."""
+                  fmt: str = FORMAT, db: Optional[Path] = DB, lake: Optional[Path] = LAKE):
+    """Import event files into the event lake and store the dyad-months they touch in the warehouse (only those months
+    are rewritten and recomputed). Exit 1 when a file failed."""
     from rich.markup import escape
-    from .. import events
+    fmt = check_format(fmt)
     try:
-        reports = events.import_events(paths, db=db, lake=lake, force=force,
-                                       progress=lambda line: console.print(escape(line), soft_wrap=True, highlight=False))
+        reports = api.import_events(*paths, db=db, lake=lake, force=force,
+                                    progress=lambda line: err.print(escape(line), soft_wrap=True, highlight=False))
     except MultipolarError as e:
         _fail(e)
     n = {s: sum(r.status == s for r in reports) for s in ("imported", "unchanged", "skipped", "error")}
+    if fmt != "table":
+        import pandas as pd
+        emit(pd.DataFrame([{k: v for k, v in vars(r).items() if not isinstance(v, (list, dict))} for r in reports]), fmt)
+        if n["error"]:
+            raise typer.Exit(1)
+        return
     console.print(", ".join(f"{v} {k}" for k, v in n.items()))
     if n["error"]:
         raise typer.Exit(1)
@@ -38,39 +45,43 @@ def events_import(paths: List[Path] = typer.Argument(..., help="Event files or f
 def events_aggregate(freq: str = typer.Option("month", "--freq", help="month (stored in the warehouse) or year (printed or written)."),
                      engine: str = typer.Option("duckdb", "--engine", help="duckdb (embedded) or spark."),
                      master: str = typer.Option("local[*]", "--master", help="Spark master: local[*], spark://HOST:7077, or sc://HOST:15002 (Spark Connect)."),
-                     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the series (.parquet or .csv)."),
+                     years: Optional[str] = YEARS("every year in the lake; with years, only they are printed or written "
+                                                  "(every year is stored)"),
+                     out: Optional[Path] = OUT, fmt: str = FORMAT,
+                     store: bool = typer.Option(True, "--store/--no-store", help="Store the dyad-months in the warehouse "
+                                                "(event_dyad_month; default with --freq month); --no-store keeps nothing."),
                      db: Optional[Path] = DB, lake: Optional[Path] = LAKE):
-    """Recompute every dyad-month from the lake (the same expression on either engine) and store it."""
+    """Recompute every dyad-month from the lake (the same expression on either engine) and store it in the warehouse
+    (unless --no-store)."""
     import time
-    from .. import events
+    fmt = check_format(fmt)
     t0 = time.perf_counter()
     try:
-        df = events.aggregate(db=db, lake=lake, engine=engine, master=master, freq=freq)
+        df = api.event_series(freq, engine=engine, master=master, db=db, lake=lake, store=store, years=years)
     except MultipolarError as e:
         _fail(e)
     dt = time.perf_counter() - t0
-    if out:
-        _write_table(df, out)
+    if emit(df, fmt, out, [api.event_caveat()]):
+        return
     console.print(f"{len(df):,} dyad-{freq}s from {int(df['records'].sum()):,} records ({int(df['events'].sum()):,} events between two states "
                   f"after deduplication) on {engine}{' ' + master if engine == 'spark' else ''} in {dt:.1f} s"
-                  + (f"; written to {out}" if out else "") + ("" if freq == "year" else "; stored in event_dyad_month"))
-    console.print(f"note: {events.VOLUME_CAVEAT}", soft_wrap=True, highlight=False)
+                  + (f"; written to {out}" if out else "") + ("" if freq == "year" or not store else "; stored in event_dyad_month"))
+    console.print(f"note: {api.event_caveat()}", soft_wrap=True, highlight=False)
 
 
 @events_app.command("dyad")
 def events_dyad(a: str = typer.Argument(..., help="State A (name or code)."), b: str = typer.Argument(..., help="State B."),
-                years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST or a year."),
+                years: Optional[str] = YEARS("every year with events"),
                 freq: str = typer.Option("month", "--freq", help="month or year."),
-                out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the table (.parquet or .csv)."),
+                out: Optional[Path] = OUT, fmt: str = FORMAT,
                 db: Optional[Path] = DB):
     """One pair's event series in both directions, with the sources and the duplicates removed."""
-    from .. import events
     try:
-        df, notes = events.dyad(a, b, years, db=db, freq=freq)
+        df, notes = api.event_dyad(a, b, years, db=db, freq=freq)
     except (MultipolarError, LookupError) as e:
         _fail(e)
-    if out:
-        _write_table(df, out)
+    if emit(df, fmt, out, notes):
+        return
     if df.empty:
         console.print("no events of this pair in the imported files")
     else:

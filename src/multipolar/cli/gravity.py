@@ -7,8 +7,8 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from ..errors import InputError, MultipolarError
-from ._common import DB, _fail, _write_table, console
+from ..errors import MultipolarError
+from ._common import DB, FORMAT, OUT, YEARS, _fail, api, check_format, console, deprecated_years, emit, err, save
 
 
 gravity_app = typer.Typer(help="Structural gravity: PPML estimates and general-equilibrium counterfactuals.", no_args_is_help=True)
@@ -16,7 +16,7 @@ gravity_app = typer.Typer(help="Structural gravity: PPML estimates and general-e
 
 @gravity_app.command("replicate")
 def gravity_replicate(name: str = typer.Argument(..., help="yotov2016-borders or yotov2016-nafta"),
-                      out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the per-country table (.csv, .parquet, .dta)."),
+                      out: Optional[Path] = OUT, fmt: str = FORMAT,
                       data: Optional[Path] = typer.Option(None, "--data", help="Folder with Chapter2Application1/2.dta (default ../shared/data/gravity)."),
                       sigma: float = typer.Option(7.0, "--sigma", help="Elasticity of substitution (the book: 7)."),
                       tol: float = typer.Option(1e-10, "--tol", help="Convergence tolerance of the GE solver.")):
@@ -24,12 +24,14 @@ def gravity_replicate(name: str = typer.Argument(..., help="yotov2016-borders or
     estimator and solver: % changes per country in exports (conditional, full), producer prices,
     the inward multilateral resistance and real GDP."""
     from ..gravity.ge import NotConverged
-    from ..gravity.replicate import replicate
+    fmt = check_format(fmt)
     try:
-        with console.status(f"{name}: PPML and the general-equilibrium solver…"):
-            r = replicate(name, data, sigma=sigma, tol=tol)
+        with err.status(f"{name}: PPML and the general-equilibrium solver…"):
+            r = api.gravity_replicate(name, data=data, sigma=sigma, tol=tol)
     except (MultipolarError, NotConverged) as e:
         _fail(e)
+    if emit(r.table, fmt, out, r.fit.notes):
+        return
     f = r.fit
     console.print(f"[bold]{name}[/]: {f.formula}; {f.nobs:,} observations; clustered by pair")
     for k, row in f.table().iterrows():
@@ -47,38 +49,34 @@ def gravity_replicate(name: str = typer.Argument(..., help="yotov2016-borders or
     for row in r.table.itertuples(index=False):
         t.add_row(row[0], *(f"{v:.2f}" for v in row[1:]))
     console.print(t)
-    if out:
-        _write_table(r.table, out)
-        console.print(f"wrote {out}")
 
 
 @gravity_app.command("fit")
-def gravity_fit(years: Optional[str] = typer.Option(None, "--years", help="Years FIRST:LAST (default: every year the sector's trade "
-                                                    "data cover, from 1946)."),
+def gravity_fit(years: Optional[str] = YEARS("every year the sector's trade data cover, from 1946"),
                 sector: str = typer.Option("crude_oil", "--sector", help="crude_oil, natural_gas, coal, metal_ores, precious_metals, "
                                            "critical_minerals, other_minerals or total."),
                 pair: Optional[bool] = typer.Option(None, "--pair/--no-pair", help="Pair fixed effects (default: when the panel allows)."),
-                out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the estimates (.csv, .parquet, .dta)."),
+                out: Optional[Path] = OUT, fmt: str = FORMAT,
                 db: Optional[Path] = DB):
     """PPML gravity on a sector of the BACI data, or on all goods (--sector total) from a full trade file you imported
     (a full BACI file, or COW dyadic trade): estimates with standard errors clustered by pair, what was dropped and why,
     and the fit diagnostics."""
-    from ..dimensions.values import parse_years
     from ..gravity.ge import NotConverged
-    from ..gravity.panel import fit
+    fmt = check_format(fmt)
     try:
-        rng = parse_years(years)
-        with console.status(f"{sector} {f'{rng[0]}-{rng[1]}' if rng else 'every year with data'}: building the panel and fitting PPML…"):
-            f, d = fit(rng, sector, db, pair)
+        with err.status(f"{sector} {years or 'every year with data'}: building the panel and fitting PPML…"):
+            f, d = api.gravity_fit(years, sector=sector, db=db, pair=pair)
     except (MultipolarError, NotConverged) as e:
         _fail(e)
+    tab = f.table()
+    if emit(tab.reset_index().rename(columns={"index": "variable", "Coefficient": "variable"}), fmt, out, f.notes):
+        return
     console.print(f"[bold]{sector}, {d.attrs['years'][0]}-{d.attrs['years'][1]}[/]: {f.formula}")
     console.print(f"  {f.nobs:,} observations used of {len(d):,} ({d.attrs['states']} states, {d.attrs['rows']}; {d.attrs['source']}); "
                   f"standard errors clustered by pair")
     t = Table(title="PPML estimates")
     for c in ("variable", "coef", "se (pair)", "z", "p"):
         t.add_column(c, justify="right" if c != "variable" else "left")
-    tab = f.table()
     for k, r in tab.iterrows():
         t.add_row(str(k), f"{r['coef']:+.4f}", f"{r['se_cluster_pair']:.4f}", f"{r['z']:.2f}", f"{r['p']:.3f}")
     console.print(t)
@@ -86,9 +84,6 @@ def gravity_fit(years: Optional[str] = typer.Option(None, "--years", help="Years
         console.print(f"  dropped {r.rows:,} rows: {r.reason}{' (' + r.fixed_effect + ')' if r.fixed_effect else ''}")
     for n in f.notes:
         console.print(f"  note: {n}")
-    if out:
-        _write_table(tab.reset_index().rename(columns={"index": "variable", "Coefficient": "variable"}), out)
-        console.print(f"wrote {out}")
 
 
 @gravity_app.command("backtest")
@@ -97,46 +92,48 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
                      list_: bool = typer.Option(False, "--list", help="List the built-in backtests."),
                      cap_pct: Optional[float] = typer.Option(None, "--cap-pct", help="Russian crude: the G7 price cap as a tariff "
                                                              "equivalent on Russia's other crude sales (%; default 10)."),
-                     fit_years: Optional[str] = typer.Option(None, "--fit-years", help="Years FIRST:LAST the gravity is fitted on "
-                                                             "(default: the episode's, before the measures)."),
+                     years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST the gravity is fitted on "
+                                                         "(default: the episode's, before the measures)."),
+                     fit_years: Optional[str] = typer.Option(None, "--fit-years", hidden=True, help="Deprecated: --years."),
                      base_year: Optional[int] = typer.Option(None, "--base-year", help="The baseline year the measures are imposed on."),
                      observed_year: Optional[int] = typer.Option(None, "--observed-year", help="The year whose observed destinations are compared."),
                      baseline: str = typer.Option("observed", "--baseline", help="observed (the model's changes applied to the observed "
                                                   "flows), calibrated (exact hat algebra in a re-solved equilibrium) or fitted (the "
                                                   "model's levels)."),
-                     out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the scores of every episode (.csv, .parquet)."),
+                     out: Optional[Path] = OUT, fmt: str = FORMAT,
                      db: Optional[Path] = DB):
     """Impose a historical episode's sanctions on the year before, predict the destinations of the sanctioned exporter's
     sales, and score them against what BACI observed, next to two rivals: no change (base-year shares) and proportional
     redistribution (the banned buyers' purchases shared among the others by their base-year shares)."""
-    from ..gravity import backtest as BT
     from ..gravity.ge import NotConverged
+    fmt = check_format(fmt)
+    if fit_years is not None:
+        years = deprecated_years(years, fit_years, "--fit-years")
     if list_:
-        for name, p in BT.builtin().items():
-            ep = BT.load(p)
+        import pandas as pd
+        eps = api.backtests()
+        if emit(pd.DataFrame([{"name": n, "title": e.name, "sector": e.sector, "exporter": e.exporter,
+                               "fit_years": f"{e.fit_years[0]}:{e.fit_years[1]}", "base_year": e.base_year,
+                               "observed_year": e.observed_year} for n, e in eps.items()]), fmt):
+            return
+        for name, ep in eps.items():
             console.print(f"[bold]{name}[/]: {ep.name} ({ep.sector}, {ep.exporter}; fit {ep.fit_years[0]}-{ep.fit_years[1]}, "
                           f"base {ep.base_year}, observed {ep.observed_year})", soft_wrap=True, highlight=False)
         return
-    names = list(BT.builtin()) if episode == "all" else [episode or "russia_crude_2023"]
-    rows = []
+    names = list(api.backtests()) if episode == "all" else [episode or "russia_crude_2023"]
+    rows, shown = [], fmt == "table"
     for name in names:
         try:
-            ep = BT.load(name)
-            if fit_years:
-                from ..dimensions.values import parse_years
-                fy = parse_years(fit_years)
-                if fy is None:
-                    raise InputError(f"--fit-years: give FIRST:LAST, e.g. 2012:2021 (got {fit_years!r})")
-                ep.fit_years = fy
-            ep.base_year = base_year or ep.base_year
-            ep.observed_year = observed_year or ep.observed_year
-            if cap_pct is not None:
-                ep.shocks = [dict(sh, tariff_pct=cap_pct) if "tariff_pct" in sh else sh for sh in ep.shocks]
-            with console.status(f"{ep.name}: fitting {ep.sector} {ep.fit_years[0]}-{ep.fit_years[1]}, imposing the measures on "
-                                f"{ep.base_year}…"):
-                r = BT.run(ep, db, method=baseline)
+            with err.status(f"{name}: fitting the gravity and imposing the measures on the base year…"):
+                ep, r = api.backtest(name, years=years, base_year=base_year, observed_year=observed_year, cap_pct=cap_pct,
+                                     baseline=baseline, db=db)
         except (MultipolarError, NotConverged) as e:
             _fail(e)
+        for fc, sc in r.scores.iterrows():
+            rows.append({"episode": ep.key, "forecast": fc, **sc.to_dict(), "importers_all": r.importers_all,
+                         "importers_bought": r.importers_bought, "baseline": baseline})
+        if not shown:
+            continue
         by, oy = ep.base_year, ep.observed_year
         t = Table(title=f"{ep.name}: destinations of {ep.exporter}'s {ep.sector.replace('_', ' ')} exports, predicted from {by}, "
                         f"against {oy} (rank correlation, Spearman)")
@@ -144,8 +141,6 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
             t.add_column(c, justify="right" if c != "forecast" else "left")
         for fc, sc in r.scores.iterrows():
             t.add_row(fc, f"{sc['spearman_all']:+.3f}", f"{sc['spearman_bought']:+.3f}", f"{sc['l1_all']:.3f}")
-            rows.append({"episode": ep.key, "forecast": fc, **sc.to_dict(), "importers_all": r.importers_all,
-                         "importers_bought": r.importers_bought, "baseline": baseline})
         console.print(t)
         bi = r.by_importer.set_index("importer").sort_values("observed", ascending=False)
         top = bi.head(6)
@@ -158,10 +153,8 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
         console.print(f"  over the importers that bought, the model {verdict} both rivals", highlight=False)
         for n in r.notes:
             console.print(f"  note: {n}", soft_wrap=True, highlight=False)
-    if out:
-        import pandas as pd
-        _write_table(pd.DataFrame(rows), out)
-        console.print(f"wrote {out}")
+    import pandas as pd
+    emit(pd.DataFrame(rows), fmt, out)
 
 
 @gravity_app.command("fragmentation")
@@ -169,27 +162,35 @@ def gravity_fragmentation(blocs_year: int = typer.Option(2019, "--blocs", help="
                           post: int = typer.Option(2022, "--post", help="The first year of the 'after' period."),
                           sector: str = typer.Option("energy_minerals", "--sector", help="energy_minerals (every product of the shared "
                                                      "BACI subset), a sector (crude_oil, natural_gas, critical_minerals...) or total."),
-                          start: int = typer.Option(2017, "--start", help="The first year of the panel."),
+                          years: Optional[str] = typer.Option(None, "--years", "-y", help="The panel's first year, e.g. 2017 or "
+                                                              "2017: (default 2017); it runs to the latest year with data."),
+                          start: Optional[int] = typer.Option(None, "--start", hidden=True, help="Deprecated: --years."),
                           bloc_method: str = typer.Option("ideal-points", "--bloc-method", help="ideal-points (the IMF split) or network."),
                           sensitivity: bool = typer.Option(True, "--sensitivity/--no-sensitivity", help="Also the estimate with one choice "
                                                            "changed at a time."),
-                          out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the table (.csv, .parquet)."),
+                          out: Optional[Path] = OUT, fmt: str = FORMAT,
                           db: Optional[Path] = DB):
     """Trade between the US-leaning and China-leaning blocs after POST against trade within them: PPML with exporter-year,
     importer-year and pair effects, SEs clustered by pair; its sensitivity, and the IMF's published -12% beside it."""
-    from ..gravity import fragmentation as FR
     from ..gravity.ge import NotConverged
+    fmt = check_format(fmt)
+    years = deprecated_years(years, start, "--start")
     try:
-        with console.status(f"fragmentation: PPML on {sector} from {start}, blocs of {blocs_year}, after {post}…"):
-            tab, notes = FR.sensitivity(db, blocs_year, post, sector, start, bloc_method, variants=sensitivity)
+        with err.status(f"fragmentation: PPML on {sector}, blocs of {blocs_year}, after {post}…"):
+            tab, notes = api.fragmentation(years, blocs_year=blocs_year, post=post, sector=sector, bloc_method=bloc_method,
+                                           sensitivity=sensitivity, db=db)
     except (MultipolarError, NotConverged) as e:
         _fail(e)
+    if emit(tab, fmt, out, notes):
+        return
+    imf = api.fragmentation_imf()
+    start = int(tab.iloc[0]["start"])
     m = tab.iloc[0]
     console.print(f"Trade between the blocs after {post}, against trade within them: [bold]{m['effect_pct']:+.1f}%[/] "
                   f"(90% interval {m['lo90_pct']:+.1f}% to {m['hi90_pct']:+.1f}%; β = {m['beta']:+.3f}, se {m['se']:.3f} clustered by pair; "
                   f"{int(m['obs']):,} observations, {int(m['pairs']):,} pairs)", highlight=False)
-    console.print(f"IMF anchor: {FR.IMF['estimate_pct']:+.0f}% ({FR.IMF['source']}). What differs: their data are "
-                  f"{FR.IMF['data']}; here {sector.replace('_', ' ')} from BACI {start}-, blocs of {blocs_year} by {bloc_method}.",
+    console.print(f"IMF anchor: {imf['estimate_pct']:+.0f}% ({imf['source']}). What differs: their data are "
+                  f"{imf['data']}; here {sector.replace('_', ' ')} from BACI {start}-, blocs of {blocs_year} by {bloc_method}.",
                   soft_wrap=True, highlight=False)
     t = Table(title="Sensitivity: one choice changed at a time")
     for c in ("variant", "effect %", "90% interval", "β", "se", "obs", "pairs", "blocs", "method", "Russia", "sector", "from", "s"):
@@ -200,36 +201,44 @@ def gravity_fragmentation(blocs_year: int = typer.Option(2019, "--blocs", help="
     console.print(t)
     for n in notes:
         console.print(f"  note: {n}", soft_wrap=True, highlight=False)
-    if out:
-        _write_table(tab, out)
-        console.print(f"wrote {out}")
 
 
 def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAML file or the name of a built-in one."),
              list_: bool = typer.Option(False, "--list", help="List the built-in scenarios."),
-             draws: Optional[int] = typer.Option(None, "--draws", help="Monte Carlo draws (default: the scenario's)."),
-             out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the per-country table (.csv, .parquet, .dta)."),
+             years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST the gravity is fitted on (default: "
+                                                 "the scenario's)."),
+             draws: Optional[int] = typer.Option(None, "--draws", help="Draws: Monte Carlo draws of the coefficients (default: the scenario's)."),
+             out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the per-country table (.parquet, .csv, .dta, .json)."),
              flows_out: Optional[Path] = typer.Option(None, "--flows", help="Write every pair's observed baseline, model baseline and "
-                                                      "counterfactual flow (.csv, .parquet, .dta)."),
+                                                      "counterfactual flow (.parquet, .csv, .dta, .json)."),
+             fmt: str = FORMAT,
              baseline: str = typer.Option("observed", "--baseline", help="observed (the model's changes applied to the observed flows), "
                                           "calibrated (exact hat algebra) or fitted (the model's levels, as the textbook)."),
-             keep: bool = typer.Option(True, "--store/--no-store", help="Keep the results in the warehouse for the report and the dashboard."),
+             keep: bool = typer.Option(True, "--store/--no-store", help="Store the results in the warehouse (default), where the report "
+                                       "and the dashboard show them; --no-store keeps nothing."),
              db: Optional[Path] = DB):
-    """Solve a scenario in general equilibrium: trade flows, diversion and real income per country, with intervals."""
-    from ..gravity import scenarios as SC
+    """Solve a scenario in general equilibrium: trade flows, diversion and real income per country, with intervals.
+    The results are stored in the warehouse (for the report and the dashboard) unless --no-store."""
     from ..gravity.ge import NotConverged
+    fmt = check_format(fmt)
     if list_ or scenario is None:
-        for name, p in SC.builtin().items():
-            sc = SC.load(p)
+        import pandas as pd
+        scs = api.scenarios()
+        if emit(pd.DataFrame([{"name": n, "title": sc.name, "sector": sc.sector, "base_year": sc.base_year} for n, sc in scs.items()]), fmt):
+            return
+        for name, sc in scs.items():
             console.print(f"[bold]{name}[/]: {sc.name} ({sc.sector}, base year {sc.base_year})")
         if scenario is None:
             return
     try:
-        sc = SC.load(scenario)
-        with console.status(f"{sc.name}: fitting {sc.sector} {sc.fit_years[0]}-{sc.fit_years[1]} and solving…"):
-            r = SC.simulate(sc, db, draws, baseline=baseline)
+        with err.status(f"{scenario}: fitting the gravity and solving…"):
+            sc, r, key = api.simulate(scenario, draws=draws, baseline=baseline, years=years, store=keep, db=db)
     except (MultipolarError, NotConverged) as e:
         _fail(e)
+    if flows_out:
+        save(r.flows, flows_out, "every pair")
+    if emit(r.table, fmt, out, r.notes + ([f"stored as {key!r} in the warehouse"] if key else [])):
+        return
     console.print(f"[bold]{sc.name}[/] ({sc.sector}, base year {sc.base_year}, sigma {sc.sigma})")
     for line in r.shocks:
         console.print(f"  shock: {line}")
@@ -257,12 +266,5 @@ def simulate(scenario: Optional[str] = typer.Argument(None, help="A scenario YAM
         console.print(f"  intervals: 90% over {r.intervals.attrs.get('draws', draws or sc.draws)} draws of the coefficients")
     for n in r.notes:
         console.print(f"  note: {n}")
-    if out:
-        _write_table(r.table, out)
-        console.print(f"wrote {out}")
-    if flows_out:
-        _write_table(r.flows, flows_out)
-        console.print(f"wrote {flows_out} ({len(r.flows):,} pairs)")
-    if keep:
-        key = SC.store(r, db)
+    if key:
         console.print(f"stored as {key!r} in the warehouse (shown by `multipolar report` and `multipolar serve`)")

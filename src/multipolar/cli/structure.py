@@ -7,26 +7,28 @@ from typing import Optional
 import typer
 from rich.table import Table
 
-from ..errors import InputError, MultipolarError
-from ._common import DB, _fail, _write_table, api, console
+from ..errors import MultipolarError, UsageError
+from ._common import DB, FORMAT, OUT, YEARS, _fail, api, check_format, console, deprecated_years, emit, err
 
 
-def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST (default 1946 to the latest with data; a range "
-                                                    "beyond the data is clipped to them, with a note)."),
-              out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the table (.parquet, .csv, .dta)."),
+def poles_cmd(old_years: Optional[str] = typer.Argument(None, hidden=True, metavar="", help="Deprecated: --years."),
+              years: Optional[str] = YEARS("1946 to the latest year with data"),
+              out: Optional[Path] = OUT, fmt: str = FORMAT,
               pole_rule: Optional[float] = typer.Option(None, "--pole-rule", help="A great power is a pole when its military spending is at "
                                                         "least this fraction of the leader's (default 0.37; see multipolar.structure.polarity)."),
               db: Optional[Path] = DB):
     """Polarity among the great powers (COW major powers): effective number, Ray–Singer concentration, the leader's
     share and the runner-up's ratio of military spending, and the reading; the all-state numbers as diversity indices."""
-    from ..structure import poles
     from ..structure.polarity import POLE_RULE
+    years = deprecated_years(years, old_years, "a positional YEARS")
     try:
-        df = poles(years, db=db, pole_rule=pole_rule)
+        df = api.poles(years, db=db, pole_rule=pole_rule)
     except MultipolarError as e:
         _fail(e)
     if df.empty:
         _fail(MultipolarError("no capability or GDP data: import COW NMC, WDI or Maddison (`multipolar data import ../shared/data`)"))
+    if emit(df, fmt, out, df.attrs.get("notes", [])):
+        return
     rule = pole_rule if pole_rule is not None else POLE_RULE
     t = Table(title=f"Polarity among the great powers, by military spending (a pole spends at least {rule:.2f} of the leader)")
     for c in ("year", "reading", "poles", "N", "CON", "lead", "2nd", "3rd", "diversity"):
@@ -60,21 +62,22 @@ def poles_cmd(years: Optional[str] = typer.Argument(None, help="Years FIRST:LAST
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     console.print("[dim]sources: COW major powers; COW National Material Capabilities (military expenditure, CINC); Maddison Project 2023 "
                   "(GDP, 2011 PPP$). Method: multipolar.structure.polarity (Ray & Singer 1973; Laakso & Taagepera 1979)[/]")
-    if out:
-        _write_table(df, out)
 
 
-def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(None, "--years", "-y"),
+def triangle_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b: str = typer.Argument(..., help="State B."),
+                 c: str = typer.Argument(..., help="State C."),
+                 years: Optional[str] = YEARS("1946 to the latest year with data"),
                  threshold: float = typer.Option(0.0, "--threshold", help="Closeness above which a relation without a decisive type is friendly."),
-                 out: Optional[Path] = typer.Option(None, "--out", "-o"), db: Optional[Path] = DB):
+                 out: Optional[Path] = OUT, fmt: str = FORMAT, db: Optional[Path] = DB):
     """A strategic triangle per year: Dittmer type, pivot or pariah, balance, dated changes."""
-    from ..structure import triangle
     try:
-        df = triangle(a, b, c, years, db=db, threshold=threshold)
+        df = api.triangle(a, b, c, years, db=db, threshold=threshold)
     except MultipolarError as e:
         _fail(e)
     if df.empty:
         _fail(MultipolarError("no year in which all three relations are known"))
+    if emit(api.with_parameters(df), fmt, out, df.attrs.get("notes", [])):
+        return
     s = df.attrs["states"]
     t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile, 0 neutral: the closeness interval spans {threshold:g})")
     for col in ("year", f"{s[0]}-{s[1]}", f"{s[0]}-{s[2]}", f"{s[1]}-{s[2]}", "type", "pivot / pariah / third", "share of draws",
@@ -98,19 +101,21 @@ def triangle_cmd(a: str, b: str, c: str, years: Optional[str] = typer.Option(Non
                   "spans the threshold); typology: Dittmer (1981), triangles with a neutral link named as signed graphs with that link "
                   "absent (Cartwright & Harary 1956); share of draws: the probability of the type from the links' intervals; "
                   "balance: Heider (1946)[/]")
-    if out:
-        from ..structure import with_parameters
-        _write_table(with_parameters(df), out)
 
 
-def triangles_cmd(year: int, top: int = typer.Option(20, "--top"), db: Optional[Path] = DB):
+def triangles_cmd(old_year: Optional[str] = typer.Argument(None, hidden=True, metavar="", help="Deprecated: --years."),
+                  years: Optional[str] = typer.Option(None, "--years", "-y", help="The year, e.g. 2023 (required)."),
+                  top: int = typer.Option(20, "--top", help="How many triads to list."),
+                  out: Optional[Path] = OUT, fmt: str = FORMAT, db: Optional[Path] = DB):
     """The most unbalanced triads among the major powers and the G20 in a year."""
-    from ..structure import balance, triangles_ranked
+    years = deprecated_years(years, old_year, "a positional YEAR")
     try:
-        bal, sg = balance(f"{year}:{year}", db=db, return_signs=True)     # the year's dyads, built once for both
-        df = triangles_ranked(year, top, db=db, signs=sg)
+        bal, df = api.triangles(years, top=top, db=db)
     except MultipolarError as e:
         _fail(e)
+    year = df.attrs["year"]
+    if emit(df, fmt, out):
+        return
     if len(bal):
         b = bal.iloc[0]
         console.print(f"structural balance in {year}: {b.balanced_share:.1%} of {int(b.triads):,} triads among {int(b.states)} states are balanced (Heider)")
@@ -122,16 +127,22 @@ def triangles_cmd(year: int, top: int = typer.Option(20, "--top"), db: Optional[
     console.print(t)
 
 
-def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
+def blocs_cmd(old_years: Optional[str] = typer.Argument(None, hidden=True, metavar="", help="Deprecated: --years."),
+              years: Optional[str] = typer.Option(None, "--years", "-y", help="A year (2019) or years FIRST:LAST (required)."),
               method: str = typer.Option("ideal-points", "--method", "-m", help="ideal-points (the IMF split) or network (Leiden)."),
-              boot: Optional[int] = typer.Option(None, "--boot", help="Bootstrap replicates (default 200; 50 per year for network ranges)."),
+              draws: Optional[int] = typer.Option(None, "--draws", help="Draws: posterior or bootstrap replicates (default 200; "
+                                                  "50 per year for network ranges; 100 with --robust)."),
+              boot: Optional[int] = typer.Option(None, "--boot", hidden=True, help="Deprecated: --draws."),
+              states: Optional[str] = typer.Option(None, "--states", "-s", help="With --compare: these states (comma-separated; "
+                                                   "default 25 major states)."),
               tau: float = typer.Option(1 / 3, "--tau", help="Ideal-point split, --cut band: the share of the US-China half-span "
                                         "around the midpoint that counts as nonaligned."),
               cut: str = typer.Option("side", "--cut", help="Ideal-point split: band (nonaligned: the middle of the US-China span, "
                                       "--tau; the IMF style) or side (the side of the US-China midpoint; nonaligned: the states the "
                                       "posterior cannot place on one side)."),
               seed: int = typer.Option(0, "--seed"),
-              out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write every state-year's probabilities (.parquet, .csv, .dta)."),
+              out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write every state-year's probabilities (.parquet, .csv, .dta, .json)."),
+              fmt: str = FORMAT,
               robust: bool = typer.Option(False, "--robust", help="Recompute the split under each issue area, the important votes "
                                           "and one- vs three-session windows: how often each state changes bloc, the range per "
                                           "year (with --method network: the network blocs too)."),
@@ -141,24 +152,34 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
     """Each state's bloc, with the probability of that membership; the swing states.
 
     \b
-    multipolar blocs 2021
-    multipolar blocs 2021 --robust                 (does the bloc depend on the votes counted?)
-    multipolar blocs 2019 --compare                (ideal-point split vs network blocs, 25 major states)
+    multipolar blocs --years 2021
+    multipolar blocs --years 2021 --robust         (does the bloc depend on the votes counted?)
+    multipolar blocs --years 2019 --compare        (ideal-point split vs network blocs, 25 major states)
     """
+    fmt = check_format(fmt)
+    years = deprecated_years(years, old_years, "a positional YEARS")
+    if years is None:
+        _fail(UsageError("blocs: give the years, e.g. --years 2019 or --years 1991:2019"))
+    if boot is not None:
+        err.print("[yellow]note[/] --boot is deprecated: write --draws", highlight=False)
+        draws = draws if draws is not None else boot
     if robust and compare:
-        _fail(InputError("--robust and --compare are two views: give one", hint="run the command twice"))
+        _fail(UsageError("--robust and --compare are two views: give one", hint="run the command twice"))
     if cut == "side" and abs(tau - 1 / 3) > 1e-9:
-        _fail(InputError("--tau sets the width of the fixed middle band of --cut band; the default --cut side has none",
+        _fail(UsageError("--tau sets the width of the fixed middle band of --cut band; the default --cut side has none",
                          hint=f"write --cut band --tau {tau:g}"))
+    if states and not compare:
+        _fail(UsageError("--states chooses the states of --compare", hint="add --compare"))
     if robust:
-        return _blocs_robust(years, method, boot, tau, seed, out, db, cut)
+        return _blocs_robust(years, method, draws, tau, seed, out, db, cut, fmt)
     if compare:
-        return _blocs_compare(years, boot, tau, seed, out, db, cut)
-    from ..structure import blocs
+        return _blocs_compare(years, draws, tau, seed, out, db, cut, fmt, states)
     try:
-        summ, prob = blocs(years, method=method, db=db, n_boot=boot, seed=seed, tau=tau, cut=cut)
+        summ, prob = api.blocs(years, method=method, db=db, draws=draws, seed=seed, tau=tau, cut=cut)
     except (MultipolarError, ValueError) as e:
         _fail(e)
+    if emit(api.with_parameters(prob), fmt, out, summ.attrs.get("notes", [])):
+        return
     last = summ["year"].max()
     s = summ[summ["year"] == last]
     t = Table(title=f"Blocs in {last} ({method}, {summ.attrs['n_boot']} bootstrap replicates, seed {seed})")
@@ -180,18 +201,16 @@ def blocs_cmd(years: str = typer.Argument(..., help="A year or FIRST:LAST."),
         console.print(summ.groupby(["year", "bloc"]).size().unstack(fill_value=0).to_string())
     for n in summ.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
-    if out:
-        from ..structure import with_parameters
-        _write_table(with_parameters(prob), out)
-        console.print(f"wrote {out}")
 
 
-def _blocs_robust(years, method, boot, tau, seed, out, db, cut="side"):
+def _blocs_robust(years, method, draws, tau, seed, out, db, cut="side", fmt="table"):
     from ..structure.robustness import MAJOR_STATES, STABLE_SHARE
     try:
-        st, yt, vt = api.bloc_robustness(years, db=db, network=method == "network", tau=tau, n_boot=boot or 100, seed=seed, cut=cut)
+        st, yt, vt = api.bloc_robustness(years, db=db, network=method == "network", tau=tau, draws=draws or 100, seed=seed, cut=cut)
     except (MultipolarError, ValueError) as e:
         _fail(e)
+    if emit(api.with_parameters(st), fmt, out, st.attrs.get("notes", [])):
+        return
     net = method == "network"
     for y, v in vt.groupby("year"):
         t = Table(title=f"The votes counted, {y}: the ideal-point split under each variant (issue area / sessions in the window)")
@@ -232,17 +251,15 @@ def _blocs_robust(years, method, boot, tau, seed, out, db, cut="side"):
     console.print(f"{len(dep)} of {len(last)} states: the bloc depends on the votes counted: " + " ".join(dep["code"]), soft_wrap=True)
     for n in st.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
-    if out:
-        from ..structure import with_parameters
-        _write_table(with_parameters(st), out)
-        console.print(f"wrote {out} (one row per state and year)")
 
 
-def _blocs_compare(years, boot, tau, seed, out, db, cut="side"):
+def _blocs_compare(years, draws, tau, seed, out, db, cut="side", fmt="table", states=None):
     try:
-        df = api.compare_blocs(years, db=db, n_boot=boot, seed=seed, tau=tau, cut=cut)
+        df = api.compare_blocs(years, db=db, states=states, draws=draws, seed=seed, tau=tau, cut=cut)
     except (MultipolarError, ValueError) as e:
         _fail(e)
+    if emit(df, fmt, out, df.attrs.get("notes", [])):
+        return
     for y, g in df.groupby("year"):
         t = Table(title=f"Blocs of 25 major states in {y}: the ideal-point split (--cut {df.attrs.get('cut')}) vs the network "
                         "blocs (probability)")
@@ -262,26 +279,24 @@ def _blocs_compare(years, boot, tau, seed, out, db, cut="side"):
                                                             for c, g in diff.groupby("code", sort=False)), soft_wrap=True)
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
-    if out:
-        _write_table(df, out)
-        console.print(f"wrote {out}")
 
 
-def trends_cmd(years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST (default: from the first to the last "
-                                                   "year in which any process has data)."),
+def trends_cmd(years: Optional[str] = YEARS("from the first to the last year in which any process has data"),
                blocs_year: Optional[int] = typer.Option(None, "--blocs-year", help="The year whose blocs are held fixed (default: the last full UN session)."),
                method: str = typer.Option("ideal-points", "--method", "-m", help="How the fixed blocs are formed: ideal-points or network."),
-               out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the scoreboard table (.parquet, .csv, .dta)."),
+               out: Optional[Path] = OUT, fmt: str = FORMAT,
                chart: Optional[Path] = typer.Option(None, "--chart", help="Write the chart as a standalone SVG file."),
                db: Optional[Path] = DB):
     """De-globalization along five processes: ties within blocs against across them, per year."""
     import pandas as pd
-    from ..structure import trends
-    from ..structure.fragmentation import chart_svg
     try:
-        sb = trends(years, db=db, blocs_year=blocs_year, method=method)
+        sb = api.trends(years, db=db, blocs_year=blocs_year, method=method)
     except MultipolarError as e:
         _fail(e)
+    if chart:
+        err.print(f"wrote {api.trends_chart(sb, chart)}", highlight=False)
+    if emit(api.with_parameters(sb), fmt, out, sb.attrs.get("notes", [])):
+        return
     piv = sb.pivot(index="year", columns="process", values="fragmentation")[list(dict.fromkeys(sb["process"]))]
     t = Table(title=f"De-globalization along five processes: fragmentation F = 1 - across/within "
                     f"(blocs of {sb.attrs['blocs_year']}, {sb.attrs['method']}; – no data)")
@@ -302,10 +317,3 @@ def trends_cmd(years: Optional[str] = typer.Option(None, "--years", "-y", help="
             console.print(f"  {proc:<13} too few years with data", highlight=False)
     for n in sb.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
-    if out:
-        from ..structure import with_parameters
-        _write_table(with_parameters(sb), out)
-        console.print(f"wrote {out}")
-    if chart:
-        chart.write_text(chart_svg(sb, "De-globalization along five processes"))
-        console.print(f"wrote {chart}")

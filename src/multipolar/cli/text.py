@@ -1,50 +1,48 @@
 """`multipolar read` and `multipolar check`: texts read into actors, events and claims, and the claims checked."""
 from __future__ import annotations
 
-import json
-import sys
 from pathlib import Path
 from typing import Optional
 
 import typer
 
-from ..errors import InputError, MultipolarError
-from ._common import DB, _console, _fail, console
+from ..errors import MultipolarError
+from ._common import DB, FORMAT, _console, _fail, api, check_format, console, emit, err
 
 
-def _read_all(path: Path, date: Optional[str]):
-    """Read a file or a folder's texts, with a progress bar for a folder."""
+def _read_all(path: Path, date: Optional[str], db=None, check: bool = False):
+    """Read (and check) a file or a folder's texts, with a progress bar for a folder."""
     from rich.progress import Progress
-    from ..text.read import load_file, read
-    if path.is_dir():
-        files = sorted(f for f in path.rglob("*") if f.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf"))
-        if not files:
-            raise InputError("no .txt, .md, .html or .pdf file in the folder", file=str(path), expected="texts to read", hint="check the folder")
-    else:
-        files = [path]
-    docs = []
-    with Progress(console=_console(stderr=True), transient=True, disable=len(files) < 2) as pr:
-        task = pr.add_task("reading", total=len(files))
-        for f in files:
-            t, d = load_file(f)
-            docs.append(read(t, date=date or d, title=f.stem, path=str(f)))
-            pr.advance(task)
-    return docs
+    n = sum(1 for _ in path.rglob("*")) if path.is_dir() else 1
+    with Progress(console=_console(stderr=True), transient=True, disable=n < 2) as pr:
+        task = pr.add_task("reading", total=None)
+        if check:
+            return api.check_files(path, date=date, db=db, progress=lambda: pr.advance(task))
+        return api.read_files(path, date=date, progress=lambda: pr.advance(task)), None
 
 
-def _write_json(docs, out: Optional[Path]) -> None:
-    """A JSON list of the documents, written one document at a time (a folder of texts is not held twice in memory)."""
-    f = out.open("w", encoding="utf-8") if out else sys.stdout
-    try:
-        f.write("[")
-        for i, d in enumerate(docs):
-            f.write(("," if i else "") + "\n" + json.dumps(d.to_dict(), ensure_ascii=False, default=str))
-        f.write("\n]\n")
-    finally:
-        if out:
-            f.close()
-    if out:
-        console.print(f"wrote {out}")
+def _output(docs, fmt: str, out: Optional[Path]) -> bool:
+    """Write ``out`` (.json: the documents; .html: the checked texts; .csv, .parquet, .dta: the claims) and print what
+    ``fmt`` asks (json: the documents; csv: the claims). True when nothing else is to be printed."""
+    if out is not None:
+        suf = out.suffix.lower()
+        try:
+            if suf == ".json":
+                api.write_documents(docs, out)
+            elif suf in (".html", ".htm"):
+                api.write_checked_html(docs, out)
+            else:
+                api.write(api.claims_table(docs), out)
+        except MultipolarError as e:
+            _fail(e)
+        err.print(f"wrote {out}", highlight=False)
+    if fmt == "json":
+        api.write_documents(docs)
+        return True
+    if fmt == "csv":
+        emit(api.claims_table(docs), "csv")
+        return True
+    return out is not None
 
 
 def _print_doc(doc, checked: bool) -> None:
@@ -75,47 +73,44 @@ def _print_doc(doc, checked: bool) -> None:
         console.print(f"  [yellow]note[/] {n}", highlight=False, soft_wrap=True)
 
 
+OUT_TEXT = typer.Option(None, "--out", "-o", help="Write FILE: .json the documents (actors, events, claims), .html the texts "
+                        "with each claim marked (check), .csv, .parquet or .dta one row per claim.")
+
+
 def read_cmd(path: Path = typer.Argument(..., help="A .txt, .md, .html or .pdf file, or a folder of them."),
              date: Optional[str] = typer.Option(None, "--date", help="Publication date YYYY-MM-DD when the text has no `Date:` line."),
-             fmt: str = typer.Option("text", "--format", "-f", help="text or json."),
-             out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the JSON here.")):
+             fmt: str = FORMAT, out: Optional[Path] = OUT_TEXT):
     """Read texts: actors (resolved by the text's date), events (CAMEO, PLOVER, quad class) and claims, unchecked."""
+    fmt = check_format("table" if fmt == "text" else fmt)
     try:
-        docs = _read_all(path, date)
+        docs, _ = _read_all(path, date)
     except MultipolarError as e:
         _fail(e)
-    if fmt == "json" or out:
-        _write_json(docs, out)
+    if _output(docs, fmt, out):
         return
     for d in docs:
         _print_doc(d, checked=False)
 
 
 def check_cmd(path: Path = typer.Argument(..., help="A .txt, .md, .html or .pdf file, or a folder of them."),
-              out: Optional[Path] = typer.Option(None, "--out", "-o", help="Write the checked text (.html) or the claims (.json)."),
-              fmt: Optional[str] = typer.Option(None, "--format", "-f", help="html or json (default: from --out's suffix; else printed)."),
+              out: Optional[Path] = OUT_TEXT, fmt: str = FORMAT,
               date: Optional[str] = typer.Option(None, "--date", help="Publication date YYYY-MM-DD when the text has no `Date:` line."),
               db: Optional[Path] = DB):
     """Check every claim against the warehouse: supported, contradicted or not checkable, with the query and evidence."""
-    from ..text import check_documents
+    if fmt == "html":           # the old spelling: the checked text, now named by --out's suffix
+        err.print("[yellow]note[/] --format html is deprecated: write --out FILE.html", highlight=False)
+        out, fmt = out or Path("checked.html"), "table"
+    fmt = check_format(fmt)
     try:
-        docs = _read_all(path, date)
-        ck = check_documents(docs, db=db)
+        docs, ck = _read_all(path, date, db=db, check=True)
     except MultipolarError as e:
         _fail(e)
-    fmt = fmt or (out.suffix.lstrip(".").lower() if out else "text")
-    if fmt in ("html", "htm"):
-        from ..text.html import write_html
-        write_html(docs, out or Path("checked.html"))
-        console.print(f"wrote {out or 'checked.html'}")
-    elif fmt == "json":
-        _write_json(docs, out)
-    else:
+    if not _output(docs, fmt, out):
         for d in docs:
             _print_doc(d, checked=True)
     n = [c.check["verdict"] for d in docs for c in d.claims if c.check]
-    console.print(f"[dim]{len(n)} claims: {n.count('supported')} supported, {n.count('contradicted')} contradicted, "
-                  f"{n.count('not checkable')} not checkable. Rules and tolerances: multipolar.text.check[/]", highlight=False)
+    err.print(f"[dim]{len(n)} claims: {n.count('supported')} supported, {n.count('contradicted')} contradicted, "
+              f"{n.count('not checkable')} not checkable. Rules and tolerances: multipolar.text.check[/]", highlight=False)
     for note in ck.notes:
         if "missing, not zero" in note or "no full trade" in note:
-            console.print(f"[dim]note {note}[/]", highlight=False, soft_wrap=True)
+            err.print(f"[dim]note {note}[/]", highlight=False, soft_wrap=True)

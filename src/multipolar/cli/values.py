@@ -8,19 +8,21 @@ from typing import List, Optional
 import typer
 from rich.table import Table
 
-from ..errors import InputError, MultipolarError, UsageError
-from ._common import DB, _fail, _spark, _write_table, api, console, err
+from ..errors import MultipolarError, UsageError
+from ._common import DB, FORMAT, OUT, YEARS, _fail, _spark, api, check_format, console, emit, emit_record, err
 
 
-def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --show: the states to show (names or codes). "
-                                                             "`compare A B`: correlate two sets of estimates. `runs`: list the "
-                                                             "stored runs. `use RUN`: make a stored run current. `drop RUN`: delete "
-                                                             "a run that is not current."),
-                years: Optional[str] = typer.Option(None, "--years", "-y", help="Years FIRST:LAST (default: every year with votes)."),
-                out: Optional[Path] = typer.Option(None, "--out", "-o", help="Also write the results to a .parquet, .csv or .dta file."),
-                show: bool = typer.Option(False, "--show", help="Show the given states' points in the terminal (a table and a "
-                                          "trend line); uses the stored estimates unless --refit."),
-                refit: bool = typer.Option(False, "--refit", help="With --show: estimate again instead of using stored results."),
+def idealpoints(words: Optional[List[str]] = typer.Argument(None, metavar="[compare A B | runs | use RUN | drop RUN]",
+                                                            help="`compare A B`: correlate two sets of estimates. `runs`: list the "
+                                                            "stored runs. `use RUN`: make a stored run current. `drop RUN`: delete "
+                                                            "a run that is not current. (With the deprecated --show: the states.)"),
+                years: Optional[str] = YEARS("every year with votes"),
+                states: Optional[str] = typer.Option(None, "--states", "-s", help="Show these states' points (a table and a trend "
+                                                     "line), comma-separated, e.g. RUS,CHN,USA,IND; read from the stored run unless --refit."),
+                out: Optional[Path] = OUT,
+                fmt: str = FORMAT,
+                show: bool = typer.Option(False, "--show", hidden=True, help="Deprecated: --states RUS,CHN."),
+                refit: bool = typer.Option(False, "--refit", help="With --states: estimate again instead of using stored results."),
                 omega: Optional[str] = typer.Option(None, "--omega", help="Random-walk sd per year on the model's scale, or "
                                                     "'estimate' (default: the model's, 0.11)."),
                 store: Optional[bool] = typer.Option(None, "--store/--no-store", help="--store: store the fit and make it the "
@@ -50,94 +52,68 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
     multipolar idealpoints --votes issue=hr                           (human-rights votes only: another run)
     multipolar idealpoints runs                                       (every stored run; * the current one)
     multipolar idealpoints use 1946-2019                              (make a stored run current)
-    multipolar idealpoints --show RUS CHN USA IND --years 2000:2019
+    multipolar idealpoints --states RUS,CHN,USA,IND --years 2000:2019
     multipolar idealpoints compare multipolar published     (or pca, a run id, or a file)
     """
     import pandas as pd
-    from ..actors.registry import registry
-    from ..dimensions import values
-    from ..warehouse import Warehouse
-    states = list(states or [])
-    if states and states[0] == "compare":
-        if len(states) > 3:
-            _fail(ValueError("compare takes two sets of estimates: multipolar | published | pca | RUN | FILE"))
-        return idealpoints_compare(*(states[1:] + ["multipolar", "published"][len(states) - 1:]), years=years, out=out, db=db)
-    if states and states[0] == "runs":
-        return idealpoints_runs(db)
-    if states and states[0] in ("use", "drop"):
-        if len(states) != 2:
-            _fail(InputError(f"`multipolar idealpoints {states[0]}` takes one run id, e.g. `multipolar idealpoints {states[0]} 1946-2019`",
+    fmt = check_format(fmt)
+    words = list(words or [])
+    verb = words[0] if words else None
+    if verb == "compare":
+        if len(words) > 3:
+            _fail(UsageError("compare takes two sets of estimates: multipolar | published | pca | RUN | FILE"))
+        return idealpoints_compare(*(words[1:] + ["multipolar", "published"][len(words) - 1:]), years=years, out=out, db=db, fmt=fmt)
+    if verb == "runs":
+        return idealpoints_runs(db, fmt=fmt, out=out)
+    if verb in ("use", "drop"):
+        if len(words) != 2:
+            _fail(UsageError(f"`multipolar idealpoints {verb}` takes one run id, e.g. `multipolar idealpoints {verb} 1946-2019`",
                              hint="`multipolar idealpoints runs` lists the stored runs"))
-        return idealpoints_use(states[1], db) if states[0] == "use" else idealpoints_drop(states[1], db)
-    if states and not show:
-        _fail(ValueError(f"states given ({' '.join(states)}) without --show; write `multipolar idealpoints --show {' '.join(states)}`"))
-    if show and not states:
-        _fail(ValueError("--show needs states, e.g. `multipolar idealpoints --show RUS CHN USA IND`"))
+        return idealpoints_use(words[1], db, fmt) if verb == "use" else idealpoints_drop(words[1], db, fmt)
+    if words and not show:
+        _fail(UsageError(f"unknown words {' '.join(words)!r}: to show states write `multipolar idealpoints --states {','.join(words)}`"))
+    if show:
+        if not words:
+            _fail(UsageError("--show needs states: write `multipolar idealpoints --states RUS,CHN,USA,IND`"))
+        err.print(f"[yellow]note[/] --show STATES is deprecated: write --states {','.join(words)}", highlight=False)
+        states = ",".join(words + ([states] if states else []))
     if run is not None and (refit or store is not None):
-        _fail(InputError("--run reads a stored run: it does not go with --refit, --store or --no-store",
+        _fail(UsageError("--run reads a stored run: it does not go with --refit, --store or --no-store",
                          hint="drop --run to fit, or drop the fitting options to read the run"))
-    if run is not None and not (show or out):
-        _fail(InputError("--run reads a stored run: say what to do with it", hint="add --show STATES or --out FILE"))
-    if show and not refit and store is not None:
-        _fail(InputError("--store and --no-store apply to a fit, and --show reads the stored points",
+    if run is not None and not (states or out or fmt != "table"):
+        _fail(UsageError("--run reads a stored run: say what to do with it", hint="add --states STATES, --out FILE or --format csv"))
+    if states and not refit and store is not None:
+        _fail(UsageError("--store and --no-store apply to a fit, and --states reads the stored points",
                          hint="add --refit to fit again (then --store or --no-store say what to keep)"))
-    if store is False and not out and not show:
-        _fail(UsageError("--no-store keeps nothing: the fit would be lost", hint="add --out FILE (or --show STATES) to keep or see it"))
-    notes: list[str] = []
+    if store is False and not out and not states and fmt == "table":
+        _fail(UsageError("--no-store keeps nothing: the fit would be lost", hint="add --out FILE (or --states STATES) to keep or see it"))
     try:
-        codes = [registry().resolve(s) for s in states]
-        rng = values.parse_years(years)
         params = {} if omega is None else {"omega": omega if omega == "estimate" else float(omega)}
-        w = Warehouse(db)
-        ip, meta = None, None
-        if run is not None or (codes and not refit):
-            ip = api.stored_ideal_points(db, run=run)
-            if ip is not None:
-                notes = list(ip.attrs.get("notes", []))
-                if rng:
-                    ip = ip[ip["year"].between(*rng)]
-        if ip is None:
-            from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-            with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
-                          disable=not err.is_terminal) as prog:
-                task = prog.add_task("ideal points", total=None)
-                fitted = values.estimate(w, years, store=store, **params, selection=votes,
-                                         progress=lambda m: prog.update(task, description=m))
-            notes += json.loads(fitted.meta.get("votes_notes") or "[]")
-            ip, meta = fitted.ideal_points, fitted.meta
-    except (MultipolarError, ValueError) as e:
+    except ValueError:
+        _fail(UsageError(f"--omega: a number or 'estimate', got {omega!r}"))
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
+                      disable=not err.is_terminal) as prog:
+            task = prog.add_task("ideal points", total=None)
+            ip = api.ideal_points(years, db=db, store=store, refit=not (run is not None or (states and not refit)), run=run,
+                                  votes=votes, states=states, progress=lambda m: prog.update(task, description=m), **params)
+    except MultipolarError as e:
         _fail(e)
+    codes = ip.attrs.get("codes") or []
+    if states:
+        from ..actors.registry import registry
+        codes = [registry().resolve(s.strip()) for s in states.split(",") if s.strip()]
+    meta = ip.attrs.get("run") if ip.attrs.get("fitted") else None
+    notes = json.loads(meta.get("votes_notes") or "[]") if meta else list(ip.attrs.get("notes", []))
+    if emit(ip, fmt, out, notes):
+        return
     if meta:
-        console.print(f"[bold]{meta['state_years']:,}[/] state-years, {meta['n_states']} states, {meta['years']}: "
-                      f"{meta['n_votes']:,} votes on {meta['n_roll_calls']:,} roll calls "
-                      f"({meta['bridged_roll_calls']:,} bridged into {meta['bridge_chains']:,} repeated resolutions, "
-                      f"{meta['n_items']:,} items)")
-        console.print(f"fitted in {meta['seconds_fit']:.1f} s ({meta['iterations']} cycles, "
-                      f"{'converged' if meta['converged'] else '[yellow]not converged[/]'}, omega {meta['omega']:.3f}); "
-                      f"total {meta['seconds_total']:.1f} s")
-        rid = meta["run_id"]
-        if not meta.get("stored"):
-            console.print(f"run {rid}: not stored (--no-store); the warehouse's runs are as they were", highlight=False)
-        else:
-            again = " (it replaces the stored run with the same id: the same votes, years and parameters)" if meta.get("replaced") else ""
-            prev = meta.get("previous_current")
-            if meta["current"]:
-                was = (f"; the previous current run {prev} is kept" if prev and prev != rid else "")
-                console.print(f"stored as run [bold]{rid}[/], now the current run{again}{was}: blocs, trends, the report and the dyads "
-                              f"read it. Stored in {w.path}; `multipolar idealpoints runs` lists every run.", highlight=False)
-            else:
-                console.print(f"stored as run [bold]{rid}[/]{again}, [bold]not[/] made current: the current run stays {prev} (what blocs, "
-                              f"trends, the report and the dyads read). Make it current with `multipolar idealpoints use {rid}`, "
-                              "or fit with --store.", highlight=False)
+        _say_fit(meta, db)
     for n in notes:
         console.print(f"[dim]{n}[/]", highlight=False)
-    if out:
-        try:
-            _write_table(ip, out)
-        except typer.BadParameter as e:
-            _fail(e)
-        console.print(f"wrote {out} ({len(ip):,} rows)")
     if codes:
+        from ..dimensions import values
         sub = ip[ip["code"].isin(codes)]
         missing = [c for c in codes if c not in set(sub["code"])]
         if missing:
@@ -151,15 +127,42 @@ def idealpoints(states: Optional[List[str]] = typer.Argument(None, help="With --
         for y, row in piv.iterrows():
             t.add_row(str(y), *[("" if pd.isna(v) else f"{v:+.2f} ±{1.645 * se.loc[y, c]:.2f}") for c, v in row.items()])
         console.print(t)
-        lo, hi = float(sub["ideal_point"].min()), float(sub["ideal_point"].max())
-        for c in piv.columns:
-            s_ = piv[c].dropna()
-            console.print(f"  {c:<4} {_spark(piv[c].tolist(), lo, hi)}  {int(s_.index[0])} {s_.iloc[0]:+.2f} → "
-                          f"{int(s_.index[-1])} {s_.iloc[-1]:+.2f}", highlight=False)
+        if len(sub):
+            lo, hi = float(sub["ideal_point"].min()), float(sub["ideal_point"].max())
+            for c in piv.columns:
+                s_ = piv[c].dropna()
+                console.print(f"  {c:<4} {_spark(piv[c].tolist(), lo, hi)}  {int(s_.index[0])} {s_.iloc[0]:+.2f} → "
+                              f"{int(s_.index[-1])} {s_.iloc[-1]:+.2f}", highlight=False)
         console.print(f"[dim]source: {values.VOTE_SOURCE}; method: {values.METHOD}[/]")
 
 
-def idealpoints_runs(db=None):
+def _say_fit(meta: dict, db) -> None:
+    """What a fit did: its data, its convergence, and whether it was stored and made current."""
+    from ..warehouse import Warehouse
+    console.print(f"[bold]{meta['state_years']:,}[/] state-years, {meta['n_states']} states, {meta['years']}: "
+                  f"{meta['n_votes']:,} votes on {meta['n_roll_calls']:,} roll calls "
+                  f"({meta['bridged_roll_calls']:,} bridged into {meta['bridge_chains']:,} repeated resolutions, "
+                  f"{meta['n_items']:,} items)")
+    console.print(f"fitted in {meta['seconds_fit']:.1f} s ({meta['iterations']} cycles, "
+                  f"{'converged' if meta['converged'] else '[yellow]not converged[/]'}, omega {meta['omega']:.3f}); "
+                  f"total {meta['seconds_total']:.1f} s")
+    rid = meta["run_id"]
+    if not meta.get("stored"):
+        console.print(f"run {rid}: not stored (--no-store); the warehouse's runs are as they were", highlight=False)
+        return
+    again = " (it replaces the stored run with the same id: the same votes, years and parameters)" if meta.get("replaced") else ""
+    prev = meta.get("previous_current")
+    if meta["current"]:
+        was = (f"; the previous current run {prev} is kept" if prev and prev != rid else "")
+        console.print(f"stored as run [bold]{rid}[/], now the current run{again}{was}: blocs, trends, the report and the dyads "
+                      f"read it. Stored in {Warehouse(db).path}; `multipolar idealpoints runs` lists every run.", highlight=False)
+    else:
+        console.print(f"stored as run [bold]{rid}[/]{again}, [bold]not[/] made current: the current run stays {prev} (what blocs, "
+                      f"trends, the report and the dyads read). Make it current with `multipolar idealpoints use {rid}`, "
+                      "or fit with --store.", highlight=False)
+
+
+def idealpoints_runs(db=None, fmt: str = "table", out=None):
     """Every stored ideal-point run; * marks the current one."""
     import json as _json
 
@@ -168,6 +171,8 @@ def idealpoints_runs(db=None):
         r = api.ideal_point_runs(db)
     except MultipolarError as e:
         _fail(e)
+    if emit(r, fmt, out):
+        return
     if r.empty:
         console.print("no stored ideal points: run `multipolar idealpoints` (needs the UN votes imported)")
         return
@@ -190,33 +195,37 @@ def idealpoints_runs(db=None):
     console.print(t)
 
 
-def idealpoints_use(spec: str, db=None):
+def idealpoints_use(spec: str, db=None, fmt: str = "table"):
     """Make a stored run the current one."""
     try:
         row = api.use_ideal_points_run(spec, db)
     except MultipolarError as e:
         _fail(e)
+    if emit_record({k: row[k] for k in ("run_id", "years", "created")}, fmt):
+        return
     console.print(f"the current run is now {row['run_id']} (years {row['years']}, fitted {row['created']}): blocs, trends, the report "
                   "and the dyads read it", highlight=False)
 
 
-def idealpoints_drop(spec: str, db=None):
+def idealpoints_drop(spec: str, db=None, fmt: str = "table"):
     """Delete a stored run that is not current."""
-    from ..dimensions import values
-    from ..warehouse import Warehouse
     try:
-        rid = values.drop_run(Warehouse(db), spec)
+        rid = api.drop_ideal_points_run(spec, db)
     except MultipolarError as e:
         _fail(e)
+    if emit_record({"deleted": rid}, fmt):
+        return
     console.print(f"deleted run {rid}", highlight=False)
 
 
-def idealpoints_compare(a: str = "multipolar", b: str = "published", years=None, out=None, db=None):
+def idealpoints_compare(a: str = "multipolar", b: str = "published", years=None, out=None, db=None, fmt: str = "table"):
     """Correlate two sets of ideal points, per year and overall (e.g. multipolar vs published, or vs the PCA baseline)."""
     try:
         per_year, summ = api.compare_ideal_points(a, b, db=db, years=years)
     except MultipolarError as e:
         _fail(e)
+    if emit(per_year, fmt, out, [f"overall: {json.dumps(summ, default=str)}"]):
+        return
     console.print(f"[bold]{summ['a']}[/] vs [bold]{summ['b']}[/]: {summ['n']:,} state-years, {summ['years']}")
     console.print(f"  overall Pearson {summ['pearson']:.3f}, Spearman {summ['spearman']:.3f}; year-to-year changes Pearson "
                   f"{summ['pearson_changes']:.3f}; per-year Pearson mean {summ['per_year_mean']:.3f}, min {summ['per_year_min']:.3f}")
@@ -226,6 +235,3 @@ def idealpoints_compare(a: str = "multipolar", b: str = "published", years=None,
     for r in per_year.itertuples(index=False):
         t.add_row(str(r.year), str(r.n), f"{r.pearson:.3f}", f"{r.spearman:.3f}")
     console.print(t)
-    if out:
-        _write_table(per_year, out)
-        console.print(f"wrote {out}")
