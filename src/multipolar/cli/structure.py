@@ -11,7 +11,18 @@ from ..errors import MultipolarError, UsageError
 from ._common import DB, FORMAT, OUT, YEARS, _fail, api, check_format, console, deprecated_years, emit, err
 
 
-def poles_cmd(old_years: Optional[str] = typer.Argument(None, hidden=True, metavar="", help="Deprecated: --years."),
+#: the commands that took their years as a positional word before --years (still read, with a note)
+OLD_POSITIONAL = {"allow_extra_args": True}
+
+
+def _old_years(ctx: typer.Context):
+    """The years given the old way, as a positional word (``multipolar blocs 2019``), or None."""
+    if len(ctx.args) > 1:
+        _fail(UsageError(f"unexpected words {' '.join(ctx.args)!r}: give the years with --years, e.g. --years 2019"))
+    return ctx.args[0] if ctx.args else None
+
+
+def poles_cmd(ctx: typer.Context,
               years: Optional[str] = YEARS("1946 to the latest year with data"),
               out: Optional[Path] = OUT, fmt: str = FORMAT,
               pole_rule: Optional[float] = typer.Option(None, "--pole-rule", help="A great power is a pole when its military spending is at "
@@ -20,7 +31,7 @@ def poles_cmd(old_years: Optional[str] = typer.Argument(None, hidden=True, metav
     """Polarity among the great powers (COW major powers): effective number, Ray–Singer concentration, the leader's
     share and the runner-up's ratio of military spending, and the reading; the all-state numbers as diversity indices."""
     from ..structure.polarity import POLE_RULE
-    years = deprecated_years(years, old_years, "a positional YEARS")
+    years = deprecated_years(years, _old_years(ctx), "a positional YEARS")
     try:
         df = api.poles(years, db=db, pole_rule=pole_rule)
     except MultipolarError as e:
@@ -103,12 +114,12 @@ def triangle_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
                   "balance: Heider (1946)[/]")
 
 
-def triangles_cmd(old_year: Optional[str] = typer.Argument(None, hidden=True, metavar="", help="Deprecated: --years."),
+def triangles_cmd(ctx: typer.Context,
                   years: Optional[str] = typer.Option(None, "--years", "-y", help="The year, e.g. 2023 (required)."),
                   top: int = typer.Option(20, "--top", help="How many triads to list."),
                   out: Optional[Path] = OUT, fmt: str = FORMAT, db: Optional[Path] = DB):
     """The most unbalanced triads among the major powers and the G20 in a year."""
-    years = deprecated_years(years, old_year, "a positional YEAR")
+    years = deprecated_years(years, _old_years(ctx), "a positional YEAR")
     try:
         bal, df = api.triangles(years, top=top, db=db)
     except MultipolarError as e:
@@ -127,7 +138,7 @@ def triangles_cmd(old_year: Optional[str] = typer.Argument(None, hidden=True, me
     console.print(t)
 
 
-def blocs_cmd(old_years: Optional[str] = typer.Argument(None, hidden=True, metavar="", help="Deprecated: --years."),
+def blocs_cmd(ctx: typer.Context,
               years: Optional[str] = typer.Option(None, "--years", "-y", help="A year (2019) or years FIRST:LAST (required)."),
               method: str = typer.Option("ideal-points", "--method", "-m", help="ideal-points (the IMF split) or network (Leiden)."),
               draws: Optional[int] = typer.Option(None, "--draws", help="Draws: posterior or bootstrap replicates (default 200; "
@@ -157,7 +168,7 @@ def blocs_cmd(old_years: Optional[str] = typer.Argument(None, hidden=True, metav
     multipolar blocs --years 2019 --compare        (ideal-point split vs network blocs, 25 major states)
     """
     fmt = check_format(fmt)
-    years = deprecated_years(years, old_years, "a positional YEARS")
+    years = deprecated_years(years, _old_years(ctx), "a positional YEARS")
     if years is None:
         _fail(UsageError("blocs: give the years, e.g. --years 2019 or --years 1991:2019"))
     if boot is not None:
