@@ -486,9 +486,13 @@ def _stata(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def _stata_names(columns, short) -> list[str]:
+    """Stata's names for ``columns``: shortened, Stata's reserved words (``end``, ``in``...) prefixed with ``_``, unique."""
+    from pandas.io.stata import StataParser
+    reserved = set(StataParser().RESERVED_WORDS)
     names, seen = [], set()
     for c in map(str, columns):
         n = short(c)
+        n = f"_{n}"[:32] if n in reserved else n
         k = 1
         while n in seen:
             n = f"{short(c)[:29]}_{k}"
