@@ -16,7 +16,7 @@ import importlib as _importlib
 #: not load pandas
 API = (
     # actors and data
-    "resolve", "actor", "actors", "members", "import_data", "data_files", "not_data", "status", "list_sources", "write",
+    "resolve", "actor", "actors", "members", "import_data", "data_files", "not_data", "imported_since", "vote_match_report", "warehouse_path", "status", "list_sources", "write",
     # values
     "ideal_points", "stored_ideal_points", "ideal_point_runs", "use_ideal_points_run", "drop_ideal_points_run",
     "vote_agreement", "compare_ideal_points",

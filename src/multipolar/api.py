@@ -60,6 +60,23 @@ def import_data(*paths, source: str | None = None, force: bool = False, replace:
     return out
 
 
+def warehouse_path(db=None) -> Path:
+    """The warehouse file a command uses: ``db``, else ``$MULTIPOLAR_DB``, else the user data directory's."""
+    return Warehouse(db).path
+
+
+def imported_since(when, db=None) -> list[str]:
+    """The files whose import committed at or after ``when`` (a datetime), in order: what an interrupted
+    ``multipolar data import`` kept."""
+    return Warehouse(db).query("SELECT file_name FROM _imports WHERE imported_at >= ? ORDER BY import_id", [when])["file_name"].tolist()
+
+
+def vote_match_report(db=None) -> str | None:
+    """One line on how the UN Digital Library's roll calls matched the unvotes ones after an import of either (or None)."""
+    from .sources.undl import match_report
+    return match_report(Warehouse(db))
+
+
 #: files inside a folder that are not data (skipping them is fine): licences, descriptions, READMEs, documentation, maps
 NOT_DATA_NAMES = ("license", "licence", "readme", "description", "copyright", "copying", "notice", "citation", "changelog", "news")
 NOT_DATA_SUFFIXES = (".md", ".txt", ".rd", ".json", ".geojson", ".topojson", ".html", ".pdf", ".bib", ".yaml", ".yml")

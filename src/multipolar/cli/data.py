@@ -33,9 +33,9 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
 
     from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-    from ..warehouse import Interrupted, Warehouse
+    from ..warehouse import Interrupted
     fmt = check_format(fmt)
-    w = Warehouse(db)
+    wpath = api.warehouse_path(db)
     for p in paths:
         if not p.exists():
             _fail(FileNotFoundError(f"{p}: no such file or folder"))
@@ -59,7 +59,7 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
         sig = getattr(e, "signal_name", "SIGINT")
         done = reports + list(getattr(e, "reports", []))
         try:        # what the warehouse holds from this run: the files whose write committed
-            kept = w.query("SELECT file_name FROM _imports WHERE imported_at >= ? ORDER BY import_id", [started])["file_name"].tolist()
+            kept = api.imported_since(started, db)
         except Exception:
             kept = [Path(r.file).name for r in done if r.status == "imported"]
         err.print(f"[bold red]interrupted ({sig}):[/] kept the {len(kept)} file(s) committed before the interruption"
@@ -79,7 +79,7 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
         if any(r.status in ("error", "refused") or (r.status == "skipped" and r.file in named) for r in reports):
             raise typer.Exit(1)
         return
-    t = Table(title=f"Import into {w.path}", show_lines=False)
+    t = Table(title=f"Import into {wpath}", show_lines=False)
     for c in ("status", "file", "source", "rows kept", "rejected (why)", "s"):
         t.add_column(c, overflow="fold")
     colours = {"imported": "green", "unchanged": "cyan", "skipped": "yellow", "refused": "magenta", "error": "red"}
@@ -98,8 +98,7 @@ def data_import(paths: List[Path] = typer.Argument(..., help="Files or folders; 
                 msg = r.message if r.message.startswith(r.file) else f"{r.file}: {r.message}"
                 console.print(f"[{colours[status]}]{status}[/] {escape(msg)}", soft_wrap=True, highlight=False)
     if any(r.status == "imported" and r.source in ("undl", "unvotes") for r in reports):
-        from ..sources.undl import match_report
-        line = match_report(w)
+        line = api.vote_match_report(db)
         if line:
             console.print(line, soft_wrap=True, highlight=False)
     n = {s: sum(r.status == s for r in reports) for s in colours}

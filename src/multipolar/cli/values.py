@@ -138,7 +138,6 @@ def idealpoints(words: Optional[List[str]] = typer.Argument(None, metavar="[comp
 
 def _say_fit(meta: dict, db) -> None:
     """What a fit did: its data, its convergence, and whether it was stored and made current."""
-    from ..warehouse import Warehouse
     console.print(f"[bold]{meta['state_years']:,}[/] state-years, {meta['n_states']} states, {meta['years']}: "
                   f"{meta['n_votes']:,} votes on {meta['n_roll_calls']:,} roll calls "
                   f"({meta['bridged_roll_calls']:,} bridged into {meta['bridge_chains']:,} repeated resolutions, "
@@ -155,7 +154,7 @@ def _say_fit(meta: dict, db) -> None:
     if meta["current"]:
         was = (f"; the previous current run {prev} is kept" if prev and prev != rid else "")
         console.print(f"stored as run [bold]{rid}[/], now the current run{again}{was}: blocs, trends, the report and the dyads "
-                      f"read it. Stored in {Warehouse(db).path}; `multipolar idealpoints runs` lists every run.", highlight=False)
+                      f"read it. Stored in {api.warehouse_path(db)}; `multipolar idealpoints runs` lists every run.", highlight=False)
     else:
         console.print(f"stored as run [bold]{rid}[/]{again}, [bold]not[/] made current: the current run stays {prev} (what blocs, "
                       f"trends, the report and the dyads read). Make it current with `multipolar idealpoints use {rid}`, "
