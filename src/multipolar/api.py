@@ -195,13 +195,13 @@ def write_report(out: str | Path = "multipolar-report.html", *, db=None, years=N
     return build_report(Path(out), db, years=years, focus=focus, triangle=triangle, n_boot=n_boot or draws, progress=progress)
 
 
-def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool = True, run: str | None = None,
+def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool | None = None, run: str | None = None,
                  votes=None, states=None, progress=None, **params) -> pd.DataFrame:
     """Dynamic ordinal ideal points per state-year (``multipolar idealpoints``).
 
     ``refit=False`` returns stored results when there are any (the current run, or the run ``run``;
     the embedded snapshot's when the warehouse has none); otherwise the model is fitted on the
-    warehouse's UN votes. A fit is stored as a run and never replaces another
+    warehouse's UN votes. ``refit=None`` (default): stored results when ``run`` or ``states`` is given, else a fit. A fit is stored as a run and never replaces another
     (:mod:`multipolar.dimensions.values`): ``store=None`` (default) makes it current only when it is
     the default fit (every year, default parameters) or the warehouse's first; ``store=True`` makes it
     current; ``store=False`` stores nothing. Columns: code, year, ideal_point, se, lo, hi, n_votes;
@@ -221,6 +221,8 @@ def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool 
     w = Warehouse(db)
     rng = values.parse_years(years)
     codes = _states(states)
+    if refit is None:
+        refit = run is None and not codes
     if not refit:
         df = stored_ideal_points(db, run=run)
         if df is not None:

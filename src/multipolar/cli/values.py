@@ -96,7 +96,7 @@ def idealpoints(words: Optional[List[str]] = typer.Argument(None, metavar="[comp
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(), console=err, transient=True,
                       disable=not err.is_terminal) as prog:
             task = prog.add_task("ideal points", total=None)
-            ip = api.ideal_points(years, db=db, store=store, refit=not (run is not None or (states and not refit)), run=run,
+            ip = api.ideal_points(years, db=db, store=store, refit=True if refit else None, run=run,
                                   votes=votes, states=states, progress=lambda m: prog.update(task, description=m), **params)
     except MultipolarError as e:
         _fail(e)
