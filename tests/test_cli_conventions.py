@@ -138,10 +138,11 @@ def test_nothing_is_written_without_out(tmp_path, monkeypatch):
     ["actors", "--group", "NATO", "--years", "1990:1999"],               # one year only
     ["blocs"],                                                           # years needed
     ["dyads", "--codebook"],                                             # a codebook goes beside --out
+    ["events", "dyad", "RUS", "UKR", "--years", "20x4"],                 # the same year parser everywhere
 ])
 def test_usage_errors_exit_2(args, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    res = runner.invoke(app, [*args, "--db", str(tmp_path / "fresh.duckdb")] if args[0] in ("poles", "blocs", "dyads") else args)
+    res = runner.invoke(app, [*args, "--db", str(tmp_path / "fresh.duckdb")] if args[0] in ("poles", "blocs", "dyads", "events") else args)
     assert res.exit_code == 2, res.output
     assert "error" in res.output.lower() or "usage" in res.output.lower()
     assert not (tmp_path / "states.txt").exists()

@@ -429,9 +429,11 @@ def event_series(freq: str = "month", *, engine: str = "duckdb", master: str = "
 
 
 def event_dyad(a: str, b: str, years=None, *, db=None, freq: str = "month"):
-    """One pair's event series, both directions: (DataFrame, notes)."""
+    """One pair's event series, both directions (``multipolar events dyad A B``): (DataFrame, notes)."""
     from . import events
-    return events.dyad(a, b, years, db=db, freq=freq)
+    from .years import parse_years
+    rng = parse_years(years)              # the one parser: a malformed --years is a usage error
+    return events.dyad(a, b, None if rng is None else f"{rng[0]}:{rng[1]}", db=db, freq=freq)
 
 
 def read(text: str, *, date: str | None = None, title: str | None = None):
