@@ -8,7 +8,16 @@ import pandas as pd
 
 from .actors import groupings
 from .actors.registry import State, registry
-from .warehouse import ImportReport, Warehouse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .warehouse import ImportReport
+
+
+def _warehouse(db=None):
+    # the warehouse, its module imported when first used: `multipolar actors` needs no DuckDB
+    from .warehouse import Warehouse as W
+    return W(db)
 
 
 def resolve(name_or_code, *, year: int | None = None, date: str | None = None, system: str | None = None) -> str:
@@ -50,7 +59,7 @@ def import_data(*paths, source: str | None = None, force: bool = False, replace:
     """Import files or folders into the warehouse (``multipolar data import``; ``replace``: ``--replace``).
     ``progress(file, report)`` is called after each file. A path that does not exist is an :class:`InputError`."""
     from .errors import InputError
-    w = Warehouse(db)
+    w = _warehouse(db)
     for p in paths:
         if not Path(p).exists():
             raise InputError("no such file or folder", file=str(p), hint="check the path")
@@ -62,19 +71,19 @@ def import_data(*paths, source: str | None = None, force: bool = False, replace:
 
 def warehouse_path(db=None) -> Path:
     """The warehouse file a command uses: ``db``, else ``$MULTIPOLAR_DB``, else the user data directory's."""
-    return Warehouse(db).path
+    return _warehouse(db).path
 
 
 def imported_since(when, db=None) -> list[str]:
     """The files whose import committed at or after ``when`` (a datetime), in order: what an interrupted
     ``multipolar data import`` kept."""
-    return Warehouse(db).query("SELECT file_name FROM _imports WHERE imported_at >= ? ORDER BY import_id", [when])["file_name"].tolist()
+    return _warehouse(db).query("SELECT file_name FROM _imports WHERE imported_at >= ? ORDER BY import_id", [when])["file_name"].tolist()
 
 
 def vote_match_report(db=None) -> str | None:
     """One line on how the UN Digital Library's roll calls matched the unvotes ones after an import of either (or None)."""
     from .sources.undl import match_report
-    return match_report(Warehouse(db))
+    return match_report(_warehouse(db))
 
 
 #: files inside a folder that are not data (skipping them is fine): licences, descriptions, READMEs, documentation, maps
@@ -171,7 +180,7 @@ def status(db=None, all_imports: bool = False, years=None) -> pd.DataFrame:
     """What the warehouse holds: one row per current import (``multipolar data status``); ``years``: only the imports
     whose data overlap them (static tables, without years, are kept)."""
     from .years import parse_years
-    df = Warehouse(db).status(all_imports=all_imports)
+    df = _warehouse(db).status(all_imports=all_imports)
     rng = parse_years(years)
     if rng is not None and len(df):
         keep = df["year_min"].isna() | ((df["year_min"] <= rng[1]) & (df["year_max"] >= rng[0]))
@@ -218,7 +227,7 @@ def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool 
     ``progress(message)`` follows a fit.
     """
     from .dimensions import values
-    w = Warehouse(db)
+    w = _warehouse(db)
     rng = values.parse_years(years)
     codes = _states(states)
     if refit is None:
@@ -256,19 +265,23 @@ def _years(df: pd.DataFrame, rng) -> pd.DataFrame:
     return out
 
 
-from .dimensions.values import stored_ideal_points  # noqa: E402  (the API offers it as it is)
+def stored_ideal_points(db=None, run: str | None = None) -> pd.DataFrame | None:
+    """The stored ideal points: the warehouse's current run (or the run ``run``: its id or a unique beginning of it),
+    else the embedded snapshot's, else None (:func:`multipolar.dimensions.values.stored_ideal_points`)."""
+    from .dimensions.values import stored_ideal_points as stored
+    return stored(db, run=run)
 
 
 def ideal_point_runs(db=None) -> pd.DataFrame:
     """Every stored ideal-point run, oldest first, with ``current`` marking the one readers use (``multipolar idealpoints runs``)."""
     from .dimensions import values
-    return values.runs(Warehouse(db))
+    return values.runs(_warehouse(db))
 
 
 def use_ideal_points_run(run: str, db=None) -> dict:
     """Make a stored run the current one (``multipolar idealpoints use RUN``); returns its row."""
     from .dimensions import values
-    return values.use_run(Warehouse(db), run)
+    return values.use_run(_warehouse(db), run)
 
 
 def vote_agreement(years=None, *, db=None, votes=None) -> pd.DataFrame:
@@ -277,7 +290,7 @@ def vote_agreement(years=None, *, db=None, votes=None) -> pd.DataFrame:
     ``votes``: over a selection of roll calls only (``"issue=hr"``, ``"important"``, ``"rcid=FILE"``;
     see :func:`ideal_points`), computed from the votes now."""
     from .dimensions import selection, values
-    w = Warehouse(db)
+    w = _warehouse(db)
     rng = values.parse_years(years)
     sel = selection.parse(votes)
     if sel.kind != "all":
@@ -320,7 +333,7 @@ def compare_blocs(years, *, db=None, states=None, draws: int | None = None, seed
 def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None, years=None):
     """Correlate two sets of estimates per year and overall (``multipolar idealpoints compare``)."""
     from .dimensions import values
-    w = Warehouse(db)
+    w = _warehouse(db)
     da, na = values.read_estimates(a, w)
     db_, nb = values.read_estimates(b, w)
     rng = values.parse_years(years)
@@ -344,7 +357,7 @@ def dyads(years=None, states=None, *, db=None, carry=None, full: bool = False, p
     from .warehouse import retry_locked
     from .years import clip, data_coverage, span
     rng, note = clip(years, data_coverage(db), "dyads")      # only the years the data hold
-    d = retry_locked(Dyads, years=span(rng), states=states, db=db, carry=carry, db_path=Warehouse(db).path)
+    d = retry_locked(Dyads, years=span(rng), states=states, db=db, carry=carry, db_path=_warehouse(db).path)
     if note:
         d.notes.insert(0, note)
     if full:
@@ -367,7 +380,7 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     from .warehouse import retry_locked
     from .years import clip, data_coverage, span
     rng, note = clip(years, data_coverage(db), "relation")   # only the years the data hold
-    d = retry_locked(Dyads, years=span(rng), states=sorted(codes), db=db, db_path=Warehouse(db).path).add_all().add_relation()
+    d = retry_locked(Dyads, years=span(rng), states=sorted(codes), db=db, db_path=_warehouse(db).path).add_all().add_relation()
     df = d.to_pandas()
     ca, cb = reg.resolve(a), reg.resolve(b)
     sa, sb = {ca, extra.get(ca, ca)}, {cb, extra.get(cb, cb)}
@@ -391,7 +404,7 @@ def serve(host: str = "127.0.0.1", port: int = 8000, *, db=None, allow_hosts=(),
     """Run the local dashboard until interrupted (``multipolar serve``); ``say(url, basis)`` is called once it listens
     (``basis``: the warehouse it reads, or the embedded snapshot when there is none)."""
     from .web.server import serve as run
-    path = Warehouse(db).path
+    path = _warehouse(db).path
     basis = f"the warehouse {path}" if path.exists() else f"the embedded snapshot (no warehouse at {path})"
     run(host, port, db, tuple(allow_hosts), say=(lambda url: say(url, basis)) if say else
         (lambda url: print(f"multipolar dashboard on {url} ({basis})")))
@@ -541,7 +554,7 @@ def _states(states) -> list[str] | None:
 def drop_ideal_points_run(run: str, db=None) -> str:
     """Delete a stored ideal-point run that is not current (``multipolar idealpoints drop RUN``); returns its id."""
     from .dimensions import values
-    return values.drop_run(Warehouse(db), run)
+    return values.drop_run(_warehouse(db), run)
 
 
 # --- structure ----------------------------------------------------------------------------------------------
