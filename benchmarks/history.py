@@ -5,7 +5,7 @@ Prints, per command: wall seconds, the peak memory of its process tree, and the 
 * `multipolar gravity fragmentation` (the main estimate and its sensitivity table; the bar: under 60 s on this
   machine), against the baseline of the main estimate alone (`--no-sensitivity`): what the sensitivity costs;
 * `multipolar gravity backtest all` (every built-in episode, model and both rivals), against one episode;
-* `multipolar poles 1946:2024` and `multipolar triangle USA RUS CHN --years 1972:2024`.
+* `multipolar poles --years 1946:2024` and `multipolar triangle USA RUS CHN --years 1972:2024`.
 
 Usage: python benchmarks/history.py --db WAREHOUSE   (a warehouse with the shared data imported and an ideal-point
 run stored: `multipolar data import ../shared/data --db W && multipolar idealpoints --db W`)
@@ -40,7 +40,7 @@ def main() -> None:
         ("fragmentation (with sensitivity)", ["gravity", "fragmentation", "--blocs", "2019", "--post", "2022"],
          "main estimate only", ["gravity", "fragmentation", "--blocs", "2019", "--post", "2022", "--no-sensitivity"]),
         ("backtest all", ["gravity", "backtest", "all"], "one episode", ["gravity", "backtest", "russia_crude_2023"]),
-        ("poles 1946:2024", ["poles", "1946:2024"], None, None),
+        ("poles --years 1946:2024", ["poles", "--years", "1946:2024"], None, None),
         ("triangle USA RUS CHN", ["triangle", "USA", "RUS", "CHN", "--years", "1972:2024"], None, None),
     ]
     print(f"{'command':36} {'seconds':>8} {'peak MB (tree RSS)':>19} {'baseline':>20} {'s':>7} {'ratio':>6}")

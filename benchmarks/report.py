@@ -51,7 +51,7 @@ def bench(label: str, args: list[str], runs: int, bar: float) -> float:
 
 
 def baseline(db: str, label: str) -> float:
-    cmds = [["blocs", "2019", "--db", db], ["poles", "1946:2024", "--db", db], ["triangle", "USA", "RUS", "CHN", "--years", "1946:2024", "--db", db],
+    cmds = [["blocs", "--years", "2019", "--db", db], ["poles", "--years", "1946:2024", "--db", db], ["triangle", "USA", "RUS", "CHN", "--years", "1946:2024", "--db", db],
             ["trends", "--years", "1991:2024", "--db", db], ["relation", "RUS", "CHN", "--years", "2013:2024", "--db", db]]
     total = 0.0
     for c in cmds:

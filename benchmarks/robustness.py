@@ -32,7 +32,7 @@ def main() -> None:
     ap.add_argument("--year", type=int, default=2021)
     a = ap.parse_args()
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "COLUMNS": "200"}
-    cli = [sys.executable, "-m", "multipolar.cli", "blocs"]
+    cli = [sys.executable, "-m", "multipolar.cli", "blocs", "--years"]
     print(f"machine: {os.cpu_count()} CPUs; warehouse {a.db}")
     runs = [("baseline: blocs {y}", [str(a.year)]),
             ("blocs {y} --robust", [str(a.year), "--robust"]),

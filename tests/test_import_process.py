@@ -162,5 +162,5 @@ def test_non_data_files_in_a_folder_are_counted_and_fine(tmp_path):
 def test_status_json_lists_what_was_imported(tmp_path):
     db = tmp_path / "w.duckdb"
     assert _run(FIXTURES / "nmc.csv", "--db", db)[0] == 0
-    r = CliRunner().invoke(app, ["data", "status", "--json", "--db", str(db)])
+    r = CliRunner().invoke(app, ["data", "status", "--format", "json", "--db", str(db)])
     assert r.exit_code == 0 and [x["file_name"] for x in json.loads(r.output)] == ["nmc.csv"]

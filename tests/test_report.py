@@ -135,7 +135,7 @@ def test_the_command_fails_on_a_broken_section_and_writes_no_file(tmp_path, monk
         raise KeyError("enp_cinc")
     monkeypatch.setattr("multipolar.structure.poles", broken)
     out = tmp_path / "r.html"
-    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(tmp_path / "none.duckdb"), "--boot", "5"])
+    res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(tmp_path / "none.duckdb"), "--draws", "5"])
     assert res.exit_code != 0
     assert isinstance(res.exception, KeyError) or "KeyError" in res.output
     assert not out.exists()
@@ -181,7 +181,7 @@ def test_report_options_focus_years_triangle(tmp_path):
     from multipolar.cli import app
     out = tmp_path / "r.html"
     res = CliRunner().invoke(app, ["report", "--out", str(out), "--db", str(tmp_path / "none.duckdb"), "--focus", "India",
-                                   "--years", "2000:2019", "--triangle", "USA,IND,CHN", "--boot", "20"])
+                                   "--years", "2000:2019", "--triangle", "USA,IND,CHN", "--draws", "20"])
     assert res.exit_code == 0, res.output
     html = out.read_text()
     assert "In 2019, India&#39;s closest partners are" in html
@@ -220,7 +220,7 @@ def test_poles_command_prints_years_without_data_as_gaps(tmp_path):
     from multipolar.cli import app
     import pandas as pd
     out = tmp_path / "poles.csv"
-    res = CliRunner().invoke(app, ["poles", "2020:2026", "--db", str(tmp_path / "none.duckdb"), "--out", str(out)])
+    res = CliRunner().invoke(app, ["poles", "--years", "2020:2026", "--db", str(tmp_path / "none.duckdb"), "--out", str(out)])
     assert res.exit_code == 0, res.output
     rows = pd.read_csv(out).set_index("year")
     assert rows.loc[2022, "reading"] == "unipolar" and pd.isna(rows.loc[2024, "reading"])

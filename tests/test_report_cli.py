@@ -45,7 +45,7 @@ def test_cli_data_import_status_and_sources(tmp_path):
     res = runner.invoke(app, ["data", "status", "--db", db], env={"COLUMNS": "250"})
     assert res.exit_code == 0, res.output
     assert "nmc.csv" in res.output and "static" in res.output      # geodist has no years
-    res = runner.invoke(app, ["data", "status", "--db", db, "--json"])
+    res = runner.invoke(app, ["data", "status", "--db", db, "--format", "json"])
     rows = json.loads(res.output)
     assert {"nmc", "atop", "baci", "gsdb", "gdelt"} <= {r["source"] for r in rows}
     res = runner.invoke(app, ["data", "import", "--source", "atop", str(FIXTURES / "atop.csv"), "--db", db])
@@ -63,10 +63,12 @@ def test_cli_import_with_the_wrong_source_says_what_is_missing(tmp_path):
 def test_cli_actors(tmp_path):
     res = runner.invoke(app, ["actors", "RUS"])
     assert res.exit_code == 0 and "365" in res.output and "SCO" in res.output and "Soviet Union" in res.output
-    res = runner.invoke(app, ["actors", "--group", "NATO", "--year", "1999", "--json"])
-    assert len(json.loads(res.output)) == 19
+    res = runner.invoke(app, ["actors", "--group", "NATO", "--years", "1999", "--format", "json"])
+    assert len(json.loads(res.stdout)) == 19
+    old = runner.invoke(app, ["actors", "--group", "NATO", "--year", "1999", "--json"])      # the old spelling, deprecated
+    assert json.loads(old.stdout) == json.loads(res.stdout) and "deprecated" in old.stderr
     res = runner.invoke(app, ["actors", "Narnia"])
     assert res.exit_code == 2 and "Did you mean" in res.output
-    res = runner.invoke(app, ["actors", "--list", "--year", "1980", "--json"])
-    codes = {r["code"] for r in json.loads(res.output)}
+    res = runner.invoke(app, ["actors", "--list", "--years", "1980", "--format", "json"])
+    codes = {r["code"] for r in json.loads(res.stdout)}
     assert {"SUN", "GFR", "DDR", "YUG", "CSK"} <= codes and "RUS" not in codes

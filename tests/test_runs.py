@@ -80,7 +80,7 @@ def test_a_fit_of_some_years_is_kept_beside_the_current_run_and_blocs_still_work
     assert "not made current" in out and f"idealpoints use {sub[0]}" in out
     assert len(pd.read_parquet(tmp_path / "ideal.parquet")) == after["per_run"][sub[0]]
     # the failure: `multipolar blocs 1985` after a fit of later years
-    out = ok(["blocs", "1985", "--db", db])
+    out = ok(["blocs", "--years", "1985", "--db", db])
     assert "Blocs in 1985" in out and f"run {full['current']}" in out            # and it says which run it read
     listing = ok(["idealpoints", "runs", "--db", db])
     for r in after["runs"]:
@@ -97,11 +97,11 @@ def test_store_makes_a_fit_current_and_use_switches_back(db):
     assert now["current"].startswith("1988-1990-") and len(now["runs"]) == 2 and f"previous current run {full} is kept" in out
     assert now["view"] == now["per_run"][now["current"]]                        # the old names read the new current run
     # blocs now read the 1988-1990 run: 1985 is outside it, and the error names its years
-    res = runner.invoke(app, ["blocs", "1985", "--db", str(db)], env={"COLUMNS": "250"})
+    res = runner.invoke(app, ["blocs", "--years", "1985", "--db", str(db)], env={"COLUMNS": "250"})
     assert res.exit_code == 1 and "1988-1990" in res.output and now["current"] in res.output
     out = ok(["idealpoints", "use", full[:12], "--db", db])                     # a unique beginning of the id is enough
     assert rows(db)["current"] == full and full in out
-    ok(["blocs", "1985", "--db", db])
+    ok(["blocs", "--years", "1985", "--db", db])
 
 
 def test_no_store_writes_only_the_file(db, tmp_path):
@@ -175,7 +175,7 @@ def test_a_warehouse_written_before_runs_were_kept_is_converted_without_loss(db)
     legacy = w.table("ideal_points").sort_values(["code", "year"]).reset_index(drop=True)
     listing = ok(["idealpoints", "runs", "--db", db])                          # read as one run before any conversion
     assert "1985-1990" in listing
-    ok(["blocs", "1985", "--db", db])
+    ok(["blocs", "--years", "1985", "--db", db])
     ok(["idealpoints", "--years", "1988:1990", "--db", db])
     assert values.layout(w) == "runs"
     r = values.runs(w)

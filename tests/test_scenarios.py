@@ -121,7 +121,7 @@ def test_backtest_labels_follow_its_years(full_warehouse):
     b = backtest(full_warehouse.path, fit_years=(2010, 2019), base_year=2019, observed_year=2022)
     assert list(b["shares"].columns) == ["baseline_2019", "predicted_2022", "observed_2022"]
     assert (b["base_year"], b["observed_year"], b["fit_years"]) == (2019, 2022, (2010, 2019))
-    res = CliRunner().invoke(app, ["gravity", "backtest", "--fit-years", "2010:2019", "--base-year", "2019", "--observed-year", "2022",
+    res = CliRunner().invoke(app, ["gravity", "backtest", "--years", "2010:2019", "--base-year", "2019", "--observed-year", "2022",
                                    "--db", str(full_warehouse.path)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     assert "predicted from 2019, against 2022" in res.output and "no change" in res.output and "proportional" in res.output

@@ -153,10 +153,10 @@ def test_structure_cli(db, tmp_path):
     assert res.exit_code == 0, res.output
     assert "USA–RUS–CHN" in res.output and "2024" in res.output
     assert set(pd.read_csv(out)["type"]) == {"stable marriage"}
-    res = runner.invoke(app, ["poles", "1985:1995", "--db", str(db)])
+    res = runner.invoke(app, ["poles", "--years", "1985:1995", "--db", str(db)])
     assert res.exit_code == 0, res.output
     assert "bipolar" in res.output and "unipolar" in res.output
-    res = runner.invoke(app, ["triangles", "2019", "--top", "5", "--db", str(db)], env={"COLUMNS": "200"})
+    res = runner.invoke(app, ["triangles", "--years", "2019", "--top", "5", "--db", str(db)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
     from multipolar.structure import balance, triangles_ranked
     bal, sg = balance("2019:2019", db=db, return_signs=True)
@@ -204,13 +204,13 @@ def test_network_blocs_on_known_history(db):
 
 def test_ideal_point_blocs_cli(db, tmp_path):
     out = tmp_path / "b.parquet"
-    res = runner.invoke(app, ["blocs", "2019", "--db", str(db), "--out", str(out)])
+    res = runner.invoke(app, ["blocs", "--years", "2019", "--db", str(db), "--out", str(out)])
     assert res.exit_code == 0, res.output
     p = pd.read_parquet(out)
     assert set(p["bloc"]) == {"US-leaning", "nonaligned", "China-leaning"}
     s = p.loc[p.groupby("code")["probability"].idxmax()].set_index("code")["bloc"]
     assert s["USA"] == "US-leaning" and s["CHN"] == "China-leaning" and s["DEU"] == "US-leaning"
-    res = runner.invoke(app, ["blocs", "2019", "--method", "nonsense", "--db", str(db)])
+    res = runner.invoke(app, ["blocs", "--years", "2019", "--method", "nonsense", "--db", str(db)])
     assert res.exit_code == 2 and "--method must be ideal-points or network" in res.output
 
 
@@ -246,7 +246,7 @@ def test_trends_cli(db, tmp_path):
 
 
 def test_poles_on_the_embedded_snapshot_of_a_fresh_install(tmp_path):
-    res = runner.invoke(app, ["poles", "1970:2000", "--db", str(tmp_path / "empty.duckdb"), "--out", str(tmp_path / "p.csv")])
+    res = runner.invoke(app, ["poles", "--years", "1970:2000", "--db", str(tmp_path / "empty.duckdb"), "--out", str(tmp_path / "p.csv")])
     assert res.exit_code == 0, res.output
     p = pd.read_csv(tmp_path / "p.csv").set_index("year")
     assert p.loc[1970, "reading"] == "bipolar" and p.loc[2000, "reading"] == "unipolar"

@@ -165,18 +165,18 @@ def test_a_stable_voter_has_a_stable_point_unlike_the_per_year_baseline(fitted):
 
 def test_show_and_compare_from_the_command_line(fitted):
     w, _, _, _ = fitted
-    res = runner.invoke(app, ["idealpoints", "--db", str(w.path), "--show", "RUS", "China", "USA", "IND", "--years", "2000:2019"])
+    res = runner.invoke(app, ["idealpoints", "--db", str(w.path), "--states", "RUS,China,USA,IND", "--years", "2000:2019"])
     assert res.exit_code == 0, res.output
     assert "RUS" in res.output and "CHN" in res.output and "2019" in res.output and "1999" not in res.output
     res = runner.invoke(app, ["idealpoints", "--db", str(w.path), "compare", "multipolar", "pca"])
     assert res.exit_code == 0, res.output
     assert "overall Pearson" in res.output
-    res = runner.invoke(app, ["idealpoints", "--db", str(w.path), "--show", "Narnia"])
+    res = runner.invoke(app, ["idealpoints", "--db", str(w.path), "--states", "Narnia"])
     assert res.exit_code == 2 and "Narnia" in res.output
 
 
 def test_show_works_on_the_embedded_snapshot_of_a_fresh_install(tmp_path):
-    res = runner.invoke(app, ["idealpoints", "--db", str(tmp_path / "empty.duckdb"), "--show", "RUS", "USA", "--years", "2010:2019"])
+    res = runner.invoke(app, ["idealpoints", "--db", str(tmp_path / "empty.duckdb"), "--states", "RUS,USA", "--years", "2010:2019"])
     assert res.exit_code == 0, res.output
     rows = [line for line in res.output.splitlines() if line.strip("│ ").startswith("201")]
     assert len(rows) == 10
@@ -201,7 +201,7 @@ def test_a_fit_of_some_years_after_the_full_fit_keeps_it_current_and_blocs_1985_
     pd.testing.assert_frame_equal(Warehouse(db).table("ideal_points").sort_values(["code", "year"]).reset_index(drop=True),
                                   ip.sort_values(["code", "year"]).reset_index(drop=True))
     assert pd.read_parquet(tmp_path / "ideal.parquet")["year"].between(1991, 2019).all()
-    res = runner.invoke(app, ["blocs", "1985", "--db", str(db)], env={"COLUMNS": "250"})
+    res = runner.invoke(app, ["blocs", "--years", "1985", "--db", str(db)], env={"COLUMNS": "250"})
     assert res.exit_code == 0, res.output
     assert "Blocs in 1985" in res.output and full["run_id"] in res.output
     res = runner.invoke(app, ["idealpoints", "runs", "--db", str(db)], env={"COLUMNS": "250"})

@@ -141,7 +141,7 @@ def test_the_cli_fits_a_selection_and_says_what_it_left_out(synth):
 
 def test_robustness_marks_the_states_whose_bloc_depends_on_the_votes(synth):
     path, codes, *_ = synth
-    st, yt, vt = api.bloc_robustness("2018:2021", db=path, n_boot=50)
+    st, yt, vt = api.bloc_robustness("2018:2021", db=path, draws=50)
     split = set(codes[2:2 + SPLIT])
     for y in (2018, 2021):
         s = st[st["year"] == y].set_index("code")
@@ -162,10 +162,10 @@ def test_robustness_marks_the_states_whose_bloc_depends_on_the_votes(synth):
 
 def test_blocs_robust_and_compare_options_run(synth):
     path, *_ = synth
-    res = runner.invoke(app, ["blocs", "2019", "--robust", "--db", str(path)], env={"COLUMNS": "250"})
+    res = runner.invoke(app, ["blocs", "--years", "2019", "--robust", "--db", str(path)], env={"COLUMNS": "250"})
     assert res.exit_code == 0, res.output
     assert "depends on the votes counted" in res.output and "hr/3" in res.output
-    res = runner.invoke(app, ["blocs", "2019", "--robust", "--compare", "--db", str(path)])
+    res = runner.invoke(app, ["blocs", "--years", "2019", "--robust", "--compare", "--db", str(path)])
     assert res.exit_code != 0 and "two views" in res.output
 
 
@@ -207,9 +207,9 @@ def test_network_blocs_are_named_after_the_anchors_most_likely_bloc(monkeypatch)
 
 def test_tau_goes_with_the_fixed_band_only(synth):
     path, *_ = synth
-    res = runner.invoke(app, ["blocs", "2019", "--tau", "0.2", "--db", str(path)])
+    res = runner.invoke(app, ["blocs", "--years", "2019", "--tau", "0.2", "--db", str(path)])
     assert res.exit_code != 0 and "--cut band --tau 0.2" in res.output
-    res = runner.invoke(app, ["blocs", "2019", "--cut", "band", "--tau", "0.2", "--db", str(path)], env={"COLUMNS": "200"})
+    res = runner.invoke(app, ["blocs", "--years", "2019", "--cut", "band", "--tau", "0.2", "--db", str(path)], env={"COLUMNS": "200"})
     assert res.exit_code == 0, res.output
-    res = runner.invoke(app, ["blocs", "2019", "--cut", "middle", "--db", str(path)])
+    res = runner.invoke(app, ["blocs", "--years", "2019", "--cut", "middle", "--db", str(path)])
     assert res.exit_code != 0 and "--cut must be band" in res.output

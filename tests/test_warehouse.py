@@ -225,7 +225,7 @@ def test_readers_get_in_while_a_folder_import_runs(tmp_path):
         while not marker.exists() and time.time() < deadline and imp.poll() is None:
             time.sleep(0.05)
         assert marker.exists(), f"the import never reached its first write: {imp.communicate()}"
-        st = _run(["-m", "multipolar.cli", "data", "status", "--json", "--db", str(db)], env)
+        st = _run(["-m", "multipolar.cli", "data", "status", "--format", "json", "--db", str(db)], env)
         during_status = imp.poll() is None
         tab = _run(["-c", READ_TABLE_SCRIPT, str(db)], env)
         during_table = imp.poll() is None

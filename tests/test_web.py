@@ -157,7 +157,7 @@ def test_pages_carry_the_one_palette(client):
 def test_server_binds_to_loopback_by_default():
     import inspect
 
-    from multipolar.cli import serve
+    from multipolar.cli.serve import serve
     assert inspect.signature(serve).parameters["host"].default.default == "127.0.0.1"
 
 

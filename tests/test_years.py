@@ -42,11 +42,11 @@ def test_clip_names_the_coverage_and_clips_an_overlap():
 
 @pytest.mark.parametrize("args", [
     ["relation", "RUS", "CHN", "--years", "2030:2031"],
-    ["poles", "2030:2040"],
-    ["blocs", "2030"],
-    ["blocs", "2030:2032", "--method", "network"],
+    ["poles", "--years", "2030:2040"],
+    ["blocs", "--years", "2030"],
+    ["blocs", "--years", "2030:2032", "--method", "network"],
     ["triangle", "USA", "RUS", "CHN", "--years", "2031:2035"],
-    ["triangles", "2030"],
+    ["triangles", "--years", "2030"],
     ["trends", "--years", "2030:2035"],
     ["dyads", "--years", "2030:2031"],
     ["report", "--years", "2030:2035"],
@@ -64,7 +64,7 @@ def test_a_request_beyond_the_data_is_an_error_naming_the_coverage(args, tmp_pat
 def test_a_range_that_overlaps_the_data_is_clipped_with_a_note(tmp_path):
     db = tmp_path / "fresh.duckdb"
     last = data_coverage(db).last
-    res = run("poles", "2015:2040", "--db", db, "--out", tmp_path / "p.csv")
+    res = run("poles", "--years", "2015:2040", "--db", db, "--out", tmp_path / "p.csv")
     assert res.exit_code == 0, res.output
     import pandas as pd
     p = pd.read_csv(tmp_path / "p.csv")
@@ -114,12 +114,12 @@ def test_the_report_without_years_keeps_its_long_series(tmp_path):
 def test_network_blocs_refuse_the_years_without_the_un_votes(tmp_path):
     db = tmp_path / "fresh.duckdb"
     # the embedded snapshot's UN votes end in 2021 (the UN Digital Library's file); 2022 has one roll call
-    res = run("blocs", "2022:2023", "--method", "network", "--db", db)
+    res = run("blocs", "--years", "2022:2023", "--method", "network", "--db", db)
     assert res.exit_code == 1, res.output
     text = " ".join(res.output.split())
     assert "no year in 2022-2023 has the data for network blocs" in text and "the UN votes for 0% of the pairs" in text
     out = tmp_path / "b.parquet"
-    res = run("blocs", "2021:2022", "--method", "network", "--boot", "5", "--db", db, "--out", out)
+    res = run("blocs", "--years", "2021:2022", "--method", "network", "--draws", "5", "--db", db, "--out", out)
     assert res.exit_code == 0, res.output
     text = " ".join(res.output.split())
     assert "no network blocs in 2022 (closeness without the UN votes)" in text
@@ -141,5 +141,5 @@ def test_on_the_imported_data(fitted_warehouse, tmp_path):
     assert res.exit_code == 0, res.output
     import pandas as pd
     assert sorted(pd.read_csv(tmp_path / "r.csv")["year"]) == [cov.last - 1, cov.last]
-    res = run("blocs", "2024", "--method", "network", "--db", db)
+    res = run("blocs", "--years", "2024", "--method", "network", "--db", db)
     assert res.exit_code == 1 and "the UN votes for 0% of the pairs" in " ".join(res.output.split())

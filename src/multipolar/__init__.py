@@ -6,16 +6,36 @@
     mp.import_data("../shared/data")     # every public file it recognises
     mp.status()                          # what the warehouse holds, with provenance
     mp.write_report("report.html")       # the offline HTML report
+
+Every command of the ``multipolar`` command line is one function here, with the same conventions: ``years="2019"``
+or ``"1991:2024"``, ``states="RUS,CHN"``, ``draws=N``, and :func:`write` for any table (the format follows the suffix).
 """
 import importlib as _importlib
 
-#: where each public name lives; imported on first use, so `multipolar --help` does not load pandas
-_LAZY = {**{n: "multipolar.api" for n in (
-    "actor", "actors", "compare_ideal_points", "dyads", "ideal_point_runs", "ideal_points", "import_data", "list_sources",
-    "members", "read", "check", "relation", "resolve", "status", "stored_ideal_points", "use_ideal_points_run", "vote_agreement",
-    "write_report", "import_events", "event_series", "event_dyad", "bloc_robustness", "compare_blocs")},
-         "InputError": "multipolar.errors", "MultipolarError": "multipolar.errors", "UnknownCountryError": "multipolar.errors", "UsageError": "multipolar.errors",
-         "Warehouse": "multipolar.warehouse"}
+#: the functions of :mod:`multipolar.api`, offered as ``mp.NAME``; imported on first use, so `multipolar --help` does
+#: not load pandas
+API = (
+    # actors and data
+    "resolve", "actor", "actors", "members", "import_data", "data_files", "not_data", "imported_since", "vote_match_report", "warehouse_path", "status", "list_sources", "write",
+    # values
+    "ideal_points", "stored_ideal_points", "ideal_point_runs", "use_ideal_points_run", "drop_ideal_points_run",
+    "vote_agreement", "compare_ideal_points",
+    # dyads and relations
+    "dyads", "relation",
+    # structure
+    "poles", "triangle", "triangles", "blocs", "bloc_robustness", "compare_blocs", "trends", "trends_chart", "with_parameters",
+    # gravity
+    "gravity_replicate", "gravity_fit", "backtests", "backtest", "fragmentation", "fragmentation_imf", "scenarios", "simulate",
+    # report, dashboard, snapshot
+    "write_report", "serve", "is_loopback", "build_snapshot",
+    # events
+    "import_events", "event_series", "event_dyad", "event_caveat",
+    # texts
+    "read", "check", "read_files", "check_files", "claims_table", "write_documents", "write_checked_html",
+)
+_LAZY = {**{n: "multipolar.api" for n in API},
+         "InputError": "multipolar.errors", "MultipolarError": "multipolar.errors", "UnknownCountryError": "multipolar.errors",
+         "UsageError": "multipolar.errors", "Warehouse": "multipolar.warehouse", "parse_years": "multipolar.years"}
 
 
 def __getattr__(name: str):
@@ -31,7 +51,4 @@ def __dir__():
 
 
 __version__ = "0.1.0"
-__all__ = ["actor", "actors", "import_data", "list_sources", "members", "resolve", "status", "write_report",
-           "ideal_points", "stored_ideal_points", "ideal_point_runs", "use_ideal_points_run", "vote_agreement", "compare_ideal_points",
-           "dyads", "relation", "read", "check", "import_events", "event_series", "event_dyad", "bloc_robustness", "compare_blocs",
-           "Warehouse", "InputError", "MultipolarError", "UnknownCountryError", "UsageError", "__version__"]
+__all__ = [*API, "parse_years", "Warehouse", "InputError", "MultipolarError", "UnknownCountryError", "UsageError", "__version__"]

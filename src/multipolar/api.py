@@ -8,7 +8,16 @@ import pandas as pd
 
 from .actors import groupings
 from .actors.registry import State, registry
-from .warehouse import ImportReport, Warehouse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .warehouse import ImportReport
+
+
+def _warehouse(db=None):
+    # the warehouse, its module imported when first used: `multipolar actors` needs no DuckDB
+    from .warehouse import Warehouse as W
+    return W(db)
 
 
 def resolve(name_or_code, *, year: int | None = None, date: str | None = None, system: str | None = None) -> str:
@@ -46,18 +55,137 @@ def members(group: str, year: int | None = None, *, date: str | None = None, sta
 
 
 def import_data(*paths, source: str | None = None, force: bool = False, replace: bool = False, db=None,
-                jobs: int | None = None) -> list[ImportReport]:
-    """Import files or folders into the warehouse (``multipolar data import``; ``replace``: ``--replace``)."""
-    w = Warehouse(db)
+                jobs: int | None = None, progress=None) -> list[ImportReport]:
+    """Import files or folders into the warehouse (``multipolar data import``; ``replace``: ``--replace``).
+    ``progress(file, report)`` is called after each file. A path that does not exist is an :class:`InputError`."""
+    from .errors import InputError
+    w = _warehouse(db)
+    for p in paths:
+        if not Path(p).exists():
+            raise InputError("no such file or folder", file=str(p), hint="check the path")
     out: list[ImportReport] = []
     for p in paths:
-        out += w.import_path(Path(p), source=source, force=force, replace=replace, jobs=jobs)
+        out += w.import_path(Path(p), source=source, force=force, replace=replace, jobs=jobs, progress=progress)
     return out
 
 
-def status(db=None, all_imports: bool = False) -> pd.DataFrame:
-    """What the warehouse holds: one row per current import (``multipolar data status``)."""
-    return Warehouse(db).status(all_imports=all_imports)
+def warehouse_path(db=None) -> Path:
+    """The warehouse file a command uses: ``db``, else ``$MULTIPOLAR_DB``, else the user data directory's."""
+    return _warehouse(db).path
+
+
+def imported_since(when, db=None) -> list[str]:
+    """The files whose import committed at or after ``when`` (a datetime), in order: what an interrupted
+    ``multipolar data import`` kept."""
+    return _warehouse(db).query("SELECT file_name FROM _imports WHERE imported_at >= ? ORDER BY import_id", [when])["file_name"].tolist()
+
+
+def vote_match_report(db=None) -> str | None:
+    """One line on how the UN Digital Library's roll calls matched the unvotes ones after an import of either (or None)."""
+    from .sources.undl import match_report
+    return match_report(_warehouse(db))
+
+
+#: files inside a folder that are not data (skipping them is fine): licences, descriptions, READMEs, documentation, maps
+NOT_DATA_NAMES = ("license", "licence", "readme", "description", "copyright", "copying", "notice", "citation", "changelog", "news")
+NOT_DATA_SUFFIXES = (".md", ".txt", ".rd", ".json", ".geojson", ".topojson", ".html", ".pdf", ".bib", ".yaml", ".yml")
+
+
+def data_files(paths) -> list[Path]:
+    """The files ``multipolar data import PATHS`` looks at: a file as named, a folder's files recursively (hidden ones
+    left out), in order."""
+    files: list[Path] = []
+    for p in map(Path, paths):
+        files += sorted(x for x in p.rglob("*") if x.is_file() and not x.name.startswith(".")) if p.is_dir() else [p]
+    return files
+
+
+def not_data(file) -> bool:
+    """Whether a file inside a folder is documentation rather than data (a licence, README, description, map): skipping
+    it is expected, not a problem."""
+    n = Path(file).name.lower()
+    return n.startswith(NOT_DATA_NAMES) or n.endswith(NOT_DATA_SUFFIXES) or "." not in n
+
+
+def read_files(path, *, date: str | None = None, progress=None) -> list:
+    """Read a text file (.txt, .md, .html, .pdf) or every such file in a folder (``multipolar read PATH``): a list of
+    :class:`multipolar.text.Document`. ``date``: the publication date when a text has no ``Date:`` line;
+    ``progress()`` is called after each file."""
+    from .errors import InputError
+    from .text.read import load_file, read as _read
+    path = Path(path)
+    if path.is_dir():
+        files = sorted(f for f in path.rglob("*") if f.suffix.lower() in (".txt", ".md", ".html", ".htm", ".pdf"))
+        if not files:
+            raise InputError("no .txt, .md, .html or .pdf file in the folder", file=str(path), expected="texts to read",
+                             hint="check the folder")
+    else:
+        files = [path]
+    docs = []
+    for f in files:
+        t, d = load_file(f)
+        docs.append(_read(t, date=date or d, title=f.stem, path=str(f)))
+        if progress:
+            progress()
+    return docs
+
+
+def claims_table(docs) -> pd.DataFrame:
+    """One row per claim of the documents ``docs`` (read or checked): the document, the claim's text, kind, states,
+    years, measure or relation, value, and — once checked — the verdict and its reason."""
+    rows = []
+    for d in docs:
+        for c in d.claims:
+            ck = c.check or {}
+            rows.append({"document": d.path or d.title, "date": d.date, "id": c.id, "text": c.text, "kind": c.kind,
+                         "states": ",".join(c.states), "years": ",".join(map(str, c.years)), "measure": c.measure,
+                         "relation": c.relation, "value": c.value, "unit": c.unit, "verdict": ck.get("verdict"),
+                         "reason": ck.get("reason")})
+    return pd.DataFrame(rows, columns=["document", "date", "id", "text", "kind", "states", "years", "measure", "relation", "value",
+                                       "unit", "verdict", "reason"])
+
+
+def write_documents(docs, out=None) -> None:
+    """The documents as a JSON list, written one at a time (a folder of texts is not held twice in memory): to the
+    file ``out``, or to standard output."""
+    import sys
+    f = Path(out).open("w", encoding="utf-8") if out else sys.stdout
+    try:
+        f.write("[")
+        for i, d in enumerate(docs):
+            f.write(("," if i else "") + "\n" + json.dumps(d.to_dict(), ensure_ascii=False, default=str))
+        f.write("\n]\n")
+    finally:
+        if out:
+            f.close()
+
+
+def write_checked_html(docs, out) -> Path:
+    """The checked texts as one HTML page, each claim marked with its verdict and evidence (``multipolar check --out
+    FILE.html``)."""
+    from .text.html import write_html
+    write_html(docs, Path(out))
+    return Path(out)
+
+
+def check_files(path, *, date: str | None = None, db=None, progress=None):
+    """Read the texts at ``path`` (:func:`read_files`) and check every claim against the warehouse
+    (``multipolar check PATH``): (the documents, the check's summary with its notes)."""
+    from .text import check_documents
+    docs = read_files(path, date=date, progress=progress)
+    return docs, check_documents(docs, db=db)
+
+
+def status(db=None, all_imports: bool = False, years=None) -> pd.DataFrame:
+    """What the warehouse holds: one row per current import (``multipolar data status``); ``years``: only the imports
+    whose data overlap them (static tables, without years, are kept)."""
+    from .years import parse_years
+    df = _warehouse(db).status(all_imports=all_imports)
+    rng = parse_years(years)
+    if rng is not None and len(df):
+        keep = df["year_min"].isna() | ((df["year_min"] <= rng[1]) & (df["year_max"] >= rng[0]))
+        df = df[keep].reset_index(drop=True)
+    return df
 
 
 def list_sources() -> pd.DataFrame:
@@ -68,20 +196,21 @@ def list_sources() -> pd.DataFrame:
 
 
 def write_report(out: str | Path = "multipolar-report.html", *, db=None, years=None, focus: str = "RUS",
-                 triangle=("USA", "RUS", "CHN"), n_boot: int = 100, progress=None) -> Path:
+                 triangle=("USA", "RUS", "CHN"), draws: int = 100, progress=None, n_boot: int | None = None) -> Path:
     """Write the offline HTML report (``multipolar report``): blocs, poles, the triangle, the focus
-    state's partners, de-globalization, movers, data and coverage."""
+    state's partners, de-globalization, movers, data and coverage. ``draws``: posterior draws for the bloc
+    probabilities (``n_boot``: its old name)."""
     from .report import build_report
-    return build_report(Path(out), db, years=years, focus=focus, triangle=triangle, n_boot=n_boot, progress=progress)
+    return build_report(Path(out), db, years=years, focus=focus, triangle=triangle, n_boot=n_boot or draws, progress=progress)
 
 
-def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool = True, run: str | None = None,
-                 votes=None, **params) -> pd.DataFrame:
+def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool | None = None, run: str | None = None,
+                 votes=None, states=None, progress=None, **params) -> pd.DataFrame:
     """Dynamic ordinal ideal points per state-year (``multipolar idealpoints``).
 
     ``refit=False`` returns stored results when there are any (the current run, or the run ``run``;
     the embedded snapshot's when the warehouse has none); otherwise the model is fitted on the
-    warehouse's UN votes. A fit is stored as a run and never replaces another
+    warehouse's UN votes. ``refit=None`` (default): stored results when ``run`` or ``states`` is given, else a fit. A fit is stored as a run and never replaces another
     (:mod:`multipolar.dimensions.values`): ``store=None`` (default) makes it current only when it is
     the default fit (every year, default parameters) or the warehouse's first; ``store=True`` makes it
     current; ``store=False`` stores nothing. Columns: code, year, ideal_point, se, lo, hi, n_votes;
@@ -92,20 +221,39 @@ def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool 
     default every roll call (:mod:`multipolar.dimensions.selection`). A restricted fit is a run of its
     own, not the current one unless ``store=True``; ``attrs["notes"]`` says what the selection kept and
     which roll calls it could not classify (the UN Digital Library's carry no issue tags).
+
+    ``states``: only these states (``"RUS,CHN"`` or a list). ``attrs["fitted"]``: whether the points were fitted now
+    (then ``attrs["run"]`` holds the fit's summary: states, votes, iterations, seconds, stored, current).
+    ``progress(message)`` follows a fit.
     """
     from .dimensions import values
-    w = Warehouse(db)
+    w = _warehouse(db)
     rng = values.parse_years(years)
+    codes = _states(states)
+    if refit is None:
+        refit = run is None and not codes
     if not refit:
         df = stored_ideal_points(db, run=run)
         if df is not None:
-            return _years(df, rng)
-    r = values.estimate(w, years, store=store, selection=votes, **params)
+            df = _years(df, rng)
+            df.attrs["fitted"] = False
+            return _only(df, codes)
+    r = values.estimate(w, years, store=store, selection=votes, progress=progress, **params)
     out = r.ideal_points
+    out.attrs["fitted"] = True
     out.attrs["run"] = dict(r.meta)
     out.attrs["notes"] = [values.describe_run(r.meta, f"the warehouse {w.path}") if r.meta.get("stored")
                           else f"ideal points: run {r.meta['run_id']} (years {r.meta['years']}), not stored"]
     out.attrs["notes"] += json.loads(r.meta.get("votes_notes") or "[]")
+    return _only(out, codes)
+
+
+def _only(df: pd.DataFrame, codes) -> pd.DataFrame:
+    """The rows of ``codes`` (all when None), attrs kept."""
+    if not codes:
+        return df
+    out = df[df["code"].isin(codes)].reset_index(drop=True)
+    out.attrs = dict(df.attrs)
     return out
 
 
@@ -117,19 +265,23 @@ def _years(df: pd.DataFrame, rng) -> pd.DataFrame:
     return out
 
 
-from .dimensions.values import stored_ideal_points  # noqa: E402  (the API offers it as it is)
+def stored_ideal_points(db=None, run: str | None = None) -> pd.DataFrame | None:
+    """The stored ideal points: the warehouse's current run (or the run ``run``: its id or a unique beginning of it),
+    else the embedded snapshot's, else None (:func:`multipolar.dimensions.values.stored_ideal_points`)."""
+    from .dimensions.values import stored_ideal_points as stored
+    return stored(db, run=run)
 
 
 def ideal_point_runs(db=None) -> pd.DataFrame:
     """Every stored ideal-point run, oldest first, with ``current`` marking the one readers use (``multipolar idealpoints runs``)."""
     from .dimensions import values
-    return values.runs(Warehouse(db))
+    return values.runs(_warehouse(db))
 
 
 def use_ideal_points_run(run: str, db=None) -> dict:
     """Make a stored run the current one (``multipolar idealpoints use RUN``); returns its row."""
     from .dimensions import values
-    return values.use_run(Warehouse(db), run)
+    return values.use_run(_warehouse(db), run)
 
 
 def vote_agreement(years=None, *, db=None, votes=None) -> pd.DataFrame:
@@ -138,7 +290,7 @@ def vote_agreement(years=None, *, db=None, votes=None) -> pd.DataFrame:
     ``votes``: over a selection of roll calls only (``"issue=hr"``, ``"important"``, ``"rcid=FILE"``;
     see :func:`ideal_points`), computed from the votes now."""
     from .dimensions import selection, values
-    w = Warehouse(db)
+    w = _warehouse(db)
     rng = values.parse_years(years)
     sel = selection.parse(votes)
     if sel.kind != "all":
@@ -159,30 +311,29 @@ def vote_agreement(years=None, *, db=None, votes=None) -> pd.DataFrame:
     return df
 
 
-def bloc_robustness(years, *, db=None, network: bool = False, tau: float = 1 / 3, n_boot: int = 100, seed: int = 0,
+def bloc_robustness(years, *, db=None, network: bool = False, tau: float = 1 / 3, draws: int = 100, seed: int = 0,
                     cut: str = "side"):
     """How much each state's bloc and the values process depend on the votes counted
     (``multipolar blocs YEARS --robust``): the bloc split recomputed under each issue area, the
     important votes, and one- versus three-session windows (:mod:`multipolar.structure.robustness`).
     Returns (states, years, variants); ``states["depends_on_votes"]`` marks a state whose bloc
-    depends on the votes counted."""
+    depends on the votes counted. ``draws``: posterior draws per variant."""
     from .structure.robustness import robustness
-    return robustness(years, db=db, network=network, tau=tau, n_boot=n_boot, seed=seed, cut=cut)
+    return robustness(years, db=db, network=network, tau=tau, n_boot=draws, seed=seed, cut=cut)
 
 
-def compare_blocs(years, *, db=None, states=None, n_boot: int | None = None, seed: int = 0, tau: float = 1 / 3,
+def compare_blocs(years, *, db=None, states=None, draws: int | None = None, seed: int = 0, tau: float = 1 / 3,
                   cut: str = "side") -> pd.DataFrame:
-    """The ideal-point split and the network blocs side by side for the major states
-    (``multipolar blocs YEARS --compare``), with each method's probability and whether they agree."""
+    """The ideal-point split and the network blocs side by side for the major states, or ``states`` (``"RUS,CHN"`` or
+    a list; ``multipolar blocs --years YEARS --compare``), with each method's probability and whether they agree."""
     from .structure.robustness import compare_methods
-    codes = [registry().resolve(s) for s in states] if states else None
-    return compare_methods(years, db=db, states=codes, n_boot=n_boot, seed=seed, tau=tau, cut=cut)
+    return compare_methods(years, db=db, states=_states(states), n_boot=draws, seed=seed, tau=tau, cut=cut)
 
 
 def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None, years=None):
     """Correlate two sets of estimates per year and overall (``multipolar idealpoints compare``)."""
     from .dimensions import values
-    w = Warehouse(db)
+    w = _warehouse(db)
     da, na = values.read_estimates(a, w)
     db_, nb = values.read_estimates(b, w)
     rng = values.parse_years(years)
@@ -191,17 +342,29 @@ def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None
     return values.compare_estimates(da, db_, names=(na, nb))
 
 
-def dyads(years=None, states=None, *, db=None, carry=None):
+#: the steps that give the dyad table every dimension and then the relation (``multipolar dyads``), in order
+DYAD_STEPS = ("add_values", "add_people", "add_economy", "add_institutions", "add_interaction", "add_security", "add_power",
+              "add_relation")
+
+
+def dyads(years=None, states=None, *, db=None, carry=None, full: bool = False, progress=None):
     """The directed dyad-year table, to be extended with ``.add_values()``, ``.add_people()``, ...
     (``multipolar dyads``). ``carry``: sources to repeat past their last year, flagged (never by
-    default; see :data:`multipolar.dimensions.dyads.CARRIABLE`). See :mod:`multipolar.dimensions.dyads`."""
+    default; see :data:`multipolar.dimensions.dyads.CARRIABLE`). ``full=True``: with every dimension and the
+    relation already added (:data:`DYAD_STEPS`; ``progress(step)`` is called before each). ``states``: ``"RUS,CHN"``
+    or a list. See :mod:`multipolar.dimensions.dyads`."""
     from .relations import Dyads
     from .warehouse import retry_locked
     from .years import clip, data_coverage, span
     rng, note = clip(years, data_coverage(db), "dyads")      # only the years the data hold
-    d = retry_locked(Dyads, years=span(rng), states=states, db=db, carry=carry, db_path=Warehouse(db).path)
+    d = retry_locked(Dyads, years=span(rng), states=states, db=db, carry=carry, db_path=_warehouse(db).path)
     if note:
         d.notes.insert(0, note)
+    if full:
+        for step in DYAD_STEPS:
+            if progress:
+                progress(step)
+            getattr(d, step)()
     return d
 
 
@@ -217,7 +380,7 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     from .warehouse import retry_locked
     from .years import clip, data_coverage, span
     rng, note = clip(years, data_coverage(db), "relation")   # only the years the data hold
-    d = retry_locked(Dyads, years=span(rng), states=sorted(codes), db=db, db_path=Warehouse(db).path).add_all().add_relation()
+    d = retry_locked(Dyads, years=span(rng), states=sorted(codes), db=db, db_path=_warehouse(db).path).add_all().add_relation()
     df = d.to_pandas()
     ca, cb = reg.resolve(a), reg.resolve(b)
     sa, sb = {ca, extra.get(ca, ca)}, {cb, extra.get(cb, cb)}
@@ -231,6 +394,22 @@ def relation(a: str, b: str, years=None, *, db=None) -> pd.DataFrame:
     return out
 
 
+def is_loopback(host: str) -> bool:
+    """Whether ``host`` reaches this machine only (127.0.0.1, localhost, ::1): else the dashboard is open to others."""
+    from .web.server import LOOPBACK_HOSTS
+    return host.strip("[]") in LOOPBACK_HOSTS
+
+
+def serve(host: str = "127.0.0.1", port: int = 8000, *, db=None, allow_hosts=(), say=None) -> None:
+    """Run the local dashboard until interrupted (``multipolar serve``); ``say(url, basis)`` is called once it listens
+    (``basis``: the warehouse it reads, or the embedded snapshot when there is none)."""
+    from .web.server import serve as run
+    path = _warehouse(db).path
+    basis = f"the warehouse {path}" if path.exists() else f"the embedded snapshot (no warehouse at {path})"
+    run(host, port, db, tuple(allow_hosts), say=(lambda url: say(url, basis)) if say else
+        (lambda url: print(f"multipolar dashboard on {url} ({basis})")))
+
+
 def build_snapshot(shared=None, out=None):
     """Rebuild the embedded snapshot from the folder of public data ``shared`` (``multipolar snapshot build``); see
     :mod:`multipolar.pipeline`. Returns the folder written."""
@@ -238,23 +417,36 @@ def build_snapshot(shared=None, out=None):
     return build(shared, out)
 
 
-def import_events(*paths, db=None, lake=None, force: bool = False):
+def import_events(*paths, db=None, lake=None, force: bool = False, progress=None):
     """Event files (GDELT 1.0/2.0 exports and mentions, ICEWS, POLECAT, Phoenix; zipped or not) into the event lake and
-    the dyad-month aggregates (:mod:`multipolar.events`). One report per file."""
+    the dyad-month aggregates (:mod:`multipolar.events`; ``multipolar events import``). One report per file;
+    ``progress(line)`` follows the work."""
     from . import events
-    return events.import_events(paths, db=db, lake=lake, force=force)
+    return events.import_events(paths, db=db, lake=lake, force=force, progress=progress)
 
 
-def event_series(freq: str = "month", *, engine: str = "duckdb", master: str = "local[*]", db=None, lake=None, store: bool = True) -> pd.DataFrame:
-    """Every dyad-month (or dyad-year) from the event lake, on DuckDB or Spark (``engine='spark'``, ``master``)."""
+def event_series(freq: str = "month", *, engine: str = "duckdb", master: str = "local[*]", db=None, lake=None, store: bool = True,
+                 years=None) -> pd.DataFrame:
+    """Every dyad-month (or dyad-year) from the event lake, on DuckDB or Spark (``engine='spark'``, ``master``;
+    ``multipolar events aggregate``). ``store``: keep the dyad-months in the warehouse (every year); ``years``: return
+    only these years."""
     from . import events
-    return events.aggregate(db=db, lake=lake, engine=engine, master=master, freq=freq, store=store)
+    from .years import parse_years
+    df = events.aggregate(db=db, lake=lake, engine=engine, master=master, freq=freq, store=store)
+    rng = parse_years(years)
+    if rng is not None:
+        attrs = dict(df.attrs)
+        df = df[df["year"].between(*rng)].reset_index(drop=True)
+        df.attrs = attrs
+    return df
 
 
 def event_dyad(a: str, b: str, years=None, *, db=None, freq: str = "month"):
-    """One pair's event series, both directions: (DataFrame, notes)."""
+    """One pair's event series, both directions (``multipolar events dyad A B``): (DataFrame, notes)."""
     from . import events
-    return events.dyad(a, b, years, db=db, freq=freq)
+    from .years import parse_years
+    rng = parse_years(years)              # the one parser: a malformed --years is a usage error
+    return events.dyad(a, b, None if rng is None else f"{rng[0]}:{rng[1]}", db=db, freq=freq)
 
 
 def read(text: str, *, date: str | None = None, title: str | None = None):
@@ -275,3 +467,259 @@ def check(text, *, date: str | None = None, db=None):
     docs = [t if isinstance(t, Document) else _read(t, date=date) for t in (text if many else [text])]
     check_documents(docs, db=db)
     return docs if many else docs[0]
+
+
+# --- one writer -------------------------------------------------------------------------------------------
+
+#: the file formats ``--out`` (and :func:`write`) know, by suffix
+OUT_FORMATS = (".parquet", ".csv", ".dta", ".json")
+
+
+def write(df: pd.DataFrame, out: str | Path) -> Path:
+    """Write a table to ``out``; the format follows the suffix: .parquet, .csv, .dta (Stata 118) or .json (a list of
+    records). Every command's ``--out`` goes through here. Another suffix is a :class:`~multipolar.errors.UsageError`."""
+    from .errors import UsageError
+    out = Path(out)
+    suf = out.suffix.lower()
+    if suf not in OUT_FORMATS:
+        raise UsageError(f"--out {out}: unknown format {suf or '(no suffix)'!r}", expected=", ".join(OUT_FORMATS),
+                         hint="name the file with one of these suffixes")
+    if not isinstance(df, pd.DataFrame) and hasattr(df, "to_pandas"):      # a dyad table: written by DuckDB, labelled for Stata
+        if suf != ".json":
+            return df.write(out)
+        df = df.to_pandas()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if suf == ".parquet":
+        df.to_parquet(out, index=False)
+    elif suf == ".csv":
+        df.to_csv(out, index=False)
+    elif suf == ".dta":
+        _stata(df).to_stata(out, write_index=False, version=118, variable_labels=_stata_labels(df))
+    else:
+        out.write_text(df.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n", encoding="utf-8")
+    return out
+
+
+def _stata(df: pd.DataFrame) -> pd.DataFrame:
+    """A table Stata can hold: names of at most 32 characters (the dyad table's short forms; the full name goes into
+    the label), text for object columns (missing stays empty), 0/1 for booleans, timestamps without a time zone."""
+    from .dimensions.dyads.frame import stata_name
+    out = df.copy()
+    out.columns = _stata_names(df.columns, stata_name)
+    for c in out.columns:
+        col = out[c]
+        if col.dtype == bool or str(col.dtype) == "boolean":
+            out[c] = col.astype("float64") if col.isna().any() else col.astype("int8")
+        elif col.dtype == object or str(col.dtype) in ("category", "string"):
+            out[c] = col.astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and v != v)
+                                             else v if isinstance(v, str) else json.dumps(v, default=str) if isinstance(v, (list, dict, tuple))
+                                             else str(v)).str.slice(0, 2000)
+        elif hasattr(col.dtype, "tz") and col.dtype.tz is not None:
+            out[c] = col.dt.tz_localize(None)
+    return out
+
+
+def _stata_names(columns, short) -> list[str]:
+    """Stata's names for ``columns``: shortened, Stata's reserved words (``end``, ``in``...) prefixed with ``_``, unique."""
+    from pandas.io.stata import StataParser
+    reserved = set(StataParser().RESERVED_WORDS)
+    names, seen = [], set()
+    for c in map(str, columns):
+        n = short(c)
+        n = f"_{n}"[:32] if n in reserved else n
+        k = 1
+        while n in seen:
+            n = f"{short(c)[:29]}_{k}"
+            k += 1
+        seen.add(n)
+        names.append(n)
+    return names
+
+
+def _stata_labels(df: pd.DataFrame) -> dict:
+    from .dimensions.dyads.frame import stata_name
+    return {n: c[:80] for n, c in zip(_stata_names(df.columns, stata_name), map(str, df.columns)) if n != c}
+
+
+def _states(states) -> list[str] | None:
+    """``"RUS,CHN"``, ``["RUS", "China"]`` or None -> resolved codes (or None)."""
+    if states is None or states == "" or states == []:
+        return None
+    items = states.split(",") if isinstance(states, str) else [x for s in states for x in str(s).split(",")]
+    return [registry().resolve(s.strip()) for s in items if s.strip()]
+
+
+# --- values -------------------------------------------------------------------------------------------------
+
+def drop_ideal_points_run(run: str, db=None) -> str:
+    """Delete a stored ideal-point run that is not current (``multipolar idealpoints drop RUN``); returns its id."""
+    from .dimensions import values
+    return values.drop_run(_warehouse(db), run)
+
+
+# --- structure ----------------------------------------------------------------------------------------------
+
+def poles(years=None, *, db=None, pole_rule: float | None = None) -> pd.DataFrame:
+    """Polarity among the great powers per year (``multipolar poles``): the effective number N = 1 / Σ s_i² over the
+    great powers' shares s_i of military spending, Ray–Singer concentration, the leader's share, the runner-up's and
+    the third's ratio to the leader, the reading (a pole spends at least ``pole_rule`` of the leader's; default
+    :data:`multipolar.structure.polarity.POLE_RULE`), and the all-state diversity index over CINC shares."""
+    from .structure import poles as _poles
+    return _poles(years, db=db, pole_rule=pole_rule)
+
+
+def triangle(a: str, b: str, c: str, years=None, *, db=None, threshold: float = 0.0) -> pd.DataFrame:
+    """A strategic triangle per year (``multipolar triangle A B C``): the signs of its three relations, Dittmer's
+    type, pivot or pariah, the share of draws for the type, Heider balance, and the years it changed."""
+    from .structure import triangle as _triangle
+    return _triangle(a, b, c, years, db=db, threshold=threshold)
+
+
+def triangles(years, *, top: int = 20, db=None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The most unbalanced triads among the major powers and the G20 in one year (``multipolar triangles --years
+    2023``): (the year's structural balance — the share of balanced triads, Heider — and the ``top`` triads ranked by
+    tension)."""
+    from .structure import balance, triangles_ranked
+    from .years import one_year
+    year = one_year(years)
+    if year is None:
+        from .errors import UsageError
+        raise UsageError("triangles: give the year, e.g. --years 2023")
+    bal, sg = balance(f"{year}:{year}", db=db, return_signs=True)     # the year's dyads, built once for both
+    df = triangles_ranked(year, top, db=db, signs=sg)
+    df.attrs["year"] = year
+    return bal, df
+
+
+def blocs(years, *, method: str = "ideal-points", db=None, draws: int | None = None, seed: int = 0, tau: float = 1 / 3,
+          cut: str = "side") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Each state's bloc per year with the probability of that membership (``multipolar blocs``): (summary — one row
+    per state-year: bloc, probability, runner-up, swing — and every state-year's probability of each bloc). ``method``:
+    ``ideal-points`` (the IMF-style split of the ideal points, ``cut`` ``side`` or ``band`` with width ``tau``) or
+    ``network`` (Leiden on the relations); ``draws``: posterior or bootstrap draws (default 200; 50 per year for network
+    ranges)."""
+    from .errors import UsageError
+    from .structure import blocs as _blocs
+    if cut == "side" and abs(tau - 1 / 3) > 1e-9:
+        raise UsageError("--tau sets the width of the fixed middle band of --cut band; the default --cut side has none",
+                         hint=f"write --cut band --tau {tau:g}")
+    return _blocs(years, method=method, db=db, n_boot=draws, seed=seed, tau=tau, cut=cut)
+
+
+def trends(years=None, *, db=None, blocs_year: int | None = None, method: str = "ideal-points") -> pd.DataFrame:
+    """De-globalization along five processes per year (``multipolar trends``): fragmentation F = 1 − across / within,
+    the ties across the blocs of ``blocs_year`` (default: the last full UN session) against the ties within them."""
+    from .structure import trends as _trends
+    return _trends(years, db=db, blocs_year=blocs_year, method=method)
+
+
+def trends_chart(scoreboard: pd.DataFrame, out: str | Path) -> Path:
+    """Write :func:`trends`' scoreboard as a standalone SVG chart (``multipolar trends --chart FILE``)."""
+    from .structure.fragmentation import chart_svg
+    out = Path(out)
+    out.write_text(chart_svg(scoreboard, "De-globalization along five processes"))
+    return out
+
+
+def with_parameters(df: pd.DataFrame) -> pd.DataFrame:
+    """A result with the parameters that made it (``attrs``) as columns, so a written file says how it was made."""
+    from .structure import with_parameters as _wp
+    return _wp(df)
+
+
+# --- gravity ------------------------------------------------------------------------------------------------
+
+def gravity_replicate(name: str, *, data=None, sigma: float = 7.0, tol: float = 1e-10):
+    """Reproduce a general-equilibrium application of Yotov et al. (2016, ch. 2) with multipolar's estimator and
+    solver (``multipolar gravity replicate``): ``yotov2016-borders`` or ``yotov2016-nafta``; ``data``: the folder with
+    the book's .dta files. Returns a :class:`multipolar.gravity.replicate.Replication` (``.fit``, ``.result``,
+    ``.table``: % changes per country)."""
+    from .gravity.replicate import replicate
+    return replicate(name, Path(data) if data else None, sigma=sigma, tol=tol)
+
+
+def gravity_fit(years=None, *, sector: str = "crude_oil", db=None, pair: bool | None = None):
+    """PPML gravity on a sector of the BACI data or on all goods (``sector="total"``; ``multipolar gravity fit``):
+    (the fit — ``.table()`` gives coef, se clustered by pair, z, p; ``.dropped`` what was dropped and why — and the
+    panel)."""
+    from .gravity.panel import fit
+    from .years import parse_years
+    return fit(parse_years(years), sector, db, pair)
+
+
+def backtests() -> dict:
+    """The built-in backtests: name -> :class:`multipolar.gravity.backtest.Episode` (``multipolar gravity backtest --list``)."""
+    from .gravity import backtest as BT
+    return {name: BT.load(p) for name, p in BT.builtin().items()}
+
+
+def backtest(episode: str = "russia_crude_2023", *, years=None, base_year: int | None = None, observed_year: int | None = None,
+             cap_pct: float | None = None, baseline: str = "observed", db=None):
+    """Impose a historical episode's sanctions on the year before and score the predicted destinations against what
+    BACI observed, beside two rivals (``multipolar gravity backtest``). ``episode``: a built-in name or a file;
+    ``years``: the years the gravity is fitted on (default the episode's); ``cap_pct``: the G7 price cap as a tariff
+    equivalent. Returns (the episode as run, a :class:`multipolar.gravity.backtest.BacktestResult`)."""
+    from .errors import UsageError
+    from .gravity import backtest as BT
+    from .years import parse_years
+    ep = BT.load(episode)
+    if years is not None:
+        fy = parse_years(years)
+        if fy[0] == fy[1]:
+            raise UsageError(f"--years: the gravity is fitted on several years: give FIRST:LAST, e.g. 2012:2021 (got {years!r})")
+        ep.fit_years = fy
+    ep.base_year = base_year or ep.base_year
+    ep.observed_year = observed_year or ep.observed_year
+    if cap_pct is not None:
+        ep.shocks = [dict(sh, tariff_pct=cap_pct) if "tariff_pct" in sh else sh for sh in ep.shocks]
+    return ep, BT.run(ep, db, method=baseline)
+
+
+def fragmentation(years=None, *, blocs_year: int = 2019, post: int = 2022, sector: str = "energy_minerals",
+                  bloc_method: str = "ideal-points", sensitivity: bool = True, db=None):
+    """Trade between the US-leaning and China-leaning blocs after ``post`` against trade within them
+    (``multipolar gravity fragmentation``): PPML with exporter-year, importer-year and pair effects, SEs clustered by
+    pair, effect = exp(β) − 1; ``years``: the panel (its first year; default 2017). Returns (the estimate and its
+    variants with one choice changed at a time, notes)."""
+    from .gravity import fragmentation as FR
+    from .years import parse_years
+    from .errors import UsageError
+    rng = parse_years(years)
+    if rng and rng[1] not in (rng[0], 2100):
+        raise UsageError(f"--years: the panel runs to the latest year with data; give its first year, e.g. {rng[0]}: (got {years!r})")
+    start = rng[0] if rng else 2017
+    return FR.sensitivity(db, blocs_year, post, sector, start, bloc_method, variants=sensitivity)
+
+
+def scenarios() -> dict:
+    """The built-in scenarios: name -> :class:`multipolar.gravity.scenarios.Scenario` (``multipolar simulate --list``)."""
+    from .gravity import scenarios as SC
+    return {name: SC.load(p) for name, p in SC.builtin().items()}
+
+
+def simulate(scenario: str, *, draws: int | None = None, baseline: str = "observed", years=None, store: bool = True, db=None):
+    """Solve a scenario in general equilibrium (``multipolar simulate``): trade flows, diversion and real income per
+    country, with 90% intervals over ``draws`` draws of the coefficients; ``years``: the years the gravity is fitted on
+    (default the scenario's). ``store``: keep the results in the warehouse for the report and the dashboard
+    Returns (the scenario, a :class:`multipolar.gravity.scenarios.Simulation`, the key it is stored under or None)."""
+    from .gravity import scenarios as SC
+    from .years import parse_years
+    sc = SC.load(scenario)
+    if years is not None:
+        sc.fit_years = parse_years(years)
+    r = SC.simulate(sc, db, draws, baseline=baseline)
+    return sc, r, (SC.store(r, db) if store else None)
+
+
+# --- events -------------------------------------------------------------------------------------------------
+
+def fragmentation_imf() -> dict:
+    """The IMF's published estimate that ``multipolar gravity fragmentation`` prints beside its own."""
+    from .gravity.fragmentation import IMF
+    return dict(IMF)
+
+
+def event_caveat() -> str:
+    """What the event counts cannot say (volume follows the news, not the world)."""
+    from . import events
+    return events.VOLUME_CAVEAT

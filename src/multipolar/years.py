@@ -16,10 +16,47 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from .errors import InputError, MissingDataError
+from .errors import InputError, MissingDataError, UsageError
 
 #: multipolar's first year: the state system after the Second World War
 FIRST_YEAR = 1946
+
+
+def parse_years(spec) -> tuple[int, int] | None:
+    """The one year parser: ``"1991:2019"``, ``"2019"``, ``2019``, ``(1991, 2019)`` or None -> (first, last) or None.
+
+    ``"1991:"`` runs to 2100 and ``":2019"`` from 1946 (:func:`clip` then cuts them to the data). Every command's
+    ``--years`` and every Python function's ``years=`` go through it; a malformed value is a :class:`UsageError`.
+    """
+    if spec is None or spec == "":
+        return None
+    if isinstance(spec, (tuple, list)):
+        if len(spec) != 2:
+            raise UsageError(f"--years: expected (first, last), got {spec!r}")
+        lo, hi = int(spec[0]), int(spec[1])
+    else:
+        s = str(spec).strip()
+        try:
+            if ":" in s:
+                a, b = s.split(":", 1)
+                lo, hi = int(a) if a.strip() else FIRST_YEAR, int(b) if b.strip() else 2100
+            else:
+                lo = hi = int(s)
+        except ValueError:
+            raise UsageError(f"--years: expected a year or a range FIRST:LAST such as 1991:2019, got {spec!r}") from None
+    if lo > hi:
+        raise UsageError(f"--years: the first year {lo} is after the last {hi}; write FIRST:LAST, e.g. 1991:2019")
+    return lo, hi
+
+
+def one_year(spec, what: str = "--years") -> int | None:
+    """A single year from ``--years`` (``"2019"`` or ``"2019:2019"``); a range of several years is a :class:`UsageError`."""
+    rng = parse_years(spec)
+    if rng is None:
+        return None
+    if rng[0] != rng[1]:
+        raise UsageError(f"{what}: this takes one year, e.g. {rng[1]} (got {spec!r})")
+    return rng[0]
 
 
 @dataclass
@@ -73,7 +110,6 @@ def clip(years, cov: Coverage, command: str, default: tuple[int, int] | None = N
     """``years`` (FIRST:LAST, a year, a tuple or None) within the coverage ``cov``: (the years to use, a
     note when they were clipped). None gives ``default`` (else the whole coverage). A request entirely
     outside the coverage raises :class:`InputError` naming it."""
-    from .dimensions.values import parse_years
     rng = parse_years(years)
     if rng is None:
         lo, hi = default or (cov.first, cov.last)

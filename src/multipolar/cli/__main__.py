@@ -1,0 +1,4 @@
+"""``python -m multipolar.cli``: the ``multipolar`` script."""
+from . import main
+
+main()
