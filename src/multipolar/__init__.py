@@ -19,7 +19,7 @@ API = (
     "resolve", "actor", "actors", "members", "import_data", "data_files", "not_data", "imported_since", "vote_match_report", "warehouse_path", "status", "list_sources", "write",
     # values
     "ideal_points", "stored_ideal_points", "ideal_point_runs", "use_ideal_points_run", "drop_ideal_points_run",
-    "vote_agreement", "compare_ideal_points",
+    "un_votes", "vote_agreement", "compare_ideal_points",
     # dyads and relations
     "dyads", "relation",
     # structure
@@ -35,7 +35,11 @@ API = (
 )
 _LAZY = {**{n: "multipolar.api" for n in API},
          "InputError": "multipolar.errors", "MultipolarError": "multipolar.errors", "UnknownCountryError": "multipolar.errors",
-         "UsageError": "multipolar.errors", "Warehouse": "multipolar.warehouse", "parse_years": "multipolar.years"}
+         "UsageError": "multipolar.errors", "Warehouse": "multipolar.warehouse", "parse_years": "multipolar.years",
+         # the estimators (scikit-learn's contract: parameters in __init__, fit returns self, learned state ends in _)
+         "DynamicOrdinalIdealPoints": "multipolar.dimensions.idealpoints", "IdealPointBlocs": "multipolar.structure.communities",
+         "NetworkBlocs": "multipolar.structure.communities", "PPML": "multipolar.gravity.estimate",
+         "StructuralGravity": "multipolar.gravity.ge"}
 
 
 def __getattr__(name: str):
@@ -51,4 +55,5 @@ def __dir__():
 
 
 __version__ = "0.1.0"
-__all__ = [*API, "parse_years", "Warehouse", "InputError", "MultipolarError", "UnknownCountryError", "UsageError", "__version__"]
+__all__ = [*API, "parse_years", "Warehouse", "InputError", "MultipolarError", "UnknownCountryError", "UsageError", "__version__",
+           "DynamicOrdinalIdealPoints", "IdealPointBlocs", "NetworkBlocs", "PPML", "StructuralGravity"]

@@ -284,6 +284,16 @@ def use_ideal_points_run(run: str, db=None) -> dict:
     return values.use_run(_warehouse(db), run)
 
 
+def un_votes(years=None, *, db=None, votes=None) -> pd.DataFrame:
+    """The recorded UN General Assembly votes the ideal points are fitted on, one row per state and roll call:
+    ``state``, ``year``, ``rcid``, ``item`` (roll calls on the same resolution bridged across years) and ``vote``
+    (1 no, 2 abstain, 3 yes; absences are not rows). ``votes``: a selection of roll calls as in :func:`ideal_points`.
+    The input of :class:`~multipolar.dimensions.idealpoints.DynamicOrdinalIdealPoints`."""
+    from .dimensions import selection, values
+    v, _ = values.load_votes(_warehouse(db), years, selection.parse(votes))
+    return v[["state", "year", "rcid", "item", "vote"]].reset_index(drop=True)
+
+
 def vote_agreement(years=None, *, db=None, votes=None) -> pd.DataFrame:
     """Vote agreement per undirected dyad-year (share identical, Cohen's kappa, Scott's pi, n common
     votes): the current run's (``attrs["notes"]`` names it), else computed from the UN votes.

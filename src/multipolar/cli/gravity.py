@@ -10,6 +10,16 @@ from rich.table import Table
 from ..errors import MultipolarError
 from ._common import DB, FORMAT, OUT, YEARS, _fail, api, check_format, console, deprecated_years, emit, err, save
 
+def _solve(status: str, fn, *args, **kw):
+    """``fn(*args, **kw)`` behind a status line; a data error or a solver that does not converge ends the command."""
+    from ..gravity.ge import NotConverged
+    try:
+        with err.status(status):
+            return fn(*args, **kw)
+    except (MultipolarError, NotConverged) as e:
+        _fail(e)
+
+
 
 gravity_app = typer.Typer(help="Structural gravity: PPML estimates and general-equilibrium counterfactuals.", no_args_is_help=True)
 
@@ -23,13 +33,8 @@ def gravity_replicate(name: str = typer.Argument(..., help="yotov2016-borders or
     """Reproduce a general-equilibrium application of Yotov et al. (2016), ch. 2, with multipolar's own
     estimator and solver: % changes per country in exports (conditional, full), producer prices,
     the inward multilateral resistance and real GDP."""
-    from ..gravity.ge import NotConverged
     fmt = check_format(fmt)
-    try:
-        with err.status(f"{name}: PPML and the general-equilibrium solver…"):
-            r = api.gravity_replicate(name, data=data, sigma=sigma, tol=tol)
-    except (MultipolarError, NotConverged) as e:
-        _fail(e)
+    r = _solve(f"{name}: PPML and the general-equilibrium solver…", api.gravity_replicate, name, data=data, sigma=sigma, tol=tol)
     if emit(r.table, fmt, out, r.fit.notes):
         return
     f = r.fit
@@ -61,13 +66,9 @@ def gravity_fit(years: Optional[str] = YEARS("every year the sector's trade data
     """PPML gravity on a sector of the BACI data, or on all goods (--sector total) from a full trade file you imported
     (a full BACI file, or COW dyadic trade): estimates with standard errors clustered by pair, what was dropped and why,
     and the fit diagnostics."""
-    from ..gravity.ge import NotConverged
     fmt = check_format(fmt)
-    try:
-        with err.status(f"{sector} {years or 'every year with data'}: building the panel and fitting PPML…"):
-            f, d = api.gravity_fit(years, sector=sector, db=db, pair=pair)
-    except (MultipolarError, NotConverged) as e:
-        _fail(e)
+    f, d = _solve(f"{sector} {years or 'every year with data'}: building the panel and fitting PPML…", api.gravity_fit,
+                  years, sector=sector, db=db, pair=pair)
     tab = f.table()
     if emit(tab.reset_index().rename(columns={"index": "variable", "Coefficient": "variable"}), fmt, out, f.notes):
         return
@@ -105,7 +106,6 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
     """Impose a historical episode's sanctions on the year before, predict the destinations of the sanctioned exporter's
     sales, and score them against what BACI observed, next to two rivals: no change (base-year shares) and proportional
     redistribution (the banned buyers' purchases shared among the others by their base-year shares)."""
-    from ..gravity.ge import NotConverged
     fmt = check_format(fmt)
     if fit_years is not None:
         years = deprecated_years(years, fit_years, "--fit-years")
@@ -123,12 +123,8 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
     names = list(api.backtests()) if episode == "all" else [episode or "russia_crude_2023"]
     rows, shown = [], fmt == "table"
     for name in names:
-        try:
-            with err.status(f"{name}: fitting the gravity and imposing the measures on the base year…"):
-                ep, r = api.backtest(name, years=years, base_year=base_year, observed_year=observed_year, cap_pct=cap_pct,
-                                     baseline=baseline, db=db)
-        except (MultipolarError, NotConverged) as e:
-            _fail(e)
+        ep, r = _solve(f"{name}: fitting the gravity and imposing the measures on the base year…", api.backtest, name,
+                       years=years, base_year=base_year, observed_year=observed_year, cap_pct=cap_pct, baseline=baseline, db=db)
         for fc, sc in r.scores.iterrows():
             rows.append({"episode": ep.key, "forecast": fc, **sc.to_dict(), "importers_all": r.importers_all,
                          "importers_bought": r.importers_bought, "baseline": baseline})
@@ -172,15 +168,10 @@ def gravity_fragmentation(blocs_year: int = typer.Option(2019, "--blocs", help="
                           db: Optional[Path] = DB):
     """Trade between the US-leaning and China-leaning blocs after POST against trade within them: PPML with exporter-year,
     importer-year and pair effects, SEs clustered by pair; its sensitivity, and the IMF's published -12% beside it."""
-    from ..gravity.ge import NotConverged
     fmt = check_format(fmt)
     years = deprecated_years(years, start, "--start")
-    try:
-        with err.status(f"fragmentation: PPML on {sector}, blocs of {blocs_year}, after {post}…"):
-            tab, notes = api.fragmentation(years, blocs_year=blocs_year, post=post, sector=sector, bloc_method=bloc_method,
-                                           sensitivity=sensitivity, db=db)
-    except (MultipolarError, NotConverged) as e:
-        _fail(e)
+    tab, notes = _solve(f"fragmentation: PPML on {sector}, blocs of {blocs_year}, after {post}…", api.fragmentation, years,
+                        blocs_year=blocs_year, post=post, sector=sector, bloc_method=bloc_method, sensitivity=sensitivity, db=db)
     if emit(tab, fmt, out, notes):
         return
     imf = api.fragmentation_imf()

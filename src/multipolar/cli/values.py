@@ -11,6 +11,13 @@ from rich.table import Table
 from ..errors import MultipolarError, UsageError
 from ._common import DB, FORMAT, OUT, YEARS, _fail, _spark, api, check_format, console, emit, emit_record, err
 
+STORE_HELP = ("--store: store the fit and make it the current run (the one blocs, trends, the report and the dyads read). "
+              "--no-store: store nothing, only write --out or show. Default: the fit is stored as a run beside the others; it "
+              "becomes current only when it is the default fit (every year, default --omega) or the warehouse's first.")
+VOTES_HELP = ("The roll calls counted: issue=CODE (me Middle East, nu nuclear, di disarmament, hr human rights, co colonialism, "
+              "ec economic development; several: issue=hr,me), important (the State Department's important votes) or rcid=FILE. "
+              "A restricted fit is its own run, not current unless --store.")
+
 
 def idealpoints(words: Optional[List[str]] = typer.Argument(None, metavar="[compare A B | runs | use RUN | drop RUN]",
                                                             help="`compare A B`: correlate two sets of estimates. `runs`: list the "
@@ -25,18 +32,10 @@ def idealpoints(words: Optional[List[str]] = typer.Argument(None, metavar="[comp
                 refit: bool = typer.Option(False, "--refit", help="With --states: estimate again instead of using stored results."),
                 omega: Optional[str] = typer.Option(None, "--omega", help="Random-walk sd per year on the model's scale, or "
                                                     "'estimate' (default: the model's, 0.11)."),
-                store: Optional[bool] = typer.Option(None, "--store/--no-store", help="--store: store the fit and make it the "
-                                                     "current run (the one blocs, trends, the report and the dyads read). --no-store: "
-                                                     "store nothing, only write --out or show. Default: the fit is stored as a run "
-                                                     "beside the others; it becomes current only when it is the default fit (every "
-                                                     "year, default --omega) or the warehouse's first."),
+                store: Optional[bool] = typer.Option(None, "--store/--no-store", help=STORE_HELP),
                 run: Optional[str] = typer.Option(None, "--run", help="Read this stored run (its id, or a unique beginning of it) "
                                                   "instead of fitting: with --show or --out."),
-                votes: Optional[str] = typer.Option(None, "--votes", help="The roll calls counted: issue=CODE (me Middle East, nu "
-                                                    "nuclear, di disarmament, hr human rights, co colonialism, ec economic "
-                                                    "development; several: issue=hr,me), important (the State Department's "
-                                                    "important votes) or rcid=FILE. A restricted fit is its own run, not current "
-                                                    "unless --store."),
+                votes: Optional[str] = typer.Option(None, "--votes", help=VOTES_HELP),
                 db: Optional[Path] = DB):
     """Estimate ideal points from the UN votes in the warehouse and store them as a run (with vote agreement).
 

@@ -371,16 +371,9 @@ def dyad(a: str, b: str, years=None, db=None, freq: str = "month") -> tuple[pd.D
 
 
 def _years(years) -> tuple[int, int]:
-    if years is None:
-        return 1946, dt.date.today().year
-    s = str(years)
-    try:
-        if ":" in s:
-            a, b = s.split(":", 1)
-            return int(a), int(b)
-        return int(s), int(s)
-    except ValueError:
-        raise InputError(f"not a year range: {s!r}", field="--years", expected="FIRST:LAST or a year, e.g. 2014:2024") from None
+    """The years asked (:func:`multipolar.years.parse_years`), or 1946 to this year."""
+    from ..years import parse_years
+    return parse_years(years) or (1946, dt.date.today().year)
 
 
 def status(db=None) -> pd.DataFrame:

@@ -80,18 +80,11 @@ def records(df: pd.DataFrame, cols: list[str] | None = None) -> list[dict]:
 def parse_years(s: str | None, first: int, last: int, default: tuple[int, int]) -> tuple[int, int]:
     """The year range of the request parameter ``s`` ('2019' or '1991:2024') within [first, last], or
     ``default``."""
-    if s is None or s == "":
+    from ..years import parse_years as one_parser
+    rng = one_parser(s)
+    if rng is None:
         return default
-    parts = s.split(":")
-    try:
-        if len(parts) == 1:
-            y0 = y1 = int(parts[0])
-        elif len(parts) == 2:
-            y0, y1 = int(parts[0]), int(parts[1])
-        else:
-            raise ValueError
-    except ValueError:
-        raise InputError(f"years: expected a year or a range like 1991:2024, got {s!r}") from None
+    y0, y1 = rng
     if not (first <= y0 <= y1 <= last):
         raise InputError(f"years: {s!r} is outside the data ({first}-{last}) or reversed")
     if y1 - y0 + 1 > MAX_YEARS:
