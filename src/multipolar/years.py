@@ -45,7 +45,7 @@ def parse_years(spec) -> tuple[int, int] | None:
         except ValueError:
             raise UsageError(f"--years: expected a year or a range FIRST:LAST such as 1991:2019, got {spec!r}") from None
     if lo > hi:
-        raise UsageError(f"--years: the first year {lo} is after the last {hi}; write FIRST:LAST, e.g. 1991:2019")
+        raise UsageError(f"--years: the first year {lo} is after the last {hi} (reversed); write FIRST:LAST, e.g. 1991:2019")
     return lo, hi
 
 
