@@ -177,6 +177,19 @@ def test_events_are_written_in_a_layout_the_event_lake_takes_in(tmp_path):
     assert not rejected
 
 
+@needs_shared
+def test_read_writes_its_events_for_the_event_lake_from_the_command_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from multipolar.cli import app
+    from multipolar.events import formats
+    (tmp_path / "a.txt").write_text("Date: 2024-06-15\n\nPutin met Xi Jinping in Beijing. Egypt condemned Israel.")
+    r = CliRunner().invoke(app, ["read", str(tmp_path / "a.txt"), "--events-out", str(tmp_path / "ev.tsv")])
+    assert r.exit_code == 0, r.output
+    assert "wrote 2 events" in r.output and "multipolar events import" in r.output
+    assert formats.sniff(tmp_path / "ev.tsv") == "phoenix" and len((tmp_path / "ev.tsv").read_text().splitlines()) == 3
+
+
 def test_without_the_dictionary_events_are_not_coded_and_it_says_so(monkeypatch, tmp_path):
     from multipolar.text import cameo
     cameo.load.cache_clear()

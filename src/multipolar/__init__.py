@@ -31,7 +31,7 @@ API = (
     # events
     "import_events", "event_series", "event_dyad", "event_caveat",
     # texts
-    "read", "check", "read_files", "check_files", "claims_table", "write_documents", "write_checked_html",
+    "read", "check", "read_files", "check_files", "claims_table", "write_documents", "write_checked_html", "write_text_events",
 )
 _LAZY = {**{n: "multipolar.api" for n in API},
          "InputError": "multipolar.errors", "MultipolarError": "multipolar.errors", "UnknownCountryError": "multipolar.errors",

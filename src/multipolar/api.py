@@ -168,6 +168,14 @@ def write_checked_html(docs, out) -> Path:
     return Path(out)
 
 
+def write_text_events(docs, out) -> dict:
+    """The texts' events as an event file in the Phoenix layout (``multipolar read --events-out FILE``), which
+    ``multipolar events import FILE`` takes into the lake. An event without a day is not written, and counted; no
+    Goldstein score is guessed. Returns ``{"path", "written", "skipped": {reason: n}}``."""
+    from .text.eventfile import write_events
+    return write_events(docs, Path(out))
+
+
 def check_files(path, *, date: str | None = None, db=None, progress=None):
     """Read the texts at ``path`` (:func:`read_files`) and check every claim against the warehouse
     (``multipolar check PATH``): (the documents, the check's summary with its notes)."""

@@ -79,13 +79,21 @@ OUT_TEXT = typer.Option(None, "--out", "-o", help="Write FILE: .json the documen
 
 def read_cmd(path: Path = typer.Argument(..., help="A .txt, .md, .html or .pdf file, or a folder of them."),
              date: Optional[str] = typer.Option(None, "--date", help="Publication date YYYY-MM-DD when the text has no `Date:` line."),
-             fmt: str = FORMAT, out: Optional[Path] = OUT_TEXT):
+             fmt: str = FORMAT, out: Optional[Path] = OUT_TEXT,
+             events_out: Optional[Path] = typer.Option(None, "--events-out", help="Also write the events as an event file "
+                                                       "(Phoenix layout, tab-separated) for `multipolar events import FILE`.")):
     """Read texts: actors (resolved by the text's date), events (CAMEO, PLOVER, quad class) and claims, unchecked."""
     fmt = check_format("table" if fmt == "text" else fmt)
     try:
         docs, _ = _read_all(path, date)
+        if events_out is not None:
+            r = api.write_text_events(docs, events_out)
     except MultipolarError as e:
         _fail(e)
+    if events_out is not None:
+        skipped = "; ".join(f"{n} {why}" for why, n in r["skipped"].items())
+        err.print(f"wrote {r['written']} event{'' if r['written'] == 1 else 's'} to {events_out}" + (f" (not written: {skipped})" if skipped else "")
+                  + f"; `multipolar events import {events_out}` takes them into the event lake", highlight=False, soft_wrap=True)
     if _output(docs, fmt, out):
         return
     for d in docs:
