@@ -23,8 +23,6 @@ NO_YEARS = {
     "serve": "the dashboard chooses years on its pages",
     "snapshot build": "the snapshot holds every year of the public data",
     "events import": "imports files: their years are what the files hold",
-    "read": "a text's years are its own (its date and the years it names)",
-    "check": "a text's years are its own (its date and the years it names)",
     "gravity replicate": "the textbook's data and years are fixed (Yotov et al. 2016, ch. 2)",
 }
 #: commands without --out, and why: they write no table

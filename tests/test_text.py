@@ -190,6 +190,19 @@ def test_read_writes_its_events_for_the_event_lake_from_the_command_line(tmp_pat
     assert formats.sniff(tmp_path / "ev.tsv") == "phoenix" and len((tmp_path / "ev.tsv").read_text().splitlines()) == 3
 
 
+def test_years_keep_the_claims_and_events_about_them(tmp_path):
+    import multipolar as mp
+    (tmp_path / "a.txt").write_text("Date: 2024-03-01\n\nRussia and China are strategic partners. "
+                                     "The United States imposed sanctions on Russia in 2022.")
+    every = mp.read_files(tmp_path / "a.txt")[0]
+    assert sorted(y for c in every.claims for y in c.years) == [2022, 2024]
+    d = mp.read_files(tmp_path / "a.txt", years="2022")[0]
+    assert [c.years for c in d.claims] == [[2022]] and all(str(e.date).startswith("2022") for e in d.events)
+    assert any("left out 1 claims" in n for n in d.notes)
+    with pytest.raises(mp.UsageError):
+        mp.read_files(tmp_path / "a.txt", years="2024:2022")
+
+
 def test_without_the_dictionary_events_are_not_coded_and_it_says_so(monkeypatch, tmp_path):
     from multipolar.text import cameo
     cameo.load.cache_clear()

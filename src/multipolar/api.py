@@ -107,10 +107,11 @@ def not_data(file) -> bool:
     return n.startswith(NOT_DATA_NAMES) or n.endswith(NOT_DATA_SUFFIXES) or "." not in n
 
 
-def read_files(path, *, date: str | None = None, progress=None) -> list:
+def read_files(path, *, date: str | None = None, years=None, progress=None) -> list:
     """Read a text file (.txt, .md, .html, .pdf) or every such file in a folder (``multipolar read PATH``): a list of
-    :class:`multipolar.text.Document`. ``date``: the publication date when a text has no ``Date:`` line;
-    ``progress()`` is called after each file."""
+    :class:`multipolar.text.Document`. ``date``: the publication date when a text has no ``Date:`` line; ``years``:
+    keep only the claims about those years and the events dated in them (each document's notes say how many were
+    left out); ``progress()`` is called after each file."""
     from .errors import InputError
     from .text.read import load_file, read as _read
     path = Path(path)
@@ -127,7 +128,25 @@ def read_files(path, *, date: str | None = None, progress=None) -> list:
         docs.append(_read(t, date=date or d, title=f.stem, path=str(f)))
         if progress:
             progress()
+    from .years import parse_years
+    rng = parse_years(years)
+    if rng:
+        for doc in docs:
+            _within_years(doc, rng)
     return docs
+
+
+def _within_years(doc, rng) -> None:
+    """Keep the document's claims about a year in ``rng`` and its events dated in ``rng``; a note counts the rest."""
+    def inside(ys) -> bool:
+        return any(rng[0] <= int(y) <= rng[1] for y in ys)
+    claims = [c for c in doc.claims if inside(c.years)]
+    events = [e for e in doc.events if e.date and inside([str(e.date)[:4]])]
+    left = (len(doc.claims) - len(claims), len(doc.events) - len(events))
+    if any(left):
+        doc.notes.append(f"--years {rng[0]}:{rng[1]}: left out {left[0]} claims and {left[1]} events about other years "
+                         "(or without a year)")
+    doc.claims[:], doc.events[:] = claims, events
 
 
 def claims_table(docs) -> pd.DataFrame:
@@ -176,11 +195,11 @@ def write_text_events(docs, out) -> dict:
     return write_events(docs, Path(out))
 
 
-def check_files(path, *, date: str | None = None, db=None, progress=None):
-    """Read the texts at ``path`` (:func:`read_files`) and check every claim against the warehouse
-    (``multipolar check PATH``): (the documents, the check's summary with its notes)."""
+def check_files(path, *, date: str | None = None, years=None, db=None, progress=None):
+    """Read the texts at ``path`` (:func:`read_files`; ``years``: only the claims about those years) and check every
+    claim against the warehouse (``multipolar check PATH``): (the documents, the check's summary with its notes)."""
     from .text import check_documents
-    docs = read_files(path, date=date, progress=progress)
+    docs = read_files(path, date=date, years=years, progress=progress)
     return docs, check_documents(docs, db=db)
 
 

@@ -10,15 +10,15 @@ from ..errors import MultipolarError
 from ._common import DB, FORMAT, _console, _fail, api, check_format, console, emit, err
 
 
-def _read_all(path: Path, date: Optional[str], db=None, check: bool = False):
+def _read_all(path: Path, date: Optional[str], db=None, check: bool = False, years: Optional[str] = None):
     """Read (and check) a file or a folder's texts, with a progress bar for a folder."""
     from rich.progress import Progress
     n = sum(1 for _ in path.rglob("*")) if path.is_dir() else 1
     with Progress(console=_console(stderr=True), transient=True, disable=n < 2) as pr:
         task = pr.add_task("reading", total=None)
         if check:
-            return api.check_files(path, date=date, db=db, progress=lambda: pr.advance(task))
-        return api.read_files(path, date=date, progress=lambda: pr.advance(task)), None
+            return api.check_files(path, date=date, years=years, db=db, progress=lambda: pr.advance(task))
+        return api.read_files(path, date=date, years=years, progress=lambda: pr.advance(task)), None
 
 
 def _output(docs, fmt: str, out: Optional[Path]) -> bool:
@@ -77,15 +77,19 @@ OUT_TEXT = typer.Option(None, "--out", "-o", help="Write FILE: .json the documen
                         "with each claim marked (check), .csv, .parquet or .dta one row per claim.")
 
 
+YEARS_TEXT = typer.Option(None, "--years", "-y", help="Only the claims about these years and the events dated in them: "
+                          "2019 or 1991:2024 (the texts' notes count what was left out).")
+
+
 def read_cmd(path: Path = typer.Argument(..., help="A .txt, .md, .html or .pdf file, or a folder of them."),
              date: Optional[str] = typer.Option(None, "--date", help="Publication date YYYY-MM-DD when the text has no `Date:` line."),
-             fmt: str = FORMAT, out: Optional[Path] = OUT_TEXT,
+             fmt: str = FORMAT, out: Optional[Path] = OUT_TEXT, years: Optional[str] = YEARS_TEXT,
              events_out: Optional[Path] = typer.Option(None, "--events-out", help="Also write the events as an event file "
                                                        "(Phoenix layout, tab-separated) for `multipolar events import FILE`.")):
     """Read texts: actors (resolved by the text's date), events (CAMEO, PLOVER, quad class) and claims, unchecked."""
     fmt = check_format("table" if fmt == "text" else fmt)
     try:
-        docs, _ = _read_all(path, date)
+        docs, _ = _read_all(path, date, years=years)
         if events_out is not None:
             r = api.write_text_events(docs, events_out)
     except MultipolarError as e:
@@ -101,7 +105,7 @@ def read_cmd(path: Path = typer.Argument(..., help="A .txt, .md, .html or .pdf f
 
 
 def check_cmd(path: Path = typer.Argument(..., help="A .txt, .md, .html or .pdf file, or a folder of them."),
-              out: Optional[Path] = OUT_TEXT, fmt: str = FORMAT,
+              out: Optional[Path] = OUT_TEXT, fmt: str = FORMAT, years: Optional[str] = YEARS_TEXT,
               date: Optional[str] = typer.Option(None, "--date", help="Publication date YYYY-MM-DD when the text has no `Date:` line."),
               db: Optional[Path] = DB):
     """Check every claim against the warehouse: supported, contradicted or not checkable, with the query and evidence."""
@@ -110,7 +114,7 @@ def check_cmd(path: Path = typer.Argument(..., help="A .txt, .md, .html or .pdf 
         out, fmt = out or Path("checked.html"), "table"
     fmt = check_format(fmt)
     try:
-        docs, ck = _read_all(path, date, db=db, check=True)
+        docs, ck = _read_all(path, date, db=db, check=True, years=years)
     except MultipolarError as e:
         _fail(e)
     if not _output(docs, fmt, out):
