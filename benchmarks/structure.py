@@ -51,8 +51,8 @@ def main() -> None:
             from multipolar.dimensions import values
             values.estimate(w)
             db = w.path
-        s_ip, _ = timed(f"blocs {a.year}, ideal points, 200 replicates", lambda: structure.blocs(str(a.year), "ideal-points", db=db, n_boot=200), 20)
-        s_nw, _ = timed(f"blocs {a.year}, network (Leiden), 200 replicates", lambda: structure.blocs(str(a.year), "network", db=db, n_boot=200), 20)
+        s_ip, _ = timed(f"blocs {a.year}, ideal points, 200 replicates", lambda: structure.blocs(str(a.year), "ideal-points", db=db, draws=200), 20)
+        s_nw, _ = timed(f"blocs {a.year}, network (Leiden), 200 replicates", lambda: structure.blocs(str(a.year), "network", db=db, draws=200), 20)
         sb = timed("de-globalization scoreboard 1991-2024", lambda: structure.trends("1991:2024", db=db), 30)
         timed("poles 1946-latest", lambda: structure.poles(db=db))
         tr = timed("US-Russia-China triangle 1972-2025", lambda: structure.triangle("USA", "RUS", "CHN", "1972:2025", db=db))

@@ -80,14 +80,14 @@ def _fitting_cases():
     costs, flows = _world()
     return [
         (DynamicOrdinalIdealPoints(omega=0.15), (_votes(),)),
-        (IdealPointBlocs(n_boot=50), (_ideal_points(),)),
-        (NetworkBlocs(n_boot=6, jobs=1), (_pairs()[0],)),
+        (IdealPointBlocs(draws=50), (_ideal_points(),)),
+        (NetworkBlocs(draws=6, jobs=1), (_pairs()[0],)),
         (PPML(regressors=("ln_dist", "rta"), fixed_effects=("exp_year", "imp_year")), (_panel(),)),
         (StructuralGravity(reference="C0"), (costs, flows)),
     ]
 
 
-ESTIMATORS = [DynamicOrdinalIdealPoints(omega=0.15), IdealPointBlocs(n_boot=50), NetworkBlocs(n_boot=6, jobs=1),
+ESTIMATORS = [DynamicOrdinalIdealPoints(omega=0.15), IdealPointBlocs(draws=50), NetworkBlocs(draws=6, jobs=1),
               PPML(regressors=("ln_dist", "rta")), StructuralGravity(reference="C0")]
 NAMES = [type(e).__name__ for e in ESTIMATORS]
 
@@ -163,7 +163,7 @@ def test_ideal_points_transform_places_states_given_the_fitted_items():
 
 def test_ideal_point_blocs_predict_places_states_against_the_fitted_span():
     ip = _ideal_points()
-    b = IdealPointBlocs(n_boot=200).fit(ip)
+    b = IdealPointBlocs(draws=200).fit(ip)
     fitted = b.probabilities_.pivot(index="code", columns="bloc", values="probability").loc[ip["code"], list(b.classes_)]
     proba = b.predict_proba(ip)
     assert proba.shape == (len(ip), 3) and np.allclose(proba.sum(axis=1), 1)
@@ -182,7 +182,7 @@ def test_ideal_point_blocs_predict_places_states_against_the_fitted_span():
 
 def test_network_blocs_predict_assigns_states_to_the_fitted_blocs():
     pairs, camp = _pairs()
-    nb = NetworkBlocs(n_boot=10, jobs=1).fit(pairs)
+    nb = NetworkBlocs(draws=10, jobs=1).fit(pairs)
     assert nb.blocs_["USA"] == "Western" and nb.blocs_["CHN"] == "China"
     assert all((nb.blocs_[c] == nb.blocs_["USA"]) == (camp[c] == camp["USA"]) for c in camp)
     pred = nb.predict(pairs)
@@ -228,17 +228,17 @@ def test_ge_predict_is_the_counterfactual_of_new_costs():
 class _ValidatesInInit(IdealPointBlocs):
     """Breaks the contract: checks and converts a parameter in ``__init__``."""
 
-    def __init__(self, tau=1 / 3, n_boot=200, seed=0, scale="rank", cut="side"):
+    def __init__(self, tau=1 / 3, draws=200, seed=0, scale="rank", cut="side"):
         if cut not in ("band", "side"):
             raise ValueError(cut)
-        super().__init__(tau, n_boot, seed, scale, cut.lower())
+        super().__init__(tau, draws, seed, scale, cut.lower())
 
 
 class _LearnsInInit(NetworkBlocs):
     """Breaks the contract: sets a learned attribute in ``__init__``."""
 
-    def __init__(self, n_boot=200, seed=0, noise=0.05, jobs=None):
-        super().__init__(n_boot, seed, noise, jobs)
+    def __init__(self, draws=200, seed=0, noise=0.05, jobs=None):
+        super().__init__(draws, seed, noise, jobs)
         self.classes_ = []
 
 

@@ -140,7 +140,7 @@ def test_readers_say_which_run_they_read(db):
     assert set(other["year"]) == {1988, 1989, 1990} and "not the current run" in other.attrs["notes"][0]
     assert cur in api.vote_agreement(db=db).attrs["notes"][0]
     from multipolar.structure import blocs
-    s, _ = blocs("1986", db=db, n_boot=20)
+    s, _ = blocs("1986", db=db, draws=20)
     assert s.attrs["ideal_points_run"] == cur
     from multipolar.relations import Dyads
     d = Dyads(years="1986", states="USA,CHN", db=db).add_values()

@@ -170,16 +170,16 @@ def test_structure_cli(db, tmp_path):
 
 @settings(max_examples=40, deadline=None)
 @given(st.integers(3, 30), st.integers(1, 60), st.integers(0, 10_000))
-def test_bloc_probabilities_lie_in_0_1_and_sum_to_1(n_states, n_boot, seed):
+def test_bloc_probabilities_lie_in_0_1_and_sum_to_1(n_states, draws, seed):
     from multipolar.structure import communities as B
     rng = np.random.default_rng(seed)
     codes = ["USA", "CHN"] + [f"S{i}" for i in range(n_states)]
     ip = pd.DataFrame({"code": codes, "year": 2000, "ideal_point": rng.normal(size=len(codes)),
                        "se": rng.uniform(0.01, 1.0, len(codes))})
-    p = B.ideal_point_blocs(ip, 2000, n_boot=n_boot, seed=seed)
+    p = B.ideal_point_blocs(ip, 2000, draws=draws, seed=seed)
     assert p["probability"].between(0, 1).all()
     assert np.allclose(p.groupby("code")["probability"].sum(), 1.0)
-    labels = rng.integers(0, 3, (n_boot, len(codes)))
+    labels = rng.integers(0, 3, (draws, len(codes)))
     q = B._probabilities(labels, codes, ["a", "b", "c"])
     assert q["probability"].between(0, 1).all() and np.allclose(q.groupby("code")["probability"].sum(), 1.0)
     s = B.summarise(p)
@@ -190,7 +190,7 @@ def test_network_blocs_on_known_history(db):
     from multipolar.actors.groupings import members
     from multipolar.structure import blocs
     for year in (1980, 2010):
-        s, p = blocs(str(year), method="network", db=db, n_boot=20)
+        s, p = blocs(str(year), method="network", db=db, draws=20)
         s = s.set_index("code")
         nato = [c for c in members("NATO", year) if c in s.index]
         assert s.loc[nato, "bloc"].nunique() == 1 and s.loc["USA", "bloc"] == "Western", year

@@ -175,7 +175,7 @@ def test_the_dashboard_marks_the_states_whose_bloc_depends_on_the_votes(synth):
     from multipolar.web.app import create_app
     from multipolar.web.store import Store
     path, codes, *_ = synth
-    client = TestClient(create_app(store=Store(path, n_boot=30)), base_url="http://127.0.0.1:8000")
+    client = TestClient(create_app(store=Store(path, draws=30)), base_url="http://127.0.0.1:8000")
     r = client.get("/api/blocs/2019/robustness")
     assert r.status_code == 200, r.text
     d = r.json()
@@ -200,7 +200,7 @@ def test_network_blocs_are_named_after_the_anchors_most_likely_bloc(monkeypatch)
     pairs = [(a, b) for i, a in enumerate(codes) for b in codes[i + 1:]]
     sg = pd.DataFrame({"code_a": [a for a, _ in pairs], "code_b": [b for _, b in pairs], "year": 2021, "closeness": 0.1,
                        "closeness_lo": 0.0, "closeness_hi": 0.2})
-    s = B.summarise(B.network_blocs(sg, 2021, n_boot=20, jobs=1)).set_index("code")
+    s = B.summarise(B.network_blocs(sg, 2021, draws=20, jobs=1)).set_index("code")
     assert (s.loc[["USA", "DEU", "FRA"], "bloc"] == "Western").all() and s.loc["MEX", "bloc"] != "Western"
     assert (s.loc[["CHN", "RUS"], "bloc"] == "China").all()
 

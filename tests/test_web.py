@@ -49,7 +49,7 @@ def store(tmp_path_factory):
     """The embedded snapshot's data (a warehouse without imports) and one stored scenario run."""
     db = tmp_path_factory.mktemp("web") / "scenario.duckdb"
     stored_scenario(db)
-    return Store(db, n_boot=50)
+    return Store(db, draws=50)
 
 
 @pytest.fixture(scope="module")

@@ -228,7 +228,7 @@ def write_report(out: str | Path = "multipolar-report.html", *, db=None, years=N
     state's partners, de-globalization, movers, data and coverage. ``draws``: posterior draws for the bloc
     probabilities (``n_boot``: its old name)."""
     from .report import build_report
-    return build_report(Path(out), db, years=years, focus=focus, triangle=triangle, n_boot=n_boot or draws, progress=progress)
+    return build_report(Path(out), db, years=years, focus=focus, triangle=triangle, draws=n_boot or draws, progress=progress)
 
 
 def ideal_points(years=None, *, db=None, store: bool | None = None, refit: bool | None = None, run: str | None = None,
@@ -356,7 +356,7 @@ def bloc_robustness(years, *, db=None, network: bool = False, tau: float = 1 / 3
     Returns (states, years, variants); ``states["depends_on_votes"]`` marks a state whose bloc
     depends on the votes counted. ``draws``: posterior draws per variant."""
     from .structure.robustness import robustness
-    return robustness(years, db=db, network=network, tau=tau, n_boot=draws, seed=seed, cut=cut)
+    return robustness(years, db=db, network=network, tau=tau, draws=draws, seed=seed, cut=cut)
 
 
 def compare_blocs(years, *, db=None, states=None, draws: int | None = None, seed: int = 0, tau: float = 1 / 3,
@@ -364,7 +364,7 @@ def compare_blocs(years, *, db=None, states=None, draws: int | None = None, seed
     """The ideal-point split and the network blocs side by side for the major states, or ``states`` (``"RUS,CHN"`` or
     a list; ``multipolar blocs --years YEARS --compare``), with each method's probability and whether they agree."""
     from .structure.robustness import compare_methods
-    return compare_methods(years, db=db, states=_states(states), n_boot=draws, seed=seed, tau=tau, cut=cut)
+    return compare_methods(years, db=db, states=_states(states), draws=draws, seed=seed, tau=tau, cut=cut)
 
 
 def compare_ideal_points(a: str = "multipolar", b: str = "published", *, db=None, years=None):
@@ -640,7 +640,7 @@ def blocs(years, *, method: str = "ideal-points", db=None, draws: int | None = N
     if cut == "side" and abs(tau - 1 / 3) > 1e-9:
         raise UsageError("--tau sets the width of the fixed middle band of --cut band; the default --cut side has none",
                          hint=f"write --cut band --tau {tau:g}")
-    return _blocs(years, method=method, db=db, n_boot=draws, seed=seed, tau=tau, cut=cut)
+    return _blocs(years, method=method, db=db, draws=draws, seed=seed, tau=tau, cut=cut)
 
 
 def trends(years=None, *, db=None, blocs_year: int | None = None, method: str = "ideal-points") -> pd.DataFrame:

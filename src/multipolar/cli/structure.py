@@ -193,7 +193,7 @@ def blocs_cmd(ctx: typer.Context,
         return
     last = summ["year"].max()
     s = summ[summ["year"] == last]
-    t = Table(title=f"Blocs in {last} ({method}, {summ.attrs['n_boot']} bootstrap replicates, seed {seed})")
+    t = Table(title=f"Blocs in {last} ({method}, {summ.attrs['draws']} bootstrap replicates, seed {seed})")
     for c in ("bloc", "states", "members (most likely bloc, probability ≥ 0.8)"):
         t.add_column(c, overflow="fold")
     for b, g in s.groupby("bloc"):

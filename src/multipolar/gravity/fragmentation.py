@@ -90,12 +90,12 @@ def bloc_map(db, year: int, method: str = "ideal-points") -> pd.Series:
     closeness graph, :data:`NETWORK_BOOT` bootstrap replicates, named by the pole they hold)."""
     from .. import structure as S
     if method == "ideal-points":
-        summ, _ = S.blocs(str(year), method="ideal-points", db=db, n_boot=50)
+        summ, _ = S.blocs(str(year), method="ideal-points", db=db, draws=50)
         return summ.set_index("code")["bloc"]
     if method == "network":
         # the Leiden communities of the year's closeness graph (few bootstrap replicates: the most likely bloc is what counts
         # here), named by the pole each holds
-        summ, _ = S.blocs(str(year), method="network", db=db, n_boot=NETWORK_BOOT)
+        summ, _ = S.blocs(str(year), method="network", db=db, draws=NETWORK_BOOT)
         b = summ.set_index("code")["bloc"]
         us, cn = b.get("USA"), b.get("CHN")
         if us is None or cn is None or us == cn:

@@ -188,7 +188,7 @@ def apply(sc: Scenario, countries: list[str], tau: np.ndarray, panel: pd.DataFra
         elif s["type"] == "decouple":
             from .. import structure as S
             yb = int(s.get("blocs_year", 2019))
-            summ, _ = S.blocs(str(yb), method="ideal-points", n_boot=50)
+            summ, _ = S.blocs(str(yb), method="ideal-points", draws=50)
             bl = summ.set_index("code")["bloc"]
             us = [idx[c] for c in bl[bl == "US-leaning"].index if c in idx]
             cn = [idx[c] for c in bl[bl == "China-leaning"].index if c in idx]

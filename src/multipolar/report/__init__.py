@@ -40,10 +40,10 @@ def _json_script(obj) -> str:
     return json.dumps(obj, separators=(",", ":"), default=str).replace("</", "<\\/")
 
 
-def build_report(out: Path, db=None, *, years=None, focus: str = "RUS", triangle=("USA", "RUS", "CHN"), n_boot: int = 100,
+def build_report(out: Path, db=None, *, years=None, focus: str = "RUS", triangle=("USA", "RUS", "CHN"), draws: int = 100,
                  progress=None) -> Path:
     """Write the offline HTML report to ``out``: every section of :mod:`.sections` for ``years``, with
-    ``focus`` and ``triangle`` chosen by the caller and ``n_boot`` bootstrap draws for the blocs."""
+    ``focus`` and ``triangle`` chosen by the caller and ``draws`` bootstrap draws for the blocs."""
     from concurrent.futures import ThreadPoolExecutor
 
     from .sections import report_years, triangle_data
@@ -54,7 +54,7 @@ def build_report(out: Path, db=None, *, years=None, focus: str = "RUS", triangle
         tri = pool.submit(triangle_data, db, tuple(triangle), f"{first}:{rng[1]}")
         from ..warehouse import Warehouse, retry_locked
         # the dyad measures attach the warehouse themselves: wait, like every reader, while an import writes a file
-        ctx = retry_locked(Context, db, years, focus, triangle, n_boot, db_path=Warehouse(db).path)
+        ctx = retry_locked(Context, db, years, focus, triangle, draws, db_path=Warehouse(db).path)
         ctx.prefetched_triangle = tri
         secs = all_sections(ctx, progress)
     findings = [s.finding for s in secs if s.finding and not s.missing and s.id in ("blocs", "triangle", "focus", "scoreboard", "poles", "movers", "scenarios")]

@@ -106,7 +106,7 @@ class Context:
     """What every section needs, loaded once: the years, the focus state, the triangle, the dyad
     measures of the years (and the basis they come from)."""
 
-    def __init__(self, db=None, years=None, focus: str = "RUS", triangle=("USA", "RUS", "CHN"), n_boot: int = 100,
+    def __init__(self, db=None, years=None, focus: str = "RUS", triangle=("USA", "RUS", "CHN"), draws: int = 100,
                  dy: pd.DataFrame | None = None):
         from ..relations.measures import measures
         reg = registry()
@@ -119,7 +119,7 @@ class Context:
         self.years = rng
         #: the first year of the long series (poles, the triangle): 1946 unless years were asked
         self.from_year = first
-        self.n_boot = n_boot
+        self.draws = draws
         self.notes: list[str] = [note] if note else []
         if dy is None:
             try:
@@ -161,10 +161,10 @@ class Context:
 
 
 # -- 1. the map of blocs ---------------------------------------------------------------------------
-def blocs_of_year(ctx_db, year: int, n_boot: int = 100) -> pd.DataFrame:
+def blocs_of_year(ctx_db, year: int, draws: int = 100) -> pd.DataFrame:
     """The ideal-point blocs of ``year`` with state names."""
     from .. import structure as S
-    summ, _ = S.blocs(str(year), method="ideal-points", db=ctx_db, n_boot=n_boot)
+    summ, _ = S.blocs(str(year), method="ideal-points", db=ctx_db, draws=draws)
     summ["name"] = summ["code"].map(name)
     return summ
 
@@ -185,7 +185,7 @@ def blocs_map(ctx: Context) -> Section:
     if year is None:
         sec.missing = f"No year in {ctx.years[0]}-{upto} has a full UN session in the data."
         return sec
-    summ = blocs_of_year(ctx.db, year, ctx.n_boot)
+    summ = blocs_of_year(ctx.db, year, ctx.draws)
     from ..warehouse import Warehouse
     w = Warehouse(ctx.db)
     if not (w.path.exists() and w.has("ideal_points")):
@@ -216,7 +216,7 @@ def blocs_map(ctx: Context) -> Section:
                    f"and {n_na} are nonaligned; {len(unsure)} memberships are uncertain (probability below 0.8)"
                    + (f", among them {ex}." if ex else "."))
     sec.figure = finish(fig, sec.finding, "UN General Assembly votes (Voeten et al.); multipolar dynamic ideal points, the IMF split "
-                        f"(Gopinath et al. 2024) with {ctx.n_boot} posterior draws; outlines Natural Earth / world-atlas. Faded, outlined: uncertain.",
+                        f"(Gopinath et al. 2024) with {ctx.draws} posterior draws; outlines Natural Earth / world-atlas. Faded, outlined: uncertain.",
                         height=480)
     sec.columns = ["state", "bloc", "probability", "else", "probability else"]
     sec.table = [{"state": f"{n} ({c})", "bloc": b, "probability": _f(p), "else": r or "–", "probability else": _f(rp)}
@@ -552,7 +552,7 @@ def robustness_section(ctx: Context) -> Section:
         sec.missing = "No ideal points of a full UN session: run `multipolar idealpoints` (needs the UN votes imported)."
         return sec
     try:
-        st, yt, vt = robustness(str(year), ctx.db, n_boot=ctx.n_boot)
+        st, yt, vt = robustness(str(year), ctx.db, draws=ctx.draws)
     except MultipolarError as e:          # the snapshot holds ideal points, not the votes the variants need
         sec.missing = (f"The robustness view refits the ideal points on selections of the UN votes, so it needs the votes in the "
                        f"warehouse (`multipolar data import ../shared/data/un_votes`, then `multipolar idealpoints`): {e}")

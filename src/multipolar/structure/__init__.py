@@ -109,7 +109,7 @@ def triangles_ranked(year: int, top: int = 20, db=None, states=None, threshold: 
     return out
 
 
-def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = None, seed: int = 0, tau: float = 1 / 3,
+def blocs(years, method: str = "ideal-points", db=None, draws: int | None = None, seed: int = 0, tau: float = 1 / 3,
           swing: float = 0.8, jobs: int | None = None, dy: pd.DataFrame | None = None,
           cut: str = "side") -> tuple[pd.DataFrame, pd.DataFrame]:
     """Each state's bloc per year with the probability of that membership (``multipolar blocs``).
@@ -160,8 +160,8 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
         extra["ideal_points_run"] = str(run.get("run_id", ""))
         cov = Coverage(int(ip["year"].min()), int(ip["year"].max()), f"the ideal points (run {run.get('run_id')})")
         rng, note = clip(years, cov, "blocs")
-        n_boot = n_boot or 200
-        est = B.IdealPointBlocs(tau=tau, n_boot=n_boot, seed=seed, cut=cut)
+        draws = draws or 200
+        est = B.IdealPointBlocs(tau=tau, draws=draws, seed=seed, cut=cut)
         for y in range(rng[0], rng[1] + 1):
             if ((ip["year"] == y) & ip["code"].isin(["USA", "CHN"])).sum() == 2:
                 probs.append(est.fit(ip[ip["year"] == y]).probabilities_.assign(year=y))
@@ -169,7 +169,7 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
                 left_out[y] = "no ideal points of both the United States and China (fewer than 10 recorded roll calls)"
     else:
         rng, note = clip(years, data_coverage(db), "blocs")
-        n_boot = n_boot or (200 if rng[0] == rng[1] else 50)
+        draws = draws or (200 if rng[0] == rng[1] else 50)
         from ..relations import MIN_VALUES_SHARE, covered_years
         dy = _measures(f"{rng[0]}:{rng[1]}", None, db, dy, ["closeness", "closeness_lo", "closeness_hi", "closeness_n_dims", "score_values"])
         notes += [n for n in dy.attrs.get("notes", []) if n.startswith("values:")]
@@ -177,7 +177,7 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
         # the coverage gate (multipolar.relations.covered_years): a year whose closeness lacks the UN votes
         # for most pairs gets no blocs, rather than one bloc of everyone (see NETWORK_GATE)
         cov = covered_years(und)
-        est = B.NetworkBlocs(n_boot=n_boot, seed=seed, jobs=jobs or os.cpu_count())
+        est = B.NetworkBlocs(draws=draws, seed=seed, jobs=jobs or os.cpu_count())
         prev = None
         for y in range(rng[0], rng[1] + 1):
             if y not in cov.index or not cov.loc[y, "values_share"] >= MIN_VALUES_SHARE:
@@ -212,7 +212,7 @@ def blocs(years, method: str = "ideal-points", db=None, n_boot: int | None = Non
             notes.append(f"no {method} blocs in {_years_text(ys)} ({r}){detail}")
     prob = pd.concat(probs, ignore_index=True)
     summ = pd.concat([B.summarise(g, swing).assign(year=y) for y, g in prob.groupby("year")], ignore_index=True)
-    params = {"years": f"{rng[0]}:{rng[1]}", "method": method, "n_boot": n_boot, "seed": seed, "tau": tau, "cut": cut, "swing": swing, **extra,
+    params = {"years": f"{rng[0]}:{rng[1]}", "method": method, "draws": draws, "seed": seed, "tau": tau, "cut": cut, "swing": swing, **extra,
               "years_left_out": ",".join(str(y) for y in sorted(left_out)), "notes": notes}
     summ.attrs.update(params)
     prob.attrs.update(params)

@@ -55,7 +55,7 @@ The IMF's critics (Airaudo et al. 2025, Federal Reserve IFDP 1408) show such spl
 period and the votes chosen: the probabilities below, and :mod:`multipolar.structure.robustness`
 (``multipolar blocs YEAR --robust``), make that visible.
 
-Probability: a parametric bootstrap of the ideal points' posterior: ``n_boot`` draws of every
+Probability: a parametric bootstrap of the ideal points' posterior: ``draws`` draws of every
 state's point (the US's and China's too) from N(theta, se^2) with the Laplace standard errors, the
 split re-done on each draw; the share of draws in each bloc is the probability.
 
@@ -65,7 +65,7 @@ Community detection with the Leiden algorithm (Traag, Waltman & van Eck 2019, *S
 Reports* 9) on the signed, weighted closeness graph of the year (:mod:`multipolar.relations`): a
 positive layer (closeness > 0, weight = closeness) and a negative layer (weight = -closeness),
 optimised together as a multiplex with layer weights +1 and -1 (modularity rewards positive ties
-inside blocs and negative ties across them). Probability: ``n_boot`` replicates, each with
+inside blocs and negative ties across them). Probability: ``draws`` replicates, each with
 closeness redrawn from N(closeness, s^2), s the half-width of its 90% interval / 1.645 (at least
 ``noise``), and a new seed; every replicate's labels are matched to the reference partition by
 the Hungarian algorithm on member overlap. Replicates run on all cores (``jobs``).
@@ -109,9 +109,9 @@ ANCHORS = [("USA", "Western"), ("SUN", "Soviet"), ("CHN", "China"), ("RUS", "Rus
 
 
 def _probabilities(labels: np.ndarray, codes, names) -> pd.DataFrame:
-    """labels: (n_boot, n_states) integer bloc indices -> long table code, bloc, probability."""
-    n_boot = labels.shape[0]
-    counts = np.stack([(labels == k).sum(axis=0) for k in range(len(names))], axis=1) / n_boot
+    """labels: (draws, n_states) integer bloc indices -> long table code, bloc, probability."""
+    draws = labels.shape[0]
+    counts = np.stack([(labels == k).sum(axis=0) for k in range(len(names))], axis=1) / draws
     return pd.DataFrame({"code": np.repeat(np.asarray(codes), len(names)), "bloc": np.tile(names, len(codes)),
                          "probability": counts.ravel()})
 
@@ -138,7 +138,7 @@ def _one_year(X: pd.DataFrame, what: str) -> None:
 class IdealPointBlocs(BaseEstimator):
     r"""The IMF-style split of one year's ideal points, with bootstrap probabilities (the module doc).
 
-    Each of ``n_boot`` draws takes every state's point from :math:`N(\theta, se^2)` (``seed``); on
+    Each of ``draws`` draws takes every state's point from :math:`N(\theta, se^2)` (``seed``); on
     the ``scale`` (``"rank"``: percentile ranks q within the draw; ``"ideal"``: the points) a state's
     position on the China-US line is :math:`r = (q - m) / h`, m the US-China midpoint and h half
     their distance. ``cut="band"``: US-leaning if :math:`r \ge \tau`, China-leaning if
@@ -153,8 +153,8 @@ class IdealPointBlocs(BaseEstimator):
     ``classes_``), ``probabilities_`` (code, bloc, probability).
     """
 
-    def __init__(self, tau: float = 1 / 3, n_boot: int = 200, seed: int = 0, scale: str = "rank", cut: str = "side"):
-        self.tau, self.n_boot, self.seed, self.scale, self.cut = tau, n_boot, seed, scale, cut
+    def __init__(self, tau: float = 1 / 3, draws: int = 200, seed: int = 0, scale: str = "rank", cut: str = "side"):
+        self.tau, self.draws, self.seed, self.scale, self.cut = tau, draws, seed, scale, cut
 
     def fit(self, X: pd.DataFrame, y=None):
         """Split the year of ``X`` (``y`` is not used); returns the estimator."""
@@ -168,7 +168,7 @@ class IdealPointBlocs(BaseEstimator):
         codes = g["code"].to_numpy()
         theta, se = g["ideal_point"].to_numpy(), g["se"].to_numpy()
         rng = np.random.default_rng(self.seed)
-        raw = theta + se * rng.standard_normal((self.n_boot, len(theta)))
+        raw = theta + se * rng.standard_normal((self.draws, len(theta)))
         iu, ic = int(np.flatnonzero(codes == "USA")[0]), int(np.flatnonzero(codes == "CHN")[0])
         self.sorted_draws_ = np.sort(raw, axis=1)
         # percentile ranks within the year: the US's extreme position does not stretch the span
@@ -194,7 +194,7 @@ class IdealPointBlocs(BaseEstimator):
     def predict_proba(self, X: pd.DataFrame) -> np.ndarray:
         """The probability of each bloc (columns in ``classes_`` order) for the states of ``X``
         (``ideal_point`` and, when given, ``se``; 0 otherwise) given the fitted split: each state drawn
-        ``n_boot`` times (its own generator, from ``seed``), ranked in the fitted year's draw of the
+        ``draws`` times (its own generator, from ``seed``), ranked in the fitted year's draw of the
         same number (``scale="rank"``: q = (fitted points below it + 0.5) / states), placed against that
         draw's midpoint and half-span."""
         check_is_fitted(self, "labels_")
@@ -212,7 +212,7 @@ class IdealPointBlocs(BaseEstimator):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
 
 
-def ideal_point_blocs(ip: pd.DataFrame, year: int, tau: float = 1 / 3, n_boot: int = 200, seed: int = 0,
+def ideal_point_blocs(ip: pd.DataFrame, year: int, tau: float = 1 / 3, draws: int = 200, seed: int = 0,
                       scale: str = "rank", cut: str = "side") -> pd.DataFrame:
     """The IMF split of ``year`` with bootstrap probabilities (long table: code, bloc, probability, year):
     :class:`IdealPointBlocs` fitted on the year's rows of ``ip``.
@@ -220,7 +220,7 @@ def ideal_point_blocs(ip: pd.DataFrame, year: int, tau: float = 1 / 3, n_boot: i
     ``cut``: ``band`` (the IMF style: nonaligned within ``tau`` of the half-span around the US-China
     midpoint) or ``side`` (the side of the midpoint; nonaligned while the midpoint is within the
     state's own posterior spread: :data:`SIDE_Z` sd of its position across the draws). See the module doc."""
-    est = IdealPointBlocs(tau=tau, n_boot=n_boot, seed=seed, scale=scale, cut=cut)
+    est = IdealPointBlocs(tau=tau, draws=draws, seed=seed, scale=scale, cut=cut)
     return est.fit(ip[ip["year"] == year]).probabilities_.assign(year=year)
 
 
@@ -284,7 +284,7 @@ class NetworkBlocs(BaseEstimator):
 
     The reference partition maximises the multiplex modularity
     :math:`Q = Q^+ - Q^-` of the positive layer (weight = closeness) and the negative layer
-    (weight = -closeness), iterated to convergence (seed ``seed``); each of ``n_boot`` replicates
+    (weight = -closeness), iterated to convergence (seed ``seed``); each of ``draws`` replicates
     redraws the closeness from :math:`N(c, s^2)`, s = max(half-width of its 90% interval / 1.645,
     ``noise``), and is matched to the reference by the Hungarian algorithm on member overlap. Blocs
     are named after the anchor in them (:data:`ANCHORS`, by the anchor's most likely bloc over the
@@ -297,8 +297,8 @@ class NetworkBlocs(BaseEstimator):
     ``probabilities_`` (code, bloc, probability).
     """
 
-    def __init__(self, n_boot: int = 200, seed: int = 0, noise: float = 0.05, jobs: int | None = None):
-        self.n_boot, self.seed, self.noise, self.jobs = n_boot, seed, noise, jobs
+    def __init__(self, draws: int = 200, seed: int = 0, noise: float = 0.05, jobs: int | None = None):
+        self.draws, self.seed, self.noise, self.jobs = draws, seed, noise, jobs
 
     def fit(self, X: pd.DataFrame, y=None):
         """Find the blocs of the year of ``X`` (``y`` is not used); returns the estimator."""
@@ -313,7 +313,7 @@ class NetworkBlocs(BaseEstimator):
         graph = _Signed(len(codes), ea, eb)
         ref = graph.leiden(w0, self.seed, n_iterations=-1)            # the reference: iterated to convergence
         replicate = _Replicates(graph, w0, sd, ref, ref.max() + 1, self.seed)
-        labels = np.array(_run(replicate, self.n_boot, self.jobs))
+        labels = np.array(_run(replicate, self.draws, self.jobs))
         k = labels.max() + 1
         # blocs are named after the anchors' most likely bloc over the replicates, not the reference partition's
         # (in 2021 the reference put the United States in a small bloc with Mexico and Argentina while every
@@ -340,10 +340,10 @@ class NetworkBlocs(BaseEstimator):
         return mean.idxmax(axis=1).reindex(codes).rename("bloc").rename_axis("code")
 
 
-def _run(replicate: _Replicates, n_boot: int, jobs: int | None) -> list[np.ndarray]:
-    """The replicates 0..n_boot-1, on ``jobs`` forked workers when there are enough of them (20)."""
-    if not (jobs and jobs > 1 and n_boot >= 20):
-        return [replicate(b) for b in range(n_boot)]
+def _run(replicate: _Replicates, draws: int, jobs: int | None) -> list[np.ndarray]:
+    """The replicates 0..draws-1, on ``jobs`` forked workers when there are enough of them (20)."""
+    if not (jobs and jobs > 1 and draws >= 20):
+        return [replicate(b) for b in range(draws)]
     import gc
     import multiprocessing as mp
     # forked workers must not garbage-collect the parent's objects (Arrow and DuckDB memory cannot be freed
@@ -352,18 +352,18 @@ def _run(replicate: _Replicates, n_boot: int, jobs: int | None) -> list[np.ndarr
     gc.freeze()
     try:
         with mp.get_context("fork").Pool(jobs) as pool:        # the replicates are independent: both cores
-            return pool.map(replicate, range(n_boot), chunksize=max(1, n_boot // (4 * jobs)))
+            return pool.map(replicate, range(draws), chunksize=max(1, draws // (4 * jobs)))
     finally:
         gc.unfreeze()
 
 
-def network_blocs(sg: pd.DataFrame, year: int, n_boot: int = 200, seed: int = 0, noise: float = 0.05,
+def network_blocs(sg: pd.DataFrame, year: int, draws: int = 200, seed: int = 0, noise: float = 0.05,
                   jobs: int | None = None) -> pd.DataFrame:
     """Leiden blocs of ``year`` on the signed closeness graph, with bootstrap probabilities (long table:
     code, bloc, probability, year): :class:`NetworkBlocs` fitted on the year's pairs of ``sg``.
 
     ``sg``: undirected pairs code_a, code_b, year, closeness, closeness_lo, closeness_hi."""
-    est = NetworkBlocs(n_boot=n_boot, seed=seed, noise=noise, jobs=jobs)
+    est = NetworkBlocs(draws=draws, seed=seed, noise=noise, jobs=jobs)
     return est.fit(sg[sg["year"] == year]).probabilities_.assign(year=year)
 
 

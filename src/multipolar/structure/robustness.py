@@ -93,7 +93,7 @@ def _values_f(agree: pd.DataFrame, bl: pd.Series) -> tuple[float, int, int]:
     return f, int(same.sum()), int((~same).sum())
 
 
-def robustness(years, db=None, *, tau: float = 1 / 3, n_boot: int = 100, seed: int = 0, network: bool = False,
+def robustness(years, db=None, *, tau: float = 1 / 3, draws: int = 100, seed: int = 0, network: bool = False,
                selections=None, windows=WINDOWS, progress=None, cut: str = "side"):
     """The robustness view of ``years`` (a year or FIRST:LAST).
 
@@ -146,7 +146,7 @@ def robustness(years, db=None, *, tau: float = 1 / 3, n_boot: int = 100, seed: i
     state_rows, var_rows, year_rows = [], [], []
     for y in ys:
         base_ip = ip[ip["year"] == y]
-        base = B.summarise(B.ideal_point_blocs(ip, y, tau=tau, n_boot=n_boot, seed=seed, cut=cut)).set_index("code")
+        base = B.summarise(B.ideal_point_blocs(ip, y, tau=tau, draws=draws, seed=seed, cut=cut)).set_index("code")
         cols = {"bloc": base["bloc"], "probability": base["probability"]}
         agree_all = V.vote_agreement(picked["all"][picked["all"]["year"] == y])
         f_base, _, _ = _values_f(agree_all, base["bloc"])
@@ -167,7 +167,7 @@ def robustness(years, db=None, *, tau: float = 1 / 3, n_boot: int = 100, seed: i
                     var_rows.append(row)
                     continue
                 vi = _to_baseline(vi, base_ip)
-                s = B.summarise(B.ideal_point_blocs(vi, y, tau=tau, n_boot=n_boot, seed=seed, cut=cut)).set_index("code")
+                s = B.summarise(B.ideal_point_blocs(vi, y, tau=tau, draws=draws, seed=seed, cut=cut)).set_index("code")
                 per_var[name] = s["bloc"]
                 win_votes = picked[lab][(picked[lab]["year"] <= y) & (picked[lab]["year"] > y - win)].assign(year=y)
                 f, pw, pa = _values_f(V.vote_agreement(win_votes), s["bloc"])
@@ -203,7 +203,7 @@ def robustness(years, db=None, *, tau: float = 1 / 3, n_boot: int = 100, seed: i
     states = pd.concat(state_rows, ignore_index=True)
     lead = ["code", "year", "bloc", "probability"]
     states = states[lead + [c for c in states.columns if c not in lead]]
-    params = {"years": f"{ys[0]}:{ys[-1]}", "tau": tau, "cut": cut, "n_boot": n_boot, "seed": seed, "network": network,
+    params = {"years": f"{ys[0]}:{ys[-1]}", "tau": tau, "cut": cut, "draws": draws, "seed": seed, "network": network,
               "variants": ",".join(variant_name(lab, w_) for _, lab in sels for w_ in windows), "stable_share": STABLE_SHARE,
               "ideal_points_run": str(run.get("run_id", "")), "notes": notes + _coverage_notes(picked, sels, ys, windows)}
     out = (states, pd.DataFrame(year_rows), pd.DataFrame(var_rows))
@@ -267,7 +267,7 @@ def _network(sg: pd.DataFrame, year: int, ip: pd.DataFrame | None, seed: int) ->
         g["closeness"] = num / den.replace(0, np.nan)
         g["closeness_lo"] = g["closeness_hi"] = g["closeness"]
     g = g[g["closeness"].notna()]
-    s = B.summarise(B.network_blocs(g, year, n_boot=NET_BOOT, seed=seed, jobs=1))
+    s = B.summarise(B.network_blocs(g, year, draws=NET_BOOT, seed=seed, jobs=1))
     return s.set_index("code")["bloc"]
 
 
@@ -292,7 +292,7 @@ SIDE = {"US-leaning": "US", "Western": "US", "China-leaning": "China", "China": 
         "nonaligned": "middle"}
 
 
-def compare_methods(years, db=None, states=None, n_boot: int | None = None, seed: int = 0, tau: float = 1 / 3,
+def compare_methods(years, db=None, states=None, draws: int | None = None, seed: int = 0, tau: float = 1 / 3,
                     jobs: int | None = None, cut: str = "side") -> pd.DataFrame:
     """Both bloc methods side by side for ``states`` (default :data:`MAJOR_STATES`) in ``years``.
 
@@ -302,8 +302,8 @@ def compare_methods(years, db=None, states=None, n_boot: int | None = None, seed
     China, Russia or Soviet), False when they differ, missing where one method has no bloc (a
     nonaligned state has no network counterpart: it is reported as differing only from a pole's bloc)."""
     from . import blocs
-    ip_s, _ = blocs(years, method="ideal-points", db=db, n_boot=n_boot, seed=seed, tau=tau, cut=cut)
-    nw_s, _ = blocs(years, method="network", db=db, n_boot=n_boot, seed=seed, jobs=jobs)
+    ip_s, _ = blocs(years, method="ideal-points", db=db, draws=draws, seed=seed, tau=tau, cut=cut)
+    nw_s, _ = blocs(years, method="network", db=db, draws=draws, seed=seed, jobs=jobs)
     codes = states or MAJOR_STATES
     a = ip_s[ip_s["code"].isin(codes)][["code", "year", "bloc", "probability"]].rename(
         columns={"bloc": "ideal_points_bloc", "probability": "ideal_points_p"})
@@ -315,5 +315,5 @@ def compare_methods(years, db=None, states=None, n_boot: int | None = None, seed
     order = {c: i for i, c in enumerate(codes)}
     out = out.sort_values(["year", "code"], key=lambda s: s.map(order) if s.name == "code" else s).reset_index(drop=True)
     out.attrs.update({"years": ip_s.attrs.get("years"), "notes": list(dict.fromkeys(ip_s.attrs.get("notes", []) + nw_s.attrs.get("notes", []))),
-                      "n_boot_ideal_points": ip_s.attrs.get("n_boot"), "n_boot_network": nw_s.attrs.get("n_boot"), "tau": tau, "cut": cut})
+                      "n_boot_ideal_points": ip_s.attrs.get("draws"), "n_boot_network": nw_s.attrs.get("draws"), "tau": tau, "cut": cut})
     return out

@@ -360,7 +360,7 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
         counts: dict[str, int] = {}
         for r in b:
             counts[r["bloc"]] = counts.get(r["bloc"], 0) + 1
-        return J({"year": year, "method": "ideal points, IMF split", "n_boot": bl.n_boot, "counts": counts, "states": b})
+        return J({"year": year, "method": "ideal points, IMF split", "draws": bl.draws, "counts": counts, "states": b})
 
     @app.get("/api/blocs/{year}/robustness", summary="Does a state's bloc depend on the votes counted? The split under each issue "
              "area, the important votes and one- vs three-session windows")

@@ -250,15 +250,15 @@ class Blocs:
     """The ideal-point blocs of every year with a full UN session and both anchors voting."""
     COLUMNS = ["code", "name", "bloc", "probability", "runner_up", "runner_up_probability", "swing"]
 
-    def __init__(self, ip: pd.DataFrame | None, n_boot: int):
+    def __init__(self, ip: pd.DataFrame | None, draws: int):
         from ..structure import communities as B
-        self.n_boot = n_boot
+        self.draws = draws
         blocs = pd.DataFrame(columns=["code", "bloc", "probability", "runner_up", "runner_up_probability", "swing", "year"])
         if ip is not None:
             from ..dimensions.values import full_sessions
             years = full_sessions(ip, voting=("USA", "CHN"))
             if years:
-                blocs = pd.concat([B.summarise(B.ideal_point_blocs(ip, y, n_boot=n_boot)).assign(year=y) for y in years],
+                blocs = pd.concat([B.summarise(B.ideal_point_blocs(ip, y, draws=draws)).assign(year=y) for y in years],
                                   ignore_index=True)
         blocs["name"] = blocs["code"].map(state_name)
         self.years = sorted(int(y) for y in blocs["year"].unique())
@@ -288,9 +288,9 @@ class Version:
     """One state of the warehouse's data (its ``fingerprint``): each part built on first use, once;
     requests that need a part being built wait for that build."""
 
-    def __init__(self, db, n_boot: int, fingerprint=None):
+    def __init__(self, db, draws: int, fingerprint=None):
         import datetime as dt
-        self.db, self.n_boot, self.fingerprint = db, n_boot, fingerprint
+        self.db, self.draws, self.fingerprint = db, draws, fingerprint
         #: when this version of the data began to be read (UTC)
         self.read_at = dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
         self._values: dict = {}
@@ -349,7 +349,7 @@ class Version:
             if year in self._robust:
                 return self._robust[year]
             from ..structure.robustness import robustness
-            st, yt, vt = robustness(str(year), self.db, n_boot=self.n_boot)
+            st, yt, vt = robustness(str(year), self.db, draws=self.draws)
             st = st.assign(name=st["code"].map(state_name))
             out = {"year": year, "summary": records(yt, list(yt.columns))[0],
                    "variants": records(vt, [c for c in ("variant", "votes", "window", "roll_calls", "states", "n_US-leaning", "n_nonaligned",
@@ -381,7 +381,7 @@ class Version:
 
     def _build_blocs(self) -> Blocs:
         from ..dimensions.values import stored_ideal_points
-        return Blocs(stored_ideal_points(self.db), self.n_boot)
+        return Blocs(stored_ideal_points(self.db), self.draws)
 
     def _build_poles(self) -> list[dict]:
         from .. import structure as S
@@ -402,11 +402,11 @@ class Version:
 class Store:
     """The dashboard's data, read lazily and kept current (see the module's doc)."""
 
-    def __init__(self, db=None, n_boot: int = 100, check_interval: float = 1.0, settle: float = 3.0):
+    def __init__(self, db=None, draws: int = 100, check_interval: float = 1.0, settle: float = 3.0):
         from ..warehouse import Warehouse
         self.db = db
         self.path = Warehouse(db).path
-        self.n_boot = n_boot
+        self.draws = draws
         self.check_interval = check_interval
         self.settle = settle
         #: bumped whenever what the store answers changes (the response cache keys on it)
@@ -438,7 +438,7 @@ class Store:
                 data = None if fp is BUSY else fp[0]
                 if fp is not BUSY:
                     self._stat, self._scen_fp = st, fp[1]
-                self._version = Version(self.db, self.n_boot, data)
+                self._version = Version(self.db, self.draws, data)
                 self._wanted = data
             return self._version
 
@@ -577,7 +577,7 @@ class Store:
                         return
                     parts = old.touched()
                     del old
-                new = Version(self.db, self.n_boot, want)
+                new = Version(self.db, self.draws, want)
                 for p in parts:
                     try:
                         new.get(p)
