@@ -411,31 +411,16 @@ class Warehouse:
                 if progress:
                     progress(f, out[-1])
             return out
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-        ctx = mp.get_context("fork") if hasattr(os, "fork") else None
-        ex = ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=_worker_init, initargs=(os.getpid(),))
+        pool = _ParserPool(jobs, source, known)
         try:
             # parsed in the sorted order, at most jobs + 1 ahead of the write (bounded memory), written in that order
-            window = jobs + 1
-            futs = {}
-            nxt = 0
             for i, f in enumerate(files):
-                while nxt < len(files) and nxt <= i + window:
-                    futs[nxt] = ex.submit(_parse_job, str(files[nxt]), source, known)
-                    nxt += 1
-                try:
-                    job = futs.pop(i).result()
-                except Exception as e:  # a worker that died
-                    job = {"report": ImportReport(str(f), source, "error", printable(f"the parser process failed ({type(e).__name__}: {e}); the warehouse is unchanged"))}
+                job = pool.result(files, i)
                 out.append(self._finish_job(job, options=options, written=written, replace=replace))
                 if progress:
                     progress(f, out[-1])
-        except BaseException:
-            _kill_workers(ex)
-            raise
         finally:
-            ex.shutdown(wait=True, cancel_futures=True)
+            pool.stop()
         return out
 
     def _write(self, reader, layout, path: Path, sha: str, parsed, t0, precedence: int = 2, replace: bool = False,
@@ -605,12 +590,94 @@ def _worker_init(parent: int) -> None:
         threading.Thread(target=watch, daemon=True).start()
 
 
-def _kill_workers(ex) -> None:
-    for p in list((getattr(ex, "_processes", None) or {}).values()):
+class _ParserPool:
+    """``jobs`` long-lived parser processes, forked once, each parsing one file at a time and sending the parsed file
+    back through its own pipe. No threads and no locks in the parent: stopping it (after the import, on Ctrl-C or
+    SIGTERM, or on any error) kills the workers and reaps them, and cannot hang (``concurrent.futures``'
+    ProcessPoolExecutor can deadlock in ``shutdown`` once a worker was killed: CPython gh-125451, not fixed in 3.11)."""
+
+    def __init__(self, jobs: int, source, known):
+        import multiprocessing as mp
+        ctx = mp.get_context("fork") if hasattr(os, "fork") else mp.get_context()
+        self.workers = []
+        for _ in range(jobs):
+            parent_end, child_end = ctx.Pipe(duplex=True)
+            proc = ctx.Process(target=_parser_loop, args=(child_end, os.getpid(), source, known), daemon=True)
+            proc.start()
+            child_end.close()
+            self.workers.append({"proc": proc, "conn": parent_end, "file": None})
+        self.sent = 0                           # files handed out so far (in order)
+        self.owner: dict[int, dict] = {}        # file index -> the worker parsing it
+
+    def _dispatch(self, files, upto: int) -> None:
+        for w in self.workers:
+            if self.sent > upto or self.sent >= len(files):
+                return
+            if w["file"] is None and w["proc"].is_alive():
+                try:
+                    w["conn"].send(str(files[self.sent]))
+                except (BrokenPipeError, OSError):
+                    continue
+                w["file"] = self.sent
+                self.owner[self.sent] = w
+                self.sent += 1
+
+    def result(self, files, i: int) -> dict:
+        """The parsed job of ``files[i]`` (handing out the next files to idle workers meanwhile)."""
+        from multiprocessing.connection import wait
+        window = len(self.workers) + 1
+        while True:
+            self._dispatch(files, i + window)
+            w = self.owner.get(i)
+            if w is None:                      # no live worker took it: every worker died
+                return _dead_worker(files[i], RuntimeError("no parser process is left"))
+            wait([w["conn"], w["proc"].sentinel], timeout=1.0)
+            if w["conn"].poll():
+                try:
+                    job = w["conn"].recv()
+                except (EOFError, OSError) as e:
+                    job = _dead_worker(files[i], e)
+            elif not w["proc"].is_alive():
+                job = _dead_worker(files[i], RuntimeError(f"exit code {w['proc'].exitcode}"))
+            else:
+                continue
+            w["file"] = None
+            del self.owner[i]
+            return job
+
+    def stop(self) -> None:
+        """Kill the workers and reap them (an idle worker holds nothing; a busy one's file is not needed any more)."""
+        for w in self.workers:
+            try:
+                w["conn"].close()
+            except OSError:
+                pass
+            if w["proc"].is_alive():
+                w["proc"].kill()
+        for w in self.workers:
+            w["proc"].join(timeout=10)
+        self.workers = []
+
+
+def _dead_worker(path, e: BaseException | None = None) -> dict:
+    why = f" ({type(e).__name__}: {e})" if e is not None else ""
+    return {"path": str(path), "report": ImportReport(str(path), None, "error", printable(
+        f"the parser process failed{why}; the warehouse is unchanged"))}
+
+
+def _parser_loop(conn, parent: int, source, known) -> None:
+    """A parser process: read a path, send back its parsed job, until the pipe closes."""
+    _worker_init(parent)
+    while True:
         try:
-            p.kill()
-        except Exception:
-            pass
+            path = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            job = _parse_job(path, source, known)
+        except Exception as e:          # never leave the parent waiting
+            job = _dead_worker(path, e)
+        conn.send(job)
 
 
 @dataclass
