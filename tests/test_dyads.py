@@ -22,6 +22,15 @@ def table(full_table):
     return full_table
 
 
+def test_every_measure_in_a_unit_is_a_number(table):
+    """A column with a unit (TIV, dollars, shares...) is numeric in pandas, never Decimal objects read as text (SIPRI's TIV
+    sums came out as DuckDB DECIMAL, and the Stata file held them as strings)."""
+    d, df = table
+    wrong = [c for c, col in d.columns.items() if c in df and df[c].dtype == object
+             and df[c].dropna().map(lambda v: not isinstance(v, str)).any()]
+    assert not wrong, wrong
+
+
 def test_every_ordered_pair_once_and_no_self_or_successor_pairs(table):
     _, df = table
     assert not df.duplicated(["code_a", "code_b", "year"]).any()

@@ -531,51 +531,12 @@ def write(df: pd.DataFrame, out: str | Path) -> Path:
     elif suf == ".csv":
         df.to_csv(out, index=False)
     elif suf == ".dta":
-        _stata(df).to_stata(out, write_index=False, version=118, variable_labels=_stata_labels(df))
+        from .dimensions.dyads.frame import stata_name
+        from .stata import write_dta
+        write_dta(df, out, short=stata_name)
     else:
         out.write_text(df.to_json(orient="records", date_format="iso", force_ascii=False, indent=1) + "\n", encoding="utf-8")
     return out
-
-
-def _stata(df: pd.DataFrame) -> pd.DataFrame:
-    """A table Stata can hold: names of at most 32 characters (the dyad table's short forms; the full name goes into
-    the label), text for object columns (missing stays empty), 0/1 for booleans, timestamps without a time zone."""
-    from .dimensions.dyads.frame import stata_name
-    out = df.copy()
-    out.columns = _stata_names(df.columns, stata_name)
-    for c in out.columns:
-        col = out[c]
-        if col.dtype == bool or str(col.dtype) == "boolean":
-            out[c] = col.astype("float64") if col.isna().any() else col.astype("int8")
-        elif col.dtype == object or str(col.dtype) in ("category", "string"):
-            out[c] = col.astype(object).map(lambda v: "" if v is None or (isinstance(v, float) and v != v)
-                                             else v if isinstance(v, str) else json.dumps(v, default=str) if isinstance(v, (list, dict, tuple))
-                                             else str(v)).str.slice(0, 2000)
-        elif hasattr(col.dtype, "tz") and col.dtype.tz is not None:
-            out[c] = col.dt.tz_localize(None)
-    return out
-
-
-def _stata_names(columns, short) -> list[str]:
-    """Stata's names for ``columns``: shortened, Stata's reserved words (``end``, ``in``...) prefixed with ``_``, unique."""
-    from pandas.io.stata import StataParser
-    reserved = set(StataParser().RESERVED_WORDS)
-    names, seen = [], set()
-    for c in map(str, columns):
-        n = short(c)
-        n = f"_{n}"[:32] if n in reserved else n
-        k = 1
-        while n in seen:
-            n = f"{short(c)[:29]}_{k}"
-            k += 1
-        seen.add(n)
-        names.append(n)
-    return names
-
-
-def _stata_labels(df: pd.DataFrame) -> dict:
-    from .dimensions.dyads.frame import stata_name
-    return {n: c[:80] for n, c in zip(_stata_names(df.columns, stata_name), map(str, df.columns)) if n != c}
 
 
 def _states(states) -> list[str] | None:

@@ -484,18 +484,9 @@ class Frame:
         elif fmt == "csv":
             self._x(f"COPY ({q}) TO '{target}' (HEADER, DELIMITER ',')")
         else:
-            df = self.to_pandas()
+            from ...stata import write_dta
             # Stata names have at most 32 characters: a documented short form, the full name in the label
-            short = {c: stata_name(c) for c in df.columns}
-            labels = {short[c]: (f"{c}: " if short[c] != c else "") + f"{self.columns[c].unit}" for c in df.columns if c in self.columns}
-            labels = {k: v[:80] for k, v in labels.items()}
-            df = df.rename(columns=short)
-            for c in df.columns:
-                if df[c].dtype == object or str(df[c].dtype) == "category":
-                    df[c] = df[c].astype(object).where(df[c].notna(), "").astype(str).str.slice(0, 2000)
-                elif df[c].dtype == bool:
-                    df[c] = df[c].astype("int8")
-            df.to_stata(path, write_index=False, version=118, variable_labels=labels)
+            write_dta(self.to_pandas(), path, labels={c: str(self.columns[c].unit) for c in self.columns}, short=stata_name)
         return path
 
     to_parquet = write

@@ -31,10 +31,10 @@ def add(d: Frame):
     lo, hi = d.span("arms_tiv")
     d._x(f"""CREATE OR REPLACE TEMP TABLE arms_a AS
              WITH off_last AS (SELECT max(year) AS y FROM {t} WHERE "table" = 'tiv_cow')
-             SELECT supplier, recipient, CAST(year AS INTEGER) AS year, sum(tiv_mn) AS v, 'SIPRI TIV' AS src FROM {t}
+             SELECT supplier, recipient, CAST(year AS INTEGER) AS year, CAST(sum(tiv_mn) AS DOUBLE) AS v, 'SIPRI TIV' AS src FROM {t}
              WHERE "table" = 'tiv_cow' AND supplier <> recipient GROUP BY ALL
              UNION ALL
-             SELECT supplier, recipient, CAST(year AS INTEGER), sum(tiv_mn), 'SIPRI register, approximate' FROM {t}, off_last
+             SELECT supplier, recipient, CAST(year AS INTEGER), CAST(sum(tiv_mn) AS DOUBLE), 'SIPRI register, approximate' FROM {t}, off_last
              WHERE "table" = 'tiv_approx' AND supplier <> recipient AND year > coalesce(off_last.y, 0) GROUP BY ALL""")
     d.state_year("arms_imp", "SELECT recipient AS code, year, sum(v) AS v FROM arms_a GROUP BY ALL")
     d.pairs("""WITH pairs AS (SELECT supplier AS code_a, recipient AS code_b, year, src FROM arms_a UNION SELECT recipient, supplier, year, src FROM arms_a)
