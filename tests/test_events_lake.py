@@ -343,3 +343,35 @@ def test_interaction_reads_the_series_where_a_year_is_covered(tmp_path, where):
     assert d.loc[("RUS", "CHN", 2019), "events_a_to_b_n"] == 0          # covered year, no events: 0
     assert pd.isna(d.loc[("USA", "RUS", 2018), "events_a_to_b_n"])      # one day of 2018: missing, not 0
     assert d.loc[("USA", "RUS", 2019), "events_a_to_b_share_of_a_events"] == 1.0
+
+
+def test_an_old_lake_layout_is_named_and_migrated(tmp_path, where):
+    """A lake of layout 1 (no outlet_key) gets a clear error naming the command; `events migrate` rewrites it and the
+    aggregates come out as before; a lake newer than this multipolar is refused."""
+    from multipolar.errors import MultipolarError
+    from multipolar.events.lake import LAKE_VERSION
+    db, lake = where
+    rows = [(1, "2024-05-01", "USA", "RUS", "042", 2.0, 1, "https://a.example/1"), (2, "2024-05-01", "USA", "RUS", "190", -10.0, 3, "https://b.example/2"),
+            (3, "2024-05-02", "USA", "RUS", "042", 2.0, 1, "https://a.example/3"), (4, "2024-05-02", "RUS", "USA", "042", 2.0, 1, "https://c.example/4")]
+    E.import_events([write_gdelt2(tmp_path / "20240501000000.export.CSV.zip", rows)], db=db, lake=lake)
+    assert json.loads((lake / "_lake.json").read_text()) == {"version": LAKE_VERSION}
+    before = table(db, "event_dyad_month").sort_values(["source_code", "target_code"]).reset_index(drop=True)
+    assert before.set_index(["source_code", "target_code"]).loc[("USA", "RUS"), "outlets"] == 2
+    # make it a layout-1 lake: the files without outlet_key, no version file
+    (part,) = Lake(lake).files()
+    duckdb.sql(f"COPY (SELECT * EXCLUDE (outlet_key) FROM read_parquet('{part}')) TO '{part}.old' (FORMAT parquet)")
+    Path(f"{part}.old").replace(part)
+    (lake / "_lake.json").unlink()
+    assert Lake(lake).version() == 1
+    with pytest.raises(MultipolarError, match="layout 1.*events migrate"):
+        E.aggregate(db=db, lake=lake)
+    with pytest.raises(MultipolarError, match="events migrate"):
+        E.import_events([write_gdelt2(tmp_path / "20240601000000.export.CSV.zip", rows[:1])], db=db, lake=lake)
+    assert "1 partition file(s) rewritten" in E.migrate(db=db, lake=lake)
+    assert Lake(lake).version() == LAKE_VERSION and not Lake(lake).old_files()
+    after = E.aggregate(db=db, lake=lake)[before.columns].sort_values(["source_code", "target_code"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(before, after, check_dtype=False)
+    assert "nothing to do" in E.migrate(db=db, lake=lake)
+    (lake / "_lake.json").write_text(json.dumps({"version": LAKE_VERSION + 1}))
+    with pytest.raises(MultipolarError, match="newer than this multipolar"):
+        E.aggregate(db=db, lake=lake)

@@ -39,28 +39,36 @@ def dyad_month(ev: ibis.Table, cache: bool = False) -> ibis.Table:
 
 
 def pair_counts(ev: ibis.Table) -> ibis.Table:
-    """Stage 1: the counts and sums of each source, month and directed pair."""
+    """Stage 1: the counts and sums of each source, month and directed pair.
+
+    The events (records not flagged as duplicates) are filtered once and aggregated without per-aggregate
+    conditions; the records (duplicates included) are counted apart and joined: on DuckDB this halves the
+    time of one pass that tests ``duplicate_of IS NULL`` inside every aggregate. Distinct outlets are counted
+    exactly on ``outlet_key`` (integers, the same on every engine; see :mod:`.lake`)."""
     ev = _typed(ev)
     e = ev.filter(ev.source_code != ev.target_code)
-    kept = e.duplicate_of.isnull()
-    q = e.quad_class
-    m = e.mentions.cast("float64")
-    g = e.group_by(KEYS).aggregate(
-        events=e.count(where=kept),
-        records=e.count(),
-        verbal_coop=e.count(where=kept & (q == 1)),
-        material_coop=e.count(where=kept & (q == 2)),
-        verbal_conflict=e.count(where=kept & (q == 3)),
-        material_conflict=e.count(where=kept & (q == 4)),
-        goldstein_sum=e.goldstein.sum(where=kept),
-        goldstein_mean=e.goldstein.mean(where=kept),
-        mentions=m.sum(where=kept),
-        _gmw=(e.goldstein * m).sum(where=kept),
-        _coop_m=m.sum(where=kept & (q <= 2)),
-        _confl_m=m.sum(where=kept & (q >= 3)),
-        outlets=e.outlet_key.nunique(where=kept),   # the outlet's MD5 bits, stored: faster than strings, engine-independent
+    k = e.filter(e.duplicate_of.isnull())
+    q = k.quad_class
+    m = k.mentions.cast("float64")
+    g = k.group_by(KEYS).aggregate(
+        events=k.count(),
+        verbal_coop=k.count(where=q == 1),
+        material_coop=k.count(where=q == 2),
+        verbal_conflict=k.count(where=q == 3),
+        material_conflict=k.count(where=q == 4),
+        goldstein_sum=k.goldstein.sum(),
+        goldstein_mean=k.goldstein.mean(),
+        mentions=m.sum(),
+        _gmw=(k.goldstein * m).sum(),
+        _coop_m=m.sum(where=q <= 2),
+        _confl_m=m.sum(where=q >= 3),
+        outlets=k.outlet_key.nunique(),   # exact: distinct 63-bit keys of the outlets (collisions: see lake.py)
     )
-    return g.filter(g.events > 0)
+    r = e.group_by(KEYS).aggregate(records=e.count()).rename(**{f"_r_{c}": c for c in KEYS})
+    j = g.join(r, [g[c] == r[f"_r_{c}"] for c in KEYS])
+    return j.select(*[j[c] for c in KEYS], events=j.events, records=j.records, **{c: j[c] for c in (
+        "verbal_coop", "material_coop", "verbal_conflict", "material_conflict", "goldstein_sum", "goldstein_mean", "mentions",
+        "_gmw", "_coop_m", "_confl_m", "outlets")})
 
 
 def with_volume(g: ibis.Table) -> ibis.Table:
