@@ -328,6 +328,11 @@ def test_volume_share_and_mention_weights(tmp_path, where):
     assert r["net_cooperation_mw"] == pytest.approx((1 - 3) / 4)
     assert dm.loc[("FRA", "DEU"), "volume_share"] == 1.0
     assert ("USA", "USA") not in dm.index
+    # a pair without events in a month the files cover: 0 events, ratios missing; months not covered are not shown
+    df, notes = E.dyad("FRA", "RUS", db=db)
+    assert len(df) == 1 and (df["year"].iloc[0], df["month"].iloc[0]) == (2024, 5)
+    assert df["events ab"].iloc[0] == df["events ba"].iloc[0] == 0 and pd.isna(df["net coop ab"].iloc[0]) and df["days"].iloc[0] == 3
+    assert any("volume" in n for n in notes) and any("missing, not 0" in n for n in notes)
 
 
 def test_interaction_reads_the_series_where_a_year_is_covered(tmp_path, where):

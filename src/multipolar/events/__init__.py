@@ -399,17 +399,25 @@ def dyad(a: str, b: str, years=None, db=None, freq: str = "month") -> tuple[pd.D
     if freq == "month":
         out["outlets"] = ab["outlets"].fillna(0).astype("int64") + ba["outlets"].fillna(0).astype("int64")
     out = out.reset_index()
-    # a month the files do not cover is missing, not 0: only covered source-months appear
-    if freq == "month" and not out.empty:
-        c = cov[["source", "year", "month", "days"]]
-        out = out.merge(c, on=["source", "year", "month"], how="left")
-    notes = [f"ab = {ca} -> {cb}, ba = {cb} -> {ca}; outlets: distinct outlets (sum of both directions); days: days with events in the source's files that month",
+    # within a source's coverage a period without the pair's events has 0 events (its ratios missing); a period the
+    # files do not cover is not shown (missing, never 0)
+    if not cov.empty:
+        c = cov[["source", "year", "month", "days"]] if freq == "month" else cov.groupby(["source", "year"], as_index=False)["days"].sum()
+        c = c[c["source"] != "mentions"]
+        out = c.merge(out, on=keys, how="left") if not out.empty else c.assign(**{k: pd.Series(dtype="float64") for k in out.columns if k not in keys})
+        for col in ("events ab", "events ba", "dups removed", "outlets"):
+            if col in out:
+                out[col] = out[col].fillna(0).astype("int64")
+        out = out[[*keys, *[k for k in out.columns if k not in keys and k != "days"], "days"]].sort_values(keys).reset_index(drop=True)
+    notes = [f"ab = {ca} -> {cb}, ba = {cb} -> {ca}; " + ("outlets: distinct outlets (sum of both directions); " if freq == "month" else "")
+             + f"days: days with events in the source's files that {freq}",
              f"{VOLUME_CAVEAT}"]
     for r in files.itertuples(index=False):
         notes.append(f"source {r.source}: {r.files} file(s) imported ({r.first} … {r.last})")
     if not cov.empty:
         for s, c in cov.groupby("source"):
-            notes.append(f"{s} covers {int(c['days'].sum())} days in {len(c)} month(s) of {lo}-{hi}; months without files are not shown (missing, not 0)")
+            notes.append(f"{s} covers {int(c['days'].sum())} days in {len(c)} month(s) of {lo}-{hi}: a covered month without the pair's events shows 0; "
+                         "months without files are not shown (missing, not 0)")
     return out, notes
 
 
