@@ -348,6 +348,17 @@ def test_interaction_reads_the_series_where_a_year_is_covered(tmp_path, where):
     assert d.loc[("RUS", "CHN", 2019), "events_a_to_b_n"] == 0          # covered year, no events: 0
     assert pd.isna(d.loc[("USA", "RUS", 2018), "events_a_to_b_n"])      # one day of 2018: missing, not 0
     assert d.loc[("USA", "RUS", 2019), "events_a_to_b_share_of_a_events"] == 1.0
+    # plain numbers, so the scoreboard's information process can divide them (sums of BIGINT were Decimal objects)
+    for c in ("events_a_to_b_n", "events_verbal_coop_a_to_b", "net_cooperation_a_to_b"):
+        assert pd.api.types.is_numeric_dtype(d[c]), (c, d[c].dtype)
+    from multipolar.structure.fragmentation import COLUMNS, scoreboard
+    blocs = pd.Series({"USA": "US-leaning", "RUS": "China-leaning", "CHN": "China-leaning"})
+    dy = d.reset_index()
+    dy = dy.reindex(columns=[*dy.columns, *[c for c in COLUMNS if c not in dy.columns]])     # the other processes: no data here
+    sb = scoreboard(dy, blocs).set_index(["process", "year"])
+    # 2019: the scoreboard reads A->B with A < B: CHN->USA (one event) across; RUS->USA has none (no share); within, RUS-CHN none
+    assert sb.loc[("information", 2019), "pairs_across"] == 1 and sb.loc[("information", 2019), "pairs_within"] == 0
+    assert pd.isna(sb.loc[("information", 2018), "across"])              # not covered: missing, never 0
 
 
 def test_an_old_lake_layout_is_named_and_migrated(tmp_path, where):
