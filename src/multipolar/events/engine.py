@@ -39,6 +39,8 @@ def dyad_month(ev: ibis.Table, cache: bool = False) -> ibis.Table:
 
 
 PAIR = ["source_code", "target_code"]
+#: on DuckDB, a partition file of at least this many records is aggregated on its own (see :func:`run`)
+PER_FILE_ROWS = 1_000_000
 
 
 def pair_counts(ev: ibis.Table, keys: list[str] = KEYS) -> ibis.Table:
@@ -163,9 +165,9 @@ def read_lake(lake, engine: str = "duckdb", master: str = "local[*]", files=None
 def run(lake, engine: str = "duckdb", master: str = "local[*]", files=None):
     """(dyad-month rows, coverage rows) as Arrow tables, with the engine named.
 
-    On DuckDB the per-pair counts are computed one partition file at a time (a file is one source, year and month,
-    so the pairs alone are the keys: smaller hash tables, no constant keys hashed for every record), then the volume
-    share over all of them; on Spark the one expression runs over the whole lake. Both compute the same
+    On DuckDB the per-pair counts of a large partition file (:data:`PER_FILE_ROWS` records or more) are computed on
+    their own (a file is one source, year and month, so the pairs alone are the keys: smaller hash tables, no constant
+    keys hashed for every record), those of the small files in one query, then the volume share over all of them; on Spark the one expression runs over the whole lake. Both compute the same
     :func:`pair_counts` and :func:`with_volume`; a test compares them row for row."""
     if engine != "duckdb":
         con, ev = read_lake(lake, engine, master, files)
@@ -173,12 +175,19 @@ def run(lake, engine: str = "duckdb", master: str = "local[*]", files=None):
         cv = con.to_pyarrow(coverage(ev)).select(COVERAGE_COLUMNS)
         return dm, cv
     import pyarrow as pa
+    import pyarrow.parquet as pq
     files = [str(f) for f in files] if files is not None else [str(f) for f in lake.files()]
     con = ibis.duckdb.connect()
     con.raw_sql("SET preserve_insertion_order = false")
     con.raw_sql("SET enable_progress_bar = false")
+    big = [f for f in files if pq.ParquetFile(f).metadata.num_rows >= PER_FILE_ROWS]
+    small = [f for f in files if f not in set(big)]
     pcs, cvs = [], []
-    for f in files:
+    if small:                                   # small partitions: one query over all of them (a query per file costs more)
+        ev = con.read_parquet(small, hive_partitioning=True)
+        pcs.append(con.to_pyarrow(pair_counts(ev)))
+        cvs.append(con.to_pyarrow(coverage(ev)))
+    for f in big:
         y, m, s = (x.split("=", 1)[1] for x in f.split("/")[-4:-1])
         ev = con.read_parquet(f, hive_partitioning=False)
         part = {"source": pa.scalar(s, pa.string()), "year": pa.scalar(int(y), pa.int32()), "month": pa.scalar(int(m), pa.int32())}
