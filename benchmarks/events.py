@@ -19,10 +19,16 @@ peak memory of the process tree):
 2. the naive pandas baseline on the same files: ``read_csv`` of the zips, a dict of country codes, the
    dedup rule with ``drop_duplicates``, ``groupby`` to dyad-months; the ratio;
 3. ``events aggregate`` on DuckDB and on Spark ``local[*]`` over the imported lake;
-4. ``events aggregate`` on DuckDB over a lake of ``--agg-events`` events (generated straight into the lake's
-   Parquet layout with the same frequencies, since importing them first would take most of the run).
+4. ``events aggregate`` on DuckDB and on Spark ``local[*]`` over a generated lake of ``--spark-events`` events, and on
+   DuckDB over a lake of ``--agg-events`` events (generated straight into the lake's Parquet layout with the same
+   frequencies, since importing them first would take most of the run).
 
-Usage: python benchmarks/events.py [--import-events 2000000] [--agg-events 20000000] [--dup-rate 0.05] [--no-spark] [--keep DIR]
+Each row prints its events per second and the ratio to the pandas baseline's events per second. The script also
+measures the collisions of the 63-bit outlet keys (``outlet_key``, on which distinct outlets are counted) over
+``--key-outlets`` distinct outlet names, and prints the load average before and after (other jobs skew the times).
+
+Usage: python benchmarks/events.py [--import-events 2000000] [--agg-events 20000000] [--spark-events 10000000]
+                                   [--dup-rate 0.05] [--no-spark] [--keep DIR]
 """
 from __future__ import annotations
 
@@ -226,6 +232,17 @@ def generate_lake(lake: Path, n_events: int, months: int = 12, seed: int = 2):
         w.close()
 
 
+def key_collisions(n: int) -> tuple[int, int]:
+    """(distinct outlet names, distinct outlet keys) over ``n`` generated host names, the keys computed by the
+    lake's own expression (:data:`multipolar.events.lake.OUTLET_KEY_SQL`)."""
+    import duckdb
+    from multipolar.events.lake import OUTLET_KEY_SQL
+    con = duckdb.connect()
+    sql = OUTLET_KEY_SQL.format(col="outlet")
+    return con.execute(f"""SELECT count(DISTINCT outlet), count(DISTINCT {sql}) FROM (SELECT 'www.news-' || i::VARCHAR || '.example' || (i % 7)::VARCHAR AS outlet
+                           FROM range({int(n)}) t(i))""").fetchall()[0]
+
+
 def pandas_baseline(folder: Path):
     """Naive pandas: read the zips, map codes with a dict, drop duplicates by the rule, group to dyad-months."""
     from multipolar.actors.registry import registry
@@ -257,6 +274,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--import-events", type=int, default=2_000_000)
     ap.add_argument("--agg-events", type=int, default=20_000_000)
+    ap.add_argument("--spark-events", type=int, default=10_000_000, help="events of the generated lake aggregated by both engines (0: skip)")
+    ap.add_argument("--key-outlets", type=int, default=10_000_000, help="distinct outlet names whose 63-bit keys are checked for collisions")
     ap.add_argument("--dup-rate", type=float, default=0.05)
     ap.add_argument("--no-spark", action="store_true")
     ap.add_argument("--keep", type=Path, default=None, help="work folder to keep (default: a temporary one)")
@@ -265,7 +284,7 @@ def main():
     work.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[1] / "src")}
     rows = []
-    print(f"machine: {os.cpu_count()} cores; work folder {work}")
+    print(f"machine: {os.cpu_count()} cores; load average {' '.join(open('/proc/loadavg').read().split()[:3])}; work folder {work}")
 
     files = work / "gdelt2"
     shutil.rmtree(files, ignore_errors=True)
@@ -310,6 +329,20 @@ def main():
         r = run_measured(cli("events", "aggregate", "--engine", "spark", "--master", "local[*]", "--db", str(db), "--lake", str(lake)), env=env)
         rows.append(("aggregate dyad-months, Spark local[*], imported lake (its records)", n_lake, r))
 
+    if a.spark_events:
+        mid = work / "mid.events"
+        shutil.rmtree(mid, ignore_errors=True)
+        t0 = time.perf_counter()
+        generate_lake(mid, a.spark_events)
+        print(f"generated a lake of {a.spark_events:,} events (12 months) in {time.perf_counter() - t0:.0f} s")
+        r = run_measured(cli("events", "aggregate", "--db", str(work / "mid.duckdb"), "--lake", str(mid)), env=env)
+        rows.append(("aggregate dyad-months, DuckDB, generated lake", a.spark_events, r))
+        if not a.no_spark:
+            r = run_measured(cli("events", "aggregate", "--engine", "spark", "--master", "local[*]", "--db", str(work / "mid-spark.duckdb"),
+                                 "--lake", str(mid)), env=env)
+            rows.append(("aggregate dyad-months, Spark local[*], generated lake", a.spark_events, r))
+        shutil.rmtree(mid, ignore_errors=True)
+
     big = work / "big.events"
     shutil.rmtree(big, ignore_errors=True)
     t0 = time.perf_counter()
@@ -317,16 +350,27 @@ def main():
     print(f"generated a lake of {a.agg_events:,} events (12 months) in {time.perf_counter() - t0:.0f} s")
     r = run_measured(cli("events", "aggregate", "--db", str(work / "big.duckdb"), "--lake", str(big)), env=env)
     rows.append(("aggregate dyad-months, DuckDB, generated lake", a.agg_events, r))
+    shutil.rmtree(big, ignore_errors=True)
+    collisions = key_collisions(a.key_outlets) if a.key_outlets else None
 
+    print(f"load average after: {' '.join(open('/proc/loadavg').read().split()[:3])}")
     print()
-    print(f"{'step':<66} {'events':>12} {'s':>8} {'events/s':>12} {'peak MB':>9}  exit")
+    base_rate = a.import_events / rb["seconds"]
+    print(f"{'step':<66} {'events':>12} {'s':>8} {'events/s':>12} {'vs pandas':>10} {'peak MB':>9}  exit")
     for name, n, r in rows:
-        print(f"{name:<66} {n:>12,} {r['seconds']:>8.1f} {n / r['seconds']:>12,.0f} {r['tree_pss_mb']:>9,.0f}  {r['returncode']}")
+        print(f"{name:<66} {n:>12,} {r['seconds']:>8.1f} {n / r['seconds']:>12,.0f} {n / r['seconds'] / base_rate:>9.2f}x {r['tree_pss_mb']:>9,.0f}  {r['returncode']}")
+        if r["returncode"]:
+            print("   " + (r.get("stderr") or "")[-1500:].replace("\n", "\n   "))
     imp = rows[0][2]["seconds"]
     print(f"\nimport vs the naive pandas baseline: {rb['seconds'] / imp:.2f}x the baseline's speed "
           f"(the baseline resolves nothing by date, keeps no records, writes nothing and is not atomic)")
     print(f"deduplication of the injected duplicates: recall {recall:.4f} ({tp:,} of {len(inj):,}; among the {len(inj_held):,} whose actors "
           f"are both states: {recall_held:.4f}), precision {precision:.4f} ({tp:,} of {len(fl):,} flagged)")
+    if collisions:
+        n_names, n_keys = collisions
+        print(f"outlet keys (63 bits of the MD5 of the outlet, as the import computes them): {n_names:,} distinct outlet names gave "
+              f"{n_keys:,} distinct keys ({n_names - n_keys:,} collisions); the chance of any collision among N outlets is about "
+              f"N^2/2^64: {1e6 ** 2 / 2 ** 64:.1e} for a million outlets, {1e8 ** 2 / 2 ** 64:.1e} for 100 million")
     rate_imp = a.import_events / imp
     print(f"extrapolation (not measured): a year of GDELT 2.0 (about 120 million records) imported at the measured {rate_imp:,.0f} "
           f"records/s would take about {1.2e8 / rate_imp / 60:.0f} minutes on this machine, if time grows linearly with records")

@@ -23,12 +23,14 @@ NO_YEARS = {
     "serve": "the dashboard chooses years on its pages",
     "snapshot build": "the snapshot holds every year of the public data",
     "events import": "imports files: their years are what the files hold",
+    "events migrate": "rewrites the lake's files in the current layout, every year",
     "gravity replicate": "the textbook's data and years are fixed (Yotov et al. 2016, ch. 2)",
 }
 #: commands without --out, and why: they write no table
 NO_OUT = {
     "data import": "writes the warehouse; its report prints with --format csv|json",
     "events import": "writes the event lake and the warehouse; its report prints with --format csv|json",
+    "events migrate": "rewrites the event lake; its one-line result prints with --format csv|json",
     "serve": "serves pages, writes nothing",
     "snapshot build": "writes a folder of files, named by --snapshot-dir",
 }

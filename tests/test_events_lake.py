@@ -328,6 +328,11 @@ def test_volume_share_and_mention_weights(tmp_path, where):
     assert r["net_cooperation_mw"] == pytest.approx((1 - 3) / 4)
     assert dm.loc[("FRA", "DEU"), "volume_share"] == 1.0
     assert ("USA", "USA") not in dm.index
+    # a pair without events in a month the files cover: 0 events, ratios missing; months not covered are not shown
+    df, notes = E.dyad("FRA", "RUS", db=db)
+    assert len(df) == 1 and (df["year"].iloc[0], df["month"].iloc[0]) == (2024, 5)
+    assert df["events ab"].iloc[0] == df["events ba"].iloc[0] == 0 and pd.isna(df["net coop ab"].iloc[0]) and df["days"].iloc[0] == 3
+    assert any("volume" in n for n in notes) and any("missing, not 0" in n for n in notes)
 
 
 def test_interaction_reads_the_series_where_a_year_is_covered(tmp_path, where):
@@ -343,3 +348,63 @@ def test_interaction_reads_the_series_where_a_year_is_covered(tmp_path, where):
     assert d.loc[("RUS", "CHN", 2019), "events_a_to_b_n"] == 0          # covered year, no events: 0
     assert pd.isna(d.loc[("USA", "RUS", 2018), "events_a_to_b_n"])      # one day of 2018: missing, not 0
     assert d.loc[("USA", "RUS", 2019), "events_a_to_b_share_of_a_events"] == 1.0
+    # plain numbers, so the scoreboard's information process can divide them (sums of BIGINT were Decimal objects)
+    for c in ("events_a_to_b_n", "events_verbal_coop_a_to_b", "net_cooperation_a_to_b"):
+        assert pd.api.types.is_numeric_dtype(d[c]), (c, d[c].dtype)
+    from multipolar.structure.fragmentation import COLUMNS, scoreboard
+    blocs = pd.Series({"USA": "US-leaning", "RUS": "China-leaning", "CHN": "China-leaning"})
+    dy = d.reset_index()
+    dy = dy.reindex(columns=[*dy.columns, *[c for c in COLUMNS if c not in dy.columns]])     # the other processes: no data here
+    sb = scoreboard(dy, blocs).set_index(["process", "year"])
+    # 2019: the scoreboard reads A->B with A < B: CHN->USA (one event) across; RUS->USA has none (no share); within, RUS-CHN none
+    assert sb.loc[("information", 2019), "pairs_across"] == 1 and sb.loc[("information", 2019), "pairs_within"] == 0
+    assert pd.isna(sb.loc[("information", 2018), "across"])              # not covered: missing, never 0
+
+
+def test_an_old_lake_layout_is_named_and_migrated(tmp_path, where):
+    """A lake of layout 1 (no outlet_key) gets a clear error naming the command; `events migrate` rewrites it and the
+    aggregates come out as before; a lake newer than this multipolar is refused."""
+    from multipolar.errors import MultipolarError
+    from multipolar.events.lake import LAKE_VERSION
+    db, lake = where
+    rows = [(1, "2024-05-01", "USA", "RUS", "042", 2.0, 1, "https://a.example/1"), (2, "2024-05-01", "USA", "RUS", "190", -10.0, 3, "https://b.example/2"),
+            (3, "2024-05-02", "USA", "RUS", "042", 2.0, 1, "https://a.example/3"), (4, "2024-05-02", "RUS", "USA", "042", 2.0, 1, "https://c.example/4")]
+    E.import_events([write_gdelt2(tmp_path / "20240501000000.export.CSV.zip", rows)], db=db, lake=lake)
+    assert json.loads((lake / "_lake.json").read_text()) == {"version": LAKE_VERSION}
+    before = table(db, "event_dyad_month").sort_values(["source_code", "target_code"]).reset_index(drop=True)
+    assert before.set_index(["source_code", "target_code"]).loc[("USA", "RUS"), "outlets"] == 2
+    # make it a layout-1 lake: the files without outlet_key, no version file
+    (part,) = Lake(lake).files()
+    duckdb.sql(f"COPY (SELECT * EXCLUDE (outlet_key) FROM read_parquet('{part}')) TO '{part}.old' (FORMAT parquet)")
+    Path(f"{part}.old").replace(part)
+    (lake / "_lake.json").unlink()
+    assert Lake(lake).version() == 1
+    with pytest.raises(MultipolarError, match="layout 1.*events migrate"):
+        E.aggregate(db=db, lake=lake)
+    with pytest.raises(MultipolarError, match="events migrate"):
+        E.import_events([write_gdelt2(tmp_path / "20240601000000.export.CSV.zip", rows[:1])], db=db, lake=lake)
+    assert "1 partition file(s) rewritten" in E.migrate(db=db, lake=lake)
+    assert Lake(lake).version() == LAKE_VERSION and not Lake(lake).old_files()
+    after = E.aggregate(db=db, lake=lake)[before.columns].sort_values(["source_code", "target_code"]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(before, after, check_dtype=False)
+    assert "nothing to do" in E.migrate(db=db, lake=lake)
+    (lake / "_lake.json").write_text(json.dumps({"version": LAKE_VERSION + 1}))
+    with pytest.raises(MultipolarError, match="newer than this multipolar"):
+        E.aggregate(db=db, lake=lake)
+
+
+def test_duckdb_per_partition_and_whole_lake_agree(tmp_path, where, monkeypatch):
+    """On DuckDB large partition files are aggregated one at a time, small ones in one query: the same rows either way."""
+    from multipolar.events import engine
+    db, lake = where
+    rows = [(i, f"2024-0{1 + i % 3}-0{1 + i % 7}", ["USA", "RUS", "CHN"][i % 3], ["UKR", "USA", "FRA", "RUS"][i % 4], ["042", "190", "057", "111"][i % 4],
+             1.0, 1 + i % 5, f"https://n{i % 4}.example/{i // 2}") for i in range(1, 200)]
+    E.import_events([write_gdelt2(tmp_path / "20240101000000.export.CSV.zip", rows)], db=db, lake=lake)
+    keys = engine.KEYS
+    whole = [t.to_pandas().sort_values(keys[:3] if i else keys).reset_index(drop=True)
+             for i, t in enumerate(engine.run(Lake(lake)))]
+    monkeypatch.setattr(engine, "PER_FILE_ROWS", 1)
+    each = [t.to_pandas().sort_values(keys[:3] if i else keys).reset_index(drop=True) for i, t in enumerate(engine.run(Lake(lake)))]
+    assert len(whole[0]) >= 10 and len(whole[1]) == 3
+    for a, b in zip(whole, each):
+        pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-12)

@@ -96,12 +96,16 @@ def test_api_answers_with_data(client, store):
     d = client.get("/api/dyad/RUS/CHN", params={"years": "2010:2020"}).json()
     assert [r["year"] for r in d["rows"]] == list(range(2010, 2021))
     assert all(r["relation_type"] for r in d["rows"])
+    assert all(n.startswith("interaction:") for n in d["notes"])        # the event series behind the interaction score, if any
     b = client.get("/api/blocs/1980").json()
     assert b["counts"] and all(0 <= r["probability"] <= 1 for r in b["states"])
     t = client.get("/api/triangle", params={"states": "USA,RUS,CHN", "years": "1972:2024"}).json()
     assert t["current"]["type"] in {"ménage à trois", "romantic triangle", "stable marriage", "unit veto"}
     assert client.get("/api/poles", params={"years": "1950:1960"}).json()[0]["year"] == 1950
-    assert {r["process"] for r in client.get("/api/scoreboard").json()["rows"]} == {"values", "people", "economy", "institutions", "information"}
+    sb = client.get("/api/scoreboard").json()
+    assert {r["process"] for r in sb["rows"]} == {"values", "people", "economy", "institutions", "information"}
+    info = [r for r in sb["rows"] if r["process"] == "information" and r["fragmentation"] is not None]
+    assert all(n.startswith("information:") and "news volume" in n for n in sb["notes"]) and bool(sb["notes"]) == bool(info)
     assert client.get("/api/coverage").json()["citations"]
 
 

@@ -29,7 +29,7 @@ API = (
     # report, dashboard, snapshot
     "write_report", "serve", "is_loopback", "build_snapshot",
     # events
-    "import_events", "event_series", "event_dyad", "event_caveat",
+    "import_events", "migrate_events", "event_series", "event_dyad", "event_caveat",
     # texts
     "read", "check", "read_files", "check_files", "claims_table", "write_documents", "write_checked_html", "write_text_events",
 )

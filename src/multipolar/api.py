@@ -462,6 +462,13 @@ def import_events(*paths, db=None, lake=None, force: bool = False, progress=None
     return events.import_events(paths, db=db, lake=lake, force=force, progress=progress)
 
 
+def migrate_events(*, db=None, lake=None) -> str:
+    """Rewrite an event lake of an older layout in the current one (``multipolar events migrate``; every record is
+    kept). Returns what was done."""
+    from . import events
+    return events.migrate(db=db, lake=lake)
+
+
 def event_series(freq: str = "month", *, engine: str = "duckdb", master: str = "local[*]", db=None, lake=None, store: bool = True,
                  years=None) -> pd.DataFrame:
     """Every dyad-month (or dyad-year) from the event lake, on DuckDB or Spark (``engine='spark'``, ``master``;

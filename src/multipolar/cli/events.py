@@ -69,6 +69,22 @@ def events_aggregate(freq: str = typer.Option("month", "--freq", help="month (st
     console.print(f"note: {api.event_caveat()}", soft_wrap=True, highlight=False)
 
 
+@events_app.command("migrate")
+def events_migrate(fmt: str = FORMAT, db: Optional[Path] = DB, lake: Optional[Path] = LAKE):
+    """Rewrite an event lake written by an older multipolar in the current layout (adds the outlet_key column; every
+    record is kept; a kill leaves the old or the new lake)."""
+    fmt = check_format(fmt)
+    try:
+        msg = api.migrate_events(db=db, lake=lake)
+    except MultipolarError as e:
+        _fail(e)
+    if fmt != "table":
+        import pandas as pd
+        emit(pd.DataFrame([{"result": msg}]), fmt)
+        return
+    console.print(msg, soft_wrap=True, highlight=False)
+
+
 @events_app.command("dyad")
 def events_dyad(a: str = typer.Argument(..., help="State A (name or code)."), b: str = typer.Argument(..., help="State B."),
                 years: Optional[str] = YEARS("every year with events"),

@@ -187,6 +187,7 @@ def import_events(paths, db=None, lake=None, force: bool = False, progress=None)
         msg = recover(wh, lk)
         if msg and progress:
             progress(msg)
+        lk.check()
         known = _known(wh)
         batch: list = []
         held = 0
@@ -274,6 +275,8 @@ def _commit(wh, lk: Lake, batch: list, progress=None) -> list:
     lk.apply_moves(moves)
     _write_months(wh, lk, months, logs)
     lk.journal.unlink()
+    if not lk.version_file.exists():
+        lk.mark_version()
     dt_ = time.perf_counter() - t0
     out = []
     for rep, _, _ in batch:
@@ -296,6 +299,7 @@ def aggregate(db=None, lake=None, engine: str = "duckdb", master: str = "local[*
         recover(wh, lk)
         if not lk.files():
             raise MultipolarError(f"the event lake {lk.root} holds no events: import files first (`multipolar events import FILES`)")
+        lk.check()
         dm, cv = agg.run(lk, engine, master)
         if store and freq == "month":
             _write_months(wh, lk, [], None, dm=dm, cv=cv, replace_all=True)
@@ -303,6 +307,45 @@ def aggregate(db=None, lake=None, engine: str = "duckdb", master: str = "local[*
     if freq == "year":
         df = yearly(df)
     return df.sort_values(["source", "year"] + (["month"] if freq == "month" else []) + ["source_code", "target_code"]).reset_index(drop=True)
+
+
+def migrate(db=None, lake=None) -> str:
+    """Rewrite a lake of an older layout in the current one (:data:`.lake.LAKE_VERSION`): each event file
+    without ``outlet_key`` gets it, computed from its ``outlet`` as the import does; every record and flag is
+    kept. The files are replaced through the journal, as an import's (a kill leaves the old or the new lake).
+    Returns what was done."""
+    from ..warehouse import Warehouse
+    from .lake import EVENT_SCHEMA, LAKE_VERSION, OUTLET_KEY_SQL, _lit, _tmp_name
+    import duckdb
+    wh = Warehouse(db)
+    lk = Lake(lake_path(db, lake))
+    if not lk.root.exists():
+        raise MultipolarError(f"there is no event lake at {lk.root}: give --lake (or --db beside it)")
+    with _locked(lk):
+        recover(wh, lk)
+        v = lk.version()
+        if v is not None and v > LAKE_VERSION:
+            lk.check()
+        old = lk.old_files()
+        if not old:
+            if lk.files() and not lk.version_file.exists():
+                lk.mark_version()
+            return f"the event lake {lk.root} is in layout {LAKE_VERSION} already: nothing to do"
+        con = duckdb.connect()
+        cols = ", ".join(OUTLET_KEY_SQL.format(col="nullif(trim(outlet), '')") + " AS outlet_key" if f.name == "outlet_key" else f.name
+                         for f in EVENT_SCHEMA)
+        moves = []
+        for f in old:
+            tmp = _tmp_name(f)
+            con.execute(f"COPY (SELECT {cols} FROM read_parquet({_lit(f)})) TO {_lit(tmp)} (FORMAT parquet, COMPRESSION zstd, ROW_GROUP_SIZE 1000000)")
+            moves.append([str(tmp.relative_to(lk.root)), str(f.relative_to(lk.root))])
+        con.close()
+        lk.write_journal({"moves": moves, "months": [], "logs": []})
+        lk.apply_moves(moves)
+        lk.mark_version()
+        lk.journal.unlink()
+    return (f"migrated the event lake {lk.root} to layout {LAKE_VERSION}: {len(old)} partition file(s) rewritten with outlet_key "
+            "(the aggregates do not change; `multipolar events aggregate` recomputes them all)")
 
 
 def yearly(dm: pd.DataFrame) -> pd.DataFrame:
@@ -356,17 +399,25 @@ def dyad(a: str, b: str, years=None, db=None, freq: str = "month") -> tuple[pd.D
     if freq == "month":
         out["outlets"] = ab["outlets"].fillna(0).astype("int64") + ba["outlets"].fillna(0).astype("int64")
     out = out.reset_index()
-    # a month the files do not cover is missing, not 0: only covered source-months appear
-    if freq == "month" and not out.empty:
-        c = cov[["source", "year", "month", "days"]]
-        out = out.merge(c, on=["source", "year", "month"], how="left")
-    notes = [f"ab = {ca} -> {cb}, ba = {cb} -> {ca}; outlets: distinct outlets (sum of both directions); days: days with events in the source's files that month",
+    # within a source's coverage a period without the pair's events has 0 events (its ratios missing); a period the
+    # files do not cover is not shown (missing, never 0)
+    if not cov.empty:
+        c = cov[["source", "year", "month", "days"]] if freq == "month" else cov.groupby(["source", "year"], as_index=False)["days"].sum()
+        c = c[c["source"] != "mentions"]
+        out = c.merge(out, on=keys, how="left") if not out.empty else c.assign(**{k: pd.Series(dtype="float64") for k in out.columns if k not in keys})
+        for col in ("events ab", "events ba", "dups removed", "outlets"):
+            if col in out:
+                out[col] = out[col].fillna(0).astype("int64")
+        out = out[[*keys, *[k for k in out.columns if k not in keys and k != "days"], "days"]].sort_values(keys).reset_index(drop=True)
+    notes = [f"ab = {ca} -> {cb}, ba = {cb} -> {ca}; " + ("outlets: distinct outlets (sum of both directions); " if freq == "month" else "")
+             + f"days: days with events in the source's files that {freq}",
              f"{VOLUME_CAVEAT}"]
     for r in files.itertuples(index=False):
         notes.append(f"source {r.source}: {r.files} file(s) imported ({r.first} … {r.last})")
     if not cov.empty:
         for s, c in cov.groupby("source"):
-            notes.append(f"{s} covers {int(c['days'].sum())} days in {len(c)} month(s) of {lo}-{hi}; months without files are not shown (missing, not 0)")
+            notes.append(f"{s} covers {int(c['days'].sum())} days in {len(c)} month(s) of {lo}-{hi}: a covered month without the pair's events shows 0; "
+                         "months without files are not shown (missing, not 0)")
     return out, notes
 
 

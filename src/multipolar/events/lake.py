@@ -45,13 +45,20 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-from ..errors import InputError, show
+from ..errors import InputError, MultipolarError, show
 from .formats import Raw
 
 EVENT_SCHEMA = pa.schema([("event_id", pa.string()), ("date", pa.date32()), ("source_code", pa.string()), ("target_code", pa.string()),
                           ("event_code", pa.string()), ("root_code", pa.string()), ("quad_class", pa.int8()), ("goldstein", pa.float64()),
                           ("mentions", pa.int32()), ("url", pa.string()), ("outlet", pa.string()), ("outlet_key", pa.int64()), ("duplicate_of", pa.string()),
                           ("line", pa.int64()), ("import_sha", pa.string())])
+#: the outlet's key: the low 64 bits of its MD5, shifted to 63 bits (a positive BIGINT on every engine). Distinct
+#: outlets are counted on it, exactly up to a collision of two outlets' keys: about N^2/2^64 for N outlets
+#: (5e-8 for a million; ``benchmarks/events.py`` counts the collisions over 10 million names)
+OUTLET_KEY_SQL = "CAST(md5_number_lower({col}) >> 1 AS BIGINT)"
+#: the lake's layout version, in ``LAKE/_lake.json``. 1: no ``outlet_key`` column (before December 2026);
+#: 2: ``outlet_key``. ``multipolar events migrate`` rewrites a layout-1 lake in place.
+LAKE_VERSION = 2
 #: sources whose records are merged by rule 2 (same day, pair, root code and URL)
 CONTENT_RULE = {"gdelt1", "gdelt2", "phoenix"}
 #: CAMEO actor codes for regions and groups of states (CAMEO manual, ch. 4): not states
@@ -99,6 +106,49 @@ class Lake:
     def glob(self) -> str:
         """A glob pattern of every event file (for DuckDB's ``read_parquet``)."""
         return str(self.events_dir / "year=*" / "month=*" / "source=*" / "data.parquet")
+
+    # ---- layout version -------------------------------------------------------------------
+    @property
+    def version_file(self) -> Path:
+        return self.root / "_lake.json"
+
+    def version(self) -> int | None:
+        """The lake's layout version: the one ``_lake.json`` records; else read from the files (2 when they hold
+        ``outlet_key``, 1 when any lacks it); None for an empty lake."""
+        if self.version_file.exists():
+            try:
+                return int(json.loads(self.version_file.read_text())["version"])
+            except (ValueError, KeyError, TypeError) as e:
+                raise InputError(f"the event lake's version file is damaged ({e})", file=str(self.version_file),
+                                 expected='{"version": N}', hint="delete it: the version is then read from the files") from None
+        old = self.old_files()
+        if old:
+            return 1
+        return LAKE_VERSION if self.files() else None
+
+    def old_files(self) -> list[Path]:
+        """The event files in layout 1 (without ``outlet_key``)."""
+        import pyarrow.parquet as pq
+        return [f for f in self.files() if "outlet_key" not in pq.read_schema(f).names]
+
+    def check(self) -> None:
+        """Raise a clear error when the lake is in a layout this version cannot read (older: migrate; newer:
+        upgrade multipolar)."""
+        v = self.version()
+        if v is None or v == LAKE_VERSION:
+            return
+        if v < LAKE_VERSION:
+            raise MultipolarError(f"the event lake {self.root} is in layout {v} (written by an older multipolar: its files lack the "
+                                  f"outlet_key column); this multipolar reads layout {LAKE_VERSION}. Run `multipolar events migrate --lake {self.root}` "
+                                  "(rewrites each partition adding the column; every record is kept), or delete the folder and import the files again")
+        raise MultipolarError(f"the event lake {self.root} is in layout {v}, newer than this multipolar reads ({LAKE_VERSION}): upgrade multipolar")
+
+    def mark_version(self) -> None:
+        """Record the current layout version (atomically)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        tmp = self.root / f".tmp-version-{uuid.uuid4().hex}"
+        tmp.write_text(json.dumps({"version": LAKE_VERSION}))
+        os.replace(tmp, self.version_file)
 
     # ---- journal -------------------------------------------------------------------------
     @property
@@ -222,7 +272,7 @@ def normalise(raw: Raw, path: Path, sha: str, con=None) -> tuple[pa.Table, Count
                                                     WHEN try_cast(root_code AS INTEGER) BETWEEN 9 AND 13 THEN 3
                                                     WHEN try_cast(root_code AS INTEGER) BETWEEN 14 AND 20 THEN 4 END) AS TINYINT) AS quad_class,
                                g AS goldstein, nm AS mentions, nullif(trim(url), '') AS url, nullif(trim(outlet), '') AS outlet,
-                               CAST(md5_number_lower(nullif(trim(outlet), '')) >> 1 AS BIGINT) AS outlet_key,
+                               {OUTLET_KEY_SQL.format(col="nullif(trim(outlet), '')")} AS outlet_key,
                                CAST(NULL AS VARCHAR) AS duplicate_of, line, {_lit(sha[:16])} AS import_sha
                         FROM r""").to_arrow_table()
     if hasattr(t, "read_all"):

@@ -269,6 +269,11 @@ def trends(years=None, db=None, blocs_year: int | None = None, method: str = "id
                                    hint="import the data (`multipolar data import ../shared/data`)")
         rng = (int(with_data.min()), int(with_data.max()))
         sb = sb[sb["year"].between(*rng)].reset_index(drop=True)
+    info = sorted(int(y) for y in sb.loc[(sb["process"] == "information") & sb["fragmentation"].notna(), "year"])
+    if info:
+        from ..events import VOLUME_CAVEAT
+        notes.append(f"information: the share of cooperative events (quad classes 1-2) among each pair's events, from the event series in "
+                     f"{', '.join(map(str, info))} only (the years one source's files cover; missing elsewhere, never 0); {VOLUME_CAVEAT}")
     sb.attrs.update({"years": f"{rng[0]}:{rng[1]}", "blocs_year": blocs_year, "method": method, "seed": seed,
                      "blocs": bl.value_counts().to_dict(), "notes": notes,
                      **({"ideal_points_run": summ.attrs["ideal_points_run"]} if "ideal_points_run" in summ.attrs else {})})

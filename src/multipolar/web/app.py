@@ -351,7 +351,9 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
         rng = m.years(years)
         rows = m.dyad(ca, cb, rng, ["year", "closeness", "closeness_lo", "closeness_hi", "closeness_n_dims", *SCORES,
                                     "relation_type", "relation_evidence", "dependence_a_on_b", "dependence_b_on_a"])
-        return J({"a": ca, "b": cb, "name_a": m.name(ca), "name_b": m.name(cb), "years": list(rng), "rows": rows})
+        # the event series behind the interaction score, where they exist, and what their counts cannot say
+        notes = [n for n in m.notes if n.startswith("interaction: event") or n.startswith("interaction: the event files")]
+        return J({"a": ca, "b": cb, "name_a": m.name(ca), "name_b": m.name(cb), "years": list(rng), "rows": rows, "notes": notes})
 
     @app.get("/api/blocs/{year}", summary="Each state's bloc in a year with its probability (IMF split on UN ideal points)")
     async def blocs(year: int):
@@ -408,7 +410,8 @@ def create_app(db=None, store: Store | None = None, cache: bool = True, allow_ho
     async def scoreboard():
         sb = await st.aget("scoreboard")
         return J({"blocs_year": _clean(sb.attrs.get("blocs_year")),
-                  "rows": records(sb, ["year", "process", "within", "across", "fragmentation", "pairs_within", "pairs_across"])})
+                  "rows": records(sb, ["year", "process", "within", "across", "fragmentation", "pairs_within", "pairs_across"]),
+                  "notes": [n for n in sb.attrs.get("notes", []) if n.startswith("information:")]})
 
     @app.get("/api/scenarios", summary="The scenario runs stored by `multipolar simulate`")
     async def scenarios():

@@ -108,12 +108,13 @@ def _events_lake(d: Frame, cols: dict, cov: str, units) -> bool:
                    + ", ".join(f"{y} {s}" for y, s in covered) + "; event counts follow news volume (compare shares, not counts, across years)")
     yl = ", ".join(map(str, years))
     counts = [c for c, _ in units if c.startswith("events_") and not c.endswith("share_of_a_events")]
-    d.pairs(f"""SELECT m.source_code AS code_a, m.target_code AS code_b, CAST(m.year AS INTEGER) AS year, sum(m.events) AS events_a_to_b_n,
-                       sum(m.verbal_coop) AS events_verbal_coop_a_to_b, sum(m.material_coop) AS events_material_coop_a_to_b,
-                       sum(m.verbal_conflict) AS events_verbal_conflict_a_to_b, sum(m.material_conflict) AS events_material_conflict_a_to_b,
+    # (counts cast back to BIGINT: DuckDB's sum of BIGINT is a HUGEINT, which reaches pandas as Decimal objects)
+    d.pairs(f"""SELECT m.source_code AS code_a, m.target_code AS code_b, CAST(m.year AS INTEGER) AS year, CAST(sum(m.events) AS BIGINT) AS events_a_to_b_n,
+                       CAST(sum(m.verbal_coop) AS BIGINT) AS events_verbal_coop_a_to_b, CAST(sum(m.material_coop) AS BIGINT) AS events_material_coop_a_to_b,
+                       CAST(sum(m.verbal_conflict) AS BIGINT) AS events_verbal_conflict_a_to_b, CAST(sum(m.material_conflict) AS BIGINT) AS events_material_conflict_a_to_b,
                        sum(m.goldstein_sum) / sum(m.events) AS goldstein_mean_a_to_b,
-                       (sum(m.verbal_coop) + sum(m.material_coop) - sum(m.verbal_conflict) - sum(m.material_conflict)) / sum(m.events) AS net_cooperation_a_to_b,
-                       sum(m.events) / sum(sum(m.events)) OVER (PARTITION BY m.source_code, m.year) AS events_a_to_b_share_of_a_events
+                       CAST(sum(m.verbal_coop) + sum(m.material_coop) - sum(m.verbal_conflict) - sum(m.material_conflict) AS DOUBLE) / sum(m.events) AS net_cooperation_a_to_b,
+                       CAST(sum(m.events) AS DOUBLE) / sum(sum(m.events)) OVER (PARTITION BY m.source_code, m.year) AS events_a_to_b_share_of_a_events
                 FROM {dm} m JOIN ({pick}) p ON p.year = m.year AND p.source = m.source
                 WHERE m.events > 0 GROUP BY m.source_code, m.target_code, m.year""", cols,
             observed={c: f"d.year IN ({yl})" for c in counts})

@@ -159,6 +159,8 @@ const pages = {
       {x: yrs, y: rows.map(r => r.dependence_b_on_a), name: `${d.b} depends on ${d.a}`}],
       `Dependence both ways (index 0–1)`, {height: 340, xaxis: {title: {text: "year"}}, yaxis: {title: {text: "dependence (share, 0–1)"}}},
       "BACI energy and minerals trade, energy imports, SIPRI arms transfers");
+    // the event series behind the interaction score: which years and sources, and the volume caveat
+    document.getElementById("dyad-notes").innerHTML = (d.notes || []).map(n => `<p class="note">${esc(n)}</p>`).join("");
     const changes = rows.filter((r, i) => i === 0 || r.relation_type !== rows[i - 1].relation_type);
     table(document.getElementById("types-table"), [["year", r => r.year], ["type", r => esc(r.relation_type || "–")],
       ["evidence", r => esc(r.relation_evidence || "–")]], changes);
