@@ -210,7 +210,7 @@ TRADE = frozenset({"TARIFFS", "TARIFF", "DUTIES", "EXPORTS", "IMPORTS", "TRADE",
 #: codebook's category: (lemma, words of which one must follow the verb in its stretch or None, code).
 #: The first rule of a lemma that matches wins over the dictionary. Codebook categories used: 030
 #: express intent to cooperate ("agree to"); 043/045 host, mediate; 040 consult (hold talks); 050
-#: diplomatic cooperation (restore ties, join); 057 sign formal agreement; 061 cooperate (joint drills);
+#: diplomatic cooperation (restore ties; join an organisation, as the gold corpus codes it); 057 sign formal agreement; 061 cooperate (joint drills);
 #: 070/072 provide aid, military aid (send, deliver); 085 ease sanctions (unfreeze); 114 complain
 #: officially (protest to a state); 120 reject; 150 military posture (drills); 160/161/163/164
 #: reduce relations, recall or expel diplomats, embargo and tariffs, halt talks.
@@ -232,6 +232,7 @@ CONVENTIONS: dict[str, list[tuple[frozenset | None, str]]] = {
     "REOPEN": [(TIES, "050")],
     "RESTORE": [(TIES, "050")],
     "PROTEST": [(frozenset({"TO"}), "114")],
+    "JOIN": [(MEETINGS, "040"), (None, "050")],
     "REJECT": [(None, "120")],
     "REFUSE": [(None, "120")],
 }
@@ -240,6 +241,7 @@ EXTRA_FORMS = {"UNFREEZE": ("UNFREEZE", "UNFREEZES", "UNFROZE", "UNFROZEN", "UNF
 
 
 def _convention(lemma: str, tokens: list[str], i: int, stop: int) -> str | None:
+    stop = max(stop, min(i + 2, len(tokens)))     # the word right after the verb ("agreed to") always counts
     for words, code in CONVENTIONS.get(lemma, ()):
         if words is None or any(tokens[k] in words for k in range(i + 1, stop)):
             return code
