@@ -350,7 +350,8 @@ def code_sentence(words: list[str], slots: list[Slot], forms, prev_source: str |
         rel_of[vi] = relative
         if not subj:
             continue
-        remember(subj, "subj")
+        passive = kind == "past" and _has_be(toks, j) and not (j + 1 < len(toks) and toks[j + 1] == "THAT")
+        remember(subj, "obj" if passive else "subj")
         if _negated(toks, subj[-1].te, j):
             continue
         if lemma in ("REFUSE", "DECLINE", "FAIL") and j + 1 < len(toks) and toks[j + 1] == "TO":
@@ -386,18 +387,20 @@ def code_sentence(words: list[str], slots: list[Slot], forms, prev_source: str |
             k = j + 2
             while k < b and toks[k] in DETERMINERS:
                 k += 1
-            objs = [s for s in right if s.ts == k][:1]
-            objs = [x for x in (resolve(o, tuple(own)) if o.pron else o for o in objs) if x is not None]
-            if objs and set(objs[0].codes) <= own:
-                # "warned that Israel would act against Iran": the speaker's own state acts; its target is the object
-                objs = [s for s in right if s.ts > objs[0].te and not s.pron and not set(s.codes) <= own][:1]
+            objs = [s for s in slots if s.ts == k and k < b][:1]
+            if objs and (objs[0].pron in ("IT", "THEY", "HE", "SHE") or set(objs[0].codes) <= own):
+                # "warned that Israel (it) would act against Iran": the speaker's own side acts; its target is
+                # the complement's first other actor, up to the next clause break
+                stop = next((x for x in range(objs[0].te, len(toks)) if toks[x] in BREAK or toks[x] == ","), len(toks))
+                objs = [s for s in slots if objs[0].te <= s.ts and s.te <= stop and not s.pron
+                        and not set(s.codes) <= own][:1]
         else:
-            passive = kind == "past" and _has_be(toks, j)
             if passive:
                 agent = next((s for s in right if _preceded_by_prep(toks, s) == "BY"), None)
                 if agent is None:
                     continue
-                subj_use, objs = [agent], subj
+                subj_use, objs = [agent], []
+                remember([agent], "subj")
             else:
                 by_only = all(_preceded_by_prep(toks, x) == "BY" for x in right)
                 for s in right:
@@ -428,6 +431,8 @@ def code_sentence(words: list[str], slots: list[Slot], forms, prev_source: str |
             if actor:
                 objs = [Slot(j, j + 1, actor, "reaction", True)]
         remember(objs, "obj")
+        if passive and not that:
+            objs = subj
         if not objs:
             if len(subj_use) >= 2 and not (kind == "past" and _has_be(toks, j)):
                 pairs = [(subj_use[0], subj_use[1])]
