@@ -161,6 +161,8 @@ def test_pronouns_agree_with_the_latest_actor_phrase_of_their_number():
     assert ("USA", "TCD", "08") in {(e.source, e.target, e.root_code) for e in d.events}                 # "they": a plural phrase
     d = read("Russia's defence minister visited Mali and Niger. He promised them weapons.", date="2024-07-01")
     assert {(e.source, e.target) for e in d.events if e.sentence == 1} == {("RUS", "MLI"), ("RUS", "NER")}  # "he", "them"
+    # a participle clause after the main verb shares its subject; "him" is the latest person
+    assert _ev("Poland expelled a Belarusian diplomat, accusing him of spying.") == {("POL", "BLR", "16"), ("POL", "BLR", "11")}
     # nothing earlier agrees: the pronoun is nobody, never a guess
     assert read("They condemned Israel.", date="2024-01-01").events == []
 

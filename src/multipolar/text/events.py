@@ -65,7 +65,7 @@ ACT_NOUNS = frozenset({"ACCUSATION", "ACCUSATIONS", "CHARGE", "CHARGES", "THREAT
                        "ATTACK", "ATTACKS", "SANCTIONS", "TARIFFS", "DEMAND", "DEMANDS", "CLAIM", "CLAIMS", "REMARKS",
                        "STATEMENT", "INVASION", "INCURSION", "ULTIMATUM", "EXPULSION", "EXPULSIONS", "BAN", "RESTRICTIONS"})
 CLAUSE_OPEN = frozenset({",", "AND", "BUT", "THAT", ";", "WHILE", "SO", "THEN", "BECAUSE", "ALTHOUGH", "THOUGH", "WHEN"})
-PRONOUN = re.compile(r"\b(?:[Ii]t|[Tt]hey|[Hh]e|[Ss]he|[Ii]ts|them)\b")
+PRONOUN = re.compile(r"\b(?:[Ii]t|[Tt]hey|[Hh]e|[Ss]he|[Ii]ts|them|him|her)\b")
 PAIR = re.compile(r"\b(?:[Tt]he two|[Bb]oth)(?: (?:[a-z]+))? (?:" + "|".join(PAIR_NOUNS) + r")\b")
 
 
@@ -117,6 +117,8 @@ class Context:
             found = next((m for m in ms if m.plural), None)
         elif pron == "THEM":
             found = next((m for m in ms if m.plural and m.role == "obj"), None)
+        elif pron in ("HIM", "HER"):
+            found = next((m for m in ms if m.person), None)
         else:
             found = None
         return found.codes if found else ()
@@ -180,8 +182,9 @@ def finite_verbs(words: list[str], toks: list[str], slots: list[Slot], forms) ->
         nxt2 = toks[j + 2] if j + 2 < len(toks) else ""
         if prev in DETERMINERS or prev == "TO" or prev in PREP:
             continue                      # a noun ("the strike"), an infinitive ("to reopen"), "of failing"
-        if kind == "ing" and not (prev in BE or (prev in ADVERBS and prev2 in BE)):
-            continue                      # a gerund or participle clause ("accusing him of ...")
+        if kind == "ing" and not (prev in BE or (prev in ADVERBS and prev2 in BE)) and not (prev == "," and out):
+            continue                      # a gerund ("of failing"); a participle clause after the main verb
+            #                               (", accusing him of") is kept and shares the main verb's subject
         if prev in COPULA and kind != "past" and kind != "ing":
             continue                      # a predicate noun ("are allies")
         if kind == "base" and j in demonym_end:
@@ -254,8 +257,8 @@ def pronoun_slots(words: list[str], toks: list[str], slots: list[Slot], forms) -
             out.append(Slot(k, k + 1, (), "pronoun", True, t))
         elif t == "ITS" and k == 0:
             out.append(Slot(k, k + 1, (), "pronoun-poss", True, "IT"))
-        elif t == "THEM" and k and prev in forms and words[k - 1].islower():
-            out.append(Slot(k, k + 1, (), "pronoun", True, "THEM"))
+        elif t in ("THEM", "HIM", "HER") and k and prev in forms and words[k - 1].islower():
+            out.append(Slot(k, k + 1, (), "pronoun", True, t))
     return out
 
 
