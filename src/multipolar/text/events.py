@@ -20,8 +20,17 @@ and object from its own stretch of the sentence:
 - **negation** ("did not join", "no longer") drops the event.
 - **compound subject** ("X and Y signed a treaty"): with an object each member acts on it, without
   one the first acts on the second.
-- **coreference**: "the two sides", "both countries" (and the like) stand for the two states of the
-  closest earlier sentence that names two; "he"/"she" for the previous sentence's source.
+- **participle clause** after the main verb (", accusing him of ...") shares the main verb's subject;
+  "refused to" / "declined to" is no event.
+- **coreference** (:class:`Context`, carried from sentence to sentence): "the two sides", "both
+  countries" (and the like) stand for the two states of the closest earlier sentence that names two,
+  the first the text named as the source; a clause's "it" / "its" for the latest singular subject that
+  is not a person, "he" / "she" / "him" / "her" for the latest person (a leader, "Australia's prime
+  minister"), "they" for the latest plural phrase ("Chinese vessels", "X and Y"), "them" for the latest
+  plural object; a passive's agent is the one who acted. A pronoun nothing earlier agrees with is nobody.
+- **reactions**: a verb of criticism or rejection whose object is an act ("condemned the launch",
+  "rejected the accusation") targets the latest other actor who acted; "warned that it (Israel) would
+  act against Iran" targets the complement's object; drills "near" or "around" a state target it.
 
 The verb is coded with :func:`multipolar.text.cameo.code_verb`, its patterns matched only within
 the verb's own stretch.
