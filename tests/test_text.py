@@ -185,6 +185,7 @@ def test_codebook_categories_where_the_dictionary_has_none():
     assert _ev("Canada recalled its high commissioner from India.") == {("CAN", "IND", "16")}
     assert _ev("North Korea sent troops to Russia.") == {("PRK", "RUS", "07")}
     assert _ev("Tokyo and Seoul agreed to share data with Washington.") == {("JPN", "KOR", "03")}
+    assert _ev("Egypt and the United Arab Emirates agreed to share data.") == {("EGY", "ARE", "03")}   # "X and the Y"
     assert _ev("Chinese warships held drills near Taiwan.") == {("CHN", "TWN", "15")}                 # the state drilled near
     assert _ev("Pakistan and China held joint naval drills.") == {("PAK", "CHN", "06")}
     assert _ev("Belgrade refused to impose sanctions on Russia.") == set()                            # nothing was done

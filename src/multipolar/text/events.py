@@ -347,7 +347,7 @@ def code_sentence(words: list[str], slots: list[Slot], forms, prev_source: str |
             if cands:
                 subj = [cands[0]]
                 for s in cands[1:]:
-                    gap = [t for t in toks[subj[-1].te:s.ts] if t != ","]
+                    gap = [t for t in toks[subj[-1].te:s.ts] if t not in (",", "THE")]   # "X and the Philippines"
                     if gap in (["AND"], []) and not any(x in toks[subj[-1].te:s.ts] for x in ("'S",)):
                         subj.append(s)
                     else:
@@ -430,7 +430,7 @@ def code_sentence(words: list[str], slots: list[Slot], forms, prev_source: str |
                         if p == "BETWEEN":
                             nxt = [x for x in right if x.ts > s.te and toks[s.te:x.ts] == ["AND"]]
                             objs += nxt[:1]
-                    elif [t for t in toks[objs[-1].te:s.ts] if t != ","] in (["AND"], []):
+                    elif [t for t in toks[objs[-1].te:s.ts] if t not in (",", "THE")] in (["AND"], []):
                         objs.append(s)
                     else:
                         break
