@@ -153,6 +153,46 @@ def test_the_two_sides_and_pronouns_refer_to_the_previous_sentence():
 
 
 @needs_shared
+def test_pronouns_agree_with_the_latest_actor_phrase_of_their_number():
+    d = read("Iran denied arming the group, and Washington accused Tehran of lying. "
+             "It imposed fresh sanctions on Iranian shipping firms a week later.", date="2024-03-01")
+    assert {(e.source, e.target, e.root_code) for e in d.events if e.sentence == 1} == {("USA", "IRN", "16")}  # "it": the latest subject
+    d = read("Chad expelled American troops in April, and they withdrew from Chad within weeks.", date="2024-07-01")
+    assert ("USA", "TCD", "08") in {(e.source, e.target, e.root_code) for e in d.events}                 # "they": a plural phrase
+    d = read("Russia's defence minister visited Mali and Niger. He promised them weapons.", date="2024-07-01")
+    assert {(e.source, e.target) for e in d.events if e.sentence == 1} == {("RUS", "MLI"), ("RUS", "NER")}  # "he", "them"
+    # a participle clause after the main verb shares its subject; "him" is the latest person
+    assert _ev("Poland expelled a Belarusian diplomat, accusing him of spying.") == {("POL", "BLR", "16"), ("POL", "BLR", "11")}
+    # nothing earlier agrees: the pronoun is nobody, never a guess
+    assert read("They condemned Israel.", date="2024-01-01").events == []
+
+
+@needs_shared
+def test_a_reaction_to_an_act_targets_the_actor_and_the_two_sides_keep_the_texts_order():
+    d = read("North Korea fired two missiles into the sea, and Seoul condemned the launch.", date="2024-01-01")
+    assert {(e.source, e.target, e.root_code) for e in d.events} == {("KOR", "PRK", "11")}
+    d = read("Mexico was threatened with tariffs by the United States. Canada rejected the threats.", date="2025-01-01")
+    assert ("CAN", "USA", "12") in {(e.source, e.target, e.root_code) for e in d.events}   # the passive's agent acted
+    assert _ev("China criticised the deal.") == set()                                      # a deal is nobody's act alone
+    d = read("Washington raised tariffs on Chinese goods. China restricted exports of rare earths to the United States. "
+             "The two countries held talks in Geneva.", date="2025-06-01")
+    assert {(e.source, e.target) for e in d.events if e.sentence == 2} == {("USA", "CHN")}  # the first named is the source
+
+
+@needs_shared
+def test_codebook_categories_where_the_dictionary_has_none():
+    assert _ev("Moscow and Pyongyang signed a mutual defence treaty.") == {("RUS", "PRK", "05")}       # 057, not 062
+    assert _ev("Canada recalled its high commissioner from India.") == {("CAN", "IND", "16")}
+    assert _ev("North Korea sent troops to Russia.") == {("PRK", "RUS", "07")}
+    assert _ev("Tokyo and Seoul agreed to share data with Washington.") == {("JPN", "KOR", "03")}
+    assert _ev("Egypt and the United Arab Emirates agreed to share data.") == {("EGY", "ARE", "03")}   # "X and the Y"
+    assert _ev("Chinese warships held drills near Taiwan.") == {("CHN", "TWN", "15")}                 # the state drilled near
+    assert _ev("Pakistan and China held joint naval drills.") == {("PAK", "CHN", "06")}
+    assert _ev("Belgrade refused to impose sanctions on Russia.") == set()                            # nothing was done
+    assert _ev("Netanyahu warned that Israel would act alone against Iran.") == {("ISR", "IRN", "13")}
+
+
+@needs_shared
 def test_verbs_named_only_in_pattern_comments_join_their_block():
     from multipolar.text import cameo
     forms, _ = cameo.load()
@@ -264,6 +304,28 @@ def test_single_state_gdp_and_military_spending(real_db):
                    ("military spending", "not checkable")]
     assert d.claims[0].check["query"]["state"] == "CHN" and d.claims[0].check["citations"] and d.claims[0].check["evidence"]
     assert f"covers {lo}" in d.claims[3].check["reason"]                     # a year outside the source names its coverage
+
+
+def test_population_claims_against_wdi_then_nmc_then_maddison(real_db):
+    from multipolar.text import check_documents
+    with _con(real_db) as c:
+        pop = c.execute("SELECT value FROM wdi WHERE code = 'IND' AND year = 2023 AND indicator = 'SP.POP.TOTL'").fetchone()[0]
+        twn = c.execute("SELECT count(*) FROM wdi WHERE code = 'TWN' AND indicator = 'SP.POP.TOTL'").fetchone()[0]
+        tpop = c.execute("SELECT tpop FROM nmc WHERE code = 'TWN' AND year = 2020").fetchone()[0] * 1e3
+    assert twn == 0                                                        # WDI has no Taiwan: NMC answers
+    text = (f"India's population reached {pop / 1e9:.2f} billion in 2023. India, a country of {2 * pop / 1e9:.2f} billion, "
+            f"voted in 2023. Taiwan, home to {tpop / 1e6:.0f} million people in 2020, voted. "
+            "India will have a population of 1.7 billion in 2049. The war displaced 6 million people from Ukraine in 2022.")
+    d = read(text, date="2024-01-01")
+    check_documents([d], db=real_db)
+    got = [(c.measure, c.check["verdict"]) for c in d.claims]
+    assert got == [("population", "supported"), ("population", "contradicted"), ("population", "supported"),
+                   ("population", "not checkable")]                     # displaced people are not a population
+    assert d.claims[0].check["query"]["source"].startswith("population (WDI") and d.claims[0].check["evidence"]
+    assert "NMC" in d.claims[2].check["query"]["source"]                   # a state WDI lacks: the next source
+    assert "±15%" in d.claims[0].check["query"]["tolerance"] and d.claims[0].check["citations"]
+    reason = d.claims[3].check["reason"]
+    assert "covers 1960" in reason and "Maddison" in reason                # the gap names each source's coverage
 
 
 def test_arms_rank_and_share_against_sipri(real_db):

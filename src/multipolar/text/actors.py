@@ -7,8 +7,10 @@ Where the names come from
   White House", "Beijing", "Zhongnanhai"); a name several states carried ("Russia": the Soviet
   Union and Russia) resolves to the state that existed on the text's date;
 * ``actors/data/text_names.csv``: demonyms ("Russian", "Soviet", "Chinese"), each resolved through the
-  state name it refers to (so "Russian" in a 1980 text is the Soviet Union), and the groupings'
-  names and seats ("NATO", "the Atlantic alliance", "Brussels" for the EU), with a source per row;
+  state name it refers to (so "Russian" in a 1980 text is the Soviet Union), the groupings'
+  names and seats ("NATO", "the Atlantic alliance", "Brussels" for the EU), and the capitals the
+  registry's aliases lack (CEPII GeoDist's capital of each state; names that are also common words or
+  institutions, "Victoria", "Stockholm", "Georgetown", left out), with a source per row;
 * ``actors/data/leaders.csv``: leaders and ministers with their dates in office and a source per row.
   A leader named outside every term he held is still his state's, flagged ``in_office=False``.
 

@@ -58,11 +58,23 @@ CITE = {"baci": "CEPII BACI HS92 (Gaulier & Zignago 2010), the shared subset of 
         "memberships": "multipolar actors/data/memberships.csv (each row cites the organisation's record)",
         "sanctions": "multipolar actors/data/sanctions.csv and the Global Sanctions Data Base (GSDB) via the relation layer",
         "wdi": "World Bank World Development Indicators, NY.GDP.MKTP.CD (GDP, current US$), via the shared datahub file",
-        "nmc": "Correlates of War National Material Capabilities v6 (milex, thousands of current US$), via peacesciencer"}
+        "nmc": "Correlates of War National Material Capabilities v6 (milex, thousands of current US$), via peacesciencer",
+        "wdi_pop": "World Bank World Development Indicators, SP.POP.TOTL (population, total), via the shared datahub file",
+        "nmc_pop": "Correlates of War National Material Capabilities v6 (tpop, total population in thousands), via peacesciencer",
+        "maddison": "Maddison Project Database 2023 (pop, thousands; Bolt & van Zanden 2024, CC BY 4.0)"}
 
 #: single-state measures: (table, filter, value column, factor to US$, source key, what the column is)
 SINGLE = {"gdp": ("wdi", "indicator = 'NY.GDP.MKTP.CD'", "value", 1.0, "wdi", "GDP in current US$ (WDI)"),
           "military spending": ("nmc", "TRUE", "milex", 1e3, "nmc", "military expenditure in current US$ (COW NMC milex)")}
+#: population: the sources in the order asked; the first that holds the state's year answers (WDI
+#: 1960-, NMC 1816-2022, Maddison for the years and states the others lack)
+POPULATION = [("wdi", "indicator = 'SP.POP.TOTL'", "value", 1.0, "wdi_pop", "population (WDI SP.POP.TOTL)"),
+              ("nmc", "TRUE", "tpop", 1e3, "nmc_pop", "population (COW NMC tpop)"),
+              ("maddison", "TRUE", "pop_thousands", 1e3, "maddison", "population (Maddison Project 2023)")]
+
+
+def _fmt_people(v: float) -> str:
+    return f"{v / 1e9:,.3f} billion" if abs(v) >= 1e9 else f"{v / 1e6:,.1f} million"
 
 
 @dataclass
@@ -202,6 +214,8 @@ class Checker:
         q = {"claim": c.text, "kind": c.kind, "measure": c.measure, "states": c.states, "years": c.years}
         if c.kind == "relation" and c.relation in ("suspended membership", "joined", "left"):
             return self._membership(c, q)
+        if c.measure == "population" and c.kind == "quantity":
+            return self._population(c, q)
         if c.measure in SINGLE and c.kind == "quantity":
             return self._single(c, q)
         pr = self._pair(c, doc)
@@ -224,6 +238,36 @@ class Checker:
         if c.unit == "ratio":
             return self._ratio(c, q, a, b)
         return self._money(c, q, a, b)
+
+    def _population(self, c, q) -> Verdict:
+        """A state's head count ("Nigeria, a country of 220 million"): the first source that holds the year."""
+        st = [x for x in c.states if x in registry()]
+        state = c.owner if c.owner in registry() else st[0] if len(st) == 1 else None
+        if state is None:
+            return _nc(q, "a population claim needs one state; the sentence names "
+                          + (", ".join(st) if st else "none") + " and none in the possessive")
+        if not c.years or c.value is None:
+            return _nc(q, "no year: the sentence names none and the text has no date")
+        y = c.years[-1]
+        q.update(state=state, year=y, measure="population", tolerance=f"±{TOL_VALUE:.0%} relative")
+        gaps, cites = [], []
+        for table, where, col, factor, cite, what in POPULATION:
+            if not self.has(table):
+                gaps.append(f"{what}: table '{table}' not imported")
+                continue
+            cites.append(CITE[cite])
+            row = self.con().execute(f"SELECT {col} FROM {table} WHERE code = ? AND year = ? AND {where}", [state, y]).fetchone()
+            if row is None or row[0] is None or pd.isna(row[0]):
+                lo, hi = self.con().execute(f"SELECT min(year), max(year) FROM {table} WHERE code = ? AND {where} AND {col} IS NOT NULL",
+                                            [state]).fetchone()
+                gaps.append(f"{what}: no {y} value for {state} (covers {f'{lo}–{hi}' if lo is not None else 'no year'})")
+                continue
+            v = float(row[0]) * factor
+            ok = abs(v - c.value) <= TOL_VALUE * abs(c.value)
+            q["source"] = what
+            return Verdict("supported" if ok else "contradicted", q, [{"state": state, "year": y, "table": table, col: float(row[0])}],
+                           [CITE[cite]], f"the data give {_fmt_people(v)} ({state}, {y}, {what}); the claim {_fmt_people(c.value)}")
+        return _nc(q, "population of " + state + f" in {y}: " + "; ".join(gaps), cites=cites)
 
     def _single(self, c, q) -> Verdict:
         """A one-state amount ("China's GDP reached $17.8 trillion in 2023"): the state's value in its table."""

@@ -8,6 +8,10 @@ Quantities
     order and "to"/"from"), *energy and minerals* (oil, gas, energy, coal, crude, LNG, minerals),
     *arms* (arms, weapons, arms deliveries, military equipment). The year is the sentence's
     four-digit year (two for a change: "between 2014 and 2024"); without one, the text's date.
+Population
+    A state's head count: ``a population of 1.4 billion``, ``its population reached 146 million``,
+    ``home to 280 million people``, ``a country of 45 million``; the state is the possessive or the
+    sentence's only state.
 Comparisons
     rank: ``largest / second-largest / biggest / top / leading / main`` + ``trading partner``,
     ``arms supplier``, ``supplier``, ``market``, ``customer``, ``buyer``.
@@ -40,6 +44,13 @@ MONEY = re.compile(rf"(?P<cur>US\$|\$|€|£|USD |EUR )\s?(?P<num>{NUM})\s?(?P<s
 MULT = re.compile(r"\b(?P<w>doubled|tripled|trebled|quadrupled|halved|(?:grew|rose|increased|jumped)\s(?P<k>two|three|four|five|six|ten|\d+)[- ]?fold"
                   r"|(?P<k2>two|three|four|five|six|ten|\d+)[- ]?fold\s(?:increase|rise|growth))\b", re.I)
 PCT = re.compile(rf"\b(?P<num>{NUM})\s?(?:%|per\s?cent|percent)|\b(?P<frac>half|a third|a quarter|two-thirds|two thirds|three-quarters)\b(?= of)", re.I)
+#: a head count of a state's people: "a population of 1.4 billion", "its population reached 146 million",
+#: "home to 280 million people", "a country of 45 million"; a count without one of these phrases (refugees,
+#: troops, "6 million people displaced") is not a population
+POP = re.compile(rf"\b(?:population(?:\s(?:of|reached|rose to|grew to|fell to|shrank to|stood at|was|is|exceeds|exceeded|topped|passed|hit|"
+                 rf"had reached|has reached|of about|of some))|home to|(?:country|nation|state) of)\s(?:about\s|some\s|nearly\s|roughly\s|"
+                 rf"almost\s|around\s|more than\s|over\s|just over\s|just under\s|under\s)?(?P<num>{NUM})\s?(?P<scale>billion|million|bn|mn|m)?"
+                 rf"(?:\s(?:people|inhabitants|residents|citizens))?\b", re.I)
 CHANGE_PCT = re.compile(rf"\b(?P<dir>rose|grew|increased|jumped|climbed|fell|dropped|declined|shrank|plunged)\s(?:by\s)?(?P<num>{NUM})\s?(?:%|per\s?cent|percent)", re.I)
 FRAC = {"half": 0.5, "a third": 1 / 3, "a quarter": 0.25, "two-thirds": 2 / 3, "two thirds": 2 / 3, "three-quarters": 0.75}
 MULTK = {"two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "ten": 10}
@@ -197,6 +208,10 @@ def extract(sent: str, offset: int, sentence: int, states: list[str], groupings:
         if m.group("scale") and m.group("scale").lower() in ("m", "b", "k") and m.group("scale") != m.group("scale").lower():
             pass
         add("quantity", m, measure=CLAUSE, value=_num(num) * SCALE.get(scale or "", 1), unit=cur, scale=scale)
+    for m in POP.finditer(sent):
+        if m.group("scale") or _num(m.group("num")) >= 1e4:
+            scale = (m.group("scale") or "").lower() or None
+            add("quantity", m, measure="population", value=_num(m.group("num")) * SCALE.get(scale or "", 1), unit="people", scale=scale)
     for m in MULT.finditer(sent):
         w = m.group("w").lower()
         k = {"doubled": 2, "tripled": 3, "trebled": 3, "quadrupled": 4, "halved": 0.5}.get(w)

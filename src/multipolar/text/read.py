@@ -173,9 +173,11 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
         by_sent.setdefault(m.sentence, []).append(m)
     cid = 0
     last_pair: tuple | None = None       # the two states of the closest earlier sentence naming two
-    prev_source: str | None = None       # the previous sentence's source (for "he", "she")
+    ctx = EV.Context()                   # the discourse: earlier actor phrases (pronouns), first mentions
     for i, s in enumerate(sents):
         ms = [m for m in by_sent.get(i, []) if m.code]
+        for m in ms:
+            ctx.first_seen.setdefault(m.code, len(ctx.first_seen))
         states = [m.code for m in ms if m.kind != "grouping"]
         states = list(dict.fromkeys(states))
         groups = list(dict.fromkeys(m.code for m in ms if m.kind == "grouping"))
@@ -193,20 +195,21 @@ def read(text: str, *, date: str | None = None, title: str | None = None, path: 
             slots = [EV.Slot(m.token_start - s.start, m.token_end - s.start, (m.code,), m.kind) for m in ms]
             if pair_here:
                 slots += EV.pair_slots(stext, [t.idx - s.start_char for t in s], pair_here)
-            # an event needs two actors (or a pair phrase, or "he"/"she" for the previous sentence's source)
-            pron = prev_source is not None and len(slots) == 1 and stext.lstrip()[:3] in ("He ", "She")
-            coded = EV.code_sentence([t.text for t in s], slots, forms, prev_source) if len(slots) >= 2 or pron or pair_here else []
+            # an event needs two actors, or one and a pronoun or a reaction to an earlier act; a sentence
+            # without any leaves the discourse as it was
+            coded = EV.code_sentence([t.text for t in s], slots, forms, ctx=ctx) if slots or EV.PRONOUN.search(stext) else []
             for e in coded:
                 root = e.code[:2]
                 D.events.append(Event(e.source, e.target, e.code, root, cameo.PLOVER.get(root, "OTHER"), cameo.quad_class(root),
                                       e.lemma.lower(), e.pattern, i, stext.strip(), f"{sy[0]}" if sy else date))
-            prev_source = coded[0].source if coded else (states[0] if states else None)
         if len(states) >= 2:
             # the pair a later "the two sides" means: two states joined by "and" ("between X and Y",
             # "X and Y signed"), else the first two the sentence names
             st = [m for m in ms if m.kind != "grouping"]
             joined = [(x.code, y.code) for x, y in zip(st, st[1:]) if x.code != y.code and clean[x.end:y.start].strip() == "and"]
             last_pair = joined[-1] if joined else tuple(states[:2])
+            # "the two sides" acts in the order the text introduced them (the first named is the source)
+            last_pair = tuple(sorted(last_pair, key=lambda c: ctx.first_seen.get(c, 0)))
     return D
 
 
