@@ -67,6 +67,20 @@ def full_table(fitted_warehouse):
     return d, df
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _session_cache(tmp_path_factory):
+    """Every run of the suite starts with an empty cache of gravity fits (never the user's), shared by its tests and
+    the commands they start (the README's examples inherit it)."""
+    import os
+    old = os.environ.get("MULTIPOLAR_CACHE")
+    os.environ["MULTIPOLAR_CACHE"] = str(tmp_path_factory.mktemp("cache"))
+    yield
+    if old is None:
+        os.environ.pop("MULTIPOLAR_CACHE", None)
+    else:
+        os.environ["MULTIPOLAR_CACHE"] = old
+
+
 @pytest.fixture(autouse=True)
 def _isolated_db(tmp_path, monkeypatch):
     # no test may touch the user's real warehouse

@@ -267,3 +267,27 @@ def test_sector_baseline_with_pair_effects_reproduces_the_ppml_fit():
     tau = bl.costs(f.coef)
     r = ge.resistances(tau, bl.Y, bl.E, 0)
     assert np.isfinite(r.omr).all() and np.isfinite(r.imr).all()
+
+
+def test_a_fit_is_read_back_from_the_cache_only_for_the_same_rows_and_specification(tmp_path, monkeypatch):
+    from multipolar.gravity import estimate
+    rng = np.random.default_rng(3)
+    rows = [(e, i, rng.uniform(0.5, 3.0)) for e in "ABCDEFG" for i in "ABCDEFG" if e != i]
+    df = pd.DataFrame(rows, columns=["exporter", "importer", "ldist"])
+    df["pair"] = df["exporter"] + df["importer"]
+    df["trade"] = rng.poisson(np.exp(4 - 0.9 * df["ldist"])).astype(float)
+    monkeypatch.setenv("MULTIPOLAR_CACHE", str(tmp_path / "cache"))
+    first = estimate.ppml(df, "trade", ["ldist"], ["exporter", "importer"])
+    again = estimate.ppml(df, "trade", ["ldist"], ["exporter", "importer"])
+    assert not any("cache" in n for n in first.notes) and any("read from the cache" in n for n in again.notes)
+    pd.testing.assert_series_equal(first.coef, again.coef)
+    pd.testing.assert_frame_equal(first.used, again.used)
+    assert len(list((tmp_path / "cache" / "gravity-fits").glob("*.pkl"))) == 1
+    changed = df.copy()
+    changed.loc[0, "trade"] += 1                                     # one cell: a new fit
+    other = estimate.ppml(changed, "trade", ["ldist"], ["exporter", "importer"])
+    assert not any("cache" in n for n in other.notes)
+    looser = estimate.ppml(df, "trade", ["ldist"], ["exporter", "importer"], tol=1e-6)    # another specification
+    assert not any("cache" in n for n in looser.notes)
+    monkeypatch.setenv("MULTIPOLAR_CACHE", "off")
+    assert not any("cache" in n for n in estimate.ppml(df, "trade", ["ldist"], ["exporter", "importer"]).notes)

@@ -26,3 +26,15 @@ def shared_data_dir() -> Path | None:
         if c.is_dir():
             return c
     return None
+
+
+def cache_dir() -> Path | None:
+    """Where results that take long to compute and follow from their inputs alone are kept (gravity fits):
+    ``MULTIPOLAR_CACHE`` if set (``off`` turns the cache off), else ``multipolar`` in the user's cache directory."""
+    env = os.environ.get("MULTIPOLAR_CACHE")
+    if env and env.strip().lower() in ("off", "0", "no", "none", "false"):
+        return None
+    if env:
+        return Path(env).expanduser()
+    from platformdirs import user_cache_dir
+    return Path(user_cache_dir("multipolar", appauthor=False))

@@ -413,7 +413,8 @@ def dyad(a: str, b: str, years=None, db=None, freq: str = "month") -> tuple[pd.D
              + f"days: days with events in the source's files that {freq}",
              f"{VOLUME_CAVEAT}"]
     for r in files.itertuples(index=False):
-        notes.append(f"source {r.source}: {r.files} file(s) imported ({r.first} … {r.last})")
+        names = r.first if r.first == r.last else f"{r.first} … {r.last}"
+        notes.append(f"source {r.source}: {r.files} file(s) imported ({names})")
     if not cov.empty:
         for s, c in cov.groupby("source"):
             notes.append(f"{s} covers {int(c['days'].sum())} days in {len(c)} month(s) of {lo}-{hi}: a covered month without the pair's events shows 0; "

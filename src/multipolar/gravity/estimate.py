@@ -25,8 +25,10 @@ between the rows passed and the rows used.
 """
 from __future__ import annotations
 
+import os
 import warnings
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -172,10 +174,74 @@ class PPML(BaseEstimator):
 def ppml(df: pd.DataFrame, y: str, x: list[str], fes: list[str], cluster: str = "pair", offset: str | None = None,
          tol: float = 1e-10, max_iter: int = 100, fixef_tol: float = 1e-8, fixef_maxiter: int = 20_000) -> GravityFit:
     """PPML of ``y`` on ``x`` with the fixed effects ``fes`` (column names), clustered by ``cluster``:
-    :class:`PPML` fitted on ``df``, its :class:`GravityFit` summary."""
+    :class:`PPML` fitted on ``df``, its :class:`GravityFit` summary.
+
+    A fit depends on its rows and its specification alone, so it is kept in the cache folder
+    (:func:`multipolar.config.cache_dir`; ``MULTIPOLAR_CACHE=off`` turns it off) under a hash of every cell of ``df``,
+    the specification and the versions of multipolar and pyfixest: the same fit asked again (``simulate`` after
+    ``gravity fit``, a second scenario on the same years) is read back, and its notes say so. Any change of the
+    data or the specification is a new fit."""
+    spec = dict(y=y, x=list(x), fes=list(fes), cluster=cluster, offset=offset, tol=tol, max_iter=max_iter,
+                fixef_tol=fixef_tol, fixef_maxiter=fixef_maxiter)
+    path = _cached_fit_path(df, spec)
+    if path is not None and path.exists():
+        try:
+            import pickle
+            with open(path, "rb") as fh:
+                f = pickle.load(fh)
+            os.utime(path)
+            f.notes = list(f.notes) + ["this PPML fit was read from the cache: the same rows and specification were fitted before "
+                                       f"({path.name[:12]}; MULTIPOLAR_CACHE=off fits again)"]
+            return f
+        except Exception:                   # a damaged or older entry: fit again and replace it
+            pass
     est = PPML(outcome=y, regressors=tuple(x), fixed_effects=tuple(fes), cluster=cluster, offset=offset, tol=tol,
                max_iter=max_iter, fixef_tol=fixef_tol, fixef_maxiter=fixef_maxiter)
-    return est.fit(df).result_
+    f = est.fit(df).result_
+    if path is not None:
+        _store_fit(path, f)
+    return f
+
+
+#: how many fits the cache keeps (the least recently used go first)
+CACHE_KEEP = 64
+
+
+def _cached_fit_path(df: pd.DataFrame, spec: dict):
+    from ..config import cache_dir
+    root = cache_dir()
+    if root is None:
+        return None
+    import hashlib
+    import json
+
+    import pyfixest
+
+    from .. import __version__
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()         # a change of this fitting code is a new fit
+    h = hashlib.sha256(json.dumps({**spec, "columns": list(map(str, df.columns)), "dtypes": list(map(str, df.dtypes)),
+                                   "multipolar": __version__, "code": code, "pyfixest": pyfixest.__version__},
+                                  sort_keys=True).encode())
+    h.update(pd.util.hash_pandas_object(df, index=True).to_numpy().tobytes())
+    return root / "gravity-fits" / f"{h.hexdigest()}.pkl"
+
+
+def _store_fit(path, f: GravityFit) -> None:
+    """Write atomically (a temporary file renamed), then keep the :data:`CACHE_KEEP` most recently used. A cache
+    that cannot be written is no error: the fit is returned all the same."""
+    import pickle
+    import tempfile
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as fh:
+            pickle.dump(f, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        entries = sorted(path.parent.glob("*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass
 
 
 def pair_effects(f: GravityFit, rows: pd.DataFrame, x: list[str], pair: str = "pair", exporter: str = "exporter",
