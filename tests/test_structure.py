@@ -96,18 +96,30 @@ def db(full_warehouse, tmp_path_factory):
 
 
 def test_poles_read_bipolar_in_the_cold_war_and_unipolar_after(db):
-    """The great-power reading: bipolar in 1950-1989 and unipolar in 1992-1999, no exception listed
-    (1990-91: the USSR still exists and spends 0.44 and 0.51 of the United States: bipolar)."""
+    """The great-power reading: bipolar in 1950-1989 and unipolar in 1991-1999, no exception listed. 1990 reads
+    bipolar: the USSR spends 0.44 of the United States (more than in 1989) and Maoz codes it a global power to the
+    end of 1990; Russia is a regional power from 1991 (multipolar.structure.polarity)."""
     from multipolar.structure import poles
     from multipolar.structure.polarity import POLE_RULE
     p = poles(db=db).set_index("year")
     assert (p.loc[1950:1989, "reading"] == "bipolar").all(), p.loc[1950:1989, "reading"].value_counts()
-    assert (p.loc[1992:1999, "reading"] == "unipolar").all(), p.loc[1992:1999, "reading"].value_counts()
+    assert (p.loc[1991:1999, "reading"] == "unipolar").all(), p.loc[1991:1999, "reading"].value_counts()
     assert set(p.loc[1950:1989, "poles"].str.split().map(frozenset)) == {frozenset({"USA", "SUN"})}
-    # the reading follows from the numbers in the row: the runner-up's and the third's ratios against the rule
+    # the global powers come from Maoz's table in the warehouse: the USSR through 1990, not after
+    assert "SUN" in p.loc[1990, "global_powers"].split() and "SUN" not in p.loc[1991, "global_powers"].split()
+    # the reading follows from the numbers in the row: every pole is a global power spending at least the rule,
+    # and without the global condition 1991 reads bipolar again (the USSR spends 0.51 of the US)
     for y, r in p.loc[1946:2022].iterrows():
+        pl = r["poles"].split()
+        assert set(pl) <= set(r["global_powers"].split()) and r["polarity"] == len(pl), y
         k = 1 + int(r["runner_up_ratio"] >= POLE_RULE) + int(r["third_ratio"] >= POLE_RULE)
-        assert r["polarity"] == k or (k == 3 and r["polarity"] > 3), y
+        assert r["polarity"] <= k or k == 3, y
+    anyp = poles("1991:1991", db=db, global_only=False).set_index("year")
+    assert anyp.loc[1991, "reading"] == "bipolar"
+    # the decade reading: the 1980s bipolar in every year, the 1990s unipolar with 1990 named as the exception
+    dec = pd.DataFrame(p.attrs["decades"]).set_index("decade")
+    assert dec.loc["1980s", "reading"] == "bipolar" and dec.loc["1980s", "years_reading"] == 10
+    assert dec.loc["1990s", "reading"] == "unipolar" and dec.loc["1990s", "otherwise"] == "1990 bipolar"
     # the measures among the great powers: effective number between 1 and their count, concentration in [0, 1]
     n = p["great_powers"].dropna().str.split().map(len)
     ok = p["gp_effective_n"].notna()

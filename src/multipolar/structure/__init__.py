@@ -73,7 +73,7 @@ def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0
     return out
 
 
-def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
+def poles(years=None, db=None, pole_rule: float | None = None, global_only: bool = True) -> pd.DataFrame:
     """Per year: the great powers' distribution and the polarity reading, and the all-state
     diversity indices (:mod:`multipolar.structure.polarity`), within the years the data cover (a request beyond them
     is an error naming them; one that overlaps them is clipped, ``attrs["notes"]``). Inside them, a
@@ -83,10 +83,12 @@ def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
     from . import polarity as P
     w = Warehouse(db)
     rng, note = clip(years, data_coverage(db), "poles")
-    out = P.poles(w, span(rng), pole_rule if pole_rule is not None else P.POLE_RULE)
-    out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE,
+    out = P.poles(w, span(rng), pole_rule if pole_rule is not None else P.POLE_RULE, global_only=global_only)
+    out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE, "global_only": global_only,
+                      "decades": P.decades(out).to_dict("records"),
                       "method": "great powers (COW majors): effective number, Ray-Singer concentration, leader's share, runner-up ratio "
-                                "of military expenditure; a pole spends at least pole_rule of the leader; all-state Laakso-Taagepera "
+                                "of military expenditure; a pole is a global power (Maoz 2010) that spends at least pole_rule of the "
+                                "leader" + ("" if global_only else " (here: any great power)") + "; all-state Laakso-Taagepera "
                                 "numbers as diversity indices",
                       "notes": [note] if note else []})
     return out
