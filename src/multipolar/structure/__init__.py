@@ -42,7 +42,8 @@ def relation_signs(states, years=None, db=None, threshold: float = 0.0, dy: pd.D
     from . import triangles
     rev = {v: k for k, v in SERIES_ALIASES.items()}
     codes = set(states) | {rev[c] for c in states if c in rev}
-    cols = ["closeness", "relation_type", "closeness_lo", "closeness_hi"]
+    from .triangles import SCORES
+    cols = ["closeness", "relation_type", "closeness_lo", "closeness_hi"] + [f"score_{k}" for k in SCORES]
     if dy is not None:
         cols = [c for c in cols if c in dy.columns]
     dy = _measures(years, sorted(codes), db, dy, cols).copy()
@@ -68,7 +69,7 @@ def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0
     sg = relation_signs(codes, span(rng), db, threshold, dy)
     out = triangles.triangle(sg, *codes)
     out.attrs.update({"states": codes, "years": span(rng), "threshold": threshold, "method": "Dittmer 1981 from multipolar relation signs; neutral where the "
-                      "closeness interval spans the threshold (multipolar.structure.triangles)",
+                      "closeness interval spans the threshold or the sign hangs on one component (multipolar.structure.triangles)",
                       "notes": [note] if note else []})
     return out
 
