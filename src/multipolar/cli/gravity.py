@@ -99,7 +99,7 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
                      base_year: Optional[int] = typer.Option(None, "--base-year", help="The baseline year the measures are imposed on."),
                      observed_year: Optional[int] = typer.Option(None, "--observed-year", help="The year whose observed destinations are compared."),
                      baseline: str = typer.Option("observed", "--baseline", help="observed (the model's changes applied to the observed "
-                                                  "flows), calibrated (exact hat algebra in a re-solved equilibrium) or fitted (the "
+                                                  "flows), calibrated (exact hat algebra on the observed shares, prices re-solved) or fitted (the "
                                                   "model's levels)."),
                      out: Optional[Path] = OUT, fmt: str = FORMAT,
                      db: Optional[Path] = DB):
