@@ -117,7 +117,8 @@ def triangle_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
     if emit(api.with_parameters(df), fmt, out, df.attrs.get("notes", [])):
         return
     s = df.attrs["states"]
-    t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile, 0 neutral: the closeness interval spans {threshold:g})")
+    t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile, 0 neutral: the closeness interval spans {threshold:g}, "
+                    "or its side hangs on one component)")
     for col in ("year", f"{s[0]}-{s[1]}", f"{s[0]}-{s[2]}", f"{s[1]}-{s[2]}", "type", "pivot / pariah / third", "share of draws",
                 "balanced", "change"):
         t.add_column(col)
@@ -136,7 +137,7 @@ def triangle_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     console.print("[dim]signs from the relation types and the closeness intervals of `multipolar relation` (neutral when the 90% interval "
-                  "spans the threshold); typology: Dittmer (1981), triangles with a neutral link named as signed graphs with that link "
+                  "spans the threshold, or when leaving out one of closeness's components puts it on the other side: OECD-JRC 2008); typology: Dittmer (1981), triangles with a neutral link named as signed graphs with that link "
                   "absent (Cartwright & Harary 1956); share of draws: the probability of the type from the links' intervals; "
                   "balance: Heider (1946)[/]")
 
