@@ -284,7 +284,11 @@ def balance(years, db=None, threshold: float = 0.0, return_signs: bool = False, 
     from ..years import clip, data_coverage, span
     from . import triangles
     rng, note = clip(years, data_coverage(db), "triangles")
-    sg = triangles.signs(_measures(span(rng), None, db, dy, ["closeness", "relation_type"]), threshold)
+    # the signs as the triangle's: the closeness interval and the components (a sign hanging on one is neutral)
+    cols = ["closeness", "relation_type", "closeness_lo", "closeness_hi"] + [f"score_{k}" for k in triangles.SCORES]
+    if dy is not None:
+        cols = [c for c in cols if c in dy.columns]
+    sg = triangles.signs(_measures(span(rng), None, db, dy, cols), threshold)
     out = triangles.balance_share(sg)
     out.attrs.update({"years": span(rng), "threshold": threshold, "notes": [note] if note else []})
     return (out, sg) if return_signs else out
