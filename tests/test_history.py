@@ -73,6 +73,10 @@ def test_backtest_scores_are_what_they_say(backtests):
         # proportional redistribution: the no-change shares of the buyers not banned, renormalised
         free = bi[~bi["banned"]]
         assert np.allclose(free["proportional"], free["no change"] / free["no change"].sum())
+        # an importer without a row in the model has no prediction: not scored (by any forecast), counted and named
+        assert not set(r.importers_dropped) & set(bi["importer"]), name
+        if r.importers_dropped:
+            assert any(f"{len(r.importers_dropped)} importer(s)" in n for n in r.notes), name
 
 
 def test_the_russian_crude_backtest_summary(full_warehouse):

@@ -88,3 +88,26 @@ def test_a_bad_method_is_a_clear_error():
     c, X, tau = _world(n=4)
     with pytest.raises(InputError, match="baseline must be one of observed, calibrated, fitted"):
         ge.counterfactual_observed(c, X, tau, tau, "C0", 7.0, method="ratio")
+
+
+def test_exact_hat_algebra_clears_the_exporters_sales_and_diverts_most_to_the_least_dependent_buyers():
+    """A ban on C0's sales to C1: C0's price falls until its other buyers take its sales; a buyer for whom C0 is a
+    small supplier raises its purchases from C0 by more than one that buys mostly from C0 (hat_algebra)."""
+    X = np.array([[0, 50, 30, 20, 0],
+                  [5, 0, 5, 40, 10],
+                  [10, 10, 0, 10, 10],
+                  [20, 20, 2, 0, 5],
+                  [30, 5, 1, 5, 0]], dtype=float)
+    t = np.ones_like(X)
+    t[0, 1] = 0.0
+    h = ge.hat_algebra(X, t, 7.0)
+    assert h.full[0, 1] == 0 and (h.full[X == 0] == 0).all()
+    assert np.allclose(h.full.sum(axis=1), h.price_change * X.sum(axis=1), rtol=1e-8)      # sales clear at the new prices
+    assert np.allclose(h.full.sum(axis=0), X.sum(axis=0))                                  # the importers' spending is held
+    assert h.price_change[0] < 1                                                           # the banned exporter's price falls
+    share = X / X.sum(axis=0)
+    gain = h.full[0] / np.where(X[0] > 0, X[0], np.nan)
+    # C0 supplies 30/32 of C2's purchases and 20/85 of C3's: C3's purchases from C0 rise more
+    assert share[0, 2] > share[0, 3] and gain[3] > gain[2] > 1
+    # no change in costs: the observed flows back
+    assert np.allclose(ge.hat_algebra(X, np.ones_like(X), 7.0).full, X)

@@ -564,13 +564,14 @@ def drop_ideal_points_run(run: str, db=None) -> str:
 
 # --- structure ----------------------------------------------------------------------------------------------
 
-def poles(years=None, *, db=None, pole_rule: float | None = None) -> pd.DataFrame:
+def poles(years=None, *, db=None, pole_rule: float | None = None, global_only: bool = True) -> pd.DataFrame:
     """Polarity among the great powers per year (``multipolar poles``): the effective number N = 1 / Σ s_i² over the
     great powers' shares s_i of military spending, Ray–Singer concentration, the leader's share, the runner-up's and
-    the third's ratio to the leader, the reading (a pole spends at least ``pole_rule`` of the leader's; default
-    :data:`multipolar.structure.polarity.POLE_RULE`), and the all-state diversity index over CINC shares."""
+    the third's ratio to the leader, the reading (a pole is a global power, Maoz 2010, unless ``global_only`` is
+    False, that spends at least ``pole_rule`` of the leader's; default :data:`multipolar.structure.polarity.POLE_RULE`),
+    and the all-state diversity index over CINC shares. ``attrs["decades"]``: the reading per decade."""
     from .structure import poles as _poles
-    return _poles(years, db=db, pole_rule=pole_rule)
+    return _poles(years, db=db, pole_rule=pole_rule, global_only=global_only)
 
 
 def triangle(a: str, b: str, c: str, years=None, *, db=None, threshold: float = 0.0) -> pd.DataFrame:

@@ -99,7 +99,7 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
                      base_year: Optional[int] = typer.Option(None, "--base-year", help="The baseline year the measures are imposed on."),
                      observed_year: Optional[int] = typer.Option(None, "--observed-year", help="The year whose observed destinations are compared."),
                      baseline: str = typer.Option("observed", "--baseline", help="observed (the model's changes applied to the observed "
-                                                  "flows), calibrated (exact hat algebra in a re-solved equilibrium) or fitted (the "
+                                                  "flows), calibrated (exact hat algebra on the observed shares, prices re-solved) or fitted (the "
                                                   "model's levels)."),
                      out: Optional[Path] = OUT, fmt: str = FORMAT,
                      db: Optional[Path] = DB):
@@ -127,7 +127,7 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
                        years=years, base_year=base_year, observed_year=observed_year, cap_pct=cap_pct, baseline=baseline, db=db)
         for fc, sc in r.scores.iterrows():
             rows.append({"episode": ep.key, "forecast": fc, **sc.to_dict(), "importers_all": r.importers_all,
-                         "importers_bought": r.importers_bought, "baseline": baseline})
+                         "importers_bought": r.importers_bought, "importers_dropped": len(r.importers_dropped), "baseline": baseline})
         if not shown:
             continue
         by, oy = ep.base_year, ep.observed_year
@@ -138,6 +138,9 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
         for fc, sc in r.scores.iterrows():
             t.add_row(fc, f"{sc['spearman_all']:+.3f}", f"{sc['spearman_bought']:+.3f}", f"{sc['l1_all']:.3f}")
         console.print(t)
+        if r.importers_dropped:
+            console.print(f"  {len(r.importers_dropped)} importer(s) of {oy} have no row in the model (no prediction) and are left out "
+                          f"of every forecast's score: {', '.join(r.importers_dropped)}", soft_wrap=True, highlight=False)
         bi = r.by_importer.set_index("importer").sort_values("observed", ascending=False)
         top = bi.head(6)
         console.print("  shares, model / no change / observed: " + "; ".join(
@@ -145,8 +148,9 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
         console.print(f"  banned buyers: {', '.join(r.banned) or 'none'}; totals (M$): {by} {r.totals_musd['base']:,.0f}, "
                       f"model {r.totals_musd['model']:,.0f}, observed {oy} {r.totals_musd['observed']:,.0f} (prices changed too; "
                       "the shares are the comparison)", soft_wrap=True, highlight=False)
-        verdict = "beats" if r.beats_rivals("bought") else "does not beat"
-        console.print(f"  over the importers that bought, the model {verdict} both rivals", highlight=False)
+        for over, label in (("bought", "the importers that bought"), ("all", "all importers")):
+            verdict = "beats" if r.beats_rivals(over) else "does not beat (a tie is not a win)"
+            console.print(f"  over {label}, the model {verdict} both rivals", highlight=False)
         for n in r.notes:
             console.print(f"  note: {n}", soft_wrap=True, highlight=False)
     import pandas as pd

@@ -27,13 +27,21 @@ def poles_cmd(ctx: typer.Context,
               out: Optional[Path] = OUT, fmt: str = FORMAT,
               pole_rule: Optional[float] = typer.Option(None, "--pole-rule", help="A great power is a pole when its military spending is at "
                                                         "least this fraction of the leader's (default 0.37; see multipolar.structure.polarity)."),
+              any_great_power: bool = typer.Option(False, "--any-great-power", help="Count every great power as a possible pole, not "
+                                                   "only the global powers of Maoz (2010)."),
               db: Optional[Path] = DB):
     """Polarity among the great powers (COW major powers): effective number, Ray–Singer concentration, the leader's
-    share and the runner-up's ratio of military spending, and the reading; the all-state numbers as diversity indices."""
+    share and the runner-up's ratio of military spending, and the reading; the all-state numbers as diversity indices.
+
+    The reading: a pole is a global power (Maoz 2010: the United States, the United Kingdom, the USSR to 1990;
+    Russia a regional power from 1991) that spends at least 0.37 of the leader's military expenditure; one pole
+    unipolar, two bipolar, three or more multipolar. The table ends with the reading per decade (the reading most
+    of its years have, and the years that read otherwise). The USSR spends more of the US's in 1990 (0.44) than
+    in 1989 (0.41), and Maoz codes it a global power through 1990: 1990 reads bipolar, 1991 unipolar."""
     from ..structure.polarity import POLE_RULE
     years = deprecated_years(years, _old_years(ctx), "a positional YEARS")
     try:
-        df = api.poles(years, db=db, pole_rule=pole_rule)
+        df = api.poles(years, db=db, pole_rule=pole_rule, global_only=not any_great_power)
     except MultipolarError as e:
         _fail(e)
     if df.empty:
@@ -41,7 +49,8 @@ def poles_cmd(ctx: typer.Context,
     if emit(df, fmt, out, df.attrs.get("notes", [])):
         return
     rule = pole_rule if pole_rule is not None else POLE_RULE
-    t = Table(title=f"Polarity among the great powers, by military spending (a pole spends at least {rule:.2f} of the leader)")
+    who = "any great power" if any_great_power else "a global power (Maoz 2010)"
+    t = Table(title=f"Polarity among the great powers, by military spending (a pole: {who} spending at least {rule:.2f} of the leader)")
     for c in ("year", "reading", "poles", "N", "CON", "lead", "2nd", "3rd", "diversity"):
         t.add_column(c, justify="left" if c in ("reading", "poles") else "right", no_wrap=c != "poles",
                      min_width=4 if c not in ("reading", "poles") else None)
@@ -69,9 +78,27 @@ def poles_cmd(ctx: typer.Context,
                   + (f"; the COW list ends in {int(df.loc[~df['great_powers_carried'], 'year'].max())}, carried after it"
                      if df["great_powers_carried"].any() and (~df["great_powers_carried"]).any() else ""),
                   soft_wrap=True, highlight=False)
+    gl = df[df["global_powers"].notna()]
+    if len(gl) and not any_great_power:
+        gspans, prev = [], None
+        for r in gl.itertuples(index=False):
+            if r.global_powers != prev:
+                gspans.append([r.year, r.year, r.global_powers])
+                prev = r.global_powers
+            else:
+                gspans[-1][1] = r.year
+        console.print("global powers (Maoz 2010): " + "; ".join(f"{a}–{b} {g}" if a != b else f"{a} {g}" for a, b, g in gspans)
+                      + ("; Maoz's list ends in 2019, carried after it" if gl["global_powers_carried"].any() else ""),
+                      soft_wrap=True, highlight=False)
+    dec = df.attrs.get("decades") or []
+    if dec:
+        console.print("reading per decade: " + "; ".join(
+            f"{r['decade']} {r['reading']} ({r['years_reading']} of {r['years_with_reading']} years"
+            + (f"; otherwise {r['otherwise']}" if r["otherwise"] else "") + ")" for r in dec),
+            soft_wrap=True, highlight=False)
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
-    console.print("[dim]sources: COW major powers; COW National Material Capabilities (military expenditure, CINC); Maddison Project 2023 "
+    console.print("[dim]sources: COW major powers; Maoz (2010) global powers; COW National Material Capabilities (military expenditure, CINC); Maddison Project 2023 "
                   "(GDP, 2011 PPP$). Method: multipolar.structure.polarity (Ray & Singer 1973; Laakso & Taagepera 1979)[/]")
 
 
@@ -90,7 +117,8 @@ def triangle_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
     if emit(api.with_parameters(df), fmt, out, df.attrs.get("notes", [])):
         return
     s = df.attrs["states"]
-    t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile, 0 neutral: the closeness interval spans {threshold:g})")
+    t = Table(title=f"The {'–'.join(s)} triangle (+ friendly, − hostile, 0 neutral: the closeness interval spans {threshold:g}, "
+                    "or its side hangs on one component)")
     for col in ("year", f"{s[0]}-{s[1]}", f"{s[0]}-{s[2]}", f"{s[1]}-{s[2]}", "type", "pivot / pariah / third", "share of draws",
                 "balanced", "change"):
         t.add_column(col)
@@ -109,7 +137,7 @@ def triangle_cmd(a: str = typer.Argument(..., help="State A (name or code)."), b
     for n in df.attrs.get("notes", []):
         console.print(f"[yellow]note[/] {n}", soft_wrap=True, highlight=False)
     console.print("[dim]signs from the relation types and the closeness intervals of `multipolar relation` (neutral when the 90% interval "
-                  "spans the threshold); typology: Dittmer (1981), triangles with a neutral link named as signed graphs with that link "
+                  "spans the threshold, or when leaving out one of closeness's components puts it on the other side: OECD-JRC 2008); typology: Dittmer (1981), triangles with a neutral link named as signed graphs with that link "
                   "absent (Cartwright & Harary 1956); share of draws: the probability of the type from the links' intervals; "
                   "balance: Heider (1946)[/]")
 

@@ -20,9 +20,12 @@ correlation (Spearman) between predicted and observed shares of the exporter's s
 importer, in the observed year:
 
 * over **all importers**: every state that imports the sector from anyone in the observed year
-  (a state that buys none of the exporter's goods is a 0 share, and that is a prediction too; a
-  state with no imports of the sector at all that year is missing from the data, not scored, and
-  named in the notes);
+  and has a row in the gravity equilibrium of the base year (a state that buys none of the
+  exporter's goods is a 0 share, and that is a prediction too; a state with no imports of the
+  sector at all that year is missing from the data, not scored, and named in the notes; a state
+  the model has no row for, as it did not trade the sector in the base year or lacks a cost
+  variable, has no prediction: it is left out of every forecast's score, counted in
+  ``importers_dropped`` and named in the notes: missing stays missing);
 * over **the importers that bought**: those with a positive observed flow from the exporter.
 
 Next to two rivals:
@@ -31,8 +34,7 @@ Next to two rivals:
 * **proportional redistribution**: the banned importers' base-year purchases shared among the
   other buyers in proportion to their base-year shares (their shares, renormalised; the banned 0).
 
-States that the equilibrium leaves out (no cost variable for any of their pairs; named in the
-notes) keep their base-year flow in the model's prediction: no modelled change.
+Every forecast is scored over the same importers.
 """
 from __future__ import annotations
 
@@ -121,6 +123,7 @@ class BacktestResult:
     fit: object = None
     flows: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
+    importers_dropped: list[str] = field(default_factory=list)   # observed importers without a row in the model: not scored
 
     def beats_rivals(self, over: str = "bought") -> bool:
         """True when the model's Spearman correlation ``over`` the importers (``bought`` or ``all``) beats
@@ -168,23 +171,27 @@ def run(ep: Episode | str, db=None, method: str = "observed") -> BacktestResult:
         raise InputError(f"{ep.source}: BACI has no {ep.sector} trade in {ep.observed_year}; import a BACI file that covers it")
     # the importers observed in the observed year: a state with no imports of the sector at all that year is not in
     # the data (Belarus after 2021 reports nothing), and its purchases are missing, not zero
-    universe = sorted(set(raw.loc[raw["year"] == ep.observed_year, "importer"]) - {ep.exporter})
-    unseen = sorted(set(raw.loc[(raw["year"] == ep.base_year) & (raw["exporter"] == ep.exporter), "importer"]) - set(universe))
+    seen = sorted(set(raw.loc[raw["year"] == ep.observed_year, "importer"]) - {ep.exporter})
+    unseen = sorted(set(raw.loc[(raw["year"] == ep.base_year) & (raw["exporter"] == ep.exporter), "importer"]) - set(seen))
+    # an importer the equilibrium has no row for has no prediction: left out of every forecast's score (not a predicted 0)
+    universe = [c for c in seen if c in countries]
+    dropped = [c for c in seen if c not in countries]
     mine = raw[raw["exporter"] == ep.exporter]
     obs = mine[mine["year"] == ep.observed_year].set_index("importer")["v"].reindex(universe).fillna(0.0)
     base = mine[mine["year"] == ep.base_year].set_index("importer")["v"].reindex(universe).fillna(0.0)
     if obs.sum() <= 0 or base.sum() <= 0:
         raise InputError(f"{ep.source}: BACI has no {ep.sector} exports of {ep.exporter} in "
-                         f"{ep.observed_year if obs.sum() <= 0 else ep.base_year}")
-    pred = pd.Series(res.full[r], index=countries).drop(ep.exporter).reindex(universe).fillna(0.0)
+                         f"{ep.observed_year if obs.sum() <= 0 else ep.base_year} among the importers the model covers")
+    pred = pd.Series(res.full[r], index=countries).drop(ep.exporter).reindex(universe)
     notes = list(f.notes) + bl.notes + res.notes
     if unseen:
         notes.append(f"bought from {ep.exporter} in {ep.base_year} but import no {ep.sector} at all in {ep.observed_year} in the data "
                      f"(missing, not scored): {', '.join(unseen)}")
-    outside = [c for c in universe if c not in countries and base[c] > 0]
-    if outside:
-        pred[outside] = base[outside]
-        notes.append(f"outside the equilibrium, kept at their {ep.base_year} flow (no modelled change): {', '.join(outside)}")
+    if dropped:
+        lost = mine[(mine["year"] == ep.observed_year) & mine["importer"].isin(dropped)]["v"].sum()
+        notes.append(f"{len(dropped)} importer(s) of {ep.observed_year} without a row in the {ep.base_year} equilibrium (no prediction; "
+                     f"left out of every forecast's score; {lost / max(obs.sum() + lost, 1e-300):.1%} of {ep.exporter}'s observed sales): "
+                     f"{', '.join(dropped)}")
     prop = base.copy()
     prop[prop.index.isin(banned)] = 0.0
     sh = lambda s: s / s.sum() if s.sum() > 0 else s          # noqa: E731
@@ -200,7 +207,7 @@ def run(ep: Episode | str, db=None, method: str = "observed") -> BacktestResult:
     by.index.name = "importer"
     return BacktestResult(ep, scores, by.reset_index(), len(universe), int(by["bought"].sum()), banned,
                           {"base": float(base.sum() / 1e3), "model": float(pred.sum() / 1e3), "observed": float(obs.sum() / 1e3)},
-                          method, f, res.flows(), said + notes)
+                          method, f, res.flows(), said + notes, dropped)
 
 
 def backtest(db=None, fit_years=(2012, 2021), base_year: int = 2021, observed_year: int = 2023, cap_pct: float = 10.0,

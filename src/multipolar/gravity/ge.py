@@ -402,6 +402,76 @@ BASELINES = ("observed", "calibrated", "fitted")
 
 
 @dataclass
+class HatSolution:
+    """The equilibrium of :func:`hat_algebra`: the counterfactual flows (prices re-solved), the conditional ones
+    (prices held), the exporters' price changes p̂, the importers' Φ' / Φ (= P̂^(1-σ)) in both, iterations, notes."""
+    full: np.ndarray
+    conditional: np.ndarray
+    price_change: np.ndarray
+    imr: np.ndarray
+    imr_conditional: np.ndarray
+    iterations: int
+    notes: list[str] = field(default_factory=list)
+
+
+def hat_algebra(X: np.ndarray, t_hat: np.ndarray, sigma: float, tol: float = 1e-10, max_iter: int = 50_000,
+                damping: float = 0.5) -> HatSolution:
+    """Exact hat algebra on observed flows (Dekle, Eaton & Kortum 2008, *IMF Staff Papers* 55(3); Costinot &
+    Rodríguez-Clare 2014, *Handbook of International Economics* 4, section 3.4), for a sector's trade.
+
+    With π_ij = X_ij / E_j the observed import shares, t̂_ij the change of t_ij^(1-σ) (0 for a ban) and p̂_i the
+    change of exporter i's price:
+
+    .. math:: X'_{ij} = \\frac{π_{ij} \\hat t_{ij} \\hat p_i^{1-σ}}{\\hat Φ_j} E_j, \\qquad
+              \\hat Φ_j = \\sum_k π_{kj} \\hat t_{kj} \\hat p_k^{1-σ}
+
+    (Φ̂_j = P̂_j^(1-σ), the importer's multilateral resistance recomputed from its own suppliers), and p̂ such that
+    every exporter's sales clear, Σ_j X'_ij = p̂_i Y_i. The importers' spending on the sector E_j is held (the data
+    hold no domestic sales or incomes of the sector); so an importer gains most from an exporter's cheaper price where
+    that exporter's share of its purchases is small, and a buyer that relies on it alone gains nothing. The prices
+    are found by damped tâtonnement, p̂_i ← p̂_i (demand / supply)^(damping/σ), to a relative excess demand below
+    ``tol``; :class:`NotConverged` after ``max_iter`` rounds. A pair that traded nothing keeps nothing. An importer
+    left without any supplier (all banned) and an exporter left without any buyer are named in the notes: their
+    trade is gone, not moved."""
+    X = np.asarray(X, dtype=float)
+    n = len(X)
+    Y, E = X.sum(axis=1), X.sum(axis=0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        pi = np.where(E[None, :] > 0, X / E[None, :], 0.0)
+    K = pi * np.asarray(t_hat, dtype=float)
+    act = (Y > 0) & (K.sum(axis=1) > 0)
+
+    def solve(p):
+        w = np.where(act, p ** (1.0 - sigma), 0.0)
+        phi = w @ K
+        with np.errstate(divide="ignore", invalid="ignore"):
+            Xn = np.where(phi[None, :] > 0, K * w[:, None] / phi[None, :], 0.0) * E[None, :]
+        return Xn, phi
+
+    X_cdl, phi_cdl = solve(np.ones(n))
+    p = np.ones(n)
+    change = np.inf
+    for it in range(1, max_iter + 1):
+        Xn, phi = solve(p)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = np.where(act, Xn.sum(axis=1) / (p * Y), 1.0)
+        change = float(np.max(np.abs(ratio - 1.0)[act], initial=0.0))
+        if change < tol:
+            break
+        p = np.where(act, p * np.maximum(ratio, 1e-3) ** (damping / sigma), p)
+    else:
+        raise NotConverged(f"exact hat algebra: no convergence in {max_iter} rounds (largest excess demand {change:.2e})")
+    notes = []
+    lost_e = np.flatnonzero((E > 0) & (phi <= 0))
+    lost_y = np.flatnonzero((Y > 0) & ~act)
+    if len(lost_e):
+        notes.append(f"{len(lost_e)} importer(s) left without any supplier: their purchases are gone, not moved")
+    if len(lost_y):
+        notes.append(f"{len(lost_y)} exporter(s) left without any buyer: their sales are gone, not moved")
+    return HatSolution(Xn, X_cdl, p, np.where(E > 0, phi, 1.0), np.where(E > 0, phi_cdl, 1.0), it, notes)
+
+
+@dataclass
 class ObservedCounterfactual:
     """A counterfactual that starts from the observed flows.
 
@@ -462,17 +532,13 @@ def counterfactual_observed(countries, X_obs: np.ndarray, tau_bln: np.ndarray, t
       changes, not its levels; they need not add up to a new equilibrium of the observed data.
     * ``"calibrated"`` (exact hat algebra, Dekle, Eaton & Kortum 2008, *IMF Staff Papers*
       55(3); Costinot & Rodríguez-Clare 2014, *Handbook of International Economics* 4, section 3.4):
-      the equilibrium is calibrated to the observed flows (t_ij^(1-σ) = X_ij / (Y_i E_j), which
-      reproduces them exactly with every resistance 1) and the model's cost changes t'/t are
-      applied to it, so X' = X_obs × X̂ with X̂ the change of the equilibrium through the observed
-      flows. A pair that traded nothing keeps nothing, unless the scenario lowers its cost; then
-      it gets the model's increment, X'_model − X_model at the model's resistances (no more than
-      the model says the cut creates), flagged ``new``. A pair that traded nothing and whose base
-      cost is closed (t = 0: a ban, or a cost the data lack) stays at zero; a pair with an observed
-      flow but no base cost keeps its flow times the equilibrium's general change.
-      On sparse data (a sector where most pairs never trade) the calibrated equilibrium may have
-      no solution once bans remove pairs (the remaining pairs cannot carry the sales): then it
-      stops with :class:`NotConverged`.
+      :func:`hat_algebra`: the observed import shares, the model's cost changes t'/t, the resistances
+      recomputed and the exporters' prices re-solved so that their sales clear (the importers' spending
+      held). A pair that traded nothing keeps nothing, unless the scenario lowers its cost; then it gets
+      the model's increment, X'_model − X_model (no more than the model says the cut creates), flagged
+      ``new``. An importer left with no supplier, or an exporter with no buyer, loses its trade (said in
+      the notes). Earlier versions re-solved the book's equilibrium on calibrated costs, which did not
+      converge on the sparse crude data once bans removed pairs.
     * ``"fitted"``: the fitted model's counterfactual flows (the textbook's procedure: Yotov et
       al. 2016 solve from the fitted baseline by design; ``gravity replicate`` keeps it).
 
@@ -523,35 +589,17 @@ def counterfactual_observed(countries, X_obs: np.ndarray, tau_bln: np.ndarray, t
         solved = Counterfactual(countries, Xo, np.where(model.baseline > 0, Xo * model.conditional / np.where(model.baseline > 0, model.baseline, 1), 0.0),
                                 full, model.price_change, model.omr, model.imr, model.Y, sigma, model.iterations, tol, model.notes)
     else:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            t0 = np.where(Xo > 0, Xo / (Y[:, None] * E[None, :]), 0.0) * off
-            # the model's increment on a pair that traded nothing, in the calibrated units (resistances of the fitted model)
-            unit = 1.0 / (model.omr["BLN"][:, None] * model.imr["BLN"][None, :])
-        t1 = np.where(lowered, (tau_cfl - tau_bln) * unit, t0 * hat)
-        t0, t1 = np.nan_to_num(t0), np.nan_to_num(t1)
-        # a state all of whose partners are banned would have nobody to sell to (or buy from): its pairs that
-        # traded nothing get the model's costs (in the calibrated units), flagged as new trade
-        s_exp, s_imp = (Y > 0) & (t1.sum(axis=1) <= 0), (E > 0) & (t1.sum(axis=0) <= 0)
-        reroute = (s_exp[:, None] | s_imp[None, :]) & (Xo <= 0) & (tau_cfl > 0) & ~banned & off
-        if reroute.any():
-            t1 = np.where(reroute, np.nan_to_num(tau_cfl * unit), t1)
-            lowered = lowered | reroute
-            who = [countries[k] for k in np.flatnonzero(s_exp | s_imp)]
-            notes.append(f"every partner of {', '.join(who[:12])}{' …' if len(who) > 12 else ''} is banned: their other pairs "
-                         "get the model's costs (new trade, flagged)")
-        # the equilibrium is solved over the states linked by trade to the numeraire; a group of states trading only
-        # among themselves (an island and its two neighbours) keeps its observed flows: no modelled change
-        main = _linked(t1, Y, E, countries.index(ref))
-        sub = np.ix_(main, main)
-        solved = counterfactual([countries[k] for k in main], t0[sub], t1[sub], Y[main], E[main], ref, sigma, tol=tol, domestic=domestic)
-        full = Xo * hat
-        full[sub] = solved.full
-        apart = [countries[k] for k in range(n) if k not in set(main.tolist()) and (Y[k] > 0 or E[k] > 0)]
-        if apart:
-            notes.append(f"not linked by trade to the rest, kept at their observed flows: {', '.join(apart)}")
-        if np.max(np.abs(solved.baseline - Xo[sub])) > 1e-6 * max(Xo.max(), 1.0):
-            notes.append("the calibrated baseline differs from the observed flows by more than the tolerance (check for states "
-                         "without sales or purchases)")
+        # exact hat algebra on the observed flows (module docstring of hat_algebra): the observed import shares,
+        # the model's cost changes, the exporters' prices re-solved so that their sales clear
+        hs = hat_algebra(Xo, np.where(Xo > 0, hat, 0.0), sigma, tol=tol)
+        full = hs.full
+        # a pair that traded nothing gets the model's increment where the scenario cuts its cost (flagged new)
+        full = np.where(lowered, np.maximum(model.full - model.baseline, 0.0), full)
+        p_bln = np.ones(n)
+        solved = Counterfactual(countries, Xo, hs.conditional, full, hs.price_change, {"BLN": p_bln, "CDL": p_bln, "FULL": p_bln},
+                                {"BLN": p_bln, "CDL": hs.imr_conditional, "FULL": hs.imr}, {"BLN": Y, "FULL": hs.price_change * Y},
+                                sigma, {"full_prices": hs.iterations}, tol, _notes(domestic))
+        notes.extend(hs.notes)
     full = np.where(banned | ~off, 0.0, full)          # no flow where a ban is in force
     origin[lowered] = ORIGIN_NEW
     if method != "fitted" and lowered.any():

@@ -275,9 +275,9 @@ def poles_section(ctx: Context) -> Section:
                     if lr is not None else "No year with every great power's military spending.")
                    + "".join(f" Across all states, power is diverse ({r.enp_cinc:.1f} by the Laakso–Taagepera index of CINC, "
                              f"{int(r.year)}): a diversity index, not a count of poles." for r in ld.itertuples()))
-    sec.figure = finish(fig, sec.finding, "COW major powers and National Material Capabilities (military expenditure, CINC); Maddison "
+    sec.figure = finish(fig, sec.finding, "COW major powers, Maoz (2010) global powers and National Material Capabilities (military expenditure, CINC); Maddison "
                         "Project 2023 (GDP). Effective number of great powers (Laakso–Taagepera over the COW major powers); shading: the "
-                        "reading (a pole spends at least 0.37 of the leader; multipolar.structure.polarity).",
+                        "reading (a pole is a global power, Maoz 2010, spending at least 0.37 of the leader; multipolar.structure.polarity).",
                         x="year", y="effective number of great powers (count)")
     sec.columns = ["year", "great powers (eff. N)", "concentration", "reading", "leader", "runner-up / leader", "diversity (CINC)"]
     rows = p[(p["year"] % 5 == 0) | (p["year"] == p["year"].max())]

@@ -80,4 +80,15 @@ class Majors(TabularReader):
     specs = [TableSpec("majors", "cow_majors", {"ccode", "styear", "stmonth", "stday", "endyear", "endmonth", "endday", "version"}, year=None, key=["ccode", "styear"], version="COW major powers", exact=True)]
 
 
-READERS = [MID(), Wars(), Rivalries(), UCDP(), Contiguity(), MinDist(), Majors()]
+class MaozPowers(TabularReader):
+    """Maoz's regional and global powers, as dated spells (a state can be a regional power in one spell
+    and a global power in another: one row per spell, the other pair of dates empty)."""
+    name, title = "maoz_powers", "Regional and global powers (Maoz 2010)"
+    citation = ("Maoz, Z. (2010). Networks of Nations: The Evolution, Structure, and Impact of International Networks, "
+                "1816-2001. Cambridge University Press. Via " + PS)
+    license = "free with citation"
+    specs = [TableSpec("powers", "maoz_powers", {"ccode", "regstdate", "regenddate", "globstdate", "globenddate"}, year=None, key=[],
+                       version="Maoz regional and global powers", exact=True)]
+
+
+READERS = [MID(), Wars(), Rivalries(), UCDP(), Contiguity(), MinDist(), Majors(), MaozPowers()]

@@ -42,7 +42,8 @@ def relation_signs(states, years=None, db=None, threshold: float = 0.0, dy: pd.D
     from . import triangles
     rev = {v: k for k, v in SERIES_ALIASES.items()}
     codes = set(states) | {rev[c] for c in states if c in rev}
-    cols = ["closeness", "relation_type", "closeness_lo", "closeness_hi"]
+    from .triangles import SCORES
+    cols = ["closeness", "relation_type", "closeness_lo", "closeness_hi"] + [f"score_{k}" for k in SCORES]
     if dy is not None:
         cols = [c for c in cols if c in dy.columns]
     dy = _measures(years, sorted(codes), db, dy, cols).copy()
@@ -68,12 +69,12 @@ def triangle(a: str, b: str, c: str, years=None, db=None, threshold: float = 0.0
     sg = relation_signs(codes, span(rng), db, threshold, dy)
     out = triangles.triangle(sg, *codes)
     out.attrs.update({"states": codes, "years": span(rng), "threshold": threshold, "method": "Dittmer 1981 from multipolar relation signs; neutral where the "
-                      "closeness interval spans the threshold (multipolar.structure.triangles)",
+                      "closeness interval spans the threshold or the sign hangs on one component (multipolar.structure.triangles)",
                       "notes": [note] if note else []})
     return out
 
 
-def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
+def poles(years=None, db=None, pole_rule: float | None = None, global_only: bool = True) -> pd.DataFrame:
     """Per year: the great powers' distribution and the polarity reading, and the all-state
     diversity indices (:mod:`multipolar.structure.polarity`), within the years the data cover (a request beyond them
     is an error naming them; one that overlaps them is clipped, ``attrs["notes"]``). Inside them, a
@@ -83,10 +84,12 @@ def poles(years=None, db=None, pole_rule: float | None = None) -> pd.DataFrame:
     from . import polarity as P
     w = Warehouse(db)
     rng, note = clip(years, data_coverage(db), "poles")
-    out = P.poles(w, span(rng), pole_rule if pole_rule is not None else P.POLE_RULE)
-    out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE,
+    out = P.poles(w, span(rng), pole_rule if pole_rule is not None else P.POLE_RULE, global_only=global_only)
+    out.attrs.update({"years": span(rng), "pole_rule": pole_rule or P.POLE_RULE, "global_only": global_only,
+                      "decades": P.decades(out).to_dict("records"),
                       "method": "great powers (COW majors): effective number, Ray-Singer concentration, leader's share, runner-up ratio "
-                                "of military expenditure; a pole spends at least pole_rule of the leader; all-state Laakso-Taagepera "
+                                "of military expenditure; a pole is a global power (Maoz 2010) that spends at least pole_rule of the "
+                                "leader" + ("" if global_only else " (here: any great power)") + "; all-state Laakso-Taagepera "
                                 "numbers as diversity indices",
                       "notes": [note] if note else []})
     return out
@@ -286,7 +289,11 @@ def balance(years, db=None, threshold: float = 0.0, return_signs: bool = False, 
     from ..years import clip, data_coverage, span
     from . import triangles
     rng, note = clip(years, data_coverage(db), "triangles")
-    sg = triangles.signs(_measures(span(rng), None, db, dy, ["closeness", "relation_type"]), threshold)
+    # the signs as the triangle's: the closeness interval and the components (a sign hanging on one is neutral)
+    cols = ["closeness", "relation_type", "closeness_lo", "closeness_hi"] + [f"score_{k}" for k in triangles.SCORES]
+    if dy is not None:
+        cols = [c for c in cols if c in dy.columns]
+    sg = triangles.signs(_measures(span(rng), None, db, dy, cols), threshold)
     out = triangles.balance_share(sg)
     out.attrs.update({"years": span(rng), "threshold": threshold, "notes": [note] if note else []})
     return (out, sg) if return_signs else out

@@ -10,6 +10,18 @@ when it spans it. A closeness of -0.02 whose interval spans zero is neutral, not
 without a closeness (and without a decisive type) is unknown. The two directions of a pair are
 combined: the more hostile sign wins.
 
+**The sign must not hang on one component** (when the component scores are given, as
+:func:`multipolar.structure.relation_signs` gives them): closeness is a weighted mean of up to five
+components with chosen weights (:mod:`multipolar.relations`), and a sign is kept only when the
+closeness stays on the same side of the threshold with any one of its components left out (the
+exclusion of one indicator at a time: OECD & JRC 2008, *Handbook on Constructing Composite
+Indicators*, section 7); otherwise the pair is neutral (``robust`` False). A closeness resting on a
+single component keeps that component's sign. Example: the United States and China in 1981-89,
+whose closeness rests on the UN votes (their ideal points 2.3-3.0 apart, the US voting against most
+of the General Assembly then) and on the institutions score 0 (no pact, no shared grouping): with
+the votes left out nothing hostile remains, so the link is neutral; in 1973-79 it rests on the
+votes (slightly close) against sanctions recorded either way (-0.3), and each left out flips it.
+
 ``p_friendly``: the probability that the pair is friendly, with each row's closeness drawn from a
 normal distribution with its 90% interval (sd = width / 3.29), the pair's closeness the mean of its
 two rows; 1 or 0 when the type decides; 1 or 0 when the interval has no width (the interval carries
@@ -62,17 +74,46 @@ HOSTILE = {"at war", "adversary", "rivalry"}
 Z90 = 1.6448536269514722
 
 
+SCORES = ["values", "institutions", "economy", "people", "interaction"]
+
+
+def _robust(d: pd.DataFrame, threshold: float) -> np.ndarray:
+    """True where the closeness stays on its side of ``threshold`` with any one component left out (or rests on one
+    component); the rows need the ``score_*`` columns of :mod:`multipolar.relations`."""
+    from ..relations import WEIGHTS
+    S = np.column_stack([d[f"score_{k}"].to_numpy(dtype=float) for k in SCORES])
+    W = np.array([WEIGHTS[k] for k in SCORES])
+    have = ~np.isnan(S)
+    num = np.where(have, S * W, 0.0).sum(axis=1)
+    den = np.where(have, W, 0.0).sum(axis=1)
+    side = np.sign(num / np.where(den > 0, den, np.nan) - threshold)
+    ok = np.ones(len(d), dtype=bool)
+    for k in range(len(SCORES)):
+        rest = den - W[k]
+        drop = have[:, k] & (have.sum(axis=1) > 1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            c = (num - np.where(have[:, k], S[:, k] * W[k], 0.0)) / rest
+        ok &= ~drop | (np.sign(c - threshold) == side)
+    return ok
+
+
 def signs(dy: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
     """Undirected signed relations: code_a < code_b, year, sign (+1, 0 neutral, -1), known (False:
-    no closeness and no decisive type; sign 0), p_friendly, closeness (mean of both rows), types."""
+    no closeness and no decisive type; sign 0), p_friendly, closeness (mean of both rows), types;
+    ``robust`` (with the component scores: the closeness keeps its side with any one component left
+    out; a sign that does not is neutral)."""
     from scipy.stats import norm
-    cols = ["code_a", "code_b", "year", "closeness", "relation_type"] + [c for c in ("closeness_lo", "closeness_hi") if c in dy.columns]
+    scored = all(f"score_{k}" in dy.columns for k in SCORES)
+    cols = ["code_a", "code_b", "year", "closeness", "relation_type"] + [c for c in ("closeness_lo", "closeness_hi") if c in dy.columns] \
+        + ([f"score_{k}" for k in SCORES] if scored else [])
     d = dy[cols].copy()
     lo = d["closeness_lo"] if "closeness_lo" in d else d["closeness"]
     hi = d["closeness_hi"] if "closeness_hi" in d else d["closeness"]
     lo, hi = lo.fillna(d["closeness"]), hi.fillna(d["closeness"])
     fr, ho = d["relation_type"].isin(FRIENDLY), d["relation_type"].isin(HOSTILE)
     by_closeness = np.where(lo > threshold, 1, np.where(hi < threshold, -1, 0))
+    d["robust"] = _robust(d, threshold) if scored else True
+    by_closeness = np.where(d["robust"].to_numpy(dtype=bool), by_closeness, 0)
     d["sign"] = np.where(fr, 1, np.where(ho, -1, np.where(d["closeness"].isna(), 0, by_closeness)))
     d["known"] = fr | ho | d["closeness"].notna()
     d["sd"] = ((hi - lo).abs() / (2 * Z90)).where(~(fr | ho))
@@ -93,14 +134,17 @@ def signs(dy: pd.DataFrame, threshold: float = 0.0) -> pd.DataFrame:
     typed_ho = m["relation_type"].isin(HOSTILE) | m["relation_type_r"].isin(HOSTILE)
     with np.errstate(divide="ignore", invalid="ignore"):
         p = pd.Series(np.where(sd > 0, norm.sf((threshold - c) / sd), np.where(c > threshold, 1.0, 0.0)), index=m.index)
+    # a sign that hangs on one component is neutral: its probability of being friendly is not read off the closeness
+    frag = ~(m["robust"].astype("boolean").fillna(True).astype(bool) & m["robust_r"].astype("boolean").fillna(True).astype(bool))
+    p = p.where(~frag, np.nan)
     p = p.where(~typed_fr, 1.0).where(~typed_ho, 0.0).where(sign.notna())
     out = pd.DataFrame({"code_a": m["code_a"], "code_b": m["code_b"], "year": m["year"],
                         "sign": sign.fillna(0).astype(int), "known": sign.notna(), "p_friendly": p,
-                        "closeness": c, "types": np.where(t1 == t2, t1, t1 + " / " + t2)})
+                        "closeness": c, "types": np.where(t1 == t2, t1, t1 + " / " + t2), "robust": ~frag})
     if out.duplicated(["code_a", "code_b", "year"]).any():     # e.g. the USSR and Russia folded together in 1991
         out = out.groupby(["code_a", "code_b", "year"], as_index=False).agg(
             sign=("sign", "min"), known=("known", "max"), p_friendly=("p_friendly", "min"), closeness=("closeness", "mean"),
-            types=("types", "last"))
+            types=("types", "last"), robust=("robust", "min"))
     return out.reset_index(drop=True)
 
 

@@ -374,7 +374,8 @@ class Version:
         from ..structure import SERIES_ALIASES, triangles
         dy = self.get("measures").dy
         # signed relations of every pair (the USSR's as Russia's, and so on)
-        sg = dy[["code_a", "code_b", "year", "closeness", "relation_type"] + [c for c in ("closeness_lo", "closeness_hi") if c in dy]].copy()
+        extra = ["closeness_lo", "closeness_hi"] + [f"score_{k}" for k in triangles.SCORES]      # as `multipolar triangle` signs them
+        sg = dy[["code_a", "code_b", "year", "closeness", "relation_type"] + [c for c in extra if c in dy]].copy()
         for c in ("code_a", "code_b"):
             sg[c] = sg[c].replace(SERIES_ALIASES)
         return triangles.edges(triangles.signs(sg[sg["code_a"] != sg["code_b"]]))

@@ -228,8 +228,11 @@ const pages = {
       const q = sel.map(s => s.value).join(",");
       const d = await api(`/api/triangle?states=${encodeURIComponent(q)}`);
       const [a, b, c] = d.states, cur = d.current;
-      const role = cur.type === "romantic triangle" ? " pivot" : (cur.type === "stable marriage" ? " pariah" : "");
-      const finding = `In ${cur.year} the ${a}–${b}–${c} triangle is a ${cur.type}` + (cur.pivot_or_pariah ? ` with ${cur.pivot_or_pariah} as the${role}` : "") + ".";
+      // the named state's role (the types with a neutral link name a third state too: multipolar.structure.triangles)
+      const role = {"romantic triangle": "pivot", "stable marriage": "pariah", "common friend": "common friend",
+                    "common adversary": "common adversary", "friend and foe": "friend of one and foe of the other",
+                    "friendly pair": "third, neutral to both", "hostile pair": "third, neutral to both"}[cur.type] || "third";
+      const finding = `In ${cur.year} the ${a}–${b}–${c} triangle is a ${cur.type}` + (cur.pivot_or_pariah ? ` with ${cur.pivot_or_pariah} as the ${role}` : "") + ".";
       const out = document.getElementById("triangle-type");
       out.textContent = finding; out.dataset.type = cur.type;
       const yrs = d.rows.map(r => r.year);
