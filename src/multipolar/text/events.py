@@ -109,6 +109,7 @@ class Context:
     first_seen: dict = field(default_factory=dict)
 
     def add(self, m: Mention) -> None:
+        """Remember a mention that names states (the latest 40 are kept for the pronouns that follow)."""
         if m.codes:
             self.mentions.append(m)
             del self.mentions[:-40]
