@@ -15,7 +15,7 @@ from multipolar.cli import app
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text()
 SETUP = ['python3 -m pip install -q uv && uv venv -q --allow-existing .venv && uv pip install -q --compile-bytecode --python .venv '
-         '-e ".[test]" && .venv/bin/python -m compileall -q src && .venv/bin/multipolar report', ".venv/bin/python -m pytest -q"]
+         '-e ".[test]" && .venv/bin/python -m compileall -q src && .venv/bin/multipolar report', ".venv/bin/python -m pytest -q -n 2 --dist loadfile"]
 
 
 def blocks(lang: str) -> list[str]:
