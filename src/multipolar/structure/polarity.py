@@ -103,10 +103,7 @@ def state_power(wh) -> pd.DataFrame:
 
 def great_powers(wh, years: range) -> tuple[dict[int, list[str]], int | None]:
     """{year: [codes]} of the COW major powers, and the last year the list covers (carried after it)."""
-    from ..actors.registry import registry
     have = set(wh.tables()) if wh.path.exists() else set()
-    reg = registry()
-    out: dict[int, list[str]] = {}
     if "cow_majors" in have:
         m = wh.query("SELECT ccode, styear, endyear FROM cow_majors")
         last = int(m["endyear"].max())
@@ -114,22 +111,12 @@ def great_powers(wh, years: range) -> tuple[dict[int, list[str]], int | None]:
         m = pd.DataFrame({"ccode": [2, 200, 220, 365, 710, 255, 740], "styear": [1898, 1816, 1945, 1922, 1950, 1991, 1991],
                           "endyear": [2016] * 7})
         last = 2016
-    for y in years:
-        yy = min(y, last)
-        codes = []
-        for c in m.loc[(m["styear"] <= yy) & (m["endyear"] >= yy), "ccode"].astype(int):
-            try:
-                codes.append(reg.resolve(int(c), year=yy, system="cow"))
-            except Exception:          # noqa: BLE001 - a code the registry cannot date stays out, and is not guessed
-                continue
-        out[y] = sorted(set(codes))
-    return out, last
+    return _spells_by_year(m.rename(columns={"styear": "a", "endyear": "b"}), years, last), last
 
 
 def global_powers(wh, years: range) -> tuple[dict[int, list[str]], int | None]:
     """{year: [codes]} of Maoz's global powers (a global spell covering any day of the year), and the
     last year the list covers (carried after it)."""
-    from ..actors.registry import registry
     have = set(wh.tables()) if wh.path.exists() else set()
     if "maoz_powers" in have:
         m = wh.query("SELECT ccode, year(globstdate) AS a, year(globenddate) AS b FROM maoz_powers WHERE globstdate IS NOT NULL")
@@ -138,6 +125,13 @@ def global_powers(wh, years: range) -> tuple[dict[int, list[str]], int | None]:
     else:
         m = pd.DataFrame([(c, int(a[:4]), int(b[:4])) for c, a, b in MAOZ_GLOBAL], columns=["ccode", "a", "b"])
         last = 2019
+    return _spells_by_year(m, years, last), last
+
+
+def _spells_by_year(m: pd.DataFrame, years, last: int) -> dict[int, list[str]]:
+    """{year: [codes]} of the COW codes ``ccode`` whose spell [a, b] covers the year (the last year the list covers
+    after it), each resolved by date; a code the registry cannot date stays out, and is not guessed."""
+    from ..actors.registry import registry
     reg = registry()
     out: dict[int, list[str]] = {}
     for y in years:
@@ -146,10 +140,10 @@ def global_powers(wh, years: range) -> tuple[dict[int, list[str]], int | None]:
         for c in m.loc[(m["a"] <= yy) & (m["b"] >= yy), "ccode"].astype(int):
             try:
                 codes.append(reg.resolve(int(c), year=yy, system="cow"))
-            except Exception:          # noqa: BLE001 - a code the registry cannot date stays out, and is not guessed
+            except Exception:          # noqa: BLE001 - see the docstring
                 continue
         out[y] = sorted(set(codes))
-    return out, last
+    return out
 
 
 def decades(df: pd.DataFrame) -> pd.DataFrame:
