@@ -15,6 +15,17 @@ from ._common import DB, FORMAT, OUT, YEARS, _fail, api, check_format, console, 
 OLD_POSITIONAL = {"allow_extra_args": True}
 
 
+def _spans(years, values) -> str:
+    """Runs of consecutive rows with the same value, as '1946–1949 USA, USSR; 1950 …' (empty values left out)."""
+    spans = []
+    for y, v in zip(years, values):
+        if spans and spans[-1][2] == v:
+            spans[-1][1] = y
+        else:
+            spans.append([y, y, v])
+    return "; ".join(f"{a}–{b} {g}" if a != b else f"{a} {g}" for a, b, g in spans if isinstance(g, str) and g)
+
+
 def _old_years(ctx: typer.Context):
     """The years given the old way, as a positional word (``multipolar blocs 2019``), or None."""
     if len(ctx.args) > 1:
@@ -67,27 +78,13 @@ def poles_cmd(ctx: typer.Context,
                   "share of the great powers' spending; 2nd, 3rd: the runner-up's and the third's spending over the leader's; "
                   "diversity: Laakso–Taagepera over every state's CINC share (a diversity index, not a count of poles)",
                   soft_wrap=True, highlight=False)
-    spans, prev = [], None
-    for r in df.itertuples(index=False):
-        if r.great_powers != prev:
-            spans.append([r.year, r.year, r.great_powers])
-            prev = r.great_powers
-        else:
-            spans[-1][1] = r.year
-    console.print("great powers (COW major powers): " + "; ".join(f"{a}–{b} {g}" if a != b else f"{a} {g}" for a, b, g in spans if g)
+    console.print("great powers (COW major powers): " + _spans(df["year"], df["great_powers"])
                   + (f"; the COW list ends in {int(df.loc[~df['great_powers_carried'], 'year'].max())}, carried after it"
                      if df["great_powers_carried"].any() and (~df["great_powers_carried"]).any() else ""),
                   soft_wrap=True, highlight=False)
     gl = df[df["global_powers"].notna()]
     if len(gl) and not any_great_power:
-        gspans, prev = [], None
-        for r in gl.itertuples(index=False):
-            if r.global_powers != prev:
-                gspans.append([r.year, r.year, r.global_powers])
-                prev = r.global_powers
-            else:
-                gspans[-1][1] = r.year
-        console.print("global powers (Maoz 2010): " + "; ".join(f"{a}–{b} {g}" if a != b else f"{a} {g}" for a, b, g in gspans)
+        console.print("global powers (Maoz 2010): " + _spans(gl["year"], gl["global_powers"])
                       + ("; Maoz's list ends in 2019, carried after it" if gl["global_powers_carried"].any() else ""),
                       soft_wrap=True, highlight=False)
     dec = df.attrs.get("decades") or []
