@@ -54,7 +54,7 @@ def test_no_counterfactual_flow_goes_to_a_pair_with_a_ban_in_force(backtests):
         assert r.banned, name
         f = r.flows
         hit = f[(f["exporter"] == r.episode.exporter) & f["importer"].isin(r.banned)]
-        assert len(hit) and (hit["counterfactual"] == 0).all(), name
+        assert len(hit) and (hit["counterfactual"] == 0).all() and (hit["forecast"] == 0).all(), name
         bi = r.by_importer.set_index("importer")
         assert (bi.loc[bi["banned"], "model"] == 0).all() and (bi.loc[bi["banned"], "proportional"] == 0).all()
 
@@ -63,7 +63,7 @@ def test_backtest_scores_are_what_they_say(backtests):
     from scipy.stats import spearmanr
     for name, r in backtests.items():
         bi = r.by_importer
-        for col in ("model", "no change", "proportional", "observed"):
+        for col in ("model", "model, deviations kept", "no change", "proportional", "observed"):
             assert bi[col].sum() == pytest.approx(1.0) and (bi[col] >= 0).all(), (name, col)
         bought = bi[bi["bought"]]
         assert r.importers_bought == len(bought) and r.importers_all == len(bi)
@@ -97,7 +97,57 @@ def test_backtest_cli_prints_the_model_and_both_rivals(full_warehouse, tmp_path)
     for w in ("model", "no change", "proportional", "that bought", "banned buyers: USA"):
         assert w in res.output
     t = pd.read_csv(out)
-    assert set(t["forecast"]) == {"model", "no change", "proportional"}
+    assert set(t["forecast"]) == {"model", "model, deviations kept", "no change", "proportional"}
+    assert t["persistence"].between(0, 1).all()
+    assert "deviation from gravity fade" in res.output
+    bad = runner.invoke(app, ["gravity", "backtest", "venezuela_crude_2020", "--persistence", "1.5"])
+    assert bad.exit_code == 2 and "--persistence" in bad.output
+
+
+def test_the_forecast_lets_deviations_fade_at_the_rate_measured_before(backtests):
+    for name, r in backtests.items():
+        p = r.persistence
+        # measured on the fit years alone, from thousands of pairs; crude and coal deviations keep about 0.7 over 2 years
+        assert p["horizon"] == r.episode.observed_year - r.episode.base_year and p["pairs"] > 1000, name
+        assert 0.3 < p["rho"] < 1.0, (name, p)
+        assert any(f"ρ = {p['rho']:.3f}" in n for n in r.notes), name
+        # the decay moves the exporter's sales between destinations, not their sum
+        f = r.flows[r.flows["exporter"] == r.episode.exporter]
+        assert f["forecast"].sum() == pytest.approx(f["counterfactual"].sum(), rel=1e-9), name
+
+
+def test_decay_deviations_keeps_a_fraction_of_each_pairs_deviation():
+    from multipolar.gravity.ge import decay_deviations
+    obs = np.array([[0, 10.0, 1.0, 0.0], [5.0, 0, 5.0, 5.0], [1.0, 1.0, 0, 0.0], [2.0, 0.0, 2.0, 0]])
+    model = np.array([[0, 4.0, 4.0, 3.0], [5.0, 0, 5.0, 5.0], [2.0, 2.0, 0, 1.0], [1.0, 1.0, 1.0, 0]])
+    full = obs * 1.5                                 # a counterfactual from the observed flows
+    assert np.allclose(decay_deviations(full, obs, model, 1.0), full)
+    half = decay_deviations(full, obs, model, 0.5)
+    assert np.allclose(half.sum(axis=1), full.sum(axis=1))          # each exporter's total is kept
+    assert (half[full == 0] == 0).all()                              # a pair that traded nothing stays at nothing
+    # exporter 0: 10 against a model 4, 1 against 4: the gap narrows to the square root of its ratio
+    assert half[0, 1] / half[0, 2] == pytest.approx(np.sqrt(10 / 1 * 4 / 4))
+    zero = decay_deviations(full, obs, model, 0.0)
+    assert zero[0, 1] == pytest.approx(zero[0, 2])                  # no deviation left: the model's levels
+    assert np.allclose(decay_deviations(full, obs, obs, 0.3), full)  # no deviation to begin with: nothing moves
+    with pytest.raises(InputError, match="from 0 to 1"):
+        decay_deviations(full, obs, model, 1.2)
+
+
+@pytest.mark.parametrize("rho", [0.2, 0.6, 0.9])
+def test_persistence_recovers_a_known_rate(rho):
+    from types import SimpleNamespace
+    rng = np.random.default_rng(1)
+    rows, dev = [], rng.normal(0, 1, 400)
+    for y in range(2010, 2022):
+        fitted = np.exp(rng.normal(3, 1, 400))
+        rows.append(pd.DataFrame({"year": y, "exporter": [f"E{k % 20}" for k in range(400)],
+                                  "importer": [f"I{k // 20}" for k in range(400)], "fitted": fitted, "trade": fitted * np.exp(dev)}))
+        dev = rho * dev + rng.normal(0, np.sqrt(1 - rho ** 2), 400)   # an AR(1) deviation, one step a year
+    est, pairs = BT.persistence(SimpleNamespace(used=pd.concat(rows)), 2)
+    assert pairs == 400 * 10
+    assert est == pytest.approx(rho ** 2, abs=0.05)                  # two steps later: rho squared is left
+    assert BT.persistence(SimpleNamespace(used=pd.concat(rows).head(20)), 2) == (1.0, 0)
 
 
 def _synthetic(effect: float, seed: int = 0):

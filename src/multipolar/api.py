@@ -660,11 +660,13 @@ def backtests() -> dict:
 
 
 def backtest(episode: str = "russia_crude_2023", *, years=None, base_year: int | None = None, observed_year: int | None = None,
-             cap_pct: float | None = None, baseline: str = "observed", db=None):
+             cap_pct: float | None = None, baseline: str = "observed", persistence: float | str = "estimate", db=None):
     """Impose a historical episode's sanctions on the year before and score the predicted destinations against what
     BACI observed, beside two rivals (``multipolar gravity backtest``). ``episode``: a built-in name or a file;
     ``years``: the years the gravity is fitted on (default the episode's); ``cap_pct``: the G7 price cap as a tariff
-    equivalent. Returns (the episode as run, a :class:`multipolar.gravity.backtest.BacktestResult`)."""
+    equivalent; ``persistence``: the share of each pair's deviation from gravity left in the observed year
+    (``"estimate"``: measured on the fit years; 1 keeps the deviations). Returns (the episode as run, a
+    :class:`multipolar.gravity.backtest.BacktestResult`)."""
     from .errors import UsageError
     from .gravity import backtest as BT
     from .years import parse_years
@@ -678,7 +680,7 @@ def backtest(episode: str = "russia_crude_2023", *, years=None, base_year: int |
     ep.observed_year = observed_year or ep.observed_year
     if cap_pct is not None:
         ep.shocks = [dict(sh, tariff_pct=cap_pct) if "tariff_pct" in sh else sh for sh in ep.shocks]
-    return ep, BT.run(ep, db, method=baseline)
+    return ep, BT.run(ep, db, method=baseline, rho=persistence)
 
 
 def fragmentation(years=None, *, blocs_year: int = 2019, post: int = 2022, sector: str = "energy_minerals",

@@ -87,6 +87,20 @@ def gravity_fit(years: Optional[str] = YEARS("every year the sector's trade data
         console.print(f"  note: {n}")
 
 
+def _persistence(text: str):
+    """--persistence: 'estimate' or a number from 0 to 1."""
+    if text.strip().lower() == "estimate":
+        return "estimate"
+    try:
+        v = float(text)
+    except ValueError:
+        v = -1.0
+    if not 0.0 <= v <= 1.0:
+        from ..errors import UsageError
+        _fail(UsageError(f"--persistence: expected 'estimate' or a number from 0 to 1, got {text!r}"))
+    return v
+
+
 @gravity_app.command("backtest")
 def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backtest file or the name of a built-in one (default: "
                                                              "russia_crude_2023); `all`: every built-in one."),
@@ -101,12 +115,18 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
                      baseline: str = typer.Option("observed", "--baseline", help="observed (the model's changes applied to the observed "
                                                   "flows), calibrated (exact hat algebra on the observed shares, prices re-solved) or fitted (the "
                                                   "model's levels)."),
+                     persistence: str = typer.Option("estimate", "--persistence", help="The share of each pair's deviation from "
+                                                     "gravity left in the observed year: estimate (measured on the fit years), or "
+                                                     "a number from 0 to 1 (1 keeps the deviations as observed)."),
                      out: Optional[Path] = OUT, fmt: str = FORMAT,
                      db: Optional[Path] = DB):
     """Impose a historical episode's sanctions on the year before, predict the destinations of the sanctioned exporter's
     sales, and score them against what BACI observed, next to two rivals: no change (base-year shares) and proportional
-    redistribution (the banned buyers' purchases shared among the others by their base-year shares)."""
+    redistribution (the banned buyers' purchases shared among the others by their base-year shares). The model's
+    forecast lets each pair's deviation from gravity fade as such deviations faded in the fit years; "model, deviations
+    kept" is the same counterfactual with the deviations as observed."""
     fmt = check_format(fmt)
+    rho = _persistence(persistence)
     if fit_years is not None:
         years = deprecated_years(years, fit_years, "--fit-years")
     if list_:
@@ -124,10 +144,11 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
     rows, shown = [], fmt == "table"
     for name in names:
         ep, r = _solve(f"{name}: fitting the gravity and imposing the measures on the base year…", api.backtest, name,
-                       years=years, base_year=base_year, observed_year=observed_year, cap_pct=cap_pct, baseline=baseline, db=db)
+                       years=years, base_year=base_year, observed_year=observed_year, cap_pct=cap_pct, baseline=baseline, persistence=rho, db=db)
         for fc, sc in r.scores.iterrows():
             rows.append({"episode": ep.key, "forecast": fc, **sc.to_dict(), "importers_all": r.importers_all,
-                         "importers_bought": r.importers_bought, "importers_dropped": len(r.importers_dropped), "baseline": baseline})
+                         "importers_bought": r.importers_bought, "importers_dropped": len(r.importers_dropped), "baseline": baseline,
+                         "persistence": r.persistence.get("rho")})
         if not shown:
             continue
         by, oy = ep.base_year, ep.observed_year

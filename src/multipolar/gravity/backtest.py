@@ -14,8 +14,11 @@ An episode is a YAML file (``gravity/backtests/*.yaml``; ``multipolar gravity ba
       - {type: sanction, exporters: [RUS], importers: [EU, USA], except: [HUN], ban: true, direction: one-way}
     sources: [...]             # the legal acts
 
-The prediction is the counterfactual from the observed base-year flows (exact hat algebra,
-:func:`multipolar.gravity.ge.counterfactual_observed`; ``method`` chooses). It is scored by the rank
+The prediction is the counterfactual from the observed base-year flows (the model's changes applied to them, or exact
+hat algebra: :func:`multipolar.gravity.ge.counterfactual_observed`; ``method`` chooses), with each pair's deviation
+from gravity fading over the episode's horizon as such deviations faded in the fit years
+(:func:`persistence`, :func:`multipolar.gravity.ge.decay_deviations`; ``rho=1`` keeps them, and the
+forecast "model, deviations kept" shows that variant beside it). It is scored by the rank
 correlation (Spearman) between predicted and observed shares of the exporter's sales, importer by
 importer, in the observed year:
 
@@ -48,7 +51,8 @@ import pandas as pd
 from ..errors import InputError
 
 TOP_KEYS = {"name", "description", "sector", "exporter", "fit_years", "base_year", "observed_year", "sigma", "shocks", "sources", "costs"}
-FORECASTS = ("model", "no change", "proportional")
+FORECASTS = ("model", "model, deviations kept", "no change", "proportional")
+RIVALS = ("no change", "proportional")
 
 
 @dataclass
@@ -124,12 +128,13 @@ class BacktestResult:
     flows: pd.DataFrame | None = None
     notes: list[str] = field(default_factory=list)
     importers_dropped: list[str] = field(default_factory=list)   # observed importers without a row in the model: not scored
+    persistence: dict = field(default_factory=dict)             # rho, horizon, pairs, how it was set
 
     def beats_rivals(self, over: str = "bought") -> bool:
         """True when the model's Spearman correlation ``over`` the importers (``bought`` or ``all``) beats
         both rivals (no change, proportional)."""
         s = self.scores[f"spearman_{over}"]
-        return bool(s["model"] > s["no change"] and s["model"] > s["proportional"])
+        return bool(all(s["model"] > s[r] for r in RIVALS))
 
 
 def _spearman(a: pd.Series, b: pd.Series) -> float:
@@ -139,8 +144,32 @@ def _spearman(a: pd.Series, b: pd.Series) -> float:
     return float(spearmanr(a, b).statistic)
 
 
-def run(ep: Episode | str, db=None, method: str = "observed") -> BacktestResult:
-    """Fit, impose the episode's measures on the base year, score against the observed year."""
+def persistence(fit, horizon: int) -> tuple[float, int]:
+    """How much of a pair's deviation from gravity is left ``horizon`` years later, measured on the fit.
+
+    Over the fit years, every pair with a positive flow in a year t and in t + ``horizon`` gives its log deviation
+    from the fitted flow, r = log(X / X̂), at both dates; ρ is the least-squares slope of r(t + h) on r(t) (a
+    partial-adjustment rate: the share of a deviation that survives h years), clipped to [0, 1]. Estimated on the
+    years before the measures only: nothing from the observed year enters it. Returns (ρ, pairs used); (1.0, 0) when
+    fewer than 30 pairs span the horizon (deviations are then kept)."""
+    u = fit.used
+    if u is None or "fitted" not in u or horizon < 1:
+        return 1.0, 0
+    u = u.loc[(u["trade"] > 0) & (u["fitted"] > 0), ["year", "exporter", "importer", "trade", "fitted"]]
+    r = u.assign(r=np.log(u["trade"].to_numpy(float) / u["fitted"].to_numpy(float)))[["year", "exporter", "importer", "r"]]
+    a = r.merge(r.assign(year=r["year"] - horizon), on=["year", "exporter", "importer"], suffixes=("", "_h"))
+    if len(a) < 30 or a["r"].var() <= 0:
+        return 1.0, len(a)
+    slope = float(np.cov(a["r"], a["r_h"])[0, 1] / a["r"].var())
+    return float(min(max(slope, 0.0), 1.0)), len(a)
+
+
+def run(ep: Episode | str, db=None, method: str = "observed", rho: float | str | None = "estimate") -> BacktestResult:
+    """Fit, impose the episode's measures on the base year, score against the observed year.
+
+    ``rho``: the share ρ of each pair's deviation from gravity that survives to the observed year;
+    ``"estimate"`` (default) measures it on the fit years (:func:`persistence`), a number from 0 to 1 sets it, 1 keeps
+    the deviations as observed."""
     from . import ge, panel as P, scenarios as SC
     from ..warehouse import Warehouse
     ep = load(ep) if not isinstance(ep, Episode) else ep
@@ -182,8 +211,21 @@ def run(ep: Episode | str, db=None, method: str = "observed") -> BacktestResult:
     if obs.sum() <= 0 or base.sum() <= 0:
         raise InputError(f"{ep.source}: BACI has no {ep.sector} exports of {ep.exporter} in "
                          f"{ep.observed_year if obs.sum() <= 0 else ep.base_year} among the importers the model covers")
-    pred = pd.Series(res.full[r], index=countries).drop(ep.exporter).reindex(universe)
+    horizon = ep.observed_year - ep.base_year
+    if rho in (None, "estimate"):
+        rho, pairs = persistence(f, horizon)
+        how = (f"estimated on {pairs:,} pairs of the fit years {ep.fit_years[0]}-{ep.fit_years[1]} (slope of log(X/X̂) "
+               f"{horizon} years later on log(X/X̂), clipped to [0, 1])") if pairs >= 30 else \
+              f"kept (ρ = 1): only {pairs} pairs of the fit years span {horizon} years"
+    else:
+        rho, pairs, how = float(rho), 0, "set by the user"
+    full = res.full if method == "fitted" else ge.decay_deviations(res.full, res.observed, res.model.baseline, rho)
+    pred = pd.Series(full[r], index=countries).drop(ep.exporter).reindex(universe)
+    kept = pd.Series(res.full[r], index=countries).drop(ep.exporter).reindex(universe)
     notes = list(f.notes) + bl.notes + res.notes
+    if method != "fitted":
+        notes.append(f"the model's forecast lets each pair's deviation from gravity fade: ρ = {rho:.3f} of it is left after "
+                     f"{horizon} years, {how}; 'model, deviations kept' is the same counterfactual with ρ = 1")
     if unseen:
         notes.append(f"bought from {ep.exporter} in {ep.base_year} but import no {ep.sector} at all in {ep.observed_year} in the data "
                      f"(missing, not scored): {', '.join(unseen)}")
@@ -195,7 +237,8 @@ def run(ep: Episode | str, db=None, method: str = "observed") -> BacktestResult:
     prop = base.copy()
     prop[prop.index.isin(banned)] = 0.0
     sh = lambda s: s / s.sum() if s.sum() > 0 else s          # noqa: E731
-    by = pd.DataFrame({"model": sh(pred), "no change": sh(base), "proportional": sh(prop), "observed": sh(obs)})
+    by = pd.DataFrame({"model": sh(pred), "model, deviations kept": sh(kept), "no change": sh(base), "proportional": sh(prop),
+                       "observed": sh(obs)})
     by["bought"] = obs > 0
     by["banned"] = by.index.isin(banned)
     rows = {}
@@ -207,11 +250,20 @@ def run(ep: Episode | str, db=None, method: str = "observed") -> BacktestResult:
     by.index.name = "importer"
     return BacktestResult(ep, scores, by.reset_index(), len(universe), int(by["bought"].sum()), banned,
                           {"base": float(base.sum() / 1e3), "model": float(pred.sum() / 1e3), "observed": float(obs.sum() / 1e3)},
-                          method, f, res.flows(), said + notes, dropped)
+                          method, f, _flows(res, full), said + notes, dropped,
+                          {"rho": rho, "horizon": horizon, "pairs": pairs, "how": how})
+
+
+def _flows(res, full) -> pd.DataFrame:
+    """The counterfactual's flows table with the forecast (deviations faded) beside it."""
+    t = res.flows()
+    idx = {c: i for i, c in enumerate(res.countries)}
+    t["forecast"] = full[t["exporter"].map(idx).to_numpy(), t["importer"].map(idx).to_numpy()]
+    return t
 
 
 def backtest(db=None, fit_years=(2012, 2021), base_year: int = 2021, observed_year: int = 2023, cap_pct: float = 10.0,
-             sigma: float = 7.0, method: str = "observed") -> dict:
+             sigma: float = 7.0, method: str = "observed", rho: float | str | None = "estimate") -> dict:
     """The 2022-23 sanctions on Russian crude (``russia_crude_2023``) with its years, price cap and
     sigma as given; a dict for the ``gravity backtest`` summary (the EU's, China's, India's and
     Türkiye's shares) and the :class:`BacktestResult` under ``"result"``."""
@@ -224,7 +276,7 @@ def backtest(db=None, fit_years=(2012, 2021), base_year: int = 2021, observed_ye
     ep.fit_years, ep.base_year, ep.observed_year, ep.sigma, ep.shocks = tuple(fit_years), base_year, observed_year, sigma, shocks
     if cap_pct == 0:
         ep.shocks = [s for s in shocks if "tariff_pct" not in s]
-    res = run(ep, db, method)
+    res = run(ep, db, method, rho)
     bi = res.by_importer.set_index("importer")
     groups = {"EU": groupings.members("EU", observed_year), "China": ["CHN"], "India": ["IND"], "Türkiye": ["TUR"]}
     b_, p_, o_ = f"baseline_{base_year}", f"predicted_{observed_year}", f"observed_{observed_year}"

@@ -514,6 +514,32 @@ class ObservedCounterfactual:
                              "counterfactual": self.full[i, j], "origin": self.origin[i, j]})
 
 
+def decay_deviations(full: np.ndarray, observed: np.ndarray, model_baseline: np.ndarray, rho: float) -> np.ndarray:
+    """A counterfactual from observed flows whose pairs' deviations from gravity fade.
+
+    A counterfactual from observed flows keeps each pair's deviation from the model, X_obs / X̂ (contracts, refinery
+    slates, pipelines, habits), as it was. Over a horizon of h years such deviations persist only in part: in logs,
+    log(X/X̂) at t+h ≈ ρ · log(X/X̂) at t (``rho``, estimated from the fit years by
+    :func:`multipolar.gravity.backtest.persistence`). So each pair that traded keeps the fraction ρ of its deviation:
+
+    .. math:: X^{h}_{ij} = X'_{ij} \\, (\\hat X_{ij} / X^{obs}_{ij})^{1-ρ}
+
+    (ρ = 1: ``full`` unchanged; ρ = 0: the model's counterfactual levels on the pairs that traded). Each exporter's
+    total sales are then scaled back to its total in ``full``: the decay moves sales between destinations, not their sum.
+    A pair that traded nothing, or that the model has no flow for, keeps its value in ``full`` (0, a ban, or a flagged
+    increment)."""
+    full, obs, m0 = (np.asarray(a, dtype=float) for a in (full, observed, model_baseline))
+    if not 0.0 <= rho <= 1.0:
+        raise InputError(f"persistence of the pair deviations: expected a number from 0 to 1, got {rho}")
+    both = (obs > 0) & (m0 > 0) & (full > 0)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = np.where(both, full * (m0 / np.where(both, obs, 1.0)) ** (1.0 - rho), full)
+    tot, new = full.sum(axis=1), out.sum(axis=1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.where(new > 0, tot / new, 0.0)
+    return out * scale[:, None]
+
+
 ORIGIN_OBS, ORIGIN_FIT, ORIGIN_NEW = "observed", "fitted: no observation", "new: zero observed, cost lowered"
 
 
