@@ -159,6 +159,13 @@ def test_ideal_points_transform_places_states_given_the_fitted_items():
     np.testing.assert_allclose(t, s0)
     with pytest.raises(Exception, match="none of them is on an item of the fit"):
         m.transform(votes.assign(item="unknown"))
+    # a year the fit does not have takes the nearest fitted year's mean as its prior centre, not the scale's origin
+    last = votes[(votes["state"] == "S000") & (votes["year"] == votes["year"].max())]
+    assert abs(m._year_means().iloc[-1]) > 1e-3
+    here = m.transform(last)["ideal_point"].iloc[0]
+    beyond = m.transform(last.assign(year=last["year"] + 100))
+    assert beyond["year"].iloc[0] == votes["year"].max() + 100
+    assert beyond["ideal_point"].iloc[0] == pytest.approx(here, abs=1e-6)
 
 
 def test_ideal_point_blocs_predict_places_states_against_the_fitted_span():

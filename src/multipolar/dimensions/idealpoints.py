@@ -650,8 +650,8 @@ class DynamicOrdinalIdealPoints(BaseEstimator):
         ``items_`` (the reported scale) and the fit's priors on that scale: the random walk with sd
         ``omega_ / scale_`` per year, :math:`N(\mu_t, (\lambda / s)^2)` on every state-year and
         :math:`N(\mu_t, 1 / s^2)` on a state's first year (:math:`\lambda` = ``prior_level``,
-        :math:`s` = ``scale_``), :math:`\mu_t` the fitted year's mean weighted as in the fit (0 in a year
-        the fit does not have). With the items and year means held the log posterior is concave in
+        :math:`s` = ``scale_``), :math:`\mu_t` the fitted year's mean weighted as in the fit (in a year
+        the fit does not have, interpolated between the fitted years around it, or the nearest fitted year's). With the items and year means held the log posterior is concave in
         :math:`\theta` and separate per state: Newton steps (one sparse solve for every path),
         halved until the log posterior does not go down. On the votes of the fit it returns
         ``ideal_points_`` up to the convergence tolerance (tested).
@@ -670,7 +670,10 @@ class DynamicOrdinalIdealPoints(BaseEstimator):
         lev = first * s * s + lam                                     # the precision of the terms around mu_t
         K = sparse.csc_matrix((np.r_[rw, rw, -rw, -rw], (np.r_[a_idx, b_idx, a_idx, b_idx], np.r_[a_idx, b_idx, b_idx, a_idx])),
                               shape=(d.n_p, d.n_p)) + sparse.diags(lev)
-        mu = d.periods["year"].map(self._year_means()).fillna(0.0).to_numpy()
+        ym = self._year_means().sort_index()
+        # a year the fit does not have: the mean interpolated between its fitted neighbours (the nearest one beyond the
+        # fitted span), not 0, which would pull such years to the scale's origin
+        mu = np.interp(d.periods["year"].to_numpy(float), ym.index.to_numpy(float), ym.to_numpy(float))
         bj, aj, tj, G = beta[d.j], alpha[d.j], tau[d.j], _groups(d.y)
 
         def logpost(th):
