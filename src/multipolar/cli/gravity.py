@@ -152,8 +152,10 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
         if not shown:
             continue
         by, oy = ep.base_year, ep.observed_year
-        t = Table(title=f"{ep.name}: destinations of {ep.exporter}'s {ep.sector.replace('_', ' ')} exports, predicted from {by}, "
-                        f"against {oy} (rank correlation, Spearman)")
+        # the heading as a line of its own: a table's title wraps to the table's width
+        console.print(f"[bold]{ep.name}[/]: destinations of {ep.exporter}'s {ep.sector.replace('_', ' ')} exports, predicted from "
+                      f"{by}, against {oy} (rank correlation, Spearman)", soft_wrap=True, highlight=False)
+        t = Table()
         for c in ("forecast", f"all {r.importers_all} importers", f"the {r.importers_bought} that bought", "L1 distance of shares"):
             t.add_column(c, justify="right" if c != "forecast" else "left")
         for fc, sc in r.scores.iterrows():
