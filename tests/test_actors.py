@@ -252,3 +252,17 @@ def test_relation_series_has_one_row_per_year(tmp_path):
     assert dict(zip(r["year"], r["code_a"])) == {1989: "SUN", 1990: "SUN", 1991: "SUN", 1992: "RUS", 1993: "RUS"}
     g = mp.api.relation("Germany", "France", "1989:1991", db=tmp_path / "none.duckdb")
     assert dict(zip(g["year"], g["code_a"])) == {1989: "GFR", 1990: "GFR", 1991: "DEU"}
+
+
+@pytest.mark.parametrize("first", ["mp.actor('RUS')", "from multipolar.actors.registry import registry", "pass"])
+def test_mp_actors_is_the_function_whatever_was_loaded_first(first):
+    """`multipolar.actors` is also the subpackage of states; loading it must not turn `mp.actors` into that package."""
+    import subprocess
+    import sys
+    code = ("import multipolar as mp\n" + first + "\n"
+            "import multipolar.actors.groupings\n"
+            "assert callable(mp.actors), type(mp.actors)\n"
+            "df = mp.actors(2020)\n"
+            "assert 150 < len(df) < 250 and 'RUS' in set(df['code'])\n")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr

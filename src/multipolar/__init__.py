@@ -42,6 +42,18 @@ _LAZY = {**{n: "multipolar.api" for n in API},
          "StructuralGravity": "multipolar.gravity.ge"}
 
 
+from . import actors as _actors_package  # noqa: E402,F401  loaded first, so that the function below keeps the name
+
+
+def actors(year: int | None = None):
+    """All states (one row per spell), or the system members of ``year``: :func:`multipolar.api.actors`.
+
+    Defined here rather than loaded on first use: ``multipolar.actors`` is also the subpackage of states and
+    groupings, and loading that subpackage (any call that reads the registry does) would otherwise make
+    ``mp.actors`` the package instead of this function."""
+    return _importlib.import_module("multipolar.api").actors(year)   # on first use, as every mp.NAME (see __getattr__)
+
+
 def __getattr__(name: str):
     if name in _LAZY:
         value = getattr(_importlib.import_module(_LAZY[name]), name)
