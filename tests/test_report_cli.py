@@ -18,10 +18,9 @@ def test_report_runs_on_the_embedded_snapshot_with_no_imports(tmp_path, monkeypa
     assert "embedded snapshot" in html
     for section in ("glance", "blocs", "poles", "triangle", "focus", "scoreboard", "movers", "coverage"):
         assert f'id="{section}"' in html
-    # the only sections without data: no scenario was simulated, and the robustness view refits on the UN votes,
-    # which the snapshot does not ship (it says what to import)
-    assert html.count("class=\"missing\"") == 2 and "No scenario has been simulated" in html
-    assert "The robustness view refits the ideal points on selections of the UN votes" in html
+    # the only section without data: no scenario was simulated; the robustness view is the one the snapshot ships
+    assert html.count("class=\"missing\"") == 1 and "No scenario has been simulated" in html
+    assert "The robustness view of the embedded snapshot" in html and 'id="robustness"' in html
     # nothing is fetched from elsewhere: no external scripts, stylesheets or images
     assert not re.search(r"""<(script|link|img)[^>]+(src|href)\s*=\s*["']?(https?:)?//""", html)
     assert "Correlates of War" in html and "North Atlantic Treaty Organization (NATO)" in html

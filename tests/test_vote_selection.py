@@ -213,3 +213,23 @@ def test_tau_goes_with_the_fixed_band_only(synth):
     assert res.exit_code == 0, res.output
     res = runner.invoke(app, ["blocs", "--years", "2019", "--cut", "middle", "--db", str(path)])
     assert res.exit_code != 0 and "--cut must be band" in res.output
+
+
+def test_a_fresh_install_gets_the_robustness_view_the_snapshot_ships(tmp_path):
+    """No ideal points in the warehouse: the report's and the dashboard's robustness view is the one `snapshot build`
+    computed on the shared data, said as such; asked with other parameters, it is missing, not a different view."""
+    from multipolar import snapshot
+    from multipolar.errors import MissingDataError
+    from multipolar.structure.robustness import robustness
+    meta = snapshot.manifest().get("robustness") or {}
+    if not meta.get("attrs"):
+        pytest.skip("the shipped snapshot carries no robustness view (built without the UN votes)")
+    year, empty = meta["year"], tmp_path / "empty.duckdb"
+    st, yt, vt = robustness(str(year), empty)
+    assert set(st["year"]) == {year} and len(st) > 150 and int(yt.iloc[0]["states"]) == len(st)
+    assert "embedded snapshot" in st.attrs["notes"][0] and st.attrs["ideal_points_run"] == snapshot.manifest()["ideal_points_run"]["run_id"]
+    assert set(vt["variant"]) >= {"all/1", "all/3", "hr/1"}
+    with pytest.raises(MissingDataError, match="no ideal points"):
+        robustness(str(year), empty, draws=7)
+    with pytest.raises(MissingDataError):
+        robustness(str(year - 1), empty)

@@ -68,10 +68,11 @@ def _write_snapshot(shared: Path, out: Path) -> None:
         cov = coverage_from_warehouse(w)
         cov = cov[~cov["source"].isin(EXCLUDED_SOURCES)]
         sy = w.state_year()
-        run = None
+        run, robust = None, None
         if w.has("un_votes"):
             from .dimensions import values
             run = values.estimate(w, store=True)
+            robust = _robustness(w, run)
         from .relations import Dyads
         from .relations import measures as M
         dy = M.snapshot_rows(M.from_dyads(Dyads(db=w.path)))
@@ -82,6 +83,10 @@ def _write_snapshot(shared: Path, out: Path) -> None:
     geo = build_geometry(shared, out)
     if run is not None:
         run.ideal_points.to_parquet(out / "ideal_points.parquet", index=False)
+    if robust is not None and robust.get("frames"):
+        from .structure.robustness import SNAPSHOT_TABLES
+        for name, frame in zip(SNAPSHOT_TABLES, robust.pop("frames")):
+            frame.to_parquet(out / f"{name}.parquet", index=False)
     cov.to_parquet(out / "coverage.parquet", index=False)
     sy.to_parquet(out / "state_year.parquet", index=False)
     rs = readers()
@@ -95,6 +100,7 @@ def _write_snapshot(shared: Path, out: Path) -> None:
             for r in st.itertuples(index=False)],
         "citations": {n: {"title": r.title, "citation": r.citation, "license": r.license} for n, r in rs.items() if n not in EXCLUDED_SOURCES},
         "ideal_points_run": run.meta if run is not None else None,
+        "robustness": robust,
         "excluded": {s: "licence does not allow redistribution" for s in EXCLUDED_SOURCES},
         "dyads": {"from_year_all_pairs": M.SNAPSHOT_FROM, "majors_before": M.SNAPSHOT_MAJORS,
                   "left_out": "the Global Sanctions Database: not imported into the build, so no value rests on it (licence); "
@@ -103,6 +109,27 @@ def _write_snapshot(shared: Path, out: Path) -> None:
         "errors": [{"file": r.file, "message": r.message} for r in reps if r.status == "error"],
     }
     (out / "manifest.json").write_text(json.dumps(man, indent=1, default=str))
+
+
+def _robustness(w, run) -> dict | None:
+    """The robustness view (:func:`multipolar.structure.robustness.robustness`) of the last full UN session of the
+    snapshot's own ideal points, with the report's parameters, so that a fresh install shows it too. Returns the
+    manifest entry (its parameters and notes) with the three tables under ``frames``; or the reason it was not computed."""
+    from .dimensions.values import last_full_session
+    from .errors import MultipolarError
+    from .structure.robustness import robustness
+    year = last_full_session(run.ideal_points)
+    if year is None:
+        return {"year": None, "not_computed": "no full UN session in the snapshot's ideal points"}
+    try:
+        st, yt, vt = robustness(str(year), w.path)
+    except MultipolarError as e:
+        return {"year": year, "not_computed": str(e)}
+    here = str(w.path)
+    attrs = {k: v for k, v in st.attrs.items() if k != "notes"}
+    # the build's warehouse is a temporary file: its path in a note says nothing to a reader of the snapshot
+    attrs["notes"] = [n.replace(f"the current run of the warehouse {here}", "the snapshot's own run") for n in st.attrs.get("notes", [])]
+    return {"year": year, "attrs": attrs, "frames": [st, yt, vt]}
 
 
 def _drop_excluded(w) -> None:

@@ -66,6 +66,35 @@ def fit_window(votes: pd.DataFrame, year: int, window: int, min_roll_calls: int 
     return ip, n_rc
 
 
+SNAPSHOT_TABLES = ("robustness_states", "robustness_years", "robustness_variants")
+
+
+def from_snapshot(years, *, tau: float = 1 / 3, draws: int = 100, seed: int = 0, network: bool = False, selections=None,
+                  windows=WINDOWS, cut: str = "side"):
+    """The robustness view the embedded snapshot ships (computed by ``multipolar snapshot build`` on the shared data, on
+    the snapshot's own ideal points), when it is the one asked for: the same years and parameters, the default
+    selections and windows, no network blocs. Returns (states, years_table, variants) with their ``attrs``, or None."""
+    from .. import snapshot as SN
+    try:
+        meta = SN.manifest().get("robustness")
+    except Exception:                   # no snapshot shipped
+        return None
+    if not meta or selections is not None or network or tuple(windows) != tuple(WINDOWS):
+        return None
+    attrs = meta.get("attrs", {})
+    asked = {"years": f"{years[0]}:{years[1]}", "tau": tau, "draws": draws, "seed": seed, "cut": cut}
+    if any(attrs.get(k) != v for k, v in asked.items()):
+        return None
+    frames = [SN.snapshot_table(t) for t in SNAPSHOT_TABLES]
+    if any(f is None for f in frames):
+        return None
+    note = (f"the robustness view of the embedded snapshot (built {SN.manifest().get('built', '?')} by `multipolar snapshot "
+            "build` from the shared data): the warehouse holds no ideal points or UN votes of its own")
+    for f in frames:
+        f.attrs = {**attrs, "notes": [note] + list(attrs.get("notes", []))}
+    return tuple(frames)
+
+
 def _to_baseline(ip: pd.DataFrame, base: pd.DataFrame) -> pd.DataFrame:
     """Map a variant's points to the baseline year's mean and sd (over the states both hold)."""
     b = base.set_index("code")["ideal_point"]
@@ -117,6 +146,11 @@ def robustness(years, db=None, *, tau: float = 1 / 3, draws: int = 100, seed: in
     w = Warehouse(db)
     ip = V.read_run(w)              # the warehouse's current run: the variants need the warehouse's votes anyway
     if ip is None:
+        # no run in the warehouse: its ideal points are the embedded snapshot's, and so may this view be
+        shipped = from_snapshot(rng, tau=tau, draws=draws, seed=seed, network=network, selections=selections,
+                                windows=windows, cut=cut)
+        if shipped is not None:
+            return shipped
         raise MissingDataError("no ideal points: the baseline of the robustness view is the current run",
                                hint="import the UN votes and run `multipolar idealpoints`")
     run = ip.attrs.get("run") or {}
