@@ -4,13 +4,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
-
 from .actors import groupings
 from .actors.registry import State, registry
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from .warehouse import ImportReport
 
 
@@ -34,8 +34,7 @@ def actor(name_or_code, *, year: int | None = None) -> dict:
     reg = registry()
     st: State = reg.get(reg.resolve(name_or_code, year=year))
     d = st.to_dict()
-    ms = groupings.membership_table(code=st.code)
-    d["memberships"] = ms[["org", "status", "start", "end", "note", "source"]].to_dict("records")
+    d["memberships"] = [{k: m[k] for k in ("org", "status", "start", "end", "note", "source")} for m in groupings.memberships_of(st.code)]
     return d
 
 
@@ -160,6 +159,7 @@ def claims_table(docs) -> pd.DataFrame:
                          "states": ",".join(c.states), "years": ",".join(map(str, c.years)), "measure": c.measure,
                          "relation": c.relation, "value": c.value, "unit": c.unit, "verdict": ck.get("verdict"),
                          "reason": ck.get("reason")})
+    import pandas as pd
     return pd.DataFrame(rows, columns=["document", "date", "id", "text", "kind", "states", "years", "measure", "relation", "value",
                                        "unit", "verdict", "reason"])
 
@@ -218,6 +218,7 @@ def status(db=None, all_imports: bool = False, years=None) -> pd.DataFrame:
 def list_sources() -> pd.DataFrame:
     """The readers: short name (for --source), title, citation, licence, tables."""
     from .sources import readers
+    import pandas as pd
     return pd.DataFrame([{"source": r.name, "title": r.title, "tables": ", ".join(r.keys), "license": r.license, "citation": r.citation}
                          for r in readers().values()])
 
@@ -528,6 +529,7 @@ def write(df: pd.DataFrame, out: str | Path) -> Path:
     if suf not in OUT_FORMATS:
         raise UsageError(f"--out {out}: unknown format {suf or '(no suffix)'!r}", expected=", ".join(OUT_FORMATS),
                          hint="name the file with one of these suffixes")
+    import pandas as pd
     if not isinstance(df, pd.DataFrame) and hasattr(df, "to_pandas"):      # a dyad table: written by DuckDB, labelled for Stata
         if suf != ".json":
             return df.write(out)

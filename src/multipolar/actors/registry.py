@@ -47,10 +47,12 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from ..errors import UnknownCountryError
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 TODAY = dt.date.today().isoformat()
 
@@ -415,6 +417,7 @@ class Registry:
     # ---- tables for vectorised joins in the warehouse --------------------------------------
     def crosswalk(self, system: str) -> pd.DataFrame:
         """Rows (key, start, end, code) for interval joins: ``key`` as a string."""
+        import pandas as pd
         rows = [(k, s, e, c) for k, spans in self._systems[system].items() for s, e, c in spans]
         return pd.DataFrame(rows, columns=["key", "start", "end", "code"])
 
@@ -422,6 +425,7 @@ class Registry:
         """One row per (key, year) -> code by the yearly rule: the state that held the key for the
         larger part of that year (ties: the later holder). A key held by two states on one date
         (none is, see the tests) has no row in the years concerned."""
+        import pandas as pd
         rows = []
         for k, spans in self._systems[system].items():
             lo = max(min(int(s[:4]) for s, _, _ in spans), years.start)
@@ -451,6 +455,7 @@ class Registry:
 
     def to_frame(self) -> pd.DataFrame:
         """One row per state and spell: codes, names, start, end and state-system membership."""
+        import pandas as pd
         rows = []
         for st in self.states.values():
             for s in st.spells:
