@@ -20,6 +20,14 @@ def test_help_does_not_import_pandas_or_duckdb():
     assert "LOADED []" in out
 
 
+def test_a_state_profile_does_not_import_pandas():
+    """`multipolar actors RUS` reads the registry and the memberships as plain rows: no data stack to load."""
+    out = _run("import sys, multipolar.cli as c\n"
+               "try:\n    c.app(['actors', 'RUS', '--format', 'json'])\nexcept SystemExit:\n    pass\n"
+               "print('LOADED', sorted(m for m in ('pandas', 'duckdb', 'numpy') if m in sys.modules))")
+    assert '"code": "RUS"' in out and '"BRICS"' in out and "LOADED []" in out
+
+
 def test_every_public_name_resolves_lazily():
     for name in multipolar.__all__:
         assert getattr(multipolar, name) is not None, name
