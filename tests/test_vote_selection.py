@@ -229,6 +229,11 @@ def test_a_fresh_install_gets_the_robustness_view_the_snapshot_ships(tmp_path):
     assert set(st["year"]) == {year} and len(st) > 150 and int(yt.iloc[0]["states"]) == len(st)
     assert "embedded snapshot" in st.attrs["notes"][0] and st.attrs["ideal_points_run"] == snapshot.manifest()["ideal_points_run"]["run_id"]
     assert set(vt["variant"]) >= {"all/1", "all/3", "hr/1"}
+    # the parameters and notes travel in the manifest, not in the files (where pandas would put the build's temp path)
+    import pyarrow.parquet as pq
+    from multipolar.structure.robustness import SNAPSHOT_TABLES
+    for t in SNAPSHOT_TABLES:
+        assert b"PANDAS_ATTRS" not in (pq.read_metadata(snapshot.snapshot_dir() / f"{t}.parquet").metadata or {}), t
     with pytest.raises(MissingDataError, match="no ideal points"):
         robustness(str(year), empty, draws=7)
     with pytest.raises(MissingDataError):

@@ -86,6 +86,9 @@ def _write_snapshot(shared: Path, out: Path) -> None:
     if robust is not None and robust.get("frames"):
         from .structure.robustness import SNAPSHOT_TABLES
         for name, frame in zip(SNAPSHOT_TABLES, robust.pop("frames")):
+            # the parameters and notes are in the manifest; pandas would also copy attrs into the file, with the path of
+            # the build's temporary warehouse
+            frame.attrs = {}
             frame.to_parquet(out / f"{name}.parquet", index=False)
     cov.to_parquet(out / "coverage.parquet", index=False)
     sy.to_parquet(out / "state_year.parquet", index=False)
