@@ -76,9 +76,10 @@ def from_snapshot(years, *, tau: float = 1 / 3, draws: int = 100, seed: int = 0,
     selections and windows, no network blocs. Returns (states, years_table, variants) with their ``attrs``, or None."""
     from .. import snapshot as SN
     try:
-        meta = SN.manifest().get("robustness")
+        man = SN.manifest()
     except Exception:                   # no snapshot shipped
         return None
+    meta = man.get("robustness")
     if not meta or selections is not None or network or tuple(windows) != tuple(WINDOWS):
         return None
     attrs = meta.get("attrs", {})
@@ -88,7 +89,7 @@ def from_snapshot(years, *, tau: float = 1 / 3, draws: int = 100, seed: int = 0,
     frames = [SN.snapshot_table(t) for t in SNAPSHOT_TABLES]
     if any(f is None for f in frames):
         return None
-    note = (f"the robustness view of the embedded snapshot (built {SN.manifest().get('built', '?')} by `multipolar snapshot "
+    note = (f"the robustness view of the embedded snapshot (built {man.get('built', '?')} by `multipolar snapshot "
             "build` from the shared data): the warehouse holds no ideal points or UN votes of its own")
     for f in frames:
         f.attrs = {**attrs, "notes": [note] + list(attrs.get("notes", []))}
