@@ -79,6 +79,30 @@ def test_backtest_scores_are_what_they_say(backtests):
             assert any(f"{len(r.importers_dropped)} importer(s)" in n for n in r.notes), name
 
 
+def test_listed_trade_gaps_have_sources_and_are_absent_from_baci(full_warehouse):
+    from multipolar.sources.products import hs6_sectors, products, trade_gaps
+    from multipolar.warehouse import Warehouse
+    g = trade_gaps()
+    assert len(g) and g["source"].str.len().gt(40).all() and g["what"].str.len().gt(40).all()
+    assert set(g["sector"]) <= set(hs6_sectors()["sector"]) and (g["first_year"] <= g["last_year"]).all()
+    w = Warehouse(full_warehouse.path)
+    for _, r in g.iterrows():        # a listed gap is a pair-sector-year that BACI leaves empty: the fact is checked on the data
+        hs = ", ".join(f"'{h}'" for h in products([r["sector"]]))
+        got = w.query(f"""SELECT count(*) AS n FROM baci_trade WHERE exporter = '{r["exporter"]}' AND importer = '{r["importer"]}'
+                          AND hs6 IN ({hs}) AND year BETWEEN {r["first_year"]} AND {r["last_year"]}""")
+        assert got["n"].iloc[0] == 0, r.to_dict()
+
+
+def test_a_flow_baci_does_not_record_is_not_scored_as_a_zero(backtests):
+    r = backtests["russia_crude_2023"]
+    # Türkiye bought Russian crude in 2023 (Turkish statistics), BACI records none: missing, not a 0 share
+    assert r.importers_unrecorded == ["TUR"] and "TUR" not in set(r.by_importer["importer"])
+    assert any("sales to TUR" in n and "trade_gaps.csv" in n and "oilcapital.ru" in n for n in r.notes)
+    for name, other in backtests.items():
+        if name != "russia_crude_2023":
+            assert other.importers_unrecorded == [], name
+
+
 def test_the_russian_crude_backtest_summary(full_warehouse):
     b = BT.backtest(full_warehouse.path)
     s = b["shares"]

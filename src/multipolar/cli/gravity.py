@@ -147,7 +147,8 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
                        years=years, base_year=base_year, observed_year=observed_year, cap_pct=cap_pct, baseline=baseline, persistence=rho, db=db)
         for fc, sc in r.scores.iterrows():
             rows.append({"episode": ep.key, "forecast": fc, **sc.to_dict(), "importers_all": r.importers_all,
-                         "importers_bought": r.importers_bought, "importers_dropped": len(r.importers_dropped), "baseline": baseline,
+                         "importers_bought": r.importers_bought, "importers_dropped": len(r.importers_dropped),
+                         "importers_unrecorded": len(r.importers_unrecorded), "baseline": baseline,
                          "persistence": r.persistence.get("rho")})
         if not shown:
             continue
@@ -164,6 +165,9 @@ def gravity_backtest(episode: Optional[str] = typer.Argument(None, help="A backt
         if r.importers_dropped:
             console.print(f"  {len(r.importers_dropped)} importer(s) of {oy} have no row in the model (no prediction) and are left out "
                           f"of every forecast's score: {', '.join(r.importers_dropped)}", soft_wrap=True, highlight=False)
+        if r.importers_unrecorded:
+            console.print(f"  not scored, as BACI does not record {ep.exporter}'s sales to them although they took place (see the notes): "
+                          f"{', '.join(r.importers_unrecorded)}", soft_wrap=True, highlight=False)
         bi = r.by_importer.set_index("importer").sort_values("observed", ascending=False)
         top = bi.head(6)
         console.print("  shares, model / no change / observed: " + "; ".join(

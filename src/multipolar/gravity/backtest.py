@@ -28,7 +28,10 @@ importer, in the observed year:
   sector at all that year is missing from the data, not scored, and named in the notes; a state
   the model has no row for, as it did not trade the sector in the base year or lacks a cost
   variable, has no prediction: it is left out of every forecast's score, counted in
-  ``importers_dropped`` and named in the notes: missing stays missing);
+  ``importers_dropped`` and named in the notes: missing stays missing); a flow that BACI does not
+  record although it took place (``sources/data/trade_gaps.csv``, a source per row: Russia's crude
+  sales to Türkiye from 2022) is missing too, and its importer is left out of every score
+  (``importers_unrecorded``);
 * over **the importers that bought**: those with a positive observed flow from the exporter.
 
 Next to two rivals:
@@ -129,6 +132,7 @@ class BacktestResult:
     notes: list[str] = field(default_factory=list)
     importers_dropped: list[str] = field(default_factory=list)   # observed importers without a row in the model: not scored
     persistence: dict = field(default_factory=dict)             # rho, horizon, pairs, how it was set
+    importers_unrecorded: list[str] = field(default_factory=list)  # flows BACI does not record (trade_gaps.csv): not scored
 
     def beats_rivals(self, over: str = "bought") -> bool:
         """True when the model's Spearman correlation ``over`` the importers (``bought`` or ``all``) beats
@@ -202,8 +206,13 @@ def run(ep: Episode | str, db=None, method: str = "observed", rho: float | str |
     # the data (Belarus after 2021 reports nothing), and its purchases are missing, not zero
     seen = sorted(set(raw.loc[raw["year"] == ep.observed_year, "importer"]) - {ep.exporter})
     unseen = sorted(set(raw.loc[(raw["year"] == ep.base_year) & (raw["exporter"] == ep.exporter), "importer"]) - set(seen))
+    # a flow that BACI does not record although it took place (sources/data/trade_gaps.csv, a source per row) is
+    # missing, not a 0: the importer is left out of every forecast's score
+    from ..sources.products import unrecorded
+    gaps = pd.concat([unrecorded(ep.exporter, ep.sector, y) for y in (ep.base_year, ep.observed_year)])
+    gapped = sorted(set(gaps["importer"]) & set(seen))
     # an importer the equilibrium has no row for has no prediction: left out of every forecast's score (not a predicted 0)
-    universe = [c for c in seen if c in countries]
+    universe = [c for c in seen if c in countries and c not in gapped]
     dropped = [c for c in seen if c not in countries]
     mine = raw[raw["exporter"] == ep.exporter]
     obs = mine[mine["year"] == ep.observed_year].set_index("importer")["v"].reindex(universe).fillna(0.0)
@@ -229,6 +238,10 @@ def run(ep: Episode | str, db=None, method: str = "observed", rho: float | str |
     if unseen:
         notes.append(f"bought from {ep.exporter} in {ep.base_year} but import no {ep.sector} at all in {ep.observed_year} in the data "
                      f"(missing, not scored): {', '.join(unseen)}")
+    for _, g in gaps.drop_duplicates(["importer"]).iterrows():
+        if g["importer"] in gapped:
+            notes.append(f"{ep.exporter}'s {ep.sector} sales to {g['importer']} in {g['first_year']}-{g['last_year']} are missing from BACI "
+                         f"(not scored; sources/data/trade_gaps.csv): {g['what']}. Source: {g['source']}")
     if dropped:
         lost = mine[(mine["year"] == ep.observed_year) & mine["importer"].isin(dropped)]["v"].sum()
         notes.append(f"{len(dropped)} importer(s) of {ep.observed_year} without a row in the {ep.base_year} equilibrium (no prediction; "
@@ -251,7 +264,7 @@ def run(ep: Episode | str, db=None, method: str = "observed", rho: float | str |
     return BacktestResult(ep, scores, by.reset_index(), len(universe), int(by["bought"].sum()), banned,
                           {"base": float(base.sum() / 1e3), "model": float(pred.sum() / 1e3), "observed": float(obs.sum() / 1e3)},
                           method, f, _flows(res, full), said + notes, dropped,
-                          {"rho": rho, "horizon": horizon, "pairs": pairs, "how": how})
+                          {"rho": rho, "horizon": horizon, "pairs": pairs, "how": how}, gapped)
 
 
 def _flows(res, full) -> pd.DataFrame:

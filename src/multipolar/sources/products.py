@@ -5,6 +5,10 @@ metals, critical minerals after the EU's 2023 list, other minerals; each row say
 The dyad table's ``energy_minerals_*`` columns sum these products whatever BACI file the warehouse
 holds (the shared subset, or a full file a user imports), so the measure means the same thing in
 both; ``total_trade_*`` needs a file with every product.
+
+``data/trade_gaps.csv`` lists flows that BACI does not record although they took place (a pair, a
+sector and years, what is missing and why, with a source per row): where neither partner declares
+the flow, BACI's 0 is missing data, not trade that stopped. :func:`trade_gaps` reads it.
 """
 from __future__ import annotations
 
@@ -31,3 +35,19 @@ def products(sectors=None) -> list[str]:
     """The HS6 codes of ``sectors`` (None: the whole subset)."""
     s = hs6_sectors()
     return sorted(s["hs6"] if sectors is None else s.loc[s["sector"].isin(list(sectors)), "hs6"])
+
+
+@lru_cache(maxsize=1)
+def trade_gaps() -> pd.DataFrame:
+    """exporter, importer, sector, first_year, last_year, what, source: flows that BACI does not record
+    although they took place (compiled by the project, one source per row). Within these years the
+    pair's recorded flow of the sector is missing, not 0."""
+    with resources.files("multipolar.sources").joinpath("data/trade_gaps.csv").open(encoding="utf-8") as f:
+        g = pd.DataFrame(list(csv.DictReader(f)))
+    return g.astype({"first_year": int, "last_year": int})
+
+
+def unrecorded(exporter: str, sector: str, year: int) -> pd.DataFrame:
+    """The listed gaps (:func:`trade_gaps`) of ``exporter``'s sales of ``sector`` in ``year``: one row per importer."""
+    g = trade_gaps()
+    return g[(g["exporter"] == exporter) & (g["sector"] == sector) & (g["first_year"] <= year) & (g["last_year"] >= year)]

@@ -318,7 +318,7 @@ class Checker:
                "both": ["energy_minerals_exports_a_to_b_kusd", "energy_minerals_exports_b_to_a_kusd"]}[direction]
         vals = [r[c_] for c_ in col]
         if any(pd.isna(v) for v in vals):
-            return None, r, f"BACI energy and minerals missing for {year} (outside BACI's years or a likely non-reporter)"
+            return None, r, f"BACI energy and minerals missing for {year} (outside BACI's years, a likely non-reporter, or a flow BACI does not record although it took place: sources/data/trade_gaps.csv)"
         return float(sum(vals)) * 1e3, r, "US$"
 
     @staticmethod
@@ -448,6 +448,13 @@ class Checker:
                                     f"AND hs6 IN ({','.join('?' * len(em))}) GROUP BY 1 ORDER BY v DESC", [own, own, own, y, *em]).fetchdf())
             if df.empty:
                 return _nc(q, f"BACI holds no {y} energy and minerals flows of {own}", cites=[CITE["baci"]])
+            from ..sources.products import trade_gaps
+            g = trade_gaps()
+            g = g[((g["exporter"] == own) | (g["importer"] == own)) & (g["first_year"] <= y) & (g["last_year"] >= y)]
+            if len(g):      # a flow BACI does not record although it took place: the ranking is not what BACI says
+                gaps = "; ".join(f"{r.exporter}->{r.importer} {r.sector.replace('_', ' ')}" for r in g.itertuples())
+                return _nc(q, f"BACI does not record some of {own}'s {y} energy flows although they took place ({gaps}; "
+                              "sources/data/trade_gaps.csv, with sources): its partners' ranking is not known", cites=[CITE["baci"]])
             ranks, ev = self._cached(("em-ev", own, y), lambda: (list(df["partner"]), df.head(5).to_dict("records")))
             rk = ranks.index(other) + 1 if other in ranks else None
             ok = rk == int(c.value)

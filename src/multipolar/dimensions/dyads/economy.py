@@ -70,29 +70,46 @@ def _energy_minerals(d: Frame):
                     sum(CASE WHEN hs6 IN ({energy}) THEN value_kusd ELSE 0 END) AS e
              FROM {t} WHERE exporter <> importer AND hs6 IN ({em}) AND year BETWEEN {y0 - 3} AND {y1} GROUP BY ALL""")
     _observed_states(d, "em_f", "em_obs")
+    gaps = _listed_gaps(d)
+    k = len(d._parts)
     d.pairs("""WITH tot AS (SELECT code, year, sum(v) AS v FROM (SELECT exporter AS code, year, v FROM em_f UNION ALL
                                                                  SELECT importer, year, v FROM em_f) GROUP BY ALL),
                     eimp AS (SELECT importer AS code, year, sum(e) AS e FROM em_f GROUP BY ALL),
-                    pairs AS (SELECT exporter AS code_a, importer AS code_b, year FROM em_f UNION SELECT importer, exporter, year FROM em_f)
-               SELECT p.code_a, p.code_b, p.year,
-                      coalesce(ab.v, 0) AS energy_minerals_exports_a_to_b_kusd, coalesce(ba.v, 0) AS energy_minerals_exports_b_to_a_kusd,
-                      (coalesce(ab.v, 0) + coalesce(ba.v, 0)) / nullif(ta.v, 0) AS energy_minerals_trade_share_of_a,
-                      (coalesce(ab.v, 0) + coalesce(ba.v, 0)) / nullif(tb.v, 0) AS energy_minerals_trade_share_of_b,
-                      coalesce(ba.e, 0) / nullif(ea.e, 0) AS energy_imports_a_from_b_share,
-                      coalesce(ab.e, 0) / nullif(eb.e, 0) AS energy_imports_b_from_a_share
-               FROM pairs p
-               LEFT JOIN em_f ab ON ab.exporter = p.code_a AND ab.importer = p.code_b AND ab.year = p.year
-               LEFT JOIN em_f ba ON ba.exporter = p.code_b AND ba.importer = p.code_a AND ba.year = p.year
-               LEFT JOIN tot ta ON ta.code = p.code_a AND ta.year = p.year
-               LEFT JOIN tot tb ON tb.code = p.code_b AND tb.year = p.year
-               LEFT JOIN eimp ea ON ea.code = p.code_a AND ea.year = p.year
-               LEFT JOIN eimp eb ON eb.code = p.code_b AND eb.year = p.year""",
+                    pairs AS (SELECT exporter AS code_a, importer AS code_b, year FROM em_f UNION SELECT importer, exporter, year FROM em_f
+                              UNION SELECT exporter, importer, year FROM em_gap UNION SELECT importer, exporter, year FROM em_gap),
+                    f AS (SELECT p.code_a, p.code_b, p.year, ab.v AS v_ab, ab.e AS e_ab, ba.v AS v_ba, ba.e AS e_ba,
+                                 gab.exporter IS NOT NULL AS g_ab, coalesce(gab.energy, false) AS ge_ab,
+                                 gba.exporter IS NOT NULL AS g_ba, coalesce(gba.energy, false) AS ge_ba
+                          FROM pairs p
+                          LEFT JOIN em_f ab ON ab.exporter = p.code_a AND ab.importer = p.code_b AND ab.year = p.year
+                          LEFT JOIN em_f ba ON ba.exporter = p.code_b AND ba.importer = p.code_a AND ba.year = p.year
+                          LEFT JOIN em_gap gab ON gab.exporter = p.code_a AND gab.importer = p.code_b AND gab.year = p.year
+                          LEFT JOIN em_gap gba ON gba.exporter = p.code_b AND gba.importer = p.code_a AND gba.year = p.year)
+               SELECT f.code_a, f.code_b, f.year, f.g_ab OR f.g_ba AS _gap,
+                      CASE WHEN f.g_ab THEN NULL ELSE coalesce(f.v_ab, 0) END AS energy_minerals_exports_a_to_b_kusd,
+                      CASE WHEN f.g_ba THEN NULL ELSE coalesce(f.v_ba, 0) END AS energy_minerals_exports_b_to_a_kusd,
+                      CASE WHEN f.g_ab OR f.g_ba THEN NULL ELSE (coalesce(f.v_ab, 0) + coalesce(f.v_ba, 0)) / nullif(ta.v, 0) END
+                          AS energy_minerals_trade_share_of_a,
+                      CASE WHEN f.g_ab OR f.g_ba THEN NULL ELSE (coalesce(f.v_ab, 0) + coalesce(f.v_ba, 0)) / nullif(tb.v, 0) END
+                          AS energy_minerals_trade_share_of_b,
+                      CASE WHEN f.ge_ba THEN NULL ELSE coalesce(f.e_ba, 0) / nullif(ea.e, 0) END AS energy_imports_a_from_b_share,
+                      CASE WHEN f.ge_ab THEN NULL ELSE coalesce(f.e_ab, 0) / nullif(eb.e, 0) END AS energy_imports_b_from_a_share
+               FROM f
+               LEFT JOIN tot ta ON ta.code = f.code_a AND ta.year = f.year
+               LEFT JOIN tot tb ON tb.code = f.code_b AND tb.year = f.year
+               LEFT JOIN eimp ea ON ea.code = f.code_a AND ea.year = f.year
+               LEFT JOIN eimp eb ON eb.code = f.code_b AND eb.year = f.year""",
             cols,
             observed={**{c: "emo_a._ks IS NOT NULL AND emo_b._ks IS NOT NULL AND NOT (emo_a.gap AND emo_b.gap)"
                          for c in list(cols)[:4]},
                       "energy_imports_a_from_b_share": "emo_a.energy_imports > 0 AND emo_b._ks IS NOT NULL AND NOT (emo_a.gap AND emo_b.gap)",
                       "energy_imports_b_from_a_share": "emo_b.energy_imports > 0 AND emo_a._ks IS NOT NULL AND NOT (emo_a.gap AND emo_b.gap)"},
             joins=["LEFT JOIN em_obs emo_a ON emo_a._ks = d._ka", "LEFT JOIN em_obs emo_b ON emo_b._ks = d._kb"])
+    if gaps:
+        # a listed gap (sources/data/trade_gaps.csv) stays missing: the pair's absent value is not the 0 of an observed pair
+        _join, exprs, _extra = d._parts[k]
+        for c in cols:
+            exprs[c] = exprs[c].replace(f"CASE WHEN x{k}.{c} IS NULL AND ", f"CASE WHEN x{k}.{c} IS NULL AND NOT coalesce(x{k}._gap, false) AND ")
     # each state's trade with all, for the dependence index (a state absent from the year's file: missing)
     d.state_year("em_tot", """SELECT code, year, sum(v) AS v FROM (SELECT exporter AS code, year, v FROM em_f UNION ALL
                                                                   SELECT importer, year, v FROM em_f) GROUP BY ALL""")
@@ -100,6 +117,27 @@ def _energy_minerals(d: Frame):
             ["LEFT JOIN em_tot emt_a ON emt_a._ks = d._ka", "LEFT JOIN em_tot emt_b ON emt_b._ks = d._kb"])
     d.record("energy_minerals", SRC_BACI, d.span("baci_trade"), cov, [*cols, *tcols])
     _note_vanished(d, "em_vanished", "energy and minerals")
+
+
+def _listed_gaps(d: Frame) -> int:
+    """``em_gap`` (exporter, importer, year, energy): the flows that BACI does not record although they took place
+    (:func:`multipolar.sources.products.trade_gaps`, a source per row), in the table's years; their pairs' measures
+    of that direction are missing, not 0 or an undercount, and the notes name them. Returns how many pair-years."""
+    from ...sources.products import ENERGY_SECTORS, trade_gaps
+    g = trade_gaps()
+    rows = [(r.exporter, r.importer, y, r.sector in ENERGY_SECTORS) for r in g.itertuples()
+            for y in range(max(r.first_year, d.years[0]), min(r.last_year, d.years[1]) + 1)]
+    vals = ", ".join(f"('{a}', '{b}', {y}, {str(e).lower()})" for a, b, y, e in rows)
+    d._x("CREATE OR REPLACE TEMP TABLE em_gap AS " + (f"SELECT * FROM (VALUES {vals}) v(exporter, importer, year, energy)" if rows else
+         "SELECT NULL::VARCHAR AS exporter, NULL::VARCHAR AS importer, NULL::INTEGER AS year, NULL::BOOLEAN AS energy WHERE false"))
+    shown = sorted({(r.exporter, r.importer, r.sector, max(r.first_year, d.years[0]), min(r.last_year, d.years[1])) for r in g.itertuples()
+                    if r.last_year >= d.years[0] and r.first_year <= d.years[1]})
+    if shown:
+        d.notes.append("economy (energy and minerals): flows that BACI does not record although they took place "
+                       "(sources/data/trade_gaps.csv, a source per row); the pair's exports in that direction, its trade shares and "
+                       "(for fuels) the importer's fuel share from the exporter are missing, not 0 or an undercount, and the importer's "
+                       "totals lack them: " + "; ".join(f"{a}->{b} {s.replace('_', ' ')} {y0}-{y1}" for a, b, s, y0, y1 in shown))
+    return len(rows)
 
 
 def _observed_states(d: Frame, flows: str, out: str):
