@@ -45,7 +45,11 @@ ordinal and dynamic models) converges linearly, slowest exactly where the inform
 the curvature that EM throws away and reach the mode of all 870,000 votes, 74 years at once, in
 about 60 cycles (~18 s on 2 cores), against hours for the MCMC of Bailey, Strezhnev & Voeten (2017,
 *JCR* 61(2)). Convergence: the log posterior gains less than ``tol`` (relative, 1e-6) over a
-SQUAREM step and the root-mean-square change of the ideal points is under 0.005.
+SQUAREM step and the root-mean-square change of the ideal points is under 0.005. That stops short
+of the exact mode along the weakly identified directions: on the shared votes (1946-2021, 57
+cycles, 12 s) the ideal points lie within 0.009 on average (0.067 at most) of the mode reached with
+``tol=1e-10`` (738 cycles, 134 s), well inside their standard errors (about 0.1). The votes are sorted
+before the fit, so the same votes give the same numbers bit for bit, whatever order they come in.
 
 Uncertainty is a Laplace approximation at the mode: the marginal variances are the diagonal of
 the inverse of the ideal points' precision (block tridiagonal, per state) at the mode. They are
@@ -296,10 +300,14 @@ class DynamicOrdinalIdealPoints(BaseEstimator):
         v = _check_votes(votes)
         if items is not None:
             v = v[v["item"].isin(items)]
+        # one canonical order, whatever order the votes come in: the alternating Newton steps stop within the
+        # tolerance, and where they stop depends on the order of the sums (a shuffled input moved ideal points by
+        # up to 0.012 before); the same votes now give the same numbers, bit for bit
+        v = v.sort_values([c for c in ("state", "year", "item", "rcid", "vote") if c in v], kind="mergesort")
         sy = v[["state", "year"]].drop_duplicates().sort_values(["state", "year"]).reset_index(drop=True)
         pidx = pd.MultiIndex.from_frame(sy).get_indexer(pd.MultiIndex.from_frame(v[["state", "year"]]))
         if items is None:
-            jcodes, juniq = pd.factorize(v["item"])
+            jcodes, juniq = pd.factorize(v["item"], sort=True)
             weight = self._prior_weights(jcodes, len(juniq), v, sy)
         else:
             juniq = pd.Index(items)
