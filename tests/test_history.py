@@ -93,6 +93,17 @@ def test_listed_trade_gaps_have_sources_and_are_absent_from_baci(full_warehouse)
         assert got["n"].iloc[0] == 0, r.to_dict()
 
 
+def test_a_gravity_panel_leaves_out_a_flow_baci_does_not_record(full_warehouse):
+    from multipolar.gravity import panel as P
+    d = P.build((2021, 2023), "crude_oil", full_warehouse.path)
+    rt = d[(d["exporter"] == "RUS") & (d["importer"] == "TUR")]
+    assert rt["year"].tolist() == [2021] and rt["trade"].iloc[0] > 1e6      # 2022-23: missing, not a zero flow
+    assert len(d[(d["exporter"] == "TUR") & (d["importer"] == "RUS")]) == 3  # the other direction stays
+    assert any("2 pair-year(s) left out" in n and "RUS->TUR crude oil 2022-2023" in n for n in d.attrs["notes"])
+    fl = FR.flows(full_warehouse.path, "energy_minerals", 2017)
+    assert ("RUS", "TUR", 2022, "crude_oil") in fl.attrs["gaps"]
+
+
 def test_a_flow_baci_does_not_record_is_not_scored_as_a_zero(backtests):
     r = backtests["russia_crude_2023"]
     # Türkiye bought Russian crude in 2023 (Turkish statistics), BACI records none: missing, not a 0 share

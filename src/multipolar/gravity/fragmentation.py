@@ -81,6 +81,8 @@ def flows(db, sector: str, start: int, end: int | None = None) -> pd.DataFrame:
                      AND year >= {start} {f'AND year <= {end}' if end else ''} AND exporter <> importer GROUP BY ALL""")
     if fl.empty:
         raise InputError(f"fragmentation: no {sector} flows in BACI from {start}")
+    from ..sources.products import gap_rows
+    fl.attrs["gaps"] = list(gap_rows(_products(sector), start, end or int(fl["year"].max())).itertuples(index=False, name=None))
     return fl
 
 
@@ -124,6 +126,10 @@ def estimate(fl: pd.DataFrame, blocs: pd.Series, post: int = 2022, start: int | 
     full = full[full["exporter"] != full["importer"]]
     d = full.merge(f, on=["exporter", "importer", "year"], how="left")
     d["trade"] = d["trade"].fillna(0.0)
+    from .panel import _drop_gaps
+    gap_notes = fl.attrs.setdefault("notes", [])
+    n_notes = len(gap_notes)
+    d = _drop_gaps(d, fl)
     ba, bb = d["exporter"].map(side), d["importer"].map(side)
     d["between_post"] = ((ba != bb) & (d["year"] >= post)).astype(float)
     d["pair"] = d["exporter"] + "-" + d["importer"]
@@ -133,7 +139,7 @@ def estimate(fl: pd.DataFrame, blocs: pd.Series, post: int = 2022, start: int | 
     b, se = float(fit.coef["between_post"]), float(fit.se["between_post"])
     pct = lambda x: (np.exp(x) - 1) * 100   # noqa: E731
     n_us, n_cn = int((side.reindex(traders) == "US-leaning").sum()), int((side.reindex(traders) == "China-leaning").sum())
-    notes = [f"{n_us} US-leaning and {n_cn} China-leaning states trade the sector; nonaligned states left out",
+    notes = [f"{n_us} US-leaning and {n_cn} China-leaning states trade the sector; nonaligned states left out", *gap_notes[n_notes:],
              *[f"dropped: {r.rows:,} rows ({r.reason}{', ' + r.fixed_effect if r.fixed_effect else ''})" for r in fit.dropped.itertuples()]]
     return Estimate(label, b, se, pct(b), pct(b - 1.645 * se), pct(b + 1.645 * se), int(fit.nobs), int(fit.used["pair"].nunique()),
                     dict(spec or {}), time.perf_counter() - t0, notes)

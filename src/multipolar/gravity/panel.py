@@ -57,6 +57,7 @@ def build(years: tuple[int, int], sector: str, db=None) -> pd.DataFrame:
         full = full[full["exporter"] != full["importer"]]
         d = full.merge(fl, on=["exporter", "importer", "year"], how="left")
         d["trade"] = d["trade"].fillna(0.0)
+        d = _drop_gaps(d, fl)
     else:                                       # COW: the pairs and years it lists; its missing flows stay out
         d = fl
     geo = w.query("SELECT code_o AS exporter, code_d AS importer, dist, contig, comlang_off AS comlang, colony FROM geodist_dyad")
@@ -86,6 +87,22 @@ def build(years: tuple[int, int], sector: str, db=None) -> pd.DataFrame:
     return d
 
 
+def _drop_gaps(d: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
+    """Leave out the pair-years of the flows BACI does not record although they took place (``fl.attrs["gaps"]``: rows of
+    :func:`multipolar.sources.products.gap_rows`): missing, not a zero or an undercount; noted in ``fl``'s notes."""
+    if not fl.attrs.get("gaps"):
+        return d
+    g = pd.DataFrame(fl.attrs["gaps"], columns=["exporter", "importer", "year", "sector"])
+    key = ["exporter", "importer", "year"]
+    hit = d[key].merge(g[key].drop_duplicates(), on=key, how="left", indicator=True)["_merge"].eq("both").to_numpy()
+    if hit.any():
+        shown = "; ".join(f"{a}->{b} {s_.replace('_', ' ')} {y0}-{y1}" for (a, b, s_), x in g.groupby(["exporter", "importer", "sector"])
+                          for y0, y1 in [(int(x["year"].min()), int(x["year"].max()))])
+        fl.attrs.setdefault("notes", []).append(f"{int(hit.sum())} pair-year(s) left out: flows BACI does not record although they "
+                                                f"took place (sources/data/trade_gaps.csv): {shown}")
+    return d[~hit]
+
+
 FULL_PRODUCTS = 1000        # a BACI year with fewer HS6 products is a subset (the shared energy and minerals file has 74)
 
 
@@ -107,6 +124,8 @@ def _flows(w: Warehouse, years: tuple[int, int], sector: str) -> tuple[pd.DataFr
                          WHERE hs6 IN ({prods}) AND year BETWEEN {years[0]} AND {years[1]} AND exporter <> importer GROUP BY ALL""")
         if fl.empty:
             raise InputError(f"gravity: no {sector} flows in BACI in {years[0]}-{years[1]}")
+        from ..sources.products import gap_rows
+        fl.attrs["gaps"] = list(gap_rows(sector_products(sector), *years).itertuples(index=False, name=None))
         return fl, "CEPII BACI", _baci_years(w, years)
     found = []
     if has_baci:

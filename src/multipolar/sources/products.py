@@ -51,3 +51,16 @@ def unrecorded(exporter: str, sector: str, year: int) -> pd.DataFrame:
     """The listed gaps (:func:`trade_gaps`) of ``exporter``'s sales of ``sector`` in ``year``: one row per importer."""
     g = trade_gaps()
     return g[(g["exporter"] == exporter) & (g["sector"] == sector) & (g["first_year"] <= year) & (g["last_year"] >= year)]
+
+
+def gap_rows(hs6, first_year: int, last_year: int) -> pd.DataFrame:
+    """exporter, importer, year, sector: the listed gaps (:func:`trade_gaps`) whose sector shares a product with
+    ``hs6``, year by year within [first_year, last_year]. A sum over those products is an undercount in these
+    pair-years: a panel leaves them out (missing), it does not read them as a flow or a zero."""
+    g = trade_gaps()
+    want = set(map(str, hs6))
+    sec = hs6_sectors()
+    hit = {s for s, h in zip(sec["sector"], sec["hs6"]) if h in want}
+    rows = [(r.exporter, r.importer, y, r.sector) for r in g.itertuples() if r.sector in hit
+            for y in range(max(r.first_year, first_year), min(r.last_year, last_year) + 1)]
+    return pd.DataFrame(rows, columns=["exporter", "importer", "year", "sector"])
