@@ -189,17 +189,19 @@ def test_a_pair_that_both_stopped_reporting_is_missing_not_zero(full_table):
 
 def test_a_flow_baci_does_not_record_is_missing_not_an_undercount(full_table):
     d, df = full_table
-    # sources/data/trade_gaps.csv: Russia's crude sales to Türkiye in 2022-23 are not in BACI (neither side declares them)
-    rt = df[(df["code_a"] == "RUS") & (df["code_b"] == "TUR")].set_index("year")
-    tr = df[(df["code_a"] == "TUR") & (df["code_b"] == "RUS")].set_index("year")
-    assert rt.loc[2021, "energy_minerals_exports_a_to_b_kusd"] > 1e6 and tr.loc[2021, "energy_imports_a_from_b_share"] > 0.1
-    for y in (2022, 2023):
-        assert pd.isna(rt.loc[y, "energy_minerals_exports_a_to_b_kusd"]) and pd.isna(tr.loc[y, "energy_minerals_exports_b_to_a_kusd"])
-        assert pd.isna(tr.loc[y, "energy_imports_a_from_b_share"]) and pd.isna(rt.loc[y, "energy_imports_b_from_a_share"])
-        assert pd.isna(rt.loc[y, "energy_minerals_trade_share_of_a"]) and pd.isna(tr.loc[y, "energy_minerals_trade_share_of_b"])
-        assert tr.loc[y, "energy_minerals_exports_a_to_b_kusd"] > 0           # the other direction is recorded and kept
-    assert rt.loc[2024, "energy_minerals_exports_a_to_b_kusd"] >= 0           # outside the listed years: BACI as it is
-    assert any("trade_gaps.csv" in n and "RUS->TUR crude oil 2022-2023" in n for n in d.notes)
+    # sources/data/trade_gaps.csv: Russia's pipeline gas to Germany (to 2022) and its crude to Türkiye (2022-23) are not in
+    # BACI (neither side declares them): the pair's measures of that direction are missing, not an undercount
+    rd = df[(df["code_a"] == "RUS") & (df["code_b"] == "DEU")].set_index("year")
+    dr = df[(df["code_a"] == "DEU") & (df["code_b"] == "RUS")].set_index("year")
+    for y in (2010, 2021, 2022):
+        assert pd.isna(rd.loc[y, "energy_minerals_exports_a_to_b_kusd"]) and pd.isna(dr.loc[y, "energy_minerals_exports_b_to_a_kusd"])
+        assert pd.isna(dr.loc[y, "energy_imports_a_from_b_share"]) and pd.isna(rd.loc[y, "energy_imports_b_from_a_share"])
+        assert pd.isna(dr.loc[y, "energy_minerals_trade_share_of_a"]) and pd.isna(rd.loc[y, "energy_minerals_trade_share_of_b"])
+        assert dr.loc[y, "energy_minerals_exports_a_to_b_kusd"] >= 0               # the other direction is recorded and kept
+        assert pd.isna(dr.loc[y, "dependence_a_on_b"])                              # not the arms channel alone (0: "no dependence")
+    assert rd.loc[2023, "energy_minerals_exports_a_to_b_kusd"] >= 0               # outside the listed years: BACI as it is
+    assert dr.loc[2023, "dependence_a_on_b"] >= 0
+    assert any("trade_gaps.csv" in n and "RUS->TUR crude oil 2022-2023" in n and "RUS->DEU natural gas" in n for n in d.notes)
 
 
 def test_a_tiny_trade_does_not_make_two_states_economically_close(full_table):

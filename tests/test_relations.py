@@ -47,6 +47,15 @@ def test_dependence_uses_the_channels_it_has_and_says_missing_without_any():
     assert np.isnan(d["dep_a"][2])                         # no channel: missing, not 0
 
 
+def test_a_pair_whose_trade_is_missing_while_its_states_trade_has_no_dependence():
+    # A trades 4,000 (energy and minerals) in all, its trade with B is not recorded (a listed gap, a vanished pair), and A
+    # received no arms from B: arms alone would say A depends on B not at all
+    gap = {"energy_minerals_trade_of_a_kusd": 4000, "energy_minerals_trade_of_b_kusd": 1e6,
+           "arms_tiv_b_to_a": 0, "arms_tiv_a_to_b": 0, "arms_imports_a_tiv": 10, "arms_imports_b_tiv": 0}
+    d = _dependence([gap])
+    assert np.isnan(d["dep_a"][0]) and np.isnan(d["dep_a_gdp"][0])
+
+
 def test_a_change_is_measured_over_common_components():
     then = pd.DataFrame({"code_a": ["A"], "code_b": ["B"], "score_values": [0.8], "score_institutions": [0.5], "score_economy": [0.2],
                          "score_people": [np.nan], "score_interaction": [-0.3], "economy_measure": ["energy and minerals"]})

@@ -344,12 +344,13 @@ def test_arms_rank_and_share_against_sipri(real_db):
 
 def test_a_flow_baci_does_not_record_is_not_checked_against_its_zero(real_db):
     from multipolar import api
-    # Russia's crude sales to Türkiye in 2022-23 are missing from BACI (sources/data/trade_gaps.csv): not checkable, not "contradicted"
+    # Russia's pipeline gas and (2022-23) crude sales to Türkiye are missing from BACI (sources/data/trade_gaps.csv):
+    # not checkable, not "contradicted" by BACI's undercount
     d = api.check("Russia's energy and minerals exports to Turkey reached $20 billion in 2023. "
-                  "Russia's energy and minerals exports to Turkey reached $5 billion in 2021.", date="2024-06-01", db=real_db)
+                  "Russia's energy and minerals exports to Kazakhstan reached $1.3 billion in 2021.", date="2024-06-01", db=real_db)
     got = [(c.check["verdict"], c.check.get("reason") or "") for c in d.claims]
     assert got[0][0] == "not checkable" and "trade_gaps.csv" in got[0][1]
-    assert got[1][0] == "supported"                                          # 2021: Russia still declared its sales
+    assert got[1][0] == "supported"                                          # a pair without a listed gap: checked
 
 
 def test_relation_and_membership_claims(real_db):

@@ -47,7 +47,9 @@ with :math:`T_{AB}` A's trade with B and :math:`T_A` A's trade with all (million
 where a full trade file gives them, else the energy and minerals products), :math:`R_{B\\to A}` the
 arms A received from B and :math:`R_A` all arms A received (million SIPRI TIV, read as million
 US$ at 1990 prices: an approximation, TIV being a volume indicator). A channel enters only with
-data; ``dependence_channels`` names them. A tiny channel cannot outweigh a large one: a state that
+data; ``dependence_channels`` names them. Where A's trade is in the data but its trade with B is missing (a pair that
+vanished from BACI, or a flow BACI does not record although it took place, ``sources/data/trade_gaps.csv``: Russia's
+pipeline gas to Germany before 2023), the dependence is missing: arms alone would read as none. A tiny channel cannot outweigh a large one: a state that
 imports 1 M of arms, all from C, and trades 10,000 M, 30% with B, depends on B (0.30) far more
 than on C (0.0001). ``dependence_a_on_b_gdp`` is the same numerator over A's GDP (current US$,
 World Bank): how large the tie is for A's economy. ``dependence_asymmetry`` = D(A<-B) - D(B<-A).
@@ -155,7 +157,10 @@ def dependence_sql(a: str = "a", b: str = "b") -> tuple[str, str, str]:
     arms_in = "arms_tiv_b_to_a" if a == "a" else "arms_tiv_a_to_b"
     num = f"(coalesce({trade_ab}, 0) + coalesce({arms_in}, 0))"
     den = f"(coalesce({trade_a}, 0) + coalesce(arms_imports_{a}_tiv, 0))"
-    has = f"(({trade_ab}) IS NOT NULL AND ({trade_a}) IS NOT NULL OR arms_imports_{a}_tiv IS NOT NULL)"
+    # arms alone only where A's trade is not in the data at all: when A's trade is known and its trade with B is missing
+    # (a pair that vanished from BACI, a flow it does not record), the largest channel is unknown, and arms alone would
+    # read as no dependence
+    has = (f"(({trade_ab}) IS NOT NULL AND ({trade_a}) IS NOT NULL OR arms_imports_{a}_tiv IS NOT NULL AND ({trade_a}) IS NULL)")
     dep = f"CASE WHEN {has} THEN coalesce({num} / nullif({den}, 0), 0) END"
     gdp = f"CASE WHEN {has} THEN {num} * 1e6 / nullif(gdp_{a}_usd, 0) END"
     return dep, gdp, has

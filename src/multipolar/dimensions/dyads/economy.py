@@ -128,7 +128,9 @@ def _listed_gaps(d: Frame) -> int:
     rows = [(r.exporter, r.importer, y, r.sector in ENERGY_SECTORS) for r in g.itertuples()
             for y in range(max(r.first_year, d.years[0]), min(r.last_year, d.years[1]) + 1)]
     vals = ", ".join(f"('{a}', '{b}', {y}, {str(e).lower()})" for a, b, y, e in rows)
-    d._x("CREATE OR REPLACE TEMP TABLE em_gap AS " + (f"SELECT * FROM (VALUES {vals}) v(exporter, importer, year, energy)" if rows else
+    # one row per pair-year (a pair may have gaps in several sectors): energy when any of them is a fuel
+    d._x("CREATE OR REPLACE TEMP TABLE em_gap AS " + (f"SELECT exporter, importer, year, bool_or(energy) AS energy "
+                                                      f"FROM (VALUES {vals}) v(exporter, importer, year, energy) GROUP BY ALL" if rows else
          "SELECT NULL::VARCHAR AS exporter, NULL::VARCHAR AS importer, NULL::INTEGER AS year, NULL::BOOLEAN AS energy WHERE false"))
     shown = sorted({(r.exporter, r.importer, r.sector, max(r.first_year, d.years[0]), min(r.last_year, d.years[1])) for r in g.itertuples()
                     if r.last_year >= d.years[0] and r.first_year <= d.years[1]})
