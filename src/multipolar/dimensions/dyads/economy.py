@@ -123,10 +123,9 @@ def _listed_gaps(d: Frame) -> int:
     """``em_gap`` (exporter, importer, year, energy): the flows that BACI does not record although they took place
     (:func:`multipolar.sources.products.trade_gaps`, a source per row), in the table's years; their pairs' measures
     of that direction are missing, not 0 or an undercount, and the notes name them. Returns how many pair-years."""
-    from ...sources.products import ENERGY_SECTORS, trade_gaps
+    from ...sources.products import ENERGY_SECTORS, gap_rows, products, trade_gaps
     g = trade_gaps()
-    rows = [(r.exporter, r.importer, y, r.sector in ENERGY_SECTORS) for r in g.itertuples()
-            for y in range(max(r.first_year, d.years[0]), min(r.last_year, d.years[1]) + 1)]
+    rows = [(a, b, y, s in ENERGY_SECTORS) for a, b, y, s in gap_rows(products(), *d.years).itertuples(index=False, name=None)]
     vals = ", ".join(f"('{a}', '{b}', {y}, {str(e).lower()})" for a, b, y, e in rows)
     # one row per pair-year (a pair may have gaps in several sectors): energy when any of them is a fuel
     d._x("CREATE OR REPLACE TEMP TABLE em_gap AS " + (f"SELECT exporter, importer, year, bool_or(energy) AS energy "
