@@ -93,13 +93,27 @@ def test_listed_trade_gaps_have_sources_and_are_absent_from_baci(full_warehouse)
         assert (got["v"] < 100_000).all(), (r["exporter"], r["importer"], r["sector"], got[got["v"] >= 100_000].to_dict("records"))
 
 
+def test_serbia_takes_geodist_rows_of_the_state_it_continued_and_montenegro_stays_missing(full_warehouse):
+    from multipolar.gravity import panel as P
+    d = P.build((2021, 2021), "crude_oil", full_warehouse.path)
+    sh = d[(d["exporter"] == "SRB") & (d["importer"] == "HUN")].iloc[0]
+    scg = P.Warehouse(full_warehouse.path).query("SELECT dist, contig FROM geodist_dyad WHERE code_o = 'SCG' AND code_d = 'HUN'").iloc[0]
+    assert sh["ln_dist"] == pytest.approx(np.log(scg["dist"])) and sh["contig"] == 1 == scg["contig"]
+    if "MNE" in set(d["exporter"]):
+        assert d.loc[d["exporter"] == "MNE", "ln_dist"].isna().all()
+    assert any("SRB has no row in CEPII GeoDist" in n and "SCG" in n for n in d.attrs["notes"])
+
+
 def test_a_gravity_panel_leaves_out_a_flow_baci_does_not_record(full_warehouse):
     from multipolar.gravity import panel as P
     d = P.build((2021, 2023), "crude_oil", full_warehouse.path)
     rt = d[(d["exporter"] == "RUS") & (d["importer"] == "TUR")]
     assert rt["year"].tolist() == [2021] and rt["trade"].iloc[0] > 1e6      # 2022-23: missing, not a zero flow
     assert len(d[(d["exporter"] == "TUR") & (d["importer"] == "RUS")]) == 3  # the other direction stays
-    assert any("2 pair-year(s) left out" in n and "RUS->TUR crude oil 2022-2023" in n for n in d.attrs["notes"])
+    from multipolar.sources.products import gap_rows
+    n = len(gap_rows(P.sector_products("crude_oil"), 2021, 2023))       # RUS->TUR 2022-23 and IRQ->TUR 2021-22
+    assert n == 4 and any(f"{n} pair-year(s) left out" in x and "RUS->TUR crude oil 2022-2023" in x and "IRQ->TUR crude oil 2021-2022" in x
+                          for x in d.attrs["notes"])
     fl = FR.flows(full_warehouse.path, "energy_minerals", 2017)
     assert ("RUS", "TUR", 2022, "crude_oil") in fl.attrs["gaps"]
 
@@ -109,8 +123,11 @@ def test_a_flow_baci_does_not_record_is_not_scored_as_a_zero(backtests):
     # Türkiye bought Russian crude in 2023 (Turkish statistics), BACI records none: missing, not a 0 share
     assert r.importers_unrecorded == ["TUR"] and "TUR" not in set(r.by_importer["importer"])
     assert any("sales to TUR" in n and "trade_gaps.csv" in n and "oilcapital.ru" in n for n in r.notes)
+    # nor Iran's crude sales to Türkiye (2002-19): Türkiye's declarations do not name the origin of its crude
+    assert backtests["iran_crude_2013"].importers_unrecorded == ["TUR"]
+    assert "TUR" not in set(backtests["iran_crude_2013"].by_importer["importer"])
     for name, other in backtests.items():
-        if name != "russia_crude_2023":
+        if name not in ("russia_crude_2023", "iran_crude_2013"):
             assert other.importers_unrecorded == [], name
 
 

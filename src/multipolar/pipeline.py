@@ -89,7 +89,9 @@ def _write_snapshot(shared: Path, out: Path) -> None:
             # the parameters and notes are in the manifest; pandas would also copy attrs into the file, with the path of
             # the build's temporary warehouse
             frame.attrs = {}
-            frame.to_parquet(out / f"{name}.parquet", index=False)
+            # how long each variant took to compute is a property of the build machine, not a result: left out, so
+            # that the same data rebuild the same files
+            frame.drop(columns=["seconds"], errors="ignore").to_parquet(out / f"{name}.parquet", index=False)
     cov.to_parquet(out / "coverage.parquet", index=False)
     sy.to_parquet(out / "state_year.parquet", index=False)
     rs = readers()

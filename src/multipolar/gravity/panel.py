@@ -62,6 +62,7 @@ def build(years: tuple[int, int], sector: str, db=None) -> pd.DataFrame:
         d = fl
     geo = w.query("SELECT code_o AS exporter, code_d AS importer, dist, contig, comlang_off AS comlang, colony FROM geodist_dyad")
     geo = geo.groupby(["exporter", "importer"], as_index=False).first()
+    geo, geo_note = _continuations(geo, states)
     d = d.merge(geo, on=["exporter", "importer"], how="left")
     d["ln_dist"] = np.log(d["dist"])
     from ..warehouse import retry_locked
@@ -83,8 +84,28 @@ def build(years: tuple[int, int], sector: str, db=None) -> pd.DataFrame:
     d.attrs.update({"sector": sector, "years": (yrs[0], yrs[-1]), "states": len(states), "source": source,
                     "rows": ("every ordered pair and year, zeros included" if zeros else
                              "the pairs and years the source lists, its missing flows left out"),
-                    "notes": [*fl.attrs.get("notes", []), *dy.notes]})
+                    "notes": [*fl.attrs.get("notes", []), *geo_note, *dy.notes]})
     return d
+
+
+#: GeoDist is a cross-section of 2006 codes: a state that continued one of them takes its rows (same capital and main
+#: city). Serbia continued Serbia and Montenegro's UN membership in June 2006 (COW code 345 runs on); Montenegro, a new
+#: state, has no row and its pairs' costs stay missing.
+GEODIST_CONTINUATIONS = {"SRB": "SCG"}
+
+
+def _continuations(geo: pd.DataFrame, states) -> tuple[pd.DataFrame, list[str]]:
+    """GeoDist's rows of the continued state for a state of :data:`GEODIST_CONTINUATIONS` that has none of its own."""
+    add, notes = [], []
+    have = set(geo["exporter"]) | set(geo["importer"])
+    for new, old in GEODIST_CONTINUATIONS.items():
+        if new not in states or new in have or old not in have:
+            continue
+        rows = geo[(geo["exporter"] == old) | (geo["importer"] == old)].replace({"exporter": {old: new}, "importer": {old: new}})
+        add.append(rows)
+        notes.append(f"costs: {new} has no row in CEPII GeoDist (2006 codes); it takes the {len(rows)} rows of {old}, the state it "
+                     f"continued (same capital); MNE and other states GeoDist does not list keep missing costs")
+    return (pd.concat([geo, *add], ignore_index=True) if add else geo), notes
 
 
 def _drop_gaps(d: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
@@ -96,11 +117,18 @@ def _drop_gaps(d: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
     key = ["exporter", "importer", "year"]
     hit = d[key].merge(g[key].drop_duplicates(), on=key, how="left", indicator=True)["_merge"].eq("both").to_numpy()
     if hit.any():
-        shown = "; ".join(f"{a}->{b} {s_.replace('_', ' ')} {y0}-{y1}" for (a, b, s_), x in g.groupby(["exporter", "importer", "sector"])
-                          for y0, y1 in [(int(x["year"].min()), int(x["year"].max()))])
+        shown = "; ".join(f"{a}->{b} {s_.replace('_', ' ')} {_spans(x['year'])}" for (a, b, s_), x in g.groupby(["exporter", "importer", "sector"]))
         fl.attrs.setdefault("notes", []).append(f"{int(hit.sum())} pair-year(s) left out: flows BACI does not record although they "
                                                 f"took place (sources/data/trade_gaps.csv): {shown}")
     return d[~hit]
+
+
+def _spans(years) -> str:
+    """'2017-2019, 2023-2024': the runs of consecutive years."""
+    ys = sorted({int(y) for y in years})
+    starts = [y for y in ys if y - 1 not in ys]
+    ends = [y for y in ys if y + 1 not in ys]
+    return ", ".join(f"{a}-{b}" if b != a else f"{a}" for a, b in zip(starts, ends))
 
 
 FULL_PRODUCTS = 1000        # a BACI year with fewer HS6 products is a subset (the shared energy and minerals file has 74)
