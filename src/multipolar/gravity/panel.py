@@ -116,8 +116,9 @@ def _drop_gaps(d: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
     g = pd.DataFrame(fl.attrs["gaps"], columns=["exporter", "importer", "year", "sector"])
     key = ["exporter", "importer", "year"]
     hit = d[key].merge(g[key].drop_duplicates(), on=key, how="left", indicator=True)["_merge"].eq("both").to_numpy()
-    if hit.any():
-        shown = "; ".join(f"{a}->{b} {s_.replace('_', ' ')} {_spans(x['year'])}" for (a, b, s_), x in g.groupby(["exporter", "importer", "sector"]))
+    if hit.any():          # the gaps of the pair-years the panel holds (a pair outside the panel loses nothing)
+        held = g.merge(d.loc[hit, key].drop_duplicates(), on=key)
+        shown = "; ".join(f"{a}->{b} {s_.replace('_', ' ')} {_spans(x['year'])}" for (a, b, s_), x in held.groupby(["exporter", "importer", "sector"]))
         fl.attrs.setdefault("notes", []).append(f"{int(hit.sum())} pair-year(s) left out: flows BACI does not record although they "
                                                 f"took place (sources/data/trade_gaps.csv): {shown}")
     return d[~hit]
