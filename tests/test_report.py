@@ -98,6 +98,27 @@ def test_no_top_mover_comes_from_a_coverage_edge(ctx):
                 assert pd.notna(now.loc[(r.code_a, r.code_b), f"score_{comp}"]) and pd.notna(then.loc[(r.code_a, r.code_b), f"score_{comp}"])
 
 
+def test_the_movers_among_the_g20_stand_beside_the_largest(ctx):
+    """The largest moves are often small states' (Palau's): the finding and the table also give the moves among the
+    G20 states, each pair of two G20 members, the same change as over all pairs."""
+    from multipolar.actors.groupings import members
+    g20 = set(members("G20", ctx.latest))
+    allm, gm = R.movers(ctx, 10), R.movers(ctx, 10, within=g20)
+    if allm.empty:
+        pytest.skip("the snapshot has no year ten years before its latest")
+    assert len(gm) == 20 and all(a in g20 and b in g20 for a, b in zip(gm["code_a"], gm["code_b"]))
+    full = allm.set_index(["code_a", "code_b"])["change"]
+    for r in gm.itertuples(index=False):          # a G20 pair among the overall movers has the same change
+        if (r.code_a, r.code_b) in full.index:
+            assert full.loc[(r.code_a, r.code_b)] == pytest.approx(r.change)
+    sec = R.movers_section(ctx)
+    down, up = gm.sort_values("change").iloc[0], gm.sort_values("change").iloc[-1]
+    o = allm.sort_values("change")
+    said = f"among the G20 states, {down['pair']} ({down['change']:+.2f}) and {up['pair']} ({up['change']:+.2f})" in sec.finding
+    assert said == ((down["pair"], up["pair"]) != (o.iloc[0]["pair"], o.iloc[-1]["pair"]))      # not said twice
+    assert sum(r["pairs"] == "G20 states" for r in sec.table) == 20
+
+
 def test_a_section_without_data_says_so_and_the_report_goes_on(tmp_path, monkeypatch):
     from multipolar.errors import MissingDataError
     monkeypatch.setattr("multipolar.dimensions.values.stored_ideal_points", lambda db=None, run=None: None)

@@ -588,15 +588,17 @@ def robustness_section(ctx: Context) -> Section:
 
 
 # -- 6. movers -------------------------------------------------------------------------------------
-def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3) -> pd.DataFrame:
+def movers(ctx: Context, span: int, top: int = 10, min_common: int = 3, within=None) -> pd.DataFrame:
     """The ``top`` pairs that moved closer and the ``top`` that moved further apart over ``span`` years (pairs
-    with at least ``min_common`` components in both years)."""
+    with at least ``min_common`` components in both years); ``within``: only the pairs of two of these states."""
     y1, y0 = ctx.latest, ctx.latest - span
     now, then = ctx.undirected(y1), ctx.undirected(y0)
     if now.empty or then.empty:
         return pd.DataFrame()
     cc = common_change(now, then)
     cc = cc[cc["n_common"] >= min_common].dropna(subset=["change"])
+    if within is not None:
+        cc = cc[cc["code_a"].isin(within) & cc["code_b"].isin(within)]
     out = pd.concat([cc.nlargest(top, "change").assign(direction="closer"), cc.nsmallest(top, "change").assign(direction="further apart")])
     out["pair"] = [f"{name(a)} – {name(b)}" for a, b in zip(out["code_a"], out["code_b"])]
     out["year_from"], out["year_to"] = y0, y1
@@ -624,13 +626,22 @@ def movers_section(ctx: Context) -> Section:
     down, up = m.iloc[0], m.iloc[-1]
     sec.finding = (f"From {ctx.latest - span} to {ctx.latest}, {down['pair']} moved furthest apart ({down['change']:+.2f}) and "
                    f"{up['pair']} closest together ({up['change']:+.2f}).")
+    # the largest moves are often small states' (Palau's ideal point crossed most of the scale in ten years): the moves
+    # among the G20 states beside them, in the finding and the table
+    from ..actors.groupings import members
+    mg = movers(ctx, span, within=members("G20", ctx.latest))
+    if len(mg):
+        gd, gu = mg.sort_values("change").iloc[0], mg.sort_values("change").iloc[-1]
+        if (gd["pair"], gu["pair"]) != (down["pair"], up["pair"]):
+            sec.finding = sec.finding[:-1] + (f"; among the G20 states, {gd['pair']} ({gd['change']:+.2f}) and "
+                                              f"{gu['pair']} ({gu['change']:+.2f}).")
     sec.figure = finish(fig, sec.finding, "multipolar closeness over the components both years have data for (at least 3 of 5).",
                         x=f"change in closeness, {ctx.latest - span}–{ctx.latest} (closeness units)", height=560)
     sec.figure["layout"].setdefault("yaxis", {})["automargin"] = True
-    sec.columns = ["span", "direction", "pair", "closeness then", "closeness now", "change", "components compared"]
-    for s, mm in ((10, m10), (5, m5)):
+    sec.columns = ["span", "pairs", "direction", "pair", "closeness then", "closeness now", "change", "components compared"]
+    for s, mm, which in ((10, m10, "all"), (5, m5, "all"), (span, mg, "G20 states")):
         for r in mm.itertuples(index=False):
-            sec.table.append({"span": f"{r.year_from}–{r.year_to}", "direction": r.direction, "pair": r.pair,
+            sec.table.append({"span": f"{r.year_from}–{r.year_to}", "pairs": which, "direction": r.direction, "pair": r.pair,
                               "closeness then": _f(r.close_then, "{:+.2f}"), "closeness now": _f(r.close_now, "{:+.2f}"),
                               "change": _f(r.change, "{:+.2f}"), "components compared": int(r.n_common)})
     return sec
