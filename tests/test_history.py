@@ -80,17 +80,29 @@ def test_backtest_scores_are_what_they_say(backtests):
 
 
 def test_listed_trade_gaps_have_sources_and_are_absent_from_baci(full_warehouse):
-    from multipolar.sources.products import hs6_sectors, products, trade_gaps
+    from multipolar.sources.products import gap_products, hs6_sectors, products, trade_gaps
     from multipolar.warehouse import Warehouse
     g = trade_gaps()
     assert len(g) and g["source"].str.len().gt(40).all() and g["what"].str.len().gt(40).all()
     assert set(g["sector"]) <= set(hs6_sectors()["sector"]) and (g["first_year"] <= g["last_year"]).all()
     w = Warehouse(full_warehouse.path)
     for _, r in g.iterrows():        # a listed gap is a pair-sector-year that BACI leaves empty or holds a trace of (under 0.1 bn US$)
-        hs = ", ".join(f"'{h}'" for h in products([r["sector"]]))
+        own = gap_products(r)          # the listed products (France's pipeline gas), else the sector's
+        assert set(own) <= set(products([r["sector"]])), (r["exporter"], r["importer"], own)
+        hs = ", ".join(f"'{h}'" for h in own)
         got = w.query(f"""SELECT year, sum(value_kusd) AS v FROM baci_trade WHERE exporter = '{r["exporter"]}' AND importer = '{r["importer"]}'
                           AND hs6 IN ({hs}) AND year BETWEEN {r["first_year"]} AND {r["last_year"]} GROUP BY year""")
         assert (got["v"] < 100_000).all(), (r["exporter"], r["importer"], r["sector"], got[got["v"] >= 100_000].to_dict("records"))
+
+
+def test_a_gap_of_some_of_a_sector_s_products_counts_where_those_products_are_summed():
+    from multipolar.sources.products import gap_rows, products
+    # France's Russian pipeline gas (HS 271121) is listed; its LNG (271111), recorded from 2018, is not
+    fra = lambda g: sorted(g.loc[(g["exporter"] == "RUS") & (g["importer"] == "FRA"), "year"])   # noqa: E731
+    assert fra(gap_rows(["271121"], 2016, 2023)) == list(range(2016, 2023))
+    assert fra(gap_rows(["271111"], 2016, 2023)) == []
+    assert fra(gap_rows(products(["natural_gas"]), 2021, 2021)) == [2021]     # the sector's sum is an undercount
+    assert fra(gap_rows(products(), 2021, 2021)) == [2021]
 
 
 def test_serbia_takes_geodist_rows_of_the_state_it_continued_and_montenegro_stays_missing(full_warehouse):

@@ -39,12 +39,20 @@ def products(sectors=None) -> list[str]:
 
 @lru_cache(maxsize=1)
 def trade_gaps() -> pd.DataFrame:
-    """exporter, importer, sector, first_year, last_year, what, source: flows that BACI does not record
-    although they took place (compiled by the project, one source per row). Within these years the
-    pair's recorded flow of the sector is missing, not 0."""
+    """exporter, importer, sector, first_year, last_year, hs6, what, source: flows that BACI does not record
+    although they took place (compiled by the project, one source per row). ``hs6``: the products BACI leaves
+    empty, separated by ';' when only some of the sector's are (France's Russian pipeline gas, while its LNG is
+    recorded); empty: the whole sector. Within these years the pair's recorded flow of the sector is missing (a 0
+    or an undercount), not 0."""
     with resources.files("multipolar.sources").joinpath("data/trade_gaps.csv").open(encoding="utf-8") as f:
         g = pd.DataFrame(list(csv.DictReader(f)))
     return g.astype({"first_year": int, "last_year": int})
+
+
+def gap_products(gap) -> list[str]:
+    """The HS6 products a row of :func:`trade_gaps` says BACI leaves empty: its ``hs6``, else its sector's."""
+    own = [h.strip() for h in str(gap["hs6"] or "").split(";") if h.strip()]
+    return own or products([gap["sector"]])
 
 
 def unrecorded(exporter: str, sector: str, year: int) -> pd.DataFrame:
@@ -54,13 +62,11 @@ def unrecorded(exporter: str, sector: str, year: int) -> pd.DataFrame:
 
 
 def gap_rows(hs6, first_year: int, last_year: int) -> pd.DataFrame:
-    """exporter, importer, year, sector: the listed gaps (:func:`trade_gaps`) whose sector shares a product with
-    ``hs6``, year by year within [first_year, last_year]. A sum over those products is an undercount in these
+    """exporter, importer, year, sector: the listed gaps (:func:`trade_gaps`) whose products (:func:`gap_products`)
+    include one of ``hs6``, year by year within [first_year, last_year]. A sum over those products is an undercount in these
     pair-years: a panel leaves them out (missing), it does not read them as a flow or a zero."""
     g = trade_gaps()
     want = set(map(str, hs6))
-    sec = hs6_sectors()
-    hit = {s for s, h in zip(sec["sector"], sec["hs6"]) if h in want}
-    rows = [(r.exporter, r.importer, y, r.sector) for r in g.itertuples() if r.sector in hit
-            for y in range(max(r.first_year, first_year), min(r.last_year, last_year) + 1)]
+    rows = [(r["exporter"], r["importer"], y, r["sector"]) for _, r in g.iterrows() if want & set(gap_products(r))
+            for y in range(max(r["first_year"], first_year), min(r["last_year"], last_year) + 1)]
     return pd.DataFrame(rows, columns=["exporter", "importer", "year", "sector"])
