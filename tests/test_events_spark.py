@@ -46,6 +46,8 @@ def lake(tmp_path_factory):
             k += 1
             rows.append((k, f"2024-{m:02d}-{1 + i % 28:02d}", a, b, codes[(i + m) % 8], float((i % 21) - 10), 1 + i % 7,
                          f"https://o{i % 13}.example/{m}/{i // 2}"))
+    # one record in ten again under another id (the same day, pair, CAMEO root and URL): a duplicate both engines drop
+    rows += [(10_000 + r[0],) + r[1:] for r in rows[::10]]
     files = [write_gdelt2(d / f"2024{m:02d}01000000.export.CSV.zip", [r for r in rows if r[1][5:7] == f"{m:02d}"]) for m in (1, 2, 3)]
     db, lk = d / "w.duckdb", d / "lake"
     paths = files + ([SHARED / "events"] if SHARED else [])
