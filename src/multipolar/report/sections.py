@@ -631,7 +631,8 @@ def movers_section(ctx: Context) -> Section:
     from ..actors.groupings import members
     mg = movers(ctx, span, within=members("G20", ctx.latest))
     if len(mg):
-        gd, gu = mg.sort_values("change").iloc[0], mg.sort_values("change").iloc[-1]
+        gs = mg.sort_values("change")
+        gd, gu = gs.iloc[0], gs.iloc[-1]
         if (gd["pair"], gu["pair"]) != (down["pair"], up["pair"]):
             sec.finding = sec.finding[:-1] + (f"; among the G20 states, {gd['pair']} ({gd['change']:+.2f}) and "
                                               f"{gu['pair']} ({gu['change']:+.2f}).")
