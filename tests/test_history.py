@@ -131,7 +131,8 @@ def test_a_gravity_panel_leaves_out_a_flow_baci_does_not_record(full_warehouse):
 
 
 def test_the_gap_note_names_only_the_pair_years_the_panel_held():
-    from multipolar.gravity.panel import _drop_gaps, _spans
+    from multipolar.gravity.panel import _drop_gaps
+    from multipolar.years import runs
     d = pd.DataFrame({"exporter": ["IRN", "IRN", "IRN", "USA"], "importer": ["TUR", "TUR", "TUR", "CAN"],
                       "year": [2017, 2018, 2021, 2017], "trade": [0.0, 0.0, 5.0, 9.0]})
     fl = pd.DataFrame()
@@ -141,7 +142,7 @@ def test_the_gap_note_names_only_the_pair_years_the_panel_held():
     assert out["year"].tolist() == [2021, 2017]
     assert fl.attrs["notes"] == ["2 pair-year(s) left out: flows BACI does not record although they took place "
                                  "(sources/data/trade_gaps.csv): IRN->TUR crude oil 2017-2018"]
-    assert _spans([2019, 2017, 2018, 2023, 2024, 2021]) == "2017-2019, 2021, 2023-2024"
+    assert runs([2019, 2017, 2018, 2023, 2024, 2021]) == "2017-2019, 2021, 2023-2024"
 
 
 def test_a_flow_baci_does_not_record_is_not_scored_as_a_zero(backtests):

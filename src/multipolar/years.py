@@ -136,3 +136,11 @@ def clip(years, cov: Coverage, command: str, default: tuple[int, int] | None = N
 def span(rng: tuple[int, int]) -> str:
     """``"1991:2019"``: a range as the ``years`` argument takes it."""
     return f"{rng[0]}:{rng[1]}"
+
+
+def runs(years) -> str:
+    """``'2017-2019, 2021, 2023-2024'``: the runs of consecutive years among ``years``."""
+    ys = sorted({int(y) for y in years})
+    starts = [y for y in ys if y - 1 not in ys]
+    ends = [y for y in ys if y + 1 not in ys]
+    return ", ".join(f"{a}-{b}" if b != a else f"{a}" for a, b in zip(starts, ends))

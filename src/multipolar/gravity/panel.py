@@ -22,6 +22,7 @@ import pandas as pd
 
 from ..errors import InputError
 from ..warehouse import Warehouse
+from ..years import runs
 
 TIME_INVARIANT = ["ln_dist", "contig", "comlang", "colony"]
 TIME_VARYING = ["rta", "alliance", "sanction_trade", "sanction_financial", "sanction_other", "ip_distance"]
@@ -118,18 +119,10 @@ def _drop_gaps(d: pd.DataFrame, fl: pd.DataFrame) -> pd.DataFrame:
     hit = d[key].merge(g[key].drop_duplicates(), on=key, how="left", indicator=True)["_merge"].eq("both").to_numpy()
     if hit.any():          # the gaps of the pair-years the panel holds (a pair outside the panel loses nothing)
         held = g.merge(d.loc[hit, key].drop_duplicates(), on=key)
-        shown = "; ".join(f"{a}->{b} {s_.replace('_', ' ')} {_spans(x['year'])}" for (a, b, s_), x in held.groupby(["exporter", "importer", "sector"]))
+        shown = "; ".join(f"{a}->{b} {s_.replace('_', ' ')} {runs(x['year'])}" for (a, b, s_), x in held.groupby(["exporter", "importer", "sector"]))
         fl.attrs.setdefault("notes", []).append(f"{int(hit.sum())} pair-year(s) left out: flows BACI does not record although they "
                                                 f"took place (sources/data/trade_gaps.csv): {shown}")
     return d[~hit]
-
-
-def _spans(years) -> str:
-    """'2017-2019, 2023-2024': the runs of consecutive years."""
-    ys = sorted({int(y) for y in years})
-    starts = [y for y in ys if y - 1 not in ys]
-    ends = [y for y in ys if y + 1 not in ys]
-    return ", ".join(f"{a}-{b}" if b != a else f"{a}" for a, b in zip(starts, ends))
 
 
 FULL_PRODUCTS = 1000        # a BACI year with fewer HS6 products is a subset (the shared energy and minerals file has 74)

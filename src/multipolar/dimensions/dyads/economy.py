@@ -123,21 +123,21 @@ def _listed_gaps(d: Frame) -> int:
     """``em_gap`` (exporter, importer, year, energy): the flows that BACI does not record although they took place
     (:func:`multipolar.sources.products.trade_gaps`, a source per row), in the table's years; their pairs' measures
     of that direction are missing, not 0 or an undercount, and the notes name them. Returns how many pair-years."""
-    from ...sources.products import ENERGY_SECTORS, gap_rows, products, trade_gaps
-    g = trade_gaps()
-    rows = [(a, b, y, s in ENERGY_SECTORS) for a, b, y, s in gap_rows(products(), *d.years).itertuples(index=False, name=None)]
+    from ...sources.products import ENERGY_SECTORS, gap_rows, products
+    from ...years import runs
+    g = gap_rows(products(), *d.years)
+    rows = [(a, b, y, s in ENERGY_SECTORS) for a, b, y, s in g.itertuples(index=False, name=None)]
     vals = ", ".join(f"('{a}', '{b}', {y}, {str(e).lower()})" for a, b, y, e in rows)
     # one row per pair-year (a pair may have gaps in several sectors): energy when any of them is a fuel
     d._x("CREATE OR REPLACE TEMP TABLE em_gap AS " + (f"SELECT exporter, importer, year, bool_or(energy) AS energy "
                                                       f"FROM (VALUES {vals}) v(exporter, importer, year, energy) GROUP BY ALL" if rows else
          "SELECT NULL::VARCHAR AS exporter, NULL::VARCHAR AS importer, NULL::INTEGER AS year, NULL::BOOLEAN AS energy WHERE false"))
-    shown = sorted({(r.exporter, r.importer, r.sector, max(r.first_year, d.years[0]), min(r.last_year, d.years[1])) for r in g.itertuples()
-                    if r.last_year >= d.years[0] and r.first_year <= d.years[1]})
+    shown = [(a, b, s, runs(x["year"])) for (a, b, s), x in g.groupby(["exporter", "importer", "sector"])]
     if shown:
         d.notes.append("economy (energy and minerals): flows that BACI does not record although they took place "
                        "(sources/data/trade_gaps.csv, a source per row); the pair's exports in that direction, its trade shares and "
                        "(for fuels) the importer's fuel share from the exporter are missing, not 0 or an undercount, and the importer's "
-                       "totals lack them: " + "; ".join(f"{a}->{b} {s.replace('_', ' ')} {y0}-{y1}" for a, b, s, y0, y1 in shown))
+                       "totals lack them: " + "; ".join(f"{a}->{b} {s.replace('_', ' ')} {ys}" for a, b, s, ys in shown))
     return len(rows)
 
 
